@@ -1,0 +1,125 @@
+/* sh-ctl.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "sh-ctl.h"
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} ShCtlCommand;
+
+static int
+usage_error (const char *format,
+             ...) G_GNUC_PRINTF (1, 2);
+
+static int
+usage_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("stashhogctl: %s\n", message);
+
+  return SH_CTL_EXIT_USAGE;
+}
+
+static int cmd_version (int argc, char **argv);
+
+static const ShCtlCommand commands[] = {
+  { "version", N_("Print the version"), cmd_version },
+};
+
+static void
+print_help (void)
+{
+  g_print (_("Usage:\n"
+             "  stashhogctl [OPTION…] COMMAND [COMMAND OPTION…]\n"
+             "\n"
+             "Drive StashHog from scripts, timers and the terminal.\n"
+             "\n"
+             "Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_print ("  %-18s %s\n", commands[i].name, _(commands[i].summary));
+  g_print (_("\n"
+             "Options:\n"
+             "  -h, --help         Show this help\n"
+             "  --version          Print the version\n"
+             "\n"
+             "Environment:\n"
+             "  STASHHOG_URL       The Stash server address\n"
+             "  STASHHOG_API_KEY   The Stash API key (never pass it as an argument)\n"
+             "  STASHHOG_DATABASE  An SQLite file path or a postgresql:// address\n"
+             "\n"
+             "Exit status: 0 completed, 1 failed, 2 usage or configuration error, 3 cancelled.\n"));
+}
+
+static int
+cmd_version (int    argc,
+             char **argv)
+{
+  if (argc > 1)
+    return usage_error (_("“version” takes no arguments"));
+
+  g_print ("stashhogctl %s\n", PACKAGE_VERSION);
+
+  return SH_CTL_EXIT_OK;
+}
+
+int
+sh_ctl_main (int    argc,
+             char **argv)
+{
+  int first = 1;
+
+  /* Global options come before the command. */
+  for (; first < argc && argv[first][0] == '-'; first++)
+    {
+      const char *arg = argv[first];
+
+      if (g_str_equal (arg, "-h") || g_str_equal (arg, "--help"))
+        {
+          print_help ();
+          return SH_CTL_EXIT_OK;
+        }
+      else if (g_str_equal (arg, "--version"))
+        {
+          return cmd_version (1, argv);
+        }
+      else
+        {
+          return usage_error (_("unknown option “%s”; see “stashhogctl --help”"), arg);
+        }
+    }
+
+  if (first >= argc)
+    return usage_error (_("no command given; see “stashhogctl --help”"));
+
+  if (g_str_equal (argv[first], "help"))
+    {
+      print_help ();
+      return SH_CTL_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      if (g_str_equal (argv[first], commands[i].name))
+        return commands[i].run (argc - first, argv + first);
+    }
+
+  return usage_error (_("unknown command “%s”; see “stashhogctl --help”"), argv[first]);
+}
