@@ -9,6 +9,8 @@
 #include <glib/gi18n.h>
 
 #include "sh-application.h"
+#include "sh-core.h"
+#include "stashhog-ui-resources.h"
 #include "sh-preferences-window.h"
 #include "sh-window.h"
 
@@ -111,6 +113,10 @@ sh_application_class_init (ShApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = sh_application_dispose;
+
+  /* Before any template is loaded. */
+  sh_core_init ();
+  g_resources_register (sh_ui_get_resource ());
 
   app_class->activate = sh_application_activate;
   app_class->startup = sh_application_startup;
