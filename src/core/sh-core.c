@@ -22,7 +22,7 @@ sh_core_init (void)
 
   if (g_once_init_enter (&initialized))
     {
-      g_resources_register (sh_core_get_resource ());
+      sh_core_register_resource ();
       g_once_init_leave (&initialized, 1);
     }
 }

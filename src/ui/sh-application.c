@@ -116,7 +116,7 @@ sh_application_class_init (ShApplicationClass *klass)
 
   /* Before any template is loaded. */
   sh_core_init ();
-  g_resources_register (sh_ui_get_resource ());
+  sh_ui_register_resource ();
 
   app_class->activate = sh_application_activate;
   app_class->startup = sh_application_startup;
