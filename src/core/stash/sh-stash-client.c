@@ -1,0 +1,1601 @@
+/* sh-stash-client.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "ShStashClient"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "sh-scene-record.h"
+#include "sh-stash-client.h"
+#include "sh-stash-error.h"
+
+#define DEFAULT_TIMEOUT_SECONDS 30
+#define QUERIES_PATH            "/io/github/stashhog/StashHog/queries/"
+/* A GraphQL answer larger than this is not something we asked for. */
+#define MAX_RESPONSE_BYTES      (256 * 1024 * 1024)
+
+struct _ShStashClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;             /* (owned) */
+  GUri        *base_uri;            /* (owned) */
+  char        *base_url;            /* (owned) without trailing slash */
+  char        *api_key;             /* (owned) (nullable) */
+  char        *trusted_fingerprint; /* (owned) (nullable) lower-case hex SHA-256 */
+};
+
+G_DEFINE_FINAL_TYPE (ShStashClient, sh_stash_client, G_TYPE_OBJECT)
+
+void
+sh_stash_server_info_free (ShStashServerInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->version);
+  g_free (info->status);
+  g_free (info);
+}
+
+void
+sh_stash_scene_page_free (ShStashScenePage *page)
+{
+  if (page == NULL)
+    return;
+
+  g_clear_pointer (&page->scenes, g_ptr_array_unref);
+  g_free (page);
+}
+
+static void
+sh_stash_client_finalize (GObject *object)
+{
+  ShStashClient *self = SH_STASH_CLIENT (object);
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->base_uri, g_uri_unref);
+  g_clear_pointer (&self->base_url, g_free);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_clear_pointer (&self->api_key, g_free);
+  g_clear_pointer (&self->trusted_fingerprint, g_free);
+
+  G_OBJECT_CLASS (sh_stash_client_parent_class)->finalize (object);
+}
+
+static void
+sh_stash_client_class_init (ShStashClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sh_stash_client_finalize;
+}
+
+static void
+sh_stash_client_init (ShStashClient *self)
+{
+  self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_SECONDS,
+                                                 "user-agent", "StashHog/" PACKAGE_VERSION,
+                                                 NULL);
+}
+
+/**
+ * sh_stash_client_new:
+ * @base_url: the Stash server's address, such as `http://localhost:9999`
+ * @api_key: (nullable): the API key, or %NULL when the server needs none
+ * @error: return location for a #GError
+ *
+ * Creates a client. Nothing is sent until an operation is called.
+ *
+ * Returns: (transfer full): a new client, or %NULL if @base_url is not an http(s) address
+ */
+ShStashClient *
+sh_stash_client_new (const char  *base_url,
+                     const char  *api_key,
+                     GError     **error)
+{
+  g_autoptr(ShStashClient) self = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *trimmed = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  trimmed = g_strstrip (g_strdup (base_url));
+  while (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+
+  uri = g_uri_parse (trimmed, G_URI_FLAGS_ENCODED, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
+                   _("“%s” is not a server address. Enter an address such as "
+                     "http://localhost:9999."), base_url);
+      return NULL;
+    }
+
+  /* The key belongs in the keyring and the ApiKey header, never in an address that is
+   * shown or logged. */
+  if (g_uri_get_userinfo (uri) != NULL || g_uri_get_query (uri) != NULL ||
+      g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
+                   _("The server address must not contain a user name, a query or a "
+                     "fragment. Enter the API key in Preferences instead."));
+      return NULL;
+    }
+
+  self = g_object_new (SH_TYPE_STASH_CLIENT, NULL);
+  self->base_uri = g_steal_pointer (&uri);
+  self->base_url = g_steal_pointer (&trimmed);
+  if (api_key != NULL && *api_key != '\0')
+    self->api_key = g_strdup (api_key);
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+sh_stash_client_get_base_url (ShStashClient *self)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+
+  return self->base_url;
+}
+
+/**
+ * sh_stash_client_dup_graphql_url:
+ * @self: a #ShStashClient
+ * @websocket: %TRUE for the `ws://`/`wss://` form
+ *
+ * Returns: (transfer full): the GraphQL endpoint
+ */
+char *
+sh_stash_client_dup_graphql_url (ShStashClient *self,
+                                 gboolean       websocket)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+
+  if (websocket)
+    {
+      const char *rest = strchr (self->base_url, ':');
+      const char *scheme = g_str_equal (g_uri_get_scheme (self->base_uri), "https") ? "wss" : "ws";
+
+      return g_strconcat (scheme, rest, "/graphql", NULL);
+    }
+
+  return g_strconcat (self->base_url, "/graphql", NULL);
+}
+
+gboolean
+sh_stash_client_has_api_key (ShStashClient *self)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), FALSE);
+
+  return self->api_key != NULL;
+}
+
+/**
+ * sh_stash_client_set_trusted_fingerprint:
+ * @self: a #ShStashClient
+ * @sha256_hex: (nullable): the SHA-256 fingerprint of a certificate the user trusts, in hex
+ *   (colons and case are ignored)
+ *
+ * A certificate that fails verification (self-signed, say) is accepted only when its
+ * fingerprint is this one.
+ */
+void
+sh_stash_client_set_trusted_fingerprint (ShStashClient *self,
+                                         const char    *sha256_hex)
+{
+  g_autoptr(GString) normalized = NULL;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  g_clear_pointer (&self->trusted_fingerprint, g_free);
+  if (sha256_hex == NULL)
+    return;
+
+  normalized = g_string_new (NULL);
+  for (const char *p = sha256_hex; *p; p++)
+    if (g_ascii_isxdigit (*p))
+      g_string_append_c (normalized, g_ascii_tolower (*p));
+  self->trusted_fingerprint = g_string_free (g_steal_pointer (&normalized), FALSE);
+}
+
+void
+sh_stash_client_set_timeout (ShStashClient *self,
+                             guint          seconds)
+{
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  soup_session_set_timeout (self->session, seconds);
+}
+
+/**
+ * sh_stash_client_get_session:
+ * @self: a #ShStashClient
+ *
+ * Returns: (transfer none): the session every request of this client goes through
+ */
+SoupSession *
+sh_stash_client_get_session (ShStashClient *self)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+
+  return self->session;
+}
+
+/* Hex SHA-256 of the certificate's DER form; with colons when @pretty. */
+static char *
+certificate_fingerprint (GTlsCertificate *certificate,
+                         gboolean         pretty)
+{
+  g_autoptr(GByteArray) der = NULL;
+  g_autofree char *hex = NULL;
+  g_autoptr(GString) out = NULL;
+
+  if (certificate == NULL)
+    return NULL;
+
+  g_object_get (certificate, "certificate", &der, NULL);
+  if (der == NULL)
+    return NULL;
+
+  hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  if (!pretty)
+    return g_steal_pointer (&hex);
+
+  out = g_string_new (NULL);
+  for (guint i = 0; hex[i] != '\0'; i += 2)
+    {
+      if (i > 0)
+        g_string_append_c (out, ':');
+      g_string_append_c (out, g_ascii_toupper (hex[i]));
+      g_string_append_c (out, g_ascii_toupper (hex[i + 1]));
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+on_accept_certificate (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  ShStashClient *self = user_data;
+  g_autofree char *fingerprint = NULL;
+
+  if (self->trusted_fingerprint == NULL)
+    return FALSE;
+
+  fingerprint = certificate_fingerprint (certificate, FALSE);
+
+  return g_strcmp0 (fingerprint, self->trusted_fingerprint) == 0;
+}
+
+/**
+ * sh_stash_client_new_message:
+ * @self: a #ShStashClient
+ * @method: the HTTP method
+ * @uri: an absolute URI on the Stash server
+ *
+ * Creates a message that carries the `ApiKey` header (only when a key is set), the TLS
+ * trust decision, and does not follow redirects (a redirect to `/login` means the address
+ * or the key is wrong, and the caller must see it).
+ *
+ * Returns: (transfer full): a new message
+ */
+SoupMessage *
+sh_stash_client_new_message (ShStashClient *self,
+                             const char    *method,
+                             const char    *uri)
+{
+  SoupMessage *message;
+
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+  g_return_val_if_fail (method != NULL, NULL);
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  message = soup_message_new (method, uri);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (self->api_key != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "ApiKey", self->api_key);
+  g_signal_connect_object (message, "accept-certificate",
+                           G_CALLBACK (on_accept_certificate), self, 0);
+
+  return message;
+}
+
+/**
+ * sh_stash_redact:
+ * @text: (nullable): text that may contain a secret
+ * @secret: (nullable): the secret
+ *
+ * Replaces every occurrence of @secret, and the value of any `apikey=` parameter, so the
+ * text can be logged or shown.
+ *
+ * Returns: (transfer full) (nullable): the redacted text
+ */
+char *
+sh_stash_redact (const char *text,
+                 const char *secret)
+{
+  g_autoptr(GString) out = NULL;
+  const char *p;
+
+  if (text == NULL)
+    return NULL;
+
+  out = g_string_new (text);
+  if (secret != NULL && *secret != '\0')
+    g_string_replace (out, secret, "[redacted]", 0);
+
+  /* apikey=VALUE in URLs, whatever the case of the name. */
+  p = out->str;
+  while ((p = strstr (p, "=")) != NULL)
+    {
+      gsize start = p - out->str;
+      gsize end = start + 1;
+
+      if (start >= 6 && g_ascii_strncasecmp (out->str + start - 6, "apikey", 6) == 0)
+        {
+          while (end < out->len && out->str[end] != '&' && out->str[end] != ' ' &&
+                 out->str[end] != '"' && out->str[end] != '\n')
+            end++;
+          g_string_erase (out, start + 1, end - start - 1);
+          g_string_insert (out, start + 1, "[redacted]");
+        }
+      p = out->str + start + 1;
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/**
+ * sh_stash_client_load_query:
+ * @operation_name: the operation, such as `FindScenes`
+ *
+ * Returns: (transfer full): the GraphQL document of the operation, from the GResource
+ */
+char *
+sh_stash_client_load_query (const char *operation_name)
+{
+  g_autofree char *path = g_strconcat (QUERIES_PATH, operation_name, ".graphql", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (bytes == NULL)
+    g_error ("The GraphQL document %s is missing from the resources", path);
+
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static gboolean
+is_network_error (const GError *error)
+{
+  if (error->domain == G_RESOLVER_ERROR)
+    return TRUE;
+  if (error->domain != G_IO_ERROR)
+    return FALSE;
+
+  switch (error->code)
+    {
+    case G_IO_ERROR_CONNECTION_REFUSED:
+    case G_IO_ERROR_HOST_NOT_FOUND:
+    case G_IO_ERROR_HOST_UNREACHABLE:
+    case G_IO_ERROR_NETWORK_UNREACHABLE:
+    case G_IO_ERROR_CONNECTION_CLOSED:
+    case G_IO_ERROR_NOT_CONNECTED:
+    case G_IO_ERROR_PROXY_FAILED:
+    case G_IO_ERROR_PARTIAL_INPUT:
+    case G_IO_ERROR_FAILED:
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * sh_stash_client_classify_message_error:
+ * @self: a #ShStashClient
+ * @message: the message that failed
+ * @error: the transport error
+ *
+ * Turns a transport error into an %SH_STASH_ERROR a user can act on. Cancellation stays
+ * %G_IO_ERROR_CANCELLED.
+ *
+ * Returns: (transfer full): the error
+ */
+GError *
+sh_stash_client_classify_message_error (ShStashClient *self,
+                                        SoupMessage   *message,
+                                        const GError  *error)
+{
+  g_autofree char *detail = NULL;
+
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+
+  detail = sh_stash_redact (error->message, self->api_key);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT,
+                        _("Stash at %s did not answer in time. The server may be busy or "
+                          "unreachable; try again later."), self->base_url);
+
+  if (error->domain == G_TLS_ERROR ||
+      (message != NULL && soup_message_get_tls_peer_certificate_errors (message) != 0))
+    {
+      GTlsCertificate *certificate = message ? soup_message_get_tls_peer_certificate (message) : NULL;
+      g_autofree char *fingerprint = certificate_fingerprint (certificate, TRUE);
+
+      if (fingerprint != NULL)
+        return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TLS,
+                            _("The certificate of %s is not trusted (SHA-256 fingerprint %s). "
+                              "If this is your server's own certificate, trust it in "
+                              "Preferences."), self->base_url, fingerprint);
+
+      return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TLS,
+                          _("A secure connection to %s could not be made: %s. Check the "
+                            "address (http or https) and the server's certificate."),
+                          self->base_url, detail);
+    }
+
+  if (is_network_error (error))
+    return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
+                        _("Cannot connect to Stash at %s: %s. Check that the server is "
+                          "running and the address is right."), self->base_url, detail);
+
+  return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
+                      _("The connection to Stash at %s failed: %s."), self->base_url, detail);
+}
+
+static gboolean
+content_type_is (SoupMessage *message,
+                 const char  *type)
+{
+  const char *content_type;
+
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
+                                                        NULL);
+
+  return content_type != NULL && g_ascii_strcasecmp (content_type, type) == 0;
+}
+
+/* Joins the messages of a GraphQL `errors` array; NULL when there are none. */
+static char *
+graphql_error_messages (JsonNode *errors)
+{
+  g_autoptr(GString) out = NULL;
+  JsonArray *array;
+
+  if (errors == NULL || !JSON_NODE_HOLDS_ARRAY (errors))
+    return NULL;
+
+  array = json_node_get_array (errors);
+  if (json_array_get_length (array) == 0)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *text = NULL;
+
+      if (JSON_NODE_HOLDS_OBJECT (element))
+        {
+          JsonNode *node = json_object_get_member (json_node_get_object (element), "message");
+
+          if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+              json_node_get_value_type (node) == G_TYPE_STRING)
+            text = json_node_get_string (node);
+        }
+      if (out->len > 0)
+        g_string_append (out, "; ");
+      g_string_append (out, text != NULL ? text : _("unknown error"));
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Decides what an HTTP answer means. Returns the `data` object on success. */
+static JsonNode *
+parse_graphql_response (ShStashClient  *self,
+                        const char     *operation_name,
+                        SoupMessage    *message,
+                        GBytes         *body,
+                        GError        **error)
+{
+  guint status = soup_message_get_status (message);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *messages = NULL;
+  JsonObject *root;
+  JsonNode *data;
+  gsize size = body ? g_bytes_get_size (body) : 0;
+  const char *text = body ? g_bytes_get_data (body, NULL) : NULL;
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      if (self->api_key != NULL)
+        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
+                     _("Stash refused the API key. Check the key in Preferences (Stash: "
+                       "Settings › Security › API Key)."));
+      else
+        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
+                     _("Stash requires an API key. Enter it in Preferences (Stash: "
+                       "Settings › Security › API Key)."));
+      return NULL;
+    }
+
+  if (status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_FORBIDDEN,
+                   _("Stash at %s refused access (HTTP 403). Stash blocks connections from "
+                     "outside the local network until a user name and password are set."),
+                   self->base_url);
+      return NULL;
+    }
+
+  if (SOUP_STATUS_IS_REDIRECTION (status) || status == SOUP_STATUS_NOT_FOUND ||
+      (SOUP_STATUS_IS_SUCCESSFUL (status) && content_type_is (message, "text/html")))
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
+                   _("%s does not look like a Stash server: its GraphQL endpoint answered "
+                     "with %s. Check the address."),
+                   self->base_url,
+                   SOUP_STATUS_IS_REDIRECTION (status) ? _("a redirect to a login page")
+                   : status == SOUP_STATUS_NOT_FOUND ? _("“not found”") : _("a web page"));
+      return NULL;
+    }
+
+  /* 422 and 400 carry GraphQL errors: our document is not valid for this server. */
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) &&
+      status != SOUP_STATUS_UNPROCESSABLE_ENTITY && status != SOUP_STATUS_BAD_REQUEST)
+    {
+      const char *reason = soup_message_get_reason_phrase (message);
+
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
+                   _("Stash at %s answered with HTTP %u %s. The server or a proxy in front "
+                     "of it has a problem; try again later."),
+                   self->base_url, status, reason ? reason : "");
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (size == 0 || !json_parser_load_from_data (parser, text, size, &local_error))
+    {
+      if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
+                     _("Stash at %s answered with HTTP %u %s."), self->base_url, status,
+                     soup_message_get_reason_phrase (message));
+      else
+        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_JSON,
+                     _("Stash at %s sent an answer that is not JSON. Check that the address "
+                       "leads to Stash and not to another service."), self->base_url);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+                   _("Stash sent an unexpected answer to %s."), operation_name);
+      return NULL;
+    }
+
+  root = json_node_get_object (json_parser_get_root (parser));
+  messages = graphql_error_messages (json_object_get_member (root, "errors"));
+  if (messages != NULL)
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_GRAPHQL,
+                   _("Stash reported an error: %s"), messages);
+      return NULL;
+    }
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
+                   _("Stash at %s answered with HTTP %u %s."), self->base_url, status,
+                   soup_message_get_reason_phrase (message));
+      return NULL;
+    }
+
+  data = json_object_get_member (root, "data");
+  if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+                   _("Stash sent an answer to %s without data."), operation_name);
+      return NULL;
+    }
+
+  return json_node_ref (data);
+}
+
+typedef struct
+{
+  SoupMessage *message;          /* (owned) */
+  char        *operation_name;   /* (owned) */
+  gint64       started_at;
+} ExecuteData;
+
+static void
+execute_data_free (ExecuteData *data)
+{
+  g_clear_object (&data->message);
+  g_free (data->operation_name);
+  g_free (data);
+}
+
+static void
+execute_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShStashClient *self = g_task_get_source_object (task);
+  ExecuteData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_debug ("%s: %s after %.0f ms", data->operation_name,
+           error ? "failed" : "answered",
+           (g_get_monotonic_time () - data->started_at) / 1000.0);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, sh_stash_client_classify_message_error (self, data->message,
+                                                                         error));
+      return;
+    }
+
+  node = parse_graphql_response (self, data->operation_name, data->message, body, &error);
+  if (node == NULL)
+    {
+      g_debug ("%s: %s", data->operation_name, error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+/**
+ * sh_stash_client_execute_async:
+ * @self: a #ShStashClient
+ * @operation_name: the operation; its document is `queries/<name>.graphql`
+ * @variables: (nullable) (transfer none): the variables object; values are only ever sent
+ *   as variables, never pasted into the document
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the answer is there
+ * @user_data: data for @callback
+ *
+ * Sends one GraphQL operation.
+ */
+void
+sh_stash_client_execute_async (ShStashClient       *self,
+                               const char          *operation_name,
+                               JsonNode            *variables,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *query = NULL;
+  ExecuteData *data;
+  char *text;
+  gsize length;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (operation_name != NULL);
+  g_return_if_fail (variables == NULL || JSON_NODE_HOLDS_OBJECT (variables));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_stash_client_execute_async);
+
+  query = sh_stash_client_load_query (operation_name);
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "query");
+  json_builder_add_string_value (builder, query);
+  json_builder_set_member_name (builder, "operationName");
+  json_builder_add_string_value (builder, operation_name);
+  json_builder_set_member_name (builder, "variables");
+  if (variables != NULL)
+    json_builder_add_value (builder, json_node_copy (variables));
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  body = g_bytes_new_take (text, length);
+
+  url = sh_stash_client_dup_graphql_url (self, FALSE);
+  data = g_new0 (ExecuteData, 1);
+  data->message = sh_stash_client_new_message (self, SOUP_METHOD_POST, url);
+  data->operation_name = g_strdup (operation_name);
+  data->started_at = g_get_monotonic_time ();
+  g_task_set_task_data (task, data, (GDestroyNotify) execute_data_free);
+
+  soup_message_headers_replace (soup_message_get_request_headers (data->message),
+                                "Accept", "application/json");
+  soup_message_set_request_body_from_bytes (data->message, "application/json", body);
+
+  g_debug ("%s: sending to %s", operation_name, url);
+  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
+                                    cancellable, execute_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sh_stash_client_execute_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the `data` object of the answer, or %NULL with @error set
+ */
+JsonNode *
+sh_stash_client_execute_finish (ShStashClient  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Typed operations: execute, then turn `data` into C values in a parse function. */
+
+typedef gpointer (*ParseFunc) (JsonObject *data, GError **error);
+
+typedef struct
+{
+  ParseFunc      parse;
+  GDestroyNotify free_func;
+} TypedData;
+
+static void
+typed_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TypedData *typed = g_task_get_task_data (task);
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer value;
+
+  data = sh_stash_client_execute_finish (SH_STASH_CLIENT (object), result, &error);
+  if (data == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  value = typed->parse (json_node_get_object (data), &error);
+  if (error != NULL)
+    {
+      g_assert (value == NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, value, typed->free_func);
+}
+
+static void
+execute_typed (ShStashClient       *self,
+               gpointer             source_tag,
+               const char          *operation_name,
+               JsonNode            *variables,
+               ParseFunc            parse,
+               GDestroyNotify       free_func,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  GTask *task;
+  TypedData *typed;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  typed = g_new0 (TypedData, 1);
+  typed->parse = parse;
+  typed->free_func = free_func;
+  g_task_set_task_data (task, typed, g_free);
+
+  sh_stash_client_execute_async (self, operation_name, variables, cancellable, typed_cb, task);
+}
+
+static gpointer
+finish_typed (ShStashClient  *self,
+              GAsyncResult   *result,
+              gpointer        source_tag,
+              GError        **error)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+set_shape_error (GError     **error,
+                 const char  *what)
+{
+  g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+               _("Stash sent an unexpected answer: %s."), what);
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* The string value of a member, or NULL when it is missing, null or not a string. */
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  return NULL;
+}
+
+static gboolean
+get_boolean (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+
+  return FALSE;
+}
+
+static gboolean
+get_number (JsonObject *object,
+            const char *name,
+            double     *out)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+    return FALSE;
+
+  *out = json_node_get_double (node);
+  return isfinite (*out);
+}
+
+/* A Stash ID: a decimal string in answers (a number is tolerated). */
+static gboolean
+get_id (JsonObject *object,
+        const char *name,
+        gint64     *out)
+{
+  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+  const char *text;
+  guint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *out = json_node_get_int (node);
+      return *out > 0;
+    }
+
+  text = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return FALSE;
+
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static gpointer
+parse_server_info (JsonObject  *data,
+                   GError     **error)
+{
+  g_autoptr(ShStashServerInfo) info = g_new0 (ShStashServerInfo, 1);
+  JsonObject *version = get_object (data, "version");
+  JsonObject *status = get_object (data, "systemStatus");
+  const char *ffmpeg;
+  const char *ffprobe;
+
+  if (version == NULL || status == NULL || get_string (status, "status") == NULL)
+    {
+      set_shape_error (error, _("the version or system status is missing"));
+      return NULL;
+    }
+
+  info->version = g_strdup (get_string (version, "version") ?: "");
+  info->status = g_strdup (get_string (status, "status"));
+  ffmpeg = get_string (status, "ffmpegPath");
+  ffprobe = get_string (status, "ffprobePath");
+  info->has_ffmpeg = ffmpeg != NULL && *ffmpeg != '\0' && ffprobe != NULL && *ffprobe != '\0';
+
+  return g_steal_pointer (&info);
+}
+
+void
+sh_stash_client_test_connection_async (ShStashClient       *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  execute_typed (self, sh_stash_client_test_connection_async, "TestConnection", NULL,
+                 parse_server_info, (GDestroyNotify) sh_stash_server_info_free,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * sh_stash_client_test_connection_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the server's version and status, or %NULL with @error set
+ */
+ShStashServerInfo *
+sh_stash_client_test_connection_finish (ShStashClient  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_test_connection_async, error);
+}
+
+static int
+compare_markers (gconstpointer a,
+                 gconstpointer b)
+{
+  const char * const *sa = a;
+  const char * const *sb = b;
+
+  return strcmp (*sa, *sb);
+}
+
+/* A digest of what marker media depends on: ids and times. NULL without markers. */
+static char *
+markers_digest (JsonArray *markers)
+{
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  guint n;
+
+  n = markers != NULL ? json_array_get_length (markers) : 0;
+  if (n == 0)
+    return NULL;
+
+  lines = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *element = json_array_get_element (markers, i);
+      JsonObject *marker = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      gint64 id = 0;
+      double seconds = 0;
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      get_id (marker, "id", &id);
+      get_number (marker, "seconds", &seconds);
+      g_ascii_dtostr (buf, sizeof buf, seconds);
+      g_ptr_array_add (lines, g_strdup_printf ("%020" G_GINT64_FORMAT " %s %s", id, buf,
+                                               get_string (marker, "updated_at") ?: ""));
+    }
+  /* Stash does not promise an order. */
+  g_ptr_array_sort (lines, compare_markers);
+
+  checksum = g_checksum_new (G_CHECKSUM_SHA1);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      g_checksum_update (checksum, (const guchar *) lines->pdata[i], -1);
+      g_checksum_update (checksum, (const guchar *) "\n", 1);
+    }
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static ShSceneRecord *
+parse_scene (JsonObject  *scene,
+             GError     **error)
+{
+  g_autoptr(ShSceneRecord) record = sh_scene_record_new ();
+  JsonArray *files;
+  double value;
+
+  if (!get_id (scene, "id", &record->id) ||
+      get_string (scene, "updated_at") == NULL)
+    {
+      set_shape_error (error, _("a scene without a valid id or update time"));
+      return NULL;
+    }
+
+  record->title = g_strdup (get_string (scene, "title"));
+  record->organized = get_boolean (scene, "organized");
+  record->interactive = get_boolean (scene, "interactive");
+  if (get_number (scene, "interactive_speed", &value))
+    record->interactive_speed = (int) CLAMP (value, 0, G_MAXINT);
+  record->stash_created_at = g_strdup (get_string (scene, "created_at"));
+  record->stash_updated_at = g_strdup (get_string (scene, "updated_at"));
+
+  /* files[0] is the primary file. */
+  files = get_array (scene, "files");
+  if (files != NULL && json_array_get_length (files) > 0)
+    {
+      JsonNode *element = json_array_get_element (files, 0);
+      JsonObject *file = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+
+      record->path = g_strdup (get_string (file, "path"));
+      record->oshash = g_strdup (get_string (file, "oshash"));
+      record->phash = g_strdup (get_string (file, "phash"));
+      if (get_number (file, "duration", &value) && value >= 0)
+        record->duration = value;
+    }
+
+  record->markers_digest = markers_digest (get_array (scene, "scene_markers"));
+
+  return g_steal_pointer (&record);
+}
+
+static gpointer
+parse_scene_page (JsonObject  *data,
+                  GError     **error)
+{
+  g_autoptr(ShStashScenePage) page = g_new0 (ShStashScenePage, 1);
+  JsonObject *result = get_object (data, "findScenes");
+  JsonArray *scenes = get_array (result, "scenes");
+  double count;
+
+  if (scenes == NULL)
+    {
+      set_shape_error (error, _("the scene list is missing"));
+      return NULL;
+    }
+
+  page->count = get_number (result, "count", &count) && count >= 0 ? (gint64) count : -1;
+  page->scenes = g_ptr_array_new_full (json_array_get_length (scenes),
+                                       (GDestroyNotify) sh_scene_record_free);
+  for (guint i = 0; i < json_array_get_length (scenes); i++)
+    {
+      JsonNode *element = json_array_get_element (scenes, i);
+      ShSceneRecord *record;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          set_shape_error (error, _("a scene that is not an object"));
+          return NULL;
+        }
+      record = parse_scene (json_node_get_object (element), error);
+      if (record == NULL)
+        return NULL;
+      g_ptr_array_add (page->scenes, record);
+    }
+
+  return g_steal_pointer (&page);
+}
+
+/**
+ * sh_stash_client_find_scenes_async:
+ * @self: a #ShStashClient
+ * @page: the page, from 1
+ * @per_page: scenes per page
+ * @updated_after: (nullable): only scenes whose `updated_at` is later than this string
+ *   (Stash's own timestamp, compared as Stash compares it)
+ * @with_count: whether to ask for the total (costly on the server; first page only)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads a page of scenes in a fixed order (by id), so paging is stable.
+ */
+void
+sh_stash_client_find_scenes_async (ShStashClient       *self,
+                                   guint                page,
+                                   guint                per_page,
+                                   const char          *updated_after,
+                                   gboolean             with_count,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) variables = NULL;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (page >= 1);
+  g_return_if_fail (per_page >= 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filter");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_int_value (builder, page);
+  json_builder_set_member_name (builder, "per_page");
+  json_builder_add_int_value (builder, per_page);
+  json_builder_set_member_name (builder, "sort");
+  json_builder_add_string_value (builder, "id");
+  json_builder_set_member_name (builder, "direction");
+  json_builder_add_string_value (builder, "ASC");
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "sceneFilter");
+  if (updated_after != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "updated_at");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "value");
+      json_builder_add_string_value (builder, updated_after);
+      json_builder_set_member_name (builder, "modifier");
+      json_builder_add_string_value (builder, "GREATER_THAN");
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "withCount");
+  json_builder_add_boolean_value (builder, with_count);
+  json_builder_end_object (builder);
+  variables = json_builder_get_root (builder);
+
+  execute_typed (self, sh_stash_client_find_scenes_async, "FindScenes", variables,
+                 parse_scene_page, (GDestroyNotify) sh_stash_scene_page_free,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * sh_stash_client_find_scenes_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the page, or %NULL with @error set
+ */
+ShStashScenePage *
+sh_stash_client_find_scenes_finish (ShStashClient  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_find_scenes_async, error);
+}
+
+static gpointer
+parse_generate (JsonObject  *data,
+                GError     **error)
+{
+  gint64 id;
+
+  if (!get_id (data, "metadataGenerate", &id))
+    {
+      set_shape_error (error, _("Generate did not return a job id"));
+      return NULL;
+    }
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+/**
+ * sh_stash_client_metadata_generate_async:
+ * @self: a #ShStashClient
+ * @input: (transfer none): a `GenerateMetadataInput` object
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Queues Stash's Generate task.
+ */
+void
+sh_stash_client_metadata_generate_async (ShStashClient       *self,
+                                         JsonNode            *input,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (input != NULL && JSON_NODE_HOLDS_OBJECT (input));
+
+  json_object_set_member (variables, "input", json_node_copy (input));
+  json_node_set_object (node, variables);
+
+  execute_typed (self, sh_stash_client_metadata_generate_async, "MetadataGenerate", node,
+                 parse_generate, g_free, cancellable, callback, user_data);
+}
+
+/**
+ * sh_stash_client_metadata_generate_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): Stash's job id, or %NULL with @error set
+ */
+char *
+sh_stash_client_metadata_generate_finish (ShStashClient  *self,
+                                          GAsyncResult   *result,
+                                          GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_metadata_generate_async, error);
+}
+
+static JsonNode *
+id_variables (const char *name,
+              const char *id)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (object, name, id);
+  json_node_set_object (node, object);
+
+  return node;
+}
+
+/* findJob's answer may be null (unknown id); a boxed wrapper tells that from an error. */
+typedef struct
+{
+  ShStashJob *job;
+} FoundJob;
+
+static void
+found_job_free (FoundJob *found)
+{
+  g_clear_pointer (&found->job, sh_stash_job_free);
+  g_free (found);
+}
+
+static gpointer
+parse_find_job (JsonObject  *data,
+                GError     **error)
+{
+  g_autofree FoundJob *found = g_new0 (FoundJob, 1);
+  JsonNode *node = json_object_get_member (data, "findJob");
+
+  if (node == NULL)
+    {
+      set_shape_error (error, _("the job is missing"));
+      return NULL;
+    }
+  if (JSON_NODE_HOLDS_NULL (node))
+    return g_steal_pointer (&found);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_shape_error (error, _("the job is not an object"));
+      return NULL;
+    }
+
+  found->job = sh_stash_job_new_from_json (json_node_get_object (node), error);
+  if (found->job == NULL)
+    return NULL;
+
+  return g_steal_pointer (&found);
+}
+
+void
+sh_stash_client_find_job_async (ShStashClient       *self,
+                                const char          *job_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(JsonNode) variables = NULL;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+
+  variables = id_variables ("id", job_id);
+  execute_typed (self, sh_stash_client_find_job_async, "FindJob", variables,
+                 parse_find_job, (GDestroyNotify) found_job_free,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * sh_stash_client_find_job_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @job: (out) (transfer full) (nullable): the job, or %NULL when Stash does not know it
+ *   (it finished more than ten jobs ago, or Stash restarted)
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when Stash answered
+ */
+gboolean
+sh_stash_client_find_job_finish (ShStashClient  *self,
+                                 GAsyncResult   *result,
+                                 ShStashJob    **job,
+                                 GError        **error)
+{
+  FoundJob *found = finish_typed (self, result, sh_stash_client_find_job_async, error);
+
+  if (found == NULL)
+    return FALSE;
+
+  if (job != NULL)
+    *job = g_steal_pointer (&found->job);
+  found_job_free (found);
+
+  return TRUE;
+}
+
+static gpointer
+parse_job_queue (JsonObject  *data,
+                 GError     **error)
+{
+  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_stash_job_free);
+  JsonNode *node = json_object_get_member (data, "jobQueue");
+  JsonArray *array;
+
+  /* Stash answers null, not [], when the queue is empty. */
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_steal_pointer (&jobs);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_shape_error (error, _("the job queue is not a list"));
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      ShStashJob *job;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          set_shape_error (error, _("a job that is not an object"));
+          return NULL;
+        }
+      job = sh_stash_job_new_from_json (json_node_get_object (element), error);
+      if (job == NULL)
+        return NULL;
+      g_ptr_array_add (jobs, job);
+    }
+
+  return g_steal_pointer (&jobs);
+}
+
+void
+sh_stash_client_job_queue_async (ShStashClient       *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  execute_typed (self, sh_stash_client_job_queue_async, "JobQueue", NULL,
+                 parse_job_queue, (GDestroyNotify) g_ptr_array_unref,
+                 cancellable, callback, user_data);
+}
+
+/**
+ * sh_stash_client_job_queue_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type ShStashJob): the queued, running and stopping
+ *   jobs (empty when the queue is empty), or %NULL with @error set
+ */
+GPtrArray *
+sh_stash_client_job_queue_finish (ShStashClient  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_job_queue_async, error);
+}
+
+static gpointer
+parse_stop_job (JsonObject  *data,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (data, "stopJob");
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      set_shape_error (error, _("stopping the job did not return a result"));
+      return NULL;
+    }
+
+  /* A non-NULL pointer for "answered"; Stash says true even for unknown ids. */
+  return GINT_TO_POINTER (1);
+}
+
+void
+sh_stash_client_stop_job_async (ShStashClient       *self,
+                                const char          *job_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(JsonNode) variables = NULL;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (job_id != NULL);
+
+  variables = id_variables ("id", job_id);
+  execute_typed (self, sh_stash_client_stop_job_async, "StopJob", variables,
+                 parse_stop_job, NULL, cancellable, callback, user_data);
+}
+
+gboolean
+sh_stash_client_stop_job_finish (ShStashClient  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_stop_job_async, error) != NULL;
+}
+
+typedef struct
+{
+  SoupMessage *message;
+  guint        status;
+  char        *content_type;
+} ProbeData;
+
+static void
+probe_data_free (ProbeData *data)
+{
+  g_clear_object (&data->message);
+  g_free (data->content_type);
+  g_free (data);
+}
+
+static void
+probe_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShStashClient *self = g_task_get_source_object (task);
+  ProbeData *data = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *content_type;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, sh_stash_client_classify_message_error (self, data->message,
+                                                                         error));
+      return;
+    }
+
+  data->status = soup_message_get_status (data->message);
+  content_type = soup_message_headers_get_content_type (
+      soup_message_get_response_headers (data->message), NULL);
+  data->content_type = g_strdup (content_type);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sh_stash_client_probe_async:
+ * @self: a #ShStashClient
+ * @uri: a media URL on the server
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Asks for the first byte of a media file (`Range: bytes=0-0`): Stash answers 206 when it
+ * exists and 404 when it does not. HEAD cannot be used; Stash refuses it with 405.
+ */
+void
+sh_stash_client_probe_async (ShStashClient       *self,
+                             const char          *uri,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ProbeData *data;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (uri != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_stash_client_probe_async);
+
+  data = g_new0 (ProbeData, 1);
+  data->message = sh_stash_client_new_message (self, SOUP_METHOD_GET, uri);
+  g_task_set_task_data (task, data, (GDestroyNotify) probe_data_free);
+  soup_message_headers_set_range (soup_message_get_request_headers (data->message), 0, 0);
+
+  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
+                                    cancellable, probe_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sh_stash_client_probe_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @status: (out): the HTTP status
+ * @content_type: (out) (optional) (transfer full) (nullable): the Content-Type
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the server answered (whatever the status)
+ */
+gboolean
+sh_stash_client_probe_finish (ShStashClient  *self,
+                              GAsyncResult   *result,
+                              guint          *status,
+                              char          **content_type,
+                              GError        **error)
+{
+  ProbeData *data;
+
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (status != NULL)
+    *status = data->status;
+  if (content_type != NULL)
+    *content_type = g_strdup (data->content_type);
+
+  return TRUE;
+}
