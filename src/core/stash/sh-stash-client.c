@@ -1137,20 +1137,22 @@ parse_scene_page (JsonObject  *data,
 /**
  * sh_stash_client_find_scenes_async:
  * @self: a #ShStashClient
- * @page: the page, from 1
+ * @after_id: only scenes with a larger id (0 for the first page)
  * @per_page: scenes per page
  * @updated_after: (nullable): only scenes whose `updated_at` is later than this string
- *   (Stash's own timestamp, compared as Stash compares it)
+ *   (Stash's own timestamp, compared as Stash compares it: as text)
  * @with_count: whether to ask for the total (costly on the server; first page only)
  * @cancellable: (nullable): a #GCancellable
  * @callback: callback
  * @user_data: data for @callback
  *
- * Reads a page of scenes in a fixed order (by id), so paging is stable.
+ * Reads the next page of scenes by id (keyset paging). Unlike page numbers, this neither
+ * skips nor repeats scenes when scenes are added or removed while the pages are read, and
+ * it costs the server no OFFSET scan on deep pages.
  */
 void
 sh_stash_client_find_scenes_async (ShStashClient       *self,
-                                   guint                page,
+                                   gint64               after_id,
                                    guint                per_page,
                                    const char          *updated_after,
                                    gboolean             with_count,
@@ -1162,14 +1164,14 @@ sh_stash_client_find_scenes_async (ShStashClient       *self,
   g_autoptr(JsonNode) variables = NULL;
 
   g_return_if_fail (SH_IS_STASH_CLIENT (self));
-  g_return_if_fail (page >= 1);
+  g_return_if_fail (after_id >= 0 && after_id <= G_MAXINT32);
   g_return_if_fail (per_page >= 1);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "filter");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "page");
-  json_builder_add_int_value (builder, page);
+  json_builder_add_int_value (builder, 1);
   json_builder_set_member_name (builder, "per_page");
   json_builder_add_int_value (builder, per_page);
   json_builder_set_member_name (builder, "sort");
@@ -1177,10 +1179,19 @@ sh_stash_client_find_scenes_async (ShStashClient       *self,
   json_builder_set_member_name (builder, "direction");
   json_builder_add_string_value (builder, "ASC");
   json_builder_end_object (builder);
+
+  /* The criteria of one filter object are combined with AND. */
   json_builder_set_member_name (builder, "sceneFilter");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_int_value (builder, after_id);
+  json_builder_set_member_name (builder, "modifier");
+  json_builder_add_string_value (builder, "GREATER_THAN");
+  json_builder_end_object (builder);
   if (updated_after != NULL)
     {
-      json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "updated_at");
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "value");
@@ -1188,10 +1199,8 @@ sh_stash_client_find_scenes_async (ShStashClient       *self,
       json_builder_set_member_name (builder, "modifier");
       json_builder_add_string_value (builder, "GREATER_THAN");
       json_builder_end_object (builder);
-      json_builder_end_object (builder);
     }
-  else
-    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
   json_builder_set_member_name (builder, "withCount");
   json_builder_add_boolean_value (builder, with_count);
   json_builder_end_object (builder);

@@ -88,7 +88,7 @@ ShStashServerInfo *sh_stash_client_test_connection_finish (ShStashClient    *sel
                                                            GError          **error);
 
 void           sh_stash_client_find_scenes_async      (ShStashClient        *self,
-                                                       guint                 page,
+                                                       gint64                after_id,
                                                        guint                 per_page,
                                                        const char           *updated_after,
                                                        gboolean              with_count,
