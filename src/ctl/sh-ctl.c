@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "sh-ctl.h"
+#include "sh-ctl-private.h"
 
 typedef struct
 {
@@ -18,29 +19,51 @@ typedef struct
   int       (*run) (int argc, char **argv);
 } ShCtlCommand;
 
-static int
-usage_error (const char *format,
-             ...) G_GNUC_PRINTF (1, 2);
+/* Errors are one line on stderr, so scripts can log them. */
+static void print_error_line (const char *format, va_list args) G_GNUC_PRINTF (1, 0);
 
-static int
-usage_error (const char *format,
-             ...)
+static void
+print_error_line (const char *format,
+                  va_list     args)
 {
-  g_autofree char *message = NULL;
+  g_autofree char *message = g_strdup_vprintf (format, args);
+
+  g_strdelimit (message, "\n", ' ');
+  g_printerr ("stashhogctl: %s\n", message);
+}
+
+int
+sh_ctl_usage_error (const char *format,
+                    ...)
+{
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  print_error_line (format, args);
   va_end (args);
 
-  g_printerr ("stashhogctl: %s\n", message);
-
   return SH_CTL_EXIT_USAGE;
+}
+
+int
+sh_ctl_failure (const char *format,
+                ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  print_error_line (format, args);
+  va_end (args);
+
+  return SH_CTL_EXIT_FAILED;
 }
 
 static int cmd_version (int argc, char **argv);
 
 static const ShCtlCommand commands[] = {
+  { "test-connection", N_("Check that the Stash server answers"), sh_ctl_cmd_test_connection },
+  { "sync", N_("Mirror the server's scenes (--full to read all)"), sh_ctl_cmd_sync },
+  { "scenes", N_("List or count the mirrored scenes"), sh_ctl_cmd_scenes },
   { "version", N_("Print the version"), cmd_version },
 };
 
@@ -65,7 +88,8 @@ print_help (void)
              "  STASHHOG_API_KEY   The Stash API key (never pass it as an argument)\n"
              "  STASHHOG_DATABASE  An SQLite file path or a postgresql:// address\n"
              "\n"
-             "Exit status: 0 completed, 1 failed, 2 usage or configuration error, 3 cancelled.\n"));
+             "Exit status: 0 completed, 1 failed, 2 usage or configuration error, 3 cancelled.\n"
+             "Run “stashhogctl COMMAND --help” for a command's options.\n"));
 }
 
 static int
@@ -73,7 +97,7 @@ cmd_version (int    argc,
              char **argv)
 {
   if (argc > 1)
-    return usage_error (_("“version” takes no arguments"));
+    return sh_ctl_usage_error (_("“version” takes no arguments"));
 
   g_print ("stashhogctl %s\n", PACKAGE_VERSION);
 
@@ -102,12 +126,12 @@ sh_ctl_main (int    argc,
         }
       else
         {
-          return usage_error (_("unknown option “%s”; see “stashhogctl --help”"), arg);
+          return sh_ctl_usage_error (_("unknown option “%s”; see “stashhogctl --help”"), arg);
         }
     }
 
   if (first >= argc)
-    return usage_error (_("no command given; see “stashhogctl --help”"));
+    return sh_ctl_usage_error (_("no command given; see “stashhogctl --help”"));
 
   if (g_str_equal (argv[first], "help"))
     {
@@ -121,5 +145,5 @@ sh_ctl_main (int    argc,
         return commands[i].run (argc - first, argv + first);
     }
 
-  return usage_error (_("unknown command “%s”; see “stashhogctl --help”"), argv[first]);
+  return sh_ctl_usage_error (_("unknown command “%s”; see “stashhogctl --help”"), argv[first]);
 }

@@ -1,0 +1,359 @@
+/* sh-scene-sync.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Mirrors a Stash server's scenes into the store. Pages are read by key (id > last id) in
+ * a fixed order; while one page is being written, the next one is already being fetched,
+ * so the network and the database work at the same time. Each page is written in one
+ * transaction. A full sync stamps every scene it sees and then deletes the ones it did
+ * not see; an incremental sync asks only for scenes updated after the newest one stored,
+ * using Stash's own timestamp string.
+ */
+
+#define G_LOG_DOMAIN "ShSceneSync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sh-scene-sync.h"
+#include "sh-stash-error.h"
+
+typedef struct
+{
+  ShStashClient       *client;        /* (owned) */
+  ShSceneStore        *store;         /* (owned) */
+  gint64               server_id;
+  gboolean             full;
+  guint                page_size;
+  ShSceneSyncProgress  progress;
+  gpointer             progress_data;
+
+  char                *updated_after; /* (owned) (nullable) */
+  char                *sync_stamp;    /* (owned) */
+
+  /* The page being written and the one being fetched, at most one of each. */
+  ShStashScenePage    *writing;       /* (owned) (nullable) */
+  ShStashScenePage    *fetched;       /* (owned) (nullable) */
+  gboolean             fetching;
+  gboolean             failed;        /* the task has returned its error */
+  gboolean             more;          /* Stash may have scenes after last_id */
+  gint64               last_id;
+
+  ShSceneSyncResult    result;
+} SyncData;
+
+static void
+sync_data_free (SyncData *data)
+{
+  g_clear_object (&data->client);
+  g_clear_object (&data->store);
+  g_free (data->updated_after);
+  g_free (data->sync_stamp);
+  g_clear_pointer (&data->writing, sh_stash_scene_page_free);
+  g_clear_pointer (&data->fetched, sh_stash_scene_page_free);
+  g_free (data);
+}
+
+static void fetch_next (GTask *task);
+static void pump (GTask *task);
+
+/* Returns the first error only: the fetch and the write of a page run at the same time,
+ * and both may fail (for example when the sync is cancelled). */
+static void
+fail (GTask  *task,
+      GError *error)
+{
+  SyncData *data = g_task_get_task_data (task);
+
+  if (data->failed)
+    {
+      g_error_free (error);
+      return;
+    }
+
+  data->failed = TRUE;
+  g_task_return_error (task, error);
+}
+
+static void
+finish_sync (GTask *task)
+{
+  SyncData *data = g_task_get_task_data (task);
+
+  g_debug ("Synced %" G_GUINT64_FORMAT " scenes in %u pages (%s), %" G_GUINT64_FORMAT
+           " removed, %" G_GUINT64_FORMAT " reset",
+           data->result.synced, data->result.pages, data->result.full ? "full" : "incremental",
+           data->result.removed, data->result.reset);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+delete_unseen_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint64 removed;
+
+  removed = sh_scene_store_delete_unseen_finish (SH_SCENE_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->result.removed = removed;
+  finish_sync (task);
+}
+
+static void
+upsert_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  guint n_reset = 0;
+
+  if (!sh_scene_store_upsert_finish (SH_SCENE_STORE (object), result, &n_reset, &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->failed)
+    return;
+
+  data->result.synced += data->writing->scenes->len;
+  data->result.reset += n_reset;
+  g_clear_pointer (&data->writing, sh_stash_scene_page_free);
+
+  if (data->progress != NULL)
+    data->progress (data->result.synced, data->result.total, data->progress_data);
+
+  pump (task);
+}
+
+static void
+find_scenes_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(ShStashScenePage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  data->fetching = FALSE;
+  page = sh_stash_client_find_scenes_finish (SH_STASH_CLIENT (object), result, &error);
+  if (page == NULL)
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->failed)
+    return;
+
+  data->result.pages++;
+  if (data->result.pages == 1)
+    data->result.total = page->count;
+
+  /* Keyset paging: a short page is the last one. Ids must grow, or a misbehaving server
+   * could keep us paging forever. */
+  data->more = page->scenes->len == data->page_size;
+  if (page->scenes->len > 0)
+    {
+      ShSceneRecord *last = g_ptr_array_index (page->scenes, page->scenes->len - 1);
+
+      if (last->id <= data->last_id)
+        {
+          fail (task, g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+                                   _("Stash returned the scenes out of order, so the sync "
+                                     "stopped. Try again; if it keeps happening, report it.")));
+          return;
+        }
+      data->last_id = last->id;
+    }
+
+  data->fetched = g_steal_pointer (&page);
+  pump (task);
+}
+
+static void
+fetch_next (GTask *task)
+{
+  SyncData *data = g_task_get_task_data (task);
+
+  g_assert (!data->fetching);
+  data->fetching = TRUE;
+  sh_stash_client_find_scenes_async (data->client,
+                                     data->last_id,
+                                     data->page_size,
+                                     data->updated_after,
+                                     data->result.pages == 0,
+                                     g_task_get_cancellable (task),
+                                     find_scenes_cb,
+                                     g_object_ref (task));
+}
+
+/* Moves the pipeline on: write the fetched page when the writer is free, and fetch the
+ * next page while it is written. Ends when nothing is left to do. */
+static void
+pump (GTask *task)
+{
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->writing == NULL && data->fetched != NULL)
+    {
+      data->writing = g_steal_pointer (&data->fetched);
+
+      if (data->writing->scenes->len > 0)
+        sh_scene_store_upsert_async (data->store,
+                                     data->server_id,
+                                     data->writing->scenes,
+                                     data->sync_stamp,
+                                     g_task_get_cancellable (task),
+                                     upsert_cb,
+                                     g_object_ref (task));
+      else
+        g_clear_pointer (&data->writing, sh_stash_scene_page_free);
+    }
+
+  if (data->more && !data->fetching && data->fetched == NULL)
+    fetch_next (task);
+
+  if (data->writing != NULL || data->fetching || data->fetched != NULL)
+    return;
+
+  if (data->result.full)
+    sh_scene_store_delete_unseen_async (data->store, data->server_id, data->sync_stamp,
+                                        g_task_get_cancellable (task), delete_unseen_cb,
+                                        g_object_ref (task));
+  else
+    finish_sync (task);
+}
+
+static void
+last_updated_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->updated_after = sh_scene_store_get_last_updated_at_finish (SH_SCENE_STORE (object),
+                                                                   result, &error);
+  if (error != NULL)
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* An empty mirror has nothing to be incremental to. */
+  data->result.full = data->updated_after == NULL;
+  g_debug ("Incremental sync after %s", data->updated_after ? data->updated_after : "(nothing)");
+
+  data->more = TRUE;
+  pump (task);
+}
+
+/**
+ * sh_scene_sync_run_async:
+ * @client: the Stash client
+ * @store: the scene store
+ * @server_id: the server's row in the store
+ * @full: %TRUE to read every scene and remove those Stash no longer has; %FALSE to read
+ *   only the scenes updated since the newest one stored
+ * @page_size: scenes per request, 0 for the default
+ * @progress: (nullable) (scope notified): called after every page
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Mirrors the scenes of a Stash server. Each page is stored in one transaction, so a
+ * cancelled or failed sync leaves whole pages behind and the next sync continues.
+ */
+void
+sh_scene_sync_run_async (ShStashClient       *client,
+                         ShSceneStore        *store,
+                         gint64               server_id,
+                         gboolean             full,
+                         guint                page_size,
+                         ShSceneSyncProgress  progress,
+                         gpointer             progress_data,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  SyncData *data;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (client));
+  g_return_if_fail (SH_IS_SCENE_STORE (store));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_sync_run_async);
+
+  now = g_date_time_new_now_utc ();
+  data = g_new0 (SyncData, 1);
+  data->client = g_object_ref (client);
+  data->store = g_object_ref (store);
+  data->server_id = server_id;
+  data->page_size = page_size > 0 ? page_size : SH_SCENE_SYNC_DEFAULT_PAGE_SIZE;
+  data->progress = progress;
+  data->progress_data = progress_data;
+  data->sync_stamp = g_date_time_format_iso8601 (now);
+  data->result.total = -1;
+  g_task_set_task_data (task, data, (GDestroyNotify) sync_data_free);
+
+  if (full)
+    {
+      data->result.full = TRUE;
+      data->more = TRUE;
+      pump (task);
+      return;
+    }
+
+  sh_scene_store_get_last_updated_at_async (store, server_id, cancellable, last_updated_cb,
+                                            g_steal_pointer (&task));
+}
+
+/**
+ * sh_scene_sync_run_finish:
+ * @result: the result
+ * @out_result: (out) (optional): what the sync did
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sh_scene_sync_run_finish (GAsyncResult       *result,
+                          ShSceneSyncResult  *out_result,
+                          GError            **error)
+{
+  GTask *task = G_TASK (result);
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  if (!g_task_propagate_boolean (task, error))
+    return FALSE;
+
+  if (out_result != NULL)
+    *out_result = ((SyncData *) g_task_get_task_data (task))->result;
+
+  return TRUE;
+}

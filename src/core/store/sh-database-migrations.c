@@ -1,0 +1,295 @@
+/* sh-database-migrations.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The schema, as numbered migrations. One SQL text serves SQLite and PostgreSQL, so it
+ * sticks to types both know: BIGINT/INTEGER, TEXT, BOOLEAN, DOUBLE PRECISION; timestamps
+ * are ISO-8601 UTC TEXT, JSON and UUIDs are TEXT. A migration is never edited once
+ * released: changes go into a new one.
+ */
+
+#define G_LOG_DOMAIN "sh-database"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sh-database-private.h"
+
+typedef struct
+{
+  guint               version;
+  const char * const *statements;
+} ShMigration;
+
+/* The exclusive job types: at most one may be pending, running or cancelling per server,
+ * enforced by the database so that two processes sharing PostgreSQL cannot both start
+ * one. Changing this list needs a new migration that recreates the index. */
+#define SH_ACTIVE_STATUSES  "('pending', 'running', 'cancelling')"
+#define SH_EXCLUSIVE_TYPES  "('stash_generate', 'check_stash_generate', 'sync_scenes')"
+
+static const char * const migration_1[] = {
+  /* Server ids are assigned as MAX(id) + 1 by sh_database_ensure_server_async(): an
+   * identity column has no syntax common to both databases. */
+  "CREATE TABLE IF NOT EXISTS server ("
+  "  id BIGINT NOT NULL PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  url TEXT NOT NULL UNIQUE,"
+  "  tls_trusted_fingerprint TEXT,"
+  "  created_at TEXT NOT NULL"
+  ")",
+
+  "CREATE TABLE IF NOT EXISTS scene ("
+  "  server_id BIGINT NOT NULL REFERENCES server (id) ON DELETE CASCADE,"
+  "  id BIGINT NOT NULL,"
+  "  title TEXT,"
+  "  path TEXT,"
+  "  oshash TEXT,"
+  "  phash TEXT,"
+  "  duration DOUBLE PRECISION NOT NULL DEFAULT 0,"
+  "  organized BOOLEAN NOT NULL DEFAULT FALSE,"
+  "  interactive BOOLEAN NOT NULL DEFAULT FALSE,"
+  "  interactive_speed INTEGER,"
+  "  markers_digest TEXT,"
+  "  stash_created_at TEXT,"
+  "  stash_updated_at TEXT,"
+  "  last_synced TEXT,"
+  "  generated BOOLEAN NOT NULL DEFAULT FALSE,"
+  "  PRIMARY KEY (server_id, id)"
+  ")",
+
+  /* The Generated filter and its counts. `id` is in the index so that keyset paging
+   * (`WHERE server_id = ? AND generated = ? AND id > ? ORDER BY id LIMIT n`) reads the
+   * page straight from it instead of sorting every matching scene. */
+  "CREATE INDEX IF NOT EXISTS scene_server_generated_idx "
+  "ON scene (server_id, generated, id)",
+
+  /* Incremental sync asks for MAX(stash_updated_at). */
+  "CREATE INDEX IF NOT EXISTS scene_server_updated_idx "
+  "ON scene (server_id, stash_updated_at)",
+
+  "CREATE TABLE IF NOT EXISTS job ("
+  "  id TEXT NOT NULL PRIMARY KEY,"
+  "  type TEXT NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'cancelling', "
+  "                                         'completed', 'failed', 'cancelled')),"
+  "  server_id BIGINT REFERENCES server (id) ON DELETE CASCADE,"
+  "  progress DOUBLE PRECISION NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 100),"
+  "  processed_items BIGINT,"
+  "  total_items BIGINT,"
+  "  message TEXT,"
+  "  parameters TEXT,"
+  "  result TEXT,"
+  "  error TEXT,"
+  "  stash_job_id TEXT,"
+  "  stash_job_added_at TEXT,"
+  "  parent_job_id TEXT,"
+  "  created_at TEXT NOT NULL,"
+  "  started_at TEXT,"
+  "  completed_at TEXT,"
+  "  updated_at TEXT NOT NULL,"
+  /* A NULL server_id would slip through the unique index below. */
+  "  CHECK (server_id IS NOT NULL OR type NOT IN " SH_EXCLUSIVE_TYPES ")"
+  ")",
+
+  "CREATE INDEX IF NOT EXISTS job_type_status_idx ON job (type, status)",
+
+  "CREATE INDEX IF NOT EXISTS job_created_at_idx ON job (created_at)",
+
+  "CREATE UNIQUE INDEX IF NOT EXISTS job_one_active_idx ON job (server_id, type) "
+  "WHERE status IN " SH_ACTIVE_STATUSES " AND type IN " SH_EXCLUSIVE_TYPES,
+
+  /* role: 'tracked' (snapshot before a Generate) or 'updated' (scenes whose generated
+   * flag the job changed). No foreign key to scene: the history outlives deleted scenes. */
+  "CREATE TABLE IF NOT EXISTS job_scene ("
+  "  job_id TEXT NOT NULL REFERENCES job (id) ON DELETE CASCADE,"
+  "  scene_id BIGINT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('tracked', 'updated')),"
+  "  PRIMARY KEY (job_id, role, scene_id)"
+  ")",
+
+  NULL
+};
+
+static const ShMigration migrations[] = {
+  { 1, migration_1 },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SH_DATABASE_SCHEMA_VERSION);
+
+static gboolean
+read_version (ShDatabase  *self,
+              gint64      *version,
+              GError     **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+
+  if (!(stmt = sh_database_prepare (self, "SELECT MAX(version) FROM schema_version", error)))
+    return FALSE;
+  if (!(model = sh_database_select (self, stmt, NULL, types, error)))
+    return FALSE;
+
+  *version = gda_data_model_get_n_rows (model) > 0 ? sh_database_model_get_int64 (model, 0, 0) : 0;
+
+  return TRUE;
+}
+
+static gboolean
+apply_migration (ShDatabase         *self,
+                 const ShMigration  *migration,
+                 GError            **error)
+{
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 version = 0;
+
+  if (!sh_database_begin (self, error))
+    return FALSE;
+
+  /* Another process sharing the database may be migrating it right now: PostgreSQL
+   * serializes on this lock, SQLite on BEGIN IMMEDIATE. Then look again. */
+  if (sh_database_is_postgres (self)
+      && !sh_database_execute_sql (self, "LOCK TABLE schema_version IN EXCLUSIVE MODE", error))
+    goto failed;
+
+  if (!read_version (self, &version, error))
+    goto failed;
+
+  if (version >= migration->version)
+    {
+      sh_database_rollback (self);
+      return TRUE;
+    }
+
+  for (guint i = 0; migration->statements[i] != NULL; i++)
+    {
+      if (!sh_database_execute_sql (self, migration->statements[i], error))
+        goto failed;
+    }
+
+  stmt = sh_database_prepare_full (self,
+                                   "INSERT INTO schema_version (version) VALUES (##version::gint64)",
+                                   &params, error);
+  if (stmt == NULL)
+    goto failed;
+  sh_database_set_int64 (params, "version", migration->version);
+  if (sh_database_execute (self, stmt, params, error) < 0)
+    goto failed;
+
+  if (!sh_database_commit (self, error))
+    return FALSE;
+
+  g_debug ("Database migrated to schema version %u", migration->version);
+
+  return TRUE;
+
+failed:
+  sh_database_rollback (self);
+  return FALSE;
+}
+
+/*
+ * _sh_database_migrate:
+ *
+ * Brings the schema to SH_DATABASE_SCHEMA_VERSION, one transaction per migration, each
+ * recorded in schema_version. Safe to run on every start and from several processes.
+ */
+gboolean
+_sh_database_migrate (ShDatabase    *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *what = NULL;
+  gint64 version = 0;
+
+  what = g_strdup_printf (_("Could not open the database %s"), sh_database_get_location (self));
+
+  if (!sh_database_execute_sql (self,
+                                "CREATE TABLE IF NOT EXISTS schema_version ("
+                                "  version INTEGER NOT NULL PRIMARY KEY"
+                                ")",
+                                &local_error)
+      || !read_version (self, &version, &local_error))
+    {
+      /* Corruption was recognised already; anything else here means no access. */
+      if (g_error_matches (local_error, SH_STORE_ERROR, SH_STORE_ERROR_CORRUPT))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN, "%s", local_error->message);
+      return FALSE;
+    }
+
+  if (version > SH_DATABASE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_MIGRATION,
+                   _("The database %s was created by a newer version of StashHog (schema "
+                     "version %" G_GINT64_FORMAT ", this version knows %d). Update StashHog, "
+                     "or choose another database in Preferences."),
+                   sh_database_get_location (self), version, SH_DATABASE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (migrations); i++)
+    {
+      if (migrations[i].version <= version)
+        continue;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (!apply_migration (self, &migrations[i], &local_error))
+        {
+          if (g_error_matches (local_error, SH_STORE_ERROR, SH_STORE_ERROR_CORRUPT))
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_MIGRATION,
+                         _("Could not upgrade the database %s to schema version %u. %s"),
+                         sh_database_get_location (self), migrations[i].version,
+                         local_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/*
+ * _sh_database_create_scratch_tables:
+ *
+ * The connection-private tables of bulk operations (see sh-database-private.h).
+ */
+gboolean
+_sh_database_create_scratch_tables (ShDatabase  *self,
+                                    GError     **error)
+{
+  /* Rows vanish at commit on PostgreSQL, which never vacuums temporary tables; SQLite has
+   * no such clause, and its users empty the tables first anyway. */
+  const char *suffix = sh_database_is_postgres (self) ? " ON COMMIT DELETE ROWS" : "";
+  g_autofree char *ids = NULL;
+  g_autofree char *scenes = NULL;
+
+  ids = g_strconcat ("CREATE TEMPORARY TABLE " SH_TMP_ID_TABLE " ("
+                     "  id BIGINT NOT NULL"
+                     ")", suffix, NULL);
+  scenes = g_strconcat ("CREATE TEMPORARY TABLE " SH_TMP_SCENE_TABLE " ("
+                        "  id BIGINT NOT NULL,"
+                        "  title TEXT,"
+                        "  path TEXT,"
+                        "  oshash TEXT,"
+                        "  phash TEXT,"
+                        "  duration DOUBLE PRECISION,"
+                        "  organized BOOLEAN,"
+                        "  interactive BOOLEAN,"
+                        "  interactive_speed INTEGER,"
+                        "  markers_digest TEXT,"
+                        "  stash_created_at TEXT,"
+                        "  stash_updated_at TEXT"
+                        ")", suffix, NULL);
+
+  return sh_database_execute_sql (self, ids, error)
+         && sh_database_execute_sql (self, scenes, error);
+}

@@ -1,0 +1,1336 @@
+/* sh-scene-store.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sh-scene-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sh-database-private.h"
+#include "sh-scene-store.h"
+
+/**
+ * ShSceneStore:
+ *
+ * The mirror of a Stash server's scenes, in the `scene` table of an #ShDatabase.
+ *
+ * Writes are set-based: a page of scenes, or any number of ids, is staged in a
+ * connection-private scratch table with multi-row INSERTs and applied with one statement,
+ * all in one transaction. Reads page by id (keyset paging), never by offset.
+ */
+
+struct _ShSceneStore
+{
+  GObject     parent_instance;
+
+  ShDatabase *db;  /* (owned) */
+};
+
+G_DEFINE_FINAL_TYPE (ShSceneStore, sh_scene_store, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (ShGeneratedFilter, sh_generated_filter,
+                    G_DEFINE_ENUM_VALUE (SH_GENERATED_ANY, "any"),
+                    G_DEFINE_ENUM_VALUE (SH_GENERATED_YES, "yes"),
+                    G_DEFINE_ENUM_VALUE (SH_GENERATED_NO, "no"))
+
+enum {
+  PROP_0,
+  PROP_DATABASE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The scene columns the mirror stores, in the order of the scratch table and of
+ * scene_from_row(). */
+#define SCENE_COLUMNS \
+  "id, title, path, oshash, phash, duration, organized, interactive, interactive_speed, " \
+  "markers_digest, stash_created_at, stash_updated_at"
+
+enum {
+  COL_ID,
+  COL_TITLE,
+  COL_PATH,
+  COL_OSHASH,
+  COL_PHASH,
+  COL_DURATION,
+  COL_ORGANIZED,
+  COL_INTERACTIVE,
+  COL_INTERACTIVE_SPEED,
+  COL_MARKERS_DIGEST,
+  COL_STASH_CREATED_AT,
+  COL_STASH_UPDATED_AT,
+  N_SCENE_COLUMNS,
+  COL_GENERATED = N_SCENE_COLUMNS,
+};
+
+/* libgda parameter types of one staged scene row, in SCENE_COLUMNS order. */
+static const char * const scene_param_types[N_SCENE_COLUMNS] = {
+  "gint64", "string::null", "string::null", "string::null", "string::null", "gdouble",
+  "boolean", "boolean", "gint::null", "string::null", "string::null", "string::null",
+};
+
+static const char * const id_param_types[] = { "gint64" };
+
+/* Rows per multi-row INSERT. libgda builds a statement's parameter set in O(n²) of its
+ * parameters (gda_statement_get_parameters() took 0.4 s for 2,000 and 1.7 s for 4,000),
+ * so statements stay below about 800 parameters, which is also under the 999 variables
+ * of older SQLite builds. Scene pages are cut into power-of-two chunks (64, 32, …, 1), so
+ * that only seven statement shapes are ever prepared whatever the page size; id lists are
+ * padded to a full chunk by repeating the last id, which IN (…) does not mind. */
+#define SCENE_CHUNK_ROWS 64
+#define ID_CHUNK_ROWS    500
+
+/* Completion of a store operation: how to free its result when nobody takes it. */
+typedef struct
+{
+  GDestroyNotify result_free;
+} StoreOpInfo;
+
+static const StoreOpInfo boxed_result = { g_free };
+static const StoreOpInfo string_result = { g_free };
+static const StoreOpInfo ptr_array_result = { (GDestroyNotify) g_ptr_array_unref };
+static const StoreOpInfo array_result = { (GDestroyNotify) g_array_unref };
+
+static void
+sh_scene_store_dispose (GObject *object)
+{
+  ShSceneStore *self = (ShSceneStore *)object;
+
+  g_clear_object (&self->db);
+
+  G_OBJECT_CLASS (sh_scene_store_parent_class)->dispose (object);
+}
+
+static void
+sh_scene_store_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ShSceneStore *self = SH_SCENE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE:
+      g_value_set_object (value, self->db);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_scene_store_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  ShSceneStore *self = SH_SCENE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DATABASE:
+      self->db = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_scene_store_class_init (ShSceneStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sh_scene_store_dispose;
+  object_class->get_property = sh_scene_store_get_property;
+  object_class->set_property = sh_scene_store_set_property;
+
+  /**
+   * ShSceneStore:database:
+   *
+   * The database holding the scenes.
+   */
+  properties[PROP_DATABASE] =
+    g_param_spec_object ("database", NULL, NULL,
+                         SH_TYPE_DATABASE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sh_scene_store_init (ShSceneStore *self)
+{
+}
+
+/**
+ * sh_scene_store_new:
+ * @db: an open #ShDatabase
+ *
+ * Returns: (transfer full): a store for the scenes in @db
+ */
+ShSceneStore *
+sh_scene_store_new (ShDatabase *db)
+{
+  g_return_val_if_fail (SH_IS_DATABASE (db), NULL);
+
+  return g_object_new (SH_TYPE_SCENE_STORE, "database", db, NULL);
+}
+
+/**
+ * sh_scene_store_get_database:
+ * @self: a #ShSceneStore
+ *
+ * Returns: (transfer none): the database
+ */
+ShDatabase *
+sh_scene_store_get_database (ShSceneStore *self)
+{
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
+
+  return self->db;
+}
+
+/* Plumbing ---------------------------------------------------------------------------- */
+
+static void
+store_op_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const StoreOpInfo *info = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gpointer value;
+
+  value = sh_database_run_finish (SH_DATABASE (object), result, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, value, info->result_free);
+}
+
+/* Runs @func on the database's worker and completes @task with its result. */
+static void
+store_run (ShSceneStore      *self,
+           GTask             *task,
+           const StoreOpInfo *info,
+           ShDatabaseFunc     func,
+           gpointer           data,
+           GDestroyNotify     data_free)
+{
+  g_task_set_task_data (task, (gpointer)info, NULL);
+  /* Once the worker has committed, that is the truth, cancelled or not. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  sh_database_run_async (self->db, func, data, data_free, info->result_free,
+                         g_task_get_cancellable (task), store_op_cb, g_object_ref (task));
+}
+
+static gboolean
+store_task_is_valid (ShSceneStore *self,
+                     GAsyncResult *result,
+                     gpointer      source_tag)
+{
+  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
+}
+
+/*
+ * prepare_rows:
+ * @head: the statement before its VALUES list
+ * @types: the parameter type of each column
+ * @params: (out) (transfer none): the statement's parameters
+ * @holders: (out) (transfer none): the same, row by row
+ *
+ * A multi-row `INSERT … VALUES (…), (…)` of @n_rows rows, prepared once per shape.
+ */
+static GdaStatement *
+prepare_rows (ShDatabase          *db,
+              const char          *head,
+              const char * const  *types,
+              guint                n_columns,
+              guint                n_rows,
+              GdaSet             **params,
+              GPtrArray          **holders,
+              GError             **error)
+{
+  g_autoptr(GString) sql = g_string_sized_new (strlen (head) + n_rows * n_columns * 24);
+  GdaStatement *stmt;
+  GPtrArray *array;
+
+  g_string_append (sql, head);
+  g_string_append (sql, " VALUES ");
+  for (guint row = 0; row < n_rows; row++)
+    {
+      g_string_append (sql, row > 0 ? ", (" : "(");
+      for (guint col = 0; col < n_columns; col++)
+        g_string_append_printf (sql, "%s##r%uc%u::%s", col > 0 ? ", " : "", row, col, types[col]);
+      g_string_append_c (sql, ')');
+    }
+
+  if (!(stmt = sh_database_prepare_full (db, sql->str, params, error)))
+    return NULL;
+
+  /* Looking the holders up by name for every value would cost more than binding them. */
+  array = g_object_get_data (G_OBJECT (*params), "sh-holders");
+  if (array == NULL)
+    {
+      array = g_ptr_array_sized_new (n_rows * n_columns);
+      for (guint row = 0; row < n_rows; row++)
+        for (guint col = 0; col < n_columns; col++)
+          {
+            char name[32];
+
+            g_snprintf (name, sizeof name, "r%uc%u", row, col);
+            g_ptr_array_add (array, _sh_database_get_holder (*params, name));
+          }
+      g_object_set_data_full (G_OBJECT (*params), "sh-holders", array,
+                              (GDestroyNotify) g_ptr_array_unref);
+    }
+
+  *holders = array;
+
+  return stmt;
+}
+
+/* Stages @ids (duplicates allowed) in the id scratch table. In a transaction. */
+static gboolean
+stage_ids (ShDatabase    *db,
+           const gint64  *ids,
+           guint          n_ids,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  GdaStatement *stmt;
+  GPtrArray *holders;
+  GdaSet *params;
+
+  if (!sh_database_execute_sql (db, "DELETE FROM " SH_TMP_ID_TABLE, error))
+    return FALSE;
+
+  stmt = prepare_rows (db, "INSERT INTO " SH_TMP_ID_TABLE " (id)", id_param_types, 1,
+                       ID_CHUNK_ROWS, &params, &holders, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint start = 0; start < n_ids; start += ID_CHUNK_ROWS)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
+        _sh_database_holder_set_int64 (holders->pdata[i], ids[MIN (start + i, n_ids - 1)]);
+
+      if (sh_database_execute (db, stmt, params, error) < 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Upsert ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64     server_id;
+  GPtrArray *records;     /* (owned) of ShSceneRecord */
+  char      *sync_stamp;  /* (owned) */
+} UpsertData;
+
+static void
+upsert_data_free (gpointer data)
+{
+  UpsertData *upsert = data;
+
+  g_clear_pointer (&upsert->records, g_ptr_array_unref);
+  g_free (upsert->sync_stamp);
+  g_free (upsert);
+}
+
+static void
+bind_scene (GdaHolder           **holders,
+            const ShSceneRecord  *scene)
+{
+  _sh_database_holder_set_int64 (holders[COL_ID], scene->id);
+  _sh_database_holder_set_string (holders[COL_TITLE], scene->title);
+  _sh_database_holder_set_string (holders[COL_PATH], scene->path);
+  _sh_database_holder_set_string (holders[COL_OSHASH], scene->oshash);
+  _sh_database_holder_set_string (holders[COL_PHASH], scene->phash);
+  _sh_database_holder_set_double (holders[COL_DURATION], scene->duration);
+  _sh_database_holder_set_boolean (holders[COL_ORGANIZED], scene->organized);
+  _sh_database_holder_set_boolean (holders[COL_INTERACTIVE], scene->interactive);
+  if (scene->interactive_speed >= 0)
+    _sh_database_holder_set_int (holders[COL_INTERACTIVE_SPEED], scene->interactive_speed);
+  else
+    _sh_database_holder_set_null (holders[COL_INTERACTIVE_SPEED]);
+  _sh_database_holder_set_string (holders[COL_MARKERS_DIGEST], scene->markers_digest);
+  _sh_database_holder_set_string (holders[COL_STASH_CREATED_AT], scene->stash_created_at);
+  _sh_database_holder_set_string (holders[COL_STASH_UPDATED_AT], scene->stash_updated_at);
+}
+
+/* The page without repeated ids, the last copy winning: PostgreSQL refuses to touch a
+ * row twice in one INSERT … ON CONFLICT. */
+static GPtrArray *
+unique_scenes (GPtrArray *records)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GPtrArray *scenes = g_ptr_array_sized_new (records->len);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      ShSceneRecord *scene = g_ptr_array_index (records, i);
+      gpointer index;
+
+      if (g_hash_table_lookup_extended (seen, &scene->id, NULL, &index))
+        {
+          scenes->pdata[GPOINTER_TO_UINT (index)] = scene;
+          continue;
+        }
+
+      g_hash_table_insert (seen, &scene->id, GUINT_TO_POINTER (scenes->len));
+      g_ptr_array_add (scenes, scene);
+    }
+
+  return scenes;
+}
+
+static gboolean
+stage_scenes (ShDatabase  *db,
+              GPtrArray   *scenes,
+              GError     **error)
+{
+  guint done = 0;
+
+  if (!sh_database_execute_sql (db, "DELETE FROM " SH_TMP_SCENE_TABLE, error))
+    return FALSE;
+
+  for (guint chunk = SCENE_CHUNK_ROWS; chunk > 0; chunk /= 2)
+    {
+      while (scenes->len - done >= chunk)
+        {
+          GdaStatement *stmt;
+          GPtrArray *holders;
+          GdaSet *params;
+
+          stmt = prepare_rows (db, "INSERT INTO " SH_TMP_SCENE_TABLE " (" SCENE_COLUMNS ")",
+                               scene_param_types, N_SCENE_COLUMNS, chunk,
+                               &params, &holders, error);
+          if (stmt == NULL)
+            return FALSE;
+
+          for (guint row = 0; row < chunk; row++)
+            bind_scene ((GdaHolder **)holders->pdata + row * N_SCENE_COLUMNS,
+                        g_ptr_array_index (scenes, done + row));
+
+          if (sh_database_execute (db, stmt, params, error) < 0)
+            return FALSE;
+
+          done += chunk;
+        }
+    }
+
+  return TRUE;
+}
+
+static gpointer
+upsert_func (ShDatabase     *db,
+             GdaConnection  *cnc,
+             gpointer        data,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  static const GType count_types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  UpsertData *upsert = data;
+  const char *distinct = _sh_database_get_distinct_operator (db);
+  g_autoptr(GPtrArray) scenes = unique_scenes (upsert->records);
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *count_sql = NULL;
+  g_autofree char *upsert_sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  guint n_reset;
+
+  /* generated goes back to false when the primary file (path, oshash) or the markers
+   * changed; a new title does not need new media. Compared null-safely: NULL to a value is
+   * a change. */
+  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM scene s "
+                               "JOIN " SH_TMP_SCENE_TABLE " t ON t.id = s.id "
+                               "WHERE s.server_id = ##server_id::gint64 AND s.generated "
+                               "AND (s.path %1$s t.path OR s.oshash %1$s t.oshash "
+                               "OR s.markers_digest %1$s t.markers_digest)",
+                               distinct);
+  /* WHERE TRUE: without it SQLite reads ON CONFLICT as part of a join. The CASTs give
+   * PostgreSQL the parameters' types, which it cannot infer in a select list. */
+  upsert_sql = g_strdup_printf ("INSERT INTO scene (server_id, " SCENE_COLUMNS ", "
+                                "last_synced, generated) "
+                                "SELECT CAST(##server_id::gint64 AS BIGINT), id, title, path, "
+                                "oshash, phash, COALESCE(duration, 0), "
+                                "COALESCE(organized, FALSE), COALESCE(interactive, FALSE), "
+                                "interactive_speed, markers_digest, stash_created_at, "
+                                "stash_updated_at, CAST(##sync_stamp::string AS TEXT), FALSE "
+                                "FROM " SH_TMP_SCENE_TABLE " WHERE TRUE "
+                                "ON CONFLICT (server_id, id) DO UPDATE SET "
+                                "title = excluded.title, path = excluded.path, "
+                                "oshash = excluded.oshash, phash = excluded.phash, "
+                                "duration = excluded.duration, "
+                                "organized = excluded.organized, "
+                                "interactive = excluded.interactive, "
+                                "interactive_speed = excluded.interactive_speed, "
+                                "markers_digest = excluded.markers_digest, "
+                                "stash_created_at = excluded.stash_created_at, "
+                                "stash_updated_at = excluded.stash_updated_at, "
+                                "last_synced = excluded.last_synced, "
+                                "generated = CASE WHEN scene.path %1$s excluded.path "
+                                "OR scene.oshash %1$s excluded.oshash "
+                                "OR scene.markers_digest %1$s excluded.markers_digest "
+                                "THEN FALSE ELSE scene.generated END",
+                                distinct);
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+
+  if (!stage_scenes (db, scenes, error))
+    return NULL;
+
+  /* Counted before the upsert, against the staged rows, in the same transaction. */
+  if (!(stmt = sh_database_prepare_full (db, count_sql, &params, error)))
+    return NULL;
+  sh_database_set_int64 (params, "server_id", upsert->server_id);
+  if (!(model = sh_database_select (db, stmt, params, count_types, error)))
+    return NULL;
+  n_reset = sh_database_model_get_int64 (model, 0, 0);
+  g_clear_object (&model);
+
+  if (!(stmt = sh_database_prepare_full (db, upsert_sql, &params, error)))
+    return NULL;
+  sh_database_set_int64 (params, "server_id", upsert->server_id);
+  sh_database_set_string (params, "sync_stamp", upsert->sync_stamp);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  if (!sh_database_commit (db, error))
+    return NULL;
+
+  return g_memdup2 (&n_reset, sizeof n_reset);
+}
+
+/**
+ * sh_scene_store_upsert_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @records: (element-type ShSceneRecord): one page of scenes from Stash; kept (and must
+ *   not change) until the operation finishes
+ * @sync_stamp: the sync's identifier, stored as `last_synced` on every scene of the page
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the page is stored
+ * @user_data: data for @callback
+ *
+ * Stores a page of scenes in one transaction: new scenes are added as not generated,
+ * known ones updated. A known scene goes back to not generated when its primary file
+ * (path or oshash) or its markers changed. When an id appears twice, the last copy wins.
+ */
+void
+sh_scene_store_upsert_async (ShSceneStore        *self,
+                             gint64               server_id,
+                             GPtrArray           *records,
+                             const char          *sync_stamp,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  UpsertData *upsert;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (records != NULL);
+  g_return_if_fail (sync_stamp != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_upsert_async);
+
+  if (records->len == 0)
+    {
+      g_task_set_task_data (task, (gpointer)&boxed_result, NULL);
+      g_task_return_pointer (task, g_new0 (guint, 1), g_free);
+      return;
+    }
+
+  upsert = g_new0 (UpsertData, 1);
+  upsert->server_id = server_id;
+  upsert->records = g_ptr_array_ref (records);
+  upsert->sync_stamp = g_strdup (sync_stamp);
+
+  store_run (self, task, &boxed_result, upsert_func, upsert, upsert_data_free);
+}
+
+/**
+ * sh_scene_store_upsert_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @n_reset: (out) (optional): how many known scenes went from generated to not generated
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the page was stored
+ */
+gboolean
+sh_scene_store_upsert_finish (ShSceneStore  *self,
+                              GAsyncResult  *result,
+                              guint         *n_reset,
+                              GError       **error)
+{
+  g_autofree guint *value = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_upsert_async), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (n_reset != NULL)
+    *n_reset = value != NULL ? *value : 0;
+
+  return value != NULL;
+}
+
+/* Delete unseen ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64  server_id;
+  char   *sync_stamp;  /* (owned) */
+} DeleteUnseenData;
+
+static void
+delete_unseen_data_free (gpointer data)
+{
+  DeleteUnseenData *delete = data;
+
+  g_free (delete->sync_stamp);
+  g_free (delete);
+}
+
+static gpointer
+delete_unseen_func (ShDatabase     *db,
+                    GdaConnection  *cnc,
+                    gpointer        data,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  DeleteUnseenData *delete = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  /* One statement is atomic; job_scene keeps its history of the deleted scenes. */
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM scene WHERE server_id = ##server_id::gint64 "
+                                   "AND (last_synced IS NULL "
+                                   "OR last_synced <> ##sync_stamp::string)",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sh_database_set_int64 (params, "server_id", delete->server_id);
+  sh_database_set_string (params, "sync_stamp", delete->sync_stamp);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
+}
+
+/**
+ * sh_scene_store_delete_unseen_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @sync_stamp: the identifier of the full sync that just ended
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Ends a full sync: deletes the server's scenes that the sync did not see (their
+ * `last_synced` is not @sync_stamp). Their `job_scene` history is kept.
+ */
+void
+sh_scene_store_delete_unseen_async (ShSceneStore        *self,
+                                    gint64               server_id,
+                                    const char          *sync_stamp,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DeleteUnseenData *delete;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (sync_stamp != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_delete_unseen_async);
+
+  delete = g_new0 (DeleteUnseenData, 1);
+  delete->server_id = server_id;
+  delete->sync_stamp = g_strdup (sync_stamp);
+
+  store_run (self, task, &boxed_result, delete_unseen_func, delete, delete_unseen_data_free);
+}
+
+/**
+ * sh_scene_store_delete_unseen_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: how many scenes were deleted; 0 with @error set on failure
+ */
+guint64
+sh_scene_store_delete_unseen_finish (ShSceneStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autofree guint64 *rows = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_delete_unseen_async), 0);
+
+  rows = g_task_propagate_pointer (G_TASK (result), error);
+
+  return rows != NULL ? *rows : 0;
+}
+
+/* Count ------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64            server_id;
+  ShGeneratedFilter filter;
+} CountData;
+
+static const char *
+generated_condition (ShGeneratedFilter filter)
+{
+  switch (filter)
+    {
+    case SH_GENERATED_YES:
+      return " AND generated = TRUE";
+
+    case SH_GENERATED_NO:
+      return " AND generated = FALSE";
+
+    case SH_GENERATED_ANY:
+    default:
+      return "";
+    }
+}
+
+static gpointer
+count_func (ShDatabase     *db,
+            GdaConnection  *cnc,
+            gpointer        data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  CountData *count = data;
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  guint64 n;
+
+  sql = g_strconcat ("SELECT COUNT(*) FROM scene WHERE server_id = ##server_id::gint64",
+                     generated_condition (count->filter), NULL);
+  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+    return NULL;
+  sh_database_set_int64 (params, "server_id", count->server_id);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  n = sh_database_model_get_int64 (model, 0, 0);
+
+  return g_memdup2 (&n, sizeof n);
+}
+
+/**
+ * sh_scene_store_count_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @filter: which scenes to count
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the count
+ * @user_data: data for @callback
+ *
+ * Counts a server's scenes, by their generated flag.
+ */
+void
+sh_scene_store_count_async (ShSceneStore        *self,
+                            gint64               server_id,
+                            ShGeneratedFilter    filter,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CountData *count;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (filter <= SH_GENERATED_NO);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_count_async);
+
+  count = g_new0 (CountData, 1);
+  count->server_id = server_id;
+  count->filter = filter;
+
+  store_run (self, task, &boxed_result, count_func, count, g_free);
+}
+
+/**
+ * sh_scene_store_count_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @count: (out) (optional): the number of scenes
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sh_scene_store_count_finish (ShSceneStore  *self,
+                             GAsyncResult  *result,
+                             guint64       *count,
+                             GError       **error)
+{
+  g_autofree guint64 *value = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_count_async), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (count != NULL)
+    *count = value != NULL ? *value : 0;
+
+  return value != NULL;
+}
+
+/* Last updated ------------------------------------------------------------------------ */
+
+static gpointer
+last_updated_func (ShDatabase     *db,
+                   GdaConnection  *cnc,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  static const GType types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT MAX(stash_updated_at) FROM scene "
+                                   "WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", *(gint64 *)data);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  /* NULL without an error: no scenes yet. */
+  return sh_database_model_dup_string (model, 0, 0);
+}
+
+/**
+ * sh_scene_store_get_last_updated_at_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the time
+ * @user_data: data for @callback
+ *
+ * Finds the newest Stash `updated_at` among the server's scenes, where an incremental
+ * sync starts.
+ */
+void
+sh_scene_store_get_last_updated_at_async (ShSceneStore        *self,
+                                          gint64               server_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_get_last_updated_at_async);
+
+  store_run (self, task, &string_result, last_updated_func,
+             g_memdup2 (&server_id, sizeof server_id), g_free);
+}
+
+/**
+ * sh_scene_store_get_last_updated_at_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): `MAX(stash_updated_at)`, verbatim as Stash sent it;
+ *   %NULL when the server has no scenes (without @error) or on failure (with @error)
+ */
+char *
+sh_scene_store_get_last_updated_at_finish (ShSceneStore  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error)
+{
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_last_updated_at_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* List -------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64             server_id;
+  ShGeneratedFilter  filter;
+  char              *pattern;   /* (owned) (nullable) LIKE pattern, escaped with '!' */
+  gint64             after_id;
+  guint              limit;
+} ListData;
+
+static void
+list_data_free (gpointer data)
+{
+  ListData *list = data;
+
+  g_free (list->pattern);
+  g_free (list);
+}
+
+/* "%search%" with LIKE's wildcards and the escape character itself taken literally. '!'
+ * rather than '\\': a backslash in a string literal means different things to the two
+ * databases and to libgda's tokenizer. */
+static char *
+like_pattern (const char *search)
+{
+  GString *pattern = g_string_new ("%");
+
+  for (const char *p = search; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '!')
+        g_string_append_c (pattern, '!');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+
+  return g_string_free (pattern, FALSE);
+}
+
+static ShSceneRecord *
+scene_from_row (GdaDataModel *model,
+                int           row)
+{
+  ShSceneRecord *scene = sh_scene_record_new ();
+
+  scene->id = sh_database_model_get_int64 (model, row, COL_ID);
+  scene->title = sh_database_model_dup_string (model, row, COL_TITLE);
+  scene->path = sh_database_model_dup_string (model, row, COL_PATH);
+  scene->oshash = sh_database_model_dup_string (model, row, COL_OSHASH);
+  scene->phash = sh_database_model_dup_string (model, row, COL_PHASH);
+  scene->duration = sh_database_model_get_double (model, row, COL_DURATION);
+  scene->organized = sh_database_model_get_boolean (model, row, COL_ORGANIZED);
+  scene->interactive = sh_database_model_get_boolean (model, row, COL_INTERACTIVE);
+  if (sh_database_model_is_null (model, row, COL_INTERACTIVE_SPEED))
+    scene->interactive_speed = -1;
+  else
+    scene->interactive_speed = sh_database_model_get_int64 (model, row, COL_INTERACTIVE_SPEED);
+  scene->markers_digest = sh_database_model_dup_string (model, row, COL_MARKERS_DIGEST);
+  scene->stash_created_at = sh_database_model_dup_string (model, row, COL_STASH_CREATED_AT);
+  scene->stash_updated_at = sh_database_model_dup_string (model, row, COL_STASH_UPDATED_AT);
+  scene->generated = sh_database_model_get_boolean (model, row, COL_GENERATED);
+
+  return scene;
+}
+
+static gpointer
+list_func (ShDatabase     *db,
+           GdaConnection  *cnc,
+           gpointer        data,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  static const GType types[] = {
+    G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE,
+    G_TYPE_BOOLEAN, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
+    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_NONE,
+  };
+  ListData *list = data;
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autofree char *sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  int n_rows;
+
+  /* lower() on both sides: each database folds case its own way (SQLite: ASCII only),
+   * so the pattern must be folded by the same function as the titles. */
+  sql = g_strconcat ("SELECT " SCENE_COLUMNS ", generated FROM scene "
+                     "WHERE server_id = ##server_id::gint64 AND id > ##after_id::gint64",
+                     generated_condition (list->filter),
+                     list->pattern != NULL
+                       ? " AND lower(title) LIKE lower(##pattern::string) ESCAPE '!'"
+                       : "",
+                     " ORDER BY id LIMIT ##limit::gint64",
+                     NULL);
+  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+    return NULL;
+  sh_database_set_int64 (params, "server_id", list->server_id);
+  sh_database_set_int64 (params, "after_id", list->after_id);
+  sh_database_set_int64 (params, "limit", list->limit);
+  if (list->pattern != NULL)
+    sh_database_set_string (params, "pattern", list->pattern);
+
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  scenes = g_ptr_array_new_full (MAX (n_rows, 0), (GDestroyNotify) sh_scene_record_free);
+  for (int row = 0; row < n_rows; row++)
+    g_ptr_array_add (scenes, scene_from_row (model, row));
+
+  return g_steal_pointer (&scenes);
+}
+
+/**
+ * sh_scene_store_list_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @filter: which scenes to list, by their generated flag
+ * @search: (nullable): text the title must contain, case-insensitively (SQLite folds
+ *   ASCII letters only); `%` and `_` are literal
+ * @after_id: list scenes whose id is greater than this (0 for the first page)
+ * @limit: at most this many scenes
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the scenes
+ * @user_data: data for @callback
+ *
+ * Reads one page of scenes ordered by id. The next page starts after the last id of this
+ * one (keyset paging, as fast on the last page as on the first).
+ */
+void
+sh_scene_store_list_async (ShSceneStore        *self,
+                           gint64               server_id,
+                           ShGeneratedFilter    filter,
+                           const char          *search,
+                           gint64               after_id,
+                           guint                limit,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ListData *list;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (filter <= SH_GENERATED_NO);
+  g_return_if_fail (limit > 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_list_async);
+
+  list = g_new0 (ListData, 1);
+  list->server_id = server_id;
+  list->filter = filter;
+  list->pattern = search != NULL && *search != '\0' ? like_pattern (search) : NULL;
+  list->after_id = after_id;
+  list->limit = limit;
+
+  store_run (self, task, &ptr_array_result, list_func, list, list_data_free);
+}
+
+/**
+ * sh_scene_store_list_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type ShSceneRecord): the scenes, which the array
+ *   frees; %NULL with @error set on failure
+ */
+GPtrArray *
+sh_scene_store_list_finish (ShSceneStore  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_list_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Ids --------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64    server_id;
+  gint64   *ids;        /* (owned) */
+  guint     n_ids;
+  gboolean  generated;
+} IdsData;
+
+static void
+ids_data_free (gpointer data)
+{
+  IdsData *ids = data;
+
+  g_free (ids->ids);
+  g_free (ids);
+}
+
+static IdsData *
+ids_data_new (gint64        server_id,
+              const gint64 *ids,
+              guint         n_ids)
+{
+  IdsData *data = g_new0 (IdsData, 1);
+
+  data->server_id = server_id;
+  data->ids = g_memdup2 (ids, sizeof *ids * n_ids);
+  data->n_ids = n_ids;
+
+  return data;
+}
+
+static gpointer
+get_ids_func (ShDatabase     *db,
+              GdaConnection  *cnc,
+              gpointer        data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  IdsData *ids = data;
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GArray) found = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  int n_rows;
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+
+  if (!stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
+    return NULL;
+
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT id FROM scene "
+                                   "WHERE server_id = ##server_id::gint64 "
+                                   "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ") "
+                                   "ORDER BY id",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", ids->server_id);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  found = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
+  for (int row = 0; row < n_rows; row++)
+    {
+      gint64 id = sh_database_model_get_int64 (model, row, 0);
+
+      g_array_append_val (found, id);
+    }
+  g_clear_object (&model);
+
+  if (!sh_database_commit (db, error))
+    return NULL;
+
+  return g_steal_pointer (&found);
+}
+
+/**
+ * sh_scene_store_get_ids_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @ids: (array length=n_ids): scene ids, for example given by a user
+ * @n_ids: the number of ids
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the ids that exist
+ * @user_data: data for @callback
+ *
+ * Finds which of @ids are scenes of the server, with one query however many there are.
+ */
+void
+sh_scene_store_get_ids_async (ShSceneStore        *self,
+                              gint64               server_id,
+                              const gint64        *ids,
+                              guint                n_ids,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_get_ids_async);
+
+  if (n_ids == 0)
+    {
+      g_task_set_task_data (task, (gpointer)&array_result, NULL);
+      g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (gint64)),
+                             (GDestroyNotify) g_array_unref);
+      return;
+    }
+
+  store_run (self, task, &array_result, get_ids_func, ids_data_new (server_id, ids, n_ids),
+             ids_data_free);
+}
+
+/**
+ * sh_scene_store_get_ids_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type gint64): the ids that exist, ascending, each
+ *   once; %NULL with @error set on failure
+ */
+GArray *
+sh_scene_store_get_ids_finish (ShSceneStore  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_ids_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gpointer
+set_generated_func (ShDatabase     *db,
+                    GdaConnection  *cnc,
+                    gpointer        data,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  IdsData *ids = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+
+  if (!stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
+    return NULL;
+
+  /* `generated <> value`: rows already right are not rewritten, nor counted. */
+  stmt = sh_database_prepare_full (db,
+                                   "UPDATE scene SET generated = ##generated::boolean "
+                                   "WHERE server_id = ##server_id::gint64 "
+                                   "AND generated <> ##generated::boolean "
+                                   "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_boolean (params, "generated", ids->generated);
+  sh_database_set_int64 (params, "server_id", ids->server_id);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  if (!sh_database_commit (db, error))
+    return NULL;
+
+  return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
+}
+
+/**
+ * sh_scene_store_set_generated_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @ids: (array length=n_ids): scene ids; unknown ones are ignored
+ * @n_ids: the number of ids
+ * @generated: the new value of the flag
+ * @cancellable: (nullable): a #GCancellable; the change is all or nothing
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Sets the generated flag of many scenes in one transaction, with one UPDATE however many
+ * ids there are.
+ */
+void
+sh_scene_store_set_generated_async (ShSceneStore        *self,
+                                    gint64               server_id,
+                                    const gint64        *ids,
+                                    guint                n_ids,
+                                    gboolean             generated,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  IdsData *data;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_set_generated_async);
+
+  if (n_ids == 0)
+    {
+      g_task_set_task_data (task, (gpointer)&boxed_result, NULL);
+      g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
+      return;
+    }
+
+  data = ids_data_new (server_id, ids, n_ids);
+  data->generated = !!generated;
+
+  store_run (self, task, &boxed_result, set_generated_func, data, ids_data_free);
+}
+
+/**
+ * sh_scene_store_set_generated_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: how many scenes changed (scenes that already had the value do not count); 0
+ *   with @error set on failure
+ */
+guint64
+sh_scene_store_set_generated_finish (ShSceneStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_autofree guint64 *rows = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_set_generated_async), 0);
+
+  rows = g_task_propagate_pointer (G_TASK (result), error);
+
+  return rows != NULL ? *rows : 0;
+}

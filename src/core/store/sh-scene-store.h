@@ -1,0 +1,120 @@
+/* sh-scene-store.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sh-database.h"
+#include "sh-scene-record.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_SCENE_STORE (sh_scene_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (ShSceneStore, sh_scene_store, SH, SCENE_STORE, GObject)
+
+/**
+ * ShGeneratedFilter:
+ * @SH_GENERATED_ANY: every scene
+ * @SH_GENERATED_YES: scenes whose generated media is complete
+ * @SH_GENERATED_NO: scenes with generated media missing
+ *
+ * Which scenes a query returns, by their `generated` flag.
+ */
+typedef enum
+{
+  SH_GENERATED_ANY,
+  SH_GENERATED_YES,
+  SH_GENERATED_NO,
+} ShGeneratedFilter;
+
+#define SH_TYPE_GENERATED_FILTER (sh_generated_filter_get_type ())
+
+GType         sh_generated_filter_get_type            (void) G_GNUC_CONST;
+
+ShSceneStore *sh_scene_store_new                      (ShDatabase           *db);
+ShDatabase   *sh_scene_store_get_database             (ShSceneStore         *self);
+
+void          sh_scene_store_upsert_async             (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       GPtrArray            *records,
+                                                       const char           *sync_stamp,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_scene_store_upsert_finish            (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       guint                *n_reset,
+                                                       GError              **error);
+
+void          sh_scene_store_delete_unseen_async      (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       const char           *sync_stamp,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_scene_store_delete_unseen_finish     (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_scene_store_count_async              (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       ShGeneratedFilter     filter,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_scene_store_count_finish             (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       guint64              *count,
+                                                       GError              **error);
+
+void          sh_scene_store_get_last_updated_at_async  (ShSceneStore       *self,
+                                                         gint64              server_id,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+char         *sh_scene_store_get_last_updated_at_finish (ShSceneStore       *self,
+                                                         GAsyncResult       *result,
+                                                         GError            **error);
+
+void          sh_scene_store_list_async               (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       ShGeneratedFilter     filter,
+                                                       const char           *search,
+                                                       gint64                after_id,
+                                                       guint                 limit,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_scene_store_list_finish              (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_scene_store_get_ids_async            (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       const gint64         *ids,
+                                                       guint                 n_ids,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GArray       *sh_scene_store_get_ids_finish           (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_scene_store_set_generated_async      (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       const gint64         *ids,
+                                                       guint                 n_ids,
+                                                       gboolean              generated,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_scene_store_set_generated_finish     (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,263 @@
+/* sh-fake-stash-http.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The HTTP side of the fake Stash: routing, authentication (internal/api/authentication.go),
+ * the GraphQL transport (gqlgen's status codes), injected faults and latency.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sh-fake-stash-private.h"
+
+typedef struct
+{
+  ShFakeStash       *self;         /* (unowned) */
+  SoupServerMessage *msg;          /* (owned) */
+  GSource           *source;       /* (owned) */
+  gulong             finished_id;
+} ShFakeDelayed;
+
+static const char index_html[] =
+  "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stash</title></head>"
+  "<body><noscript>You need to enable JavaScript to run this app.</noscript>"
+  "<div id=\"root\"></div></body></html>\n";
+
+static const char login_html[] =
+  "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Login</title></head>"
+  "<body><form method=\"post\" action=\"/login\"><input name=\"username\">"
+  "<input name=\"password\" type=\"password\"><button>Login</button></form></body></html>\n";
+
+static void
+delayed_free (gpointer data)
+{
+  ShFakeDelayed *delayed = data;
+
+  g_source_destroy (delayed->source);
+  g_source_unref (delayed->source);
+  g_clear_signal_handler (&delayed->finished_id, delayed->msg);
+  g_object_unref (delayed->msg);
+  g_free (delayed);
+}
+
+static gboolean
+delayed_cb (gpointer user_data)
+{
+  ShFakeDelayed *delayed = user_data;
+
+  soup_server_message_unpause (delayed->msg);
+  g_ptr_array_remove_fast (delayed->self->delayed, delayed);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delayed_finished_cb (SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  ShFakeDelayed *delayed = user_data;
+
+  /* The client went away before the answer was due. */
+  g_ptr_array_remove_fast (delayed->self->delayed, delayed);
+}
+
+/* The response is ready: send it now, or after the latency without blocking anything. */
+void
+sh_fake_stash_deliver (ShFakeStash       *self,
+                       SoupServerMessage *msg)
+{
+  ShFakeDelayed *delayed;
+
+  if (self->latency_ms == 0)
+    return;
+
+  soup_server_message_pause (msg);
+
+  delayed = g_new0 (ShFakeDelayed, 1);
+  delayed->self = self;
+  delayed->msg = g_object_ref (msg);
+  delayed->finished_id = g_signal_connect (msg, "finished",
+                                           G_CALLBACK (delayed_finished_cb), delayed);
+  delayed->source = g_timeout_source_new (self->latency_ms);
+  g_source_set_callback (delayed->source, delayed_cb, delayed, NULL);
+  g_source_set_static_name (delayed->source, "[fake-stash] latency");
+  g_source_attach (delayed->source, self->context);
+  g_ptr_array_add (self->delayed, delayed);
+}
+
+void
+sh_fake_stash_http_clear (ShFakeStash *self)
+{
+  if (self->delayed != NULL)
+    g_ptr_array_set_size (self->delayed, 0);
+}
+
+void
+sh_fake_stash_set_not_found (SoupServerMessage *msg)
+{
+  static const char body[] = "404 page not found\n";
+
+  soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_STATIC,
+                                    body, strlen (body));
+}
+
+static void
+set_text (SoupServerMessage *msg,
+          guint              status,
+          const char        *content_type,
+          const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+/* Stash compares the ApiKey header (or ?apikey=) with its key, which is "" when no
+ * credentials are set: so any non-empty key is wrong then. Without a key, the API and
+ * files get 401 and pages a redirect to the login page. */
+gboolean
+sh_fake_stash_authorize (ShFakeStash       *self,
+                         SoupServerMessage *msg,
+                         const char        *path,
+                         GHashTable        *query)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *expected = self->api_key != NULL ? self->api_key : "";
+  const char *key = soup_message_headers_get_one (headers, "ApiKey");
+  const char *last_segment = strrchr (path, '/');
+  g_autofree char *escaped = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *body = NULL;
+
+  if ((key == NULL || *key == '\0') && query != NULL)
+    key = g_hash_table_lookup (query, "apikey");
+
+  if (key != NULL && *key != '\0')
+    {
+      if (g_str_equal (key, expected))
+        return TRUE;
+    }
+  else if (*expected == '\0')
+    {
+      return TRUE;
+    }
+  else if (!g_str_equal (path, "/graphql") &&
+           (last_segment == NULL || strchr (last_segment, '.') == NULL ||
+            g_str_has_suffix (path, ".html")))
+    {
+      escaped = g_uri_escape_string (path, NULL, FALSE);
+      location = g_strconcat ("/login?returnURL=", escaped, NULL);
+      body = g_strdup_printf ("<a href=\"%s\">Found</a>.\n\n", location);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Location", location);
+      set_text (msg, SOUP_STATUS_FOUND, "text/html; charset=utf-8", body);
+      return FALSE;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "FormBased");
+  return FALSE;
+}
+
+static void
+graphql_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  ShFakeStash *self = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+
+  sh_fake_stash_record_request (self, headers, NULL, NULL);
+
+  if (!g_str_equal (path, "/graphql"))
+    {
+      sh_fake_stash_set_not_found (msg);
+    }
+  else if (soup_message_headers_header_contains (headers, "Upgrade", "websocket"))
+    {
+      /* Called before the WebSocket handler: leaving the status unset lets libsoup go on
+       * with the handshake; setting one refuses the upgrade, as Stash's middleware does. */
+      if (sh_fake_stash_authorize (self, msg, path, query) && !self->websockets_enabled)
+        set_text (msg, SOUP_STATUS_BAD_REQUEST, "text/plain; charset=utf-8",
+                  "WebSocket upgrades are disabled\n");
+      return;
+    }
+  else if (self->n_failures > 0)
+    {
+      /* A proxy, or something that is not Stash, answers before Stash authenticates. */
+      gsize size = 0;
+      gconstpointer body = self->failure_body ? g_bytes_get_data (self->failure_body, &size)
+                                              : NULL;
+
+      self->n_failures--;
+      soup_server_message_set_status (msg, self->failure_status, NULL);
+      if (SOUP_STATUS_IS_REDIRECTION (self->failure_status))
+        soup_message_headers_replace (response_headers, "Location", "/login");
+      soup_server_message_set_response (msg, self->failure_content_type, SOUP_MEMORY_COPY,
+                                        body, size);
+    }
+  else if (sh_fake_stash_authorize (self, msg, path, query))
+    {
+      sh_fake_stash_handle_graphql (self, msg, query);
+    }
+
+  sh_fake_stash_deliver (self, msg);
+}
+
+static void
+default_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  ShFakeStash *self = user_data;
+
+  /* chi's Heartbeat runs before authentication. */
+  if (g_str_equal (path, "/healthz"))
+    {
+      set_text (msg, SOUP_STATUS_OK, "text/plain", ".");
+    }
+  else if (g_str_equal (path, "/login"))
+    {
+      set_text (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", login_html);
+    }
+  else if (sh_fake_stash_authorize (self, msg, path, query))
+    {
+      if (g_str_has_prefix (path, "/scene/"))
+        {
+          sh_fake_stash_handle_media (self, msg, path);
+          return;
+        }
+
+      if (g_str_equal (path, "/"))
+        set_text (msg, SOUP_STATUS_OK, "text/html; charset=utf-8", index_html);
+      else
+        sh_fake_stash_set_not_found (msg);
+    }
+
+  sh_fake_stash_deliver (self, msg);
+}
+
+void
+sh_fake_stash_http_attach (ShFakeStash *self,
+                           SoupServer  *server)
+{
+  const char *protocols[] = { "graphql-transport-ws", NULL };
+
+  if (self->delayed == NULL)
+    self->delayed = g_ptr_array_new_with_free_func (delayed_free);
+
+  soup_server_add_handler (server, NULL, default_cb, self, NULL);
+  /* The same path for both: the HTTP handler runs first and can refuse the upgrade. */
+  soup_server_add_handler (server, "/graphql", graphql_cb, self, NULL);
+  soup_server_add_websocket_handler (server, "/graphql", NULL, (char **) protocols,
+                                     sh_fake_stash_ws_handler, self, NULL);
+}

@@ -1,0 +1,1512 @@
+/* test-store.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The store layer: ShDatabase (worker thread, migrations, servers) and ShSceneStore.
+ * Built twice: as test-store on a fresh SQLite file per test (the `unit` suite), and with
+ * SH_TEST_POSTGRES as test-store-postgres on the server named by STASHHOG_TEST_POSTGRES
+ * (the `postgres` suite), whose tables are dropped before every test.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sh-database-private.h"
+#include "sh-database-url.h"
+#include "sh-scene-store.h"
+
+#ifdef SH_TEST_POSTGRES
+# define BACKEND "postgres"
+#else
+# define BACKEND "sqlite"
+#endif
+
+typedef struct
+{
+  char         *url;        /* (owned) (nullable) NULL: the default SQLite file */
+  ShDatabase   *db;         /* (owned) */
+  ShSceneStore *store;      /* (owned) */
+  gint64        server_id;
+} Fixture;
+
+/* Async helpers: run the main context until the callback has stored its result. */
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static const char *
+test_url (void)
+{
+#ifdef SH_TEST_POSTGRES
+  return g_getenv ("STASHHOG_TEST_POSTGRES");
+#else
+  return NULL;
+#endif
+}
+
+/* Drops every table, so that each test starts from an empty database. Plain libgda on the
+ * test's thread: it must work whatever state an earlier test left (even a schema newer
+ * than this build knows). */
+static void
+reset_postgres (void)
+{
+#ifdef SH_TEST_POSTGRES
+  static const char * const tables[] = { "job_scene", "job", "scene", "server", "schema_version" };
+  g_autoptr(ShDatabaseUrl) url = NULL;
+  g_autoptr(GdaConnection) cnc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *auth = NULL;
+
+  url = sh_database_url_parse (test_url (), &error);
+  g_assert_no_error (error);
+  auth = sh_database_url_get_auth_string (url);
+  cnc = gda_connection_open_from_string (url->provider, url->cnc_string, auth,
+                                         GDA_CONNECTION_OPTIONS_NONE, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS %s CASCADE", tables[i]);
+
+      /* -2 ("rows unknown") is what DDL returns; only -1 is a failure. */
+      g_assert_cmpint (gda_connection_execute_non_select_command (cnc, sql, &error), !=, -1);
+      g_assert_no_error (error);
+    }
+  gda_connection_close (cnc);
+#endif
+}
+
+static gboolean
+open_database (ShDatabase  *db,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_database_open_async (db, NULL, store_result_cb, &result);
+
+  return sh_database_open_finish (db, await_result (&result), error);
+}
+
+static gpointer
+run_database (ShDatabase      *db,
+              ShDatabaseFunc   func,
+              gpointer         data,
+              GDestroyNotify   result_free,
+              GError         **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_database_run_async (db, func, data, NULL, result_free, NULL, store_result_cb, &result);
+
+  return sh_database_run_finish (db, await_result (&result), error);
+}
+
+static gint64
+ensure_server (ShDatabase  *db,
+               const char  *url,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_database_ensure_server_async (db, url, NULL, store_result_cb, &result);
+
+  return sh_database_ensure_server_finish (db, await_result (&result), error);
+}
+
+static guint
+upsert (ShSceneStore *store,
+        gint64        server_id,
+        GPtrArray    *records,
+        const char   *stamp)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_reset = G_MAXUINT;
+
+  sh_scene_store_upsert_async (store, server_id, records, stamp, NULL, store_result_cb, &result);
+  g_assert_true (sh_scene_store_upsert_finish (store, await_result (&result), &n_reset, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_reset, !=, G_MAXUINT);
+
+  return n_reset;
+}
+
+static guint64
+count (ShSceneStore      *store,
+       gint64             server_id,
+       ShGeneratedFilter  filter)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 n = G_MAXUINT64;
+
+  sh_scene_store_count_async (store, server_id, filter, NULL, store_result_cb, &result);
+  g_assert_true (sh_scene_store_count_finish (store, await_result (&result), &n, &error));
+  g_assert_no_error (error);
+
+  return n;
+}
+
+static GPtrArray *
+list (ShSceneStore      *store,
+      gint64             server_id,
+      ShGeneratedFilter  filter,
+      const char        *search,
+      gint64             after_id,
+      guint              limit)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *scenes;
+
+  sh_scene_store_list_async (store, server_id, filter, search, after_id, limit, NULL,
+                             store_result_cb, &result);
+  scenes = sh_scene_store_list_finish (store, await_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (scenes);
+
+  return scenes;
+}
+
+static guint64
+set_generated (ShSceneStore *store,
+               gint64        server_id,
+               const gint64 *ids,
+               guint         n_ids,
+               gboolean      generated)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 rows;
+
+  sh_scene_store_set_generated_async (store, server_id, ids, n_ids, generated, NULL,
+                                      store_result_cb, &result);
+  rows = sh_scene_store_set_generated_finish (store, await_result (&result), &error);
+  g_assert_no_error (error);
+
+  return rows;
+}
+
+static GArray *
+get_ids (ShSceneStore *store,
+         gint64        server_id,
+         const gint64 *ids,
+         guint         n_ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *found;
+
+  sh_scene_store_get_ids_async (store, server_id, ids, n_ids, NULL, store_result_cb, &result);
+  found = sh_scene_store_get_ids_finish (store, await_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+
+  return found;
+}
+
+static char *
+last_updated_at (ShSceneStore *store,
+                 gint64        server_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *value;
+
+  sh_scene_store_get_last_updated_at_async (store, server_id, NULL, store_result_cb, &result);
+  value = sh_scene_store_get_last_updated_at_finish (store, await_result (&result), &error);
+  g_assert_no_error (error);
+
+  return value;
+}
+
+static guint64
+delete_unseen (ShSceneStore *store,
+               gint64        server_id,
+               const char   *stamp)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 rows;
+
+  sh_scene_store_delete_unseen_async (store, server_id, stamp, NULL, store_result_cb, &result);
+  rows = sh_scene_store_delete_unseen_finish (store, await_result (&result), &error);
+  g_assert_no_error (error);
+
+  return rows;
+}
+
+static ShSceneRecord *
+make_scene (gint64      id,
+            const char *title,
+            const char *path,
+            const char *oshash,
+            const char *markers_digest)
+{
+  ShSceneRecord *scene = sh_scene_record_new ();
+
+  scene->id = id;
+  scene->title = g_strdup (title);
+  scene->path = g_strdup (path);
+  scene->oshash = g_strdup (oshash);
+  scene->markers_digest = g_strdup (markers_digest);
+  scene->duration = id * 1.5;
+  scene->stash_created_at = g_strdup ("2024-01-01T00:00:00Z");
+  scene->stash_updated_at = g_strdup_printf ("2024-02-%02dT00:00:00Z", (int)(id % 28) + 1);
+
+  return scene;
+}
+
+static GPtrArray *
+make_scenes (gint64 first,
+             guint  n)
+{
+  GPtrArray *scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = first + i;
+      g_autofree char *title = g_strdup_printf ("Scene %" G_GINT64_FORMAT, id);
+      g_autofree char *path = g_strdup_printf ("/media/scene-%" G_GINT64_FORMAT ".mp4", id);
+      g_autofree char *oshash = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", id);
+
+      g_ptr_array_add (scenes, make_scene (id, title, path, oshash, NULL));
+    }
+
+  return scenes;
+}
+
+static GPtrArray *
+list_all (ShSceneStore      *store,
+          gint64             server_id,
+          ShGeneratedFilter  filter)
+{
+  return list (store, server_id, filter, NULL, 0, G_MAXINT);
+}
+
+static ShSceneRecord *
+find_scene (GPtrArray *scenes,
+            gint64     id)
+{
+  for (guint i = 0; i < scenes->len; i++)
+    {
+      ShSceneRecord *scene = g_ptr_array_index (scenes, i);
+
+      if (scene->id == id)
+        return scene;
+    }
+
+  return NULL;
+}
+
+/* Fixture ----------------------------------------------------------------------------- */
+
+static void
+fixture_open (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->db = sh_database_new (fixture->url, NULL);
+  g_assert_true (open_database (fixture->db, &error));
+  g_assert_no_error (error);
+
+  fixture->store = sh_scene_store_new (fixture->db);
+  fixture->server_id = ensure_server (fixture->db, "http://stash.test:9999", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fixture->server_id, >, 0);
+}
+
+static void
+fixture_close (Fixture *fixture)
+{
+  /* Results are delivered in idles; none may keep the objects alive. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  g_assert_finalize_object (g_steal_pointer (&fixture->db));
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->url = g_strdup (test_url ());
+  reset_postgres ();
+  fixture_open (fixture);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  if (fixture->db != NULL)
+    fixture_close (fixture);
+  g_clear_pointer (&fixture->url, g_free);
+}
+
+/* Worker functions used by the tests --------------------------------------------------- */
+
+static gpointer
+schema_versions_func (ShDatabase     *db,
+                      GdaConnection  *cnc,
+                      gpointer        data,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GArray *versions;
+  GdaStatement *stmt;
+
+  if (!(stmt = sh_database_prepare (db, "SELECT version FROM schema_version ORDER BY version", error)))
+    return NULL;
+  if (!(model = sh_database_select (db, stmt, NULL, types, error)))
+    return NULL;
+
+  versions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (int row = 0; row < gda_data_model_get_n_rows (model); row++)
+    {
+      gint64 version = sh_database_model_get_int64 (model, row, 0);
+
+      g_array_append_val (versions, version);
+    }
+
+  return versions;
+}
+
+static GArray *
+schema_versions (ShDatabase *db)
+{
+  g_autoptr(GError) error = NULL;
+  GArray *versions;
+
+  versions = run_database (db, schema_versions_func, NULL, (GDestroyNotify) g_array_unref, &error);
+  g_assert_no_error (error);
+
+  return versions;
+}
+
+static gpointer
+execute_func (ShDatabase     *db,
+              GdaConnection  *cnc,
+              gpointer        data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  if (!sh_database_execute_sql (db, data, error))
+    return NULL;
+
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+execute (ShDatabase *db,
+         const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (run_database (db, execute_func, (gpointer)sql, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gpointer
+migrate_func (ShDatabase     *db,
+              GdaConnection  *cnc,
+              gpointer        data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  return _sh_database_migrate (db, cancellable, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static gpointer
+count_rows_func (ShDatabase     *db,
+                 GdaConnection  *cnc,
+                 gpointer        data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", (const char *)data);
+  GdaStatement *stmt;
+  gint64 n;
+
+  if (!(stmt = sh_database_prepare (db, sql, error)))
+    return NULL;
+  if (!(model = sh_database_select (db, stmt, NULL, types, error)))
+    return NULL;
+  n = sh_database_model_get_int64 (model, 0, 0);
+
+  return g_memdup2 (&n, sizeof n);
+}
+
+static gint64
+count_rows (ShDatabase *db,
+            const char *table)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *n = NULL;
+
+  n = run_database (db, count_rows_func, (gpointer)table, g_free, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (n);
+
+  return *n;
+}
+
+static gpointer
+server_urls_func (ShDatabase     *db,
+                  GdaConnection  *cnc,
+                  gpointer        data,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  static const GType types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GString *urls = g_string_new (NULL);
+  GdaStatement *stmt;
+
+  if (!(stmt = sh_database_prepare (db, "SELECT url FROM server ORDER BY id", error))
+      || !(model = sh_database_select (db, stmt, NULL, types, error)))
+    {
+      g_string_free (urls, TRUE);
+      return NULL;
+    }
+
+  for (int row = 0; row < gda_data_model_get_n_rows (model); row++)
+    {
+      g_autofree char *url = sh_database_model_dup_string (model, row, 0);
+
+      g_string_append_printf (urls, "%s\n", url);
+    }
+
+  return g_string_free (urls, FALSE);
+}
+
+/* Tests: database --------------------------------------------------------------------- */
+
+static void
+test_database_new_destroy (void)
+{
+  ShDatabase *db;
+
+  db = sh_database_new (NULL, NULL);
+  g_assert_cmpstr (sh_database_get_provider (db), ==, "SQLite");
+  g_assert_true (g_str_has_prefix (sh_database_get_location (db), g_get_user_data_dir ()));
+  g_assert_true (g_str_has_suffix (sh_database_get_location (db), "/stashhog/stashhog.db"));
+  g_assert_finalize_object (db);
+
+  /* A password in the address never shows in messages. */
+  db = sh_database_new ("postgresql://user:hunter2@db.example:5433/stash", NULL);
+  g_assert_cmpstr (sh_database_get_provider (db), ==, "PostgreSQL");
+  g_assert_null (strstr (sh_database_get_location (db), "hunter2"));
+  g_assert_finalize_object (db);
+
+  db = sh_database_new ("not a database address", NULL);
+  g_assert_null (sh_database_get_provider (db));
+  g_assert_finalize_object (db);
+}
+
+static void
+test_database_invalid_url (void)
+{
+  g_autoptr(GError) error = NULL;
+  ShDatabase *db = sh_database_new ("mysql://nope", NULL);
+
+  g_assert_false (open_database (db, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "Preferences"));
+  g_assert_finalize_object (db);
+}
+
+static void
+test_database_migrate (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  static const char * const tables[] = { "server", "scene", "job", "job_scene" };
+  g_autoptr(GArray) versions = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  /* From empty (the fixture): every version recorded once, every table there. */
+  versions = schema_versions (fixture->db);
+  g_assert_cmpuint (versions->len, ==, SH_DATABASE_SCHEMA_VERSION);
+  for (guint i = 0; i < versions->len; i++)
+    g_assert_cmpint (g_array_index (versions, gint64, i), ==, i + 1);
+  g_clear_pointer (&versions, g_array_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_assert_cmpint (count_rows (fixture->db, tables[i]), ==, i == 0 ? 1 : 0);
+
+  /* Running the migrations again changes nothing. */
+  g_assert_nonnull (run_database (fixture->db, migrate_func, NULL, NULL, &error));
+  g_assert_no_error (error);
+  versions = schema_versions (fixture->db);
+  g_assert_cmpuint (versions->len, ==, SH_DATABASE_SCHEMA_VERSION);
+  g_clear_pointer (&versions, g_array_unref);
+
+  /* Reopening keeps the data. */
+  fixture_close (fixture);
+  fixture_open (fixture);
+  versions = schema_versions (fixture->db);
+  g_assert_cmpuint (versions->len, ==, SH_DATABASE_SCHEMA_VERSION);
+  g_clear_pointer (&versions, g_array_unref);
+  id = ensure_server (fixture->db, "http://stash.test:9999/", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, ==, fixture->server_id);
+
+  /* Every statement is idempotent: with the record lost, the migration runs again over
+   * the existing tables. */
+  execute (fixture->db, "DELETE FROM schema_version");
+  fixture_close (fixture);
+  fixture_open (fixture);
+  versions = schema_versions (fixture->db);
+  g_assert_cmpuint (versions->len, ==, SH_DATABASE_SCHEMA_VERSION);
+  g_clear_pointer (&versions, g_array_unref);
+  g_assert_cmpint (count_rows (fixture->db, "server"), ==, 1);
+}
+
+static void
+test_database_newer_schema (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  ShDatabase *db;
+
+  execute (fixture->db, "INSERT INTO schema_version (version) VALUES (999)");
+  fixture_close (fixture);
+
+  db = sh_database_new (fixture->url, NULL);
+  g_assert_false (open_database (db, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_MIGRATION);
+  g_assert_nonnull (strstr (error->message, "newer version of StashHog"));
+  g_test_message ("%s", error->message);
+  g_assert_finalize_object (db);
+}
+
+#ifndef SH_TEST_POSTGRES
+static void
+test_database_not_a_database (void)
+{
+  static const char header[] = "SQLite format 3";
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "broken.db", NULL);
+  g_autofree char *damaged = g_build_filename (g_get_user_data_dir (), "damaged.db", NULL);
+  g_autoptr(GString) bytes = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  ShDatabase *db;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "This is not a database, just some text.\n"
+                                      "It goes on for a while.\n", -1, &error));
+  g_assert_no_error (error);
+
+  db = sh_database_new (path, NULL);
+  g_assert_false (open_database (db, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CORRUPT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "Preferences"));
+  g_clear_error (&error);
+  g_assert_finalize_object (db);
+
+  /* A file that starts like SQLite but is garbage after the header. */
+  g_string_append_len (bytes, header, sizeof header);
+  for (guint i = 0; i < 8192; i++)
+    g_string_append_c (bytes, (char)(i * 7 + 3));
+  g_assert_true (g_file_set_contents (damaged, bytes->str, bytes->len, &error));
+  g_assert_no_error (error);
+
+  db = sh_database_new (damaged, NULL);
+  g_assert_false (open_database (db, &error));
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SH_STORE_ERROR);
+  g_test_message ("%s", error->message);
+  g_assert_finalize_object (db);
+}
+
+static void
+test_database_default_location (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "stashhog", "stashhog.db", NULL);
+  ShDatabase *db;
+
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  db = sh_database_new (NULL, NULL);
+  g_assert_true (open_database (db, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_finalize_object (db);
+}
+#else
+static void
+test_database_cannot_connect (void)
+{
+  g_autoptr(ShDatabaseUrl) url = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wrong = NULL;
+  ShDatabase *db;
+
+  url = sh_database_url_parse (test_url (), &error);
+  g_assert_no_error (error);
+
+  /* The same server, a database that does not exist. */
+  wrong = g_strdup_printf ("%s_missing", test_url ());
+  db = sh_database_new (wrong, "secret-password");
+  g_assert_false (open_database (db, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN);
+  g_test_message ("%s", error->message);
+  g_assert_null (strstr (error->message, "secret-password"));
+  g_assert_nonnull (strstr (error->message, "Preferences"));
+  g_assert_finalize_object (db);
+}
+#endif
+
+static gpointer
+thread_check_func (ShDatabase     *db,
+                   GdaConnection  *cnc,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  g_assert_true (GDA_IS_CONNECTION (cnc));
+  /* libgda runs on the worker, never on the caller's thread. */
+  g_assert_true (g_thread_self () != data);
+
+  return g_strdup ("done");
+}
+
+static gpointer
+failing_func (ShDatabase     *db,
+              GdaConnection  *cnc,
+              gpointer        data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  GdaStatement *stmt;
+
+  /* Left open on purpose: the worker rolls back after an error. */
+  if (!sh_database_begin (db, error))
+    return NULL;
+  if (!(stmt = sh_database_prepare (db, "SELECT no_such_column FROM scene", error)))
+    return NULL;
+  g_assert_null (sh_database_select (db, stmt, NULL, NULL, error));
+
+  return NULL;
+}
+
+static gpointer
+must_not_run_func (ShDatabase     *db,
+                   GdaConnection  *cnc,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  g_assert_not_reached ();
+}
+
+static void
+count_in_context_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GMainContext **context = user_data;
+
+  g_assert_true (g_main_context_get_thread_default () == *context);
+  *context = NULL;
+}
+
+static void
+test_database_run (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  GAsyncResult *results[8] = { NULL, };
+  g_autoptr(GAsyncResult) cancelled = NULL;
+  g_autoptr(GAsyncResult) late = NULL;
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GMainContext *pending;
+
+  text = run_database (fixture->db, thread_check_func, g_thread_self (), g_free, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "done");
+
+  g_assert_null (run_database (fixture->db, failing_func, NULL, NULL, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_QUERY);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* The worker is still usable, and no transaction was left open. */
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 0);
+
+  /* Cancelled before it starts: the function never runs. */
+  g_cancellable_cancel (cancellable);
+  sh_database_run_async (fixture->db, must_not_run_func, NULL, NULL, NULL, cancellable,
+                         store_result_cb, &cancelled);
+  g_assert_null (sh_database_run_finish (fixture->db, await_result (&cancelled), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* Results arrive on the caller's thread-default context. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  pending = context;
+  sh_scene_store_count_async (fixture->store, fixture->server_id, SH_GENERATED_ANY, NULL,
+                              count_in_context_cb, &pending);
+  while (pending != NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+
+  /* Closing finishes the queued work first; later work fails cleanly. */
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    sh_database_run_async (fixture->db, thread_check_func, g_thread_self (), NULL, g_free,
+                           NULL, store_result_cb, &results[i]);
+  sh_database_close (fixture->db);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autofree char *done = sh_database_run_finish (fixture->db, await_result (&results[i]),
+                                                      &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (done, ==, "done");
+      g_clear_object (&results[i]);
+    }
+
+  sh_database_run_async (fixture->db, must_not_run_func, NULL, NULL, NULL, NULL,
+                         store_result_cb, &late);
+  g_assert_null (sh_database_run_finish (fixture->db, await_result (&late), &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN);
+}
+
+/* Tests: servers ---------------------------------------------------------------------- */
+
+static void
+test_server_sanitize (void)
+{
+  static const struct {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "http://localhost:9999", "http://localhost:9999" },
+    { "http://localhost:9999/", "http://localhost:9999" },
+    { "HTTPS://Stash.Example.COM/stash//", "https://stash.example.com/stash" },
+    { "http://user:secret@stash.local:9999/", "http://stash.local:9999" },
+    { "http://stash.local/?apikey=SECRET", "http://stash.local" },
+    { "http://stash.local/?ApiKey=SECRET&x=1", "http://stash.local?x=1" },
+    { "http://stash.local/?x=1&api_key=SECRET#frag", "http://stash.local?x=1" },
+  };
+  static const char * const invalid[] = { "ftp://stash.local", "stash.local:9999", "", "http://" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = sh_database_sanitize_server_url (cases[i].in, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = sh_database_sanitize_server_url (invalid[i], &error);
+
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_null (out);
+    }
+}
+
+static void
+test_server_ensure (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *urls = NULL;
+  gint64 secret_id;
+  gint64 other_id;
+
+  /* Secrets in the address are stripped: the same server, nothing secret stored. */
+  secret_id = ensure_server (fixture->db, "http://me:hunter2@STASH.test:9999/?apikey=KEY123",
+                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (secret_id, ==, fixture->server_id);
+
+  other_id = ensure_server (fixture->db, "https://other.test/", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (other_id, >, fixture->server_id);
+  g_assert_cmpint (ensure_server (fixture->db, "https://other.test", &error), ==, other_id);
+
+  urls = run_database (fixture->db, server_urls_func, NULL, g_free, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (urls, ==, "http://stash.test:9999\nhttps://other.test\n");
+  g_assert_null (strstr (urls, "hunter2"));
+  g_assert_null (strstr (urls, "KEY123"));
+
+  g_assert_cmpint (ensure_server (fixture->db, "ftp://stash.test", &error), ==, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* Tests: scenes ----------------------------------------------------------------------- */
+
+static void
+test_scenes_upsert (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) scenes = NULL;
+  ShSceneRecord *scene;
+  ShSceneRecord *stored;
+
+  /* Every field, including ids beyond 32 bits and NULLs. */
+  scene = make_scene (1, "First", "/a/1.mp4", "0000000000000001", "m1");
+  scene->phash = g_strdup ("c3c3c3c3c3c3c3c3");
+  scene->duration = 1234.5678;
+  scene->organized = TRUE;
+  scene->interactive = TRUE;
+  scene->interactive_speed = 42;
+  g_ptr_array_add (page, scene);
+  g_ptr_array_add (page, make_scene (5000000000, NULL, NULL, NULL, NULL));
+  g_ptr_array_add (page, make_scene (3, "Third", "/a/3.mp4", "3", NULL));
+  g_assert_cmpuint (upsert (fixture->store, fixture->server_id, page, "sync-1"), ==, 0);
+
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 3);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_NO), ==, 3);
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  g_assert_cmpuint (scenes->len, ==, 3);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[0])->id, ==, 1);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[1])->id, ==, 3);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[2])->id, ==, 5000000000);
+
+  stored = find_scene (scenes, 1);
+  g_assert_cmpstr (stored->title, ==, "First");
+  g_assert_cmpstr (stored->path, ==, "/a/1.mp4");
+  g_assert_cmpstr (stored->oshash, ==, "0000000000000001");
+  g_assert_cmpstr (stored->phash, ==, "c3c3c3c3c3c3c3c3");
+  g_assert_cmpfloat_with_epsilon (stored->duration, 1234.5678, 1e-9);
+  g_assert_true (stored->organized);
+  g_assert_true (stored->interactive);
+  g_assert_cmpint (stored->interactive_speed, ==, 42);
+  g_assert_cmpstr (stored->markers_digest, ==, "m1");
+  g_assert_cmpstr (stored->stash_created_at, ==, "2024-01-01T00:00:00Z");
+  g_assert_cmpstr (stored->stash_updated_at, ==, "2024-02-02T00:00:00Z");
+  g_assert_false (stored->generated);
+
+  stored = find_scene (scenes, 5000000000);
+  g_assert_null (stored->title);
+  g_assert_null (stored->path);
+  g_assert_null (stored->phash);
+  g_assert_null (stored->markers_digest);
+  g_assert_false (stored->organized);
+  g_assert_cmpint (stored->interactive_speed, ==, -1);
+  g_clear_pointer (&scenes, g_ptr_array_unref);
+
+  /* An update replaces every field. */
+  scene = g_ptr_array_index (page, 0);
+  g_free (scene->title);
+  scene->title = g_strdup ("First, renamed");
+  scene->organized = FALSE;
+  scene->interactive_speed = -1;
+  g_clear_pointer (&scene->phash, g_free);
+  g_assert_cmpuint (upsert (fixture->store, fixture->server_id, page, "sync-2"), ==, 0);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 3);
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  stored = find_scene (scenes, 1);
+  g_assert_cmpstr (stored->title, ==, "First, renamed");
+  g_assert_false (stored->organized);
+  g_assert_cmpint (stored->interactive_speed, ==, -1);
+  g_assert_null (stored->phash);
+}
+
+static void
+test_scenes_duplicate_ids (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  g_ptr_array_add (page, make_scene (7, "old", "/7", "7", NULL));
+  g_ptr_array_add (page, make_scene (8, "eight", "/8", "8", NULL));
+  g_ptr_array_add (page, make_scene (7, "new", "/7", "7", NULL));
+  upsert (fixture->store, fixture->server_id, page, "sync");
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  g_assert_cmpuint (scenes->len, ==, 2);
+  g_assert_cmpstr (find_scene (scenes, 7)->title, ==, "new");
+}
+
+static void
+test_scenes_generated_reset (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) scenes = NULL;
+  const gint64 all[] = { 1, 2, 3, 4, 5, 6 };
+  ShSceneRecord *scene;
+
+  g_ptr_array_add (page, make_scene (1, "title", "/1", "h1", NULL));
+  g_ptr_array_add (page, make_scene (2, "title", "/2", "h2", NULL));
+  g_ptr_array_add (page, make_scene (3, "title", "/3", "h3", NULL));
+  g_ptr_array_add (page, make_scene (4, "title", "/4", "h4", NULL));
+  g_ptr_array_add (page, make_scene (5, "title", "/5", "h5", "markers"));
+  g_ptr_array_add (page, make_scene (6, "title", "/6", "h6", "markers"));
+  g_ptr_array_add (page, make_scene (7, "title", "/7", "h7", NULL));
+  upsert (fixture->store, fixture->server_id, page, "sync-1");
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, all, G_N_ELEMENTS (all), TRUE),
+                    ==, 6);
+
+  /* 1: new title only — stays generated. 2: path changed. 3: oshash changed.
+   * 4: markers appeared (NULL → value). 5: markers disappeared (value → NULL).
+   * 6: unchanged. 7: changed, but was not generated: not counted. */
+  scene = page->pdata[0];
+  g_free (scene->title);
+  scene->title = g_strdup ("a new title");
+  scene = page->pdata[1];
+  g_free (scene->path);
+  scene->path = g_strdup ("/2-moved");
+  scene = page->pdata[2];
+  g_free (scene->oshash);
+  scene->oshash = g_strdup ("h3-new");
+  scene = page->pdata[3];
+  scene->markers_digest = g_strdup ("markers");
+  scene = page->pdata[4];
+  g_clear_pointer (&scene->markers_digest, g_free);
+  scene = page->pdata[6];
+  g_free (scene->path);
+  scene->path = g_strdup ("/7-moved");
+
+  g_assert_cmpuint (upsert (fixture->store, fixture->server_id, page, "sync-2"), ==, 4);
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_YES);
+  g_assert_cmpuint (scenes->len, ==, 2);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[0])->id, ==, 1);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[1])->id, ==, 6);
+  g_assert_cmpstr (((ShSceneRecord *)scenes->pdata[0])->title, ==, "a new title");
+
+  /* The same page again resets nothing. */
+  g_assert_cmpuint (upsert (fixture->store, fixture->server_id, page, "sync-3"), ==, 0);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_YES), ==, 2);
+}
+
+static void
+test_scenes_delete_unseen (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) first = make_scenes (1, 5);
+  g_autoptr(GPtrArray) second = make_scenes (3, 3);
+  g_autoptr(GPtrArray) other = make_scenes (1, 4);
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 other_server;
+
+  other_server = ensure_server (fixture->db, "http://other.test", &error);
+  g_assert_no_error (error);
+
+  upsert (fixture->store, fixture->server_id, first, "full-1");
+  upsert (fixture->store, other_server, other, "full-1");
+  upsert (fixture->store, fixture->server_id, second, "full-2");
+
+  g_assert_cmpuint (delete_unseen (fixture->store, fixture->server_id, "full-2"), ==, 2);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 3);
+  g_assert_cmpuint (count (fixture->store, other_server, SH_GENERATED_ANY), ==, 4);
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[0])->id, ==, 3);
+  g_assert_cmpuint (delete_unseen (fixture->store, fixture->server_id, "full-2"), ==, 0);
+}
+
+static void
+test_scenes_counts (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 10);
+  const gint64 some[] = { 2, 4, 6 };
+
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 0);
+  upsert (fixture->store, fixture->server_id, page, "sync");
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, some, 3, TRUE), ==, 3);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 10);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_YES), ==, 3);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_NO), ==, 7);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id + 1000, SH_GENERATED_ANY), ==, 0);
+}
+
+static void
+test_scenes_last_updated (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 40);
+  g_autofree char *empty = NULL;
+  g_autofree char *last = NULL;
+
+  empty = last_updated_at (fixture->store, fixture->server_id);
+  g_assert_null (empty);
+
+  upsert (fixture->store, fixture->server_id, page, "sync");
+  last = last_updated_at (fixture->store, fixture->server_id);
+  g_assert_cmpstr (last, ==, "2024-02-28T00:00:00Z");
+}
+
+static void
+test_scenes_list_paging (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 250);
+  g_autoptr(GArray) generated = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 after = 0;
+  guint total = 0;
+  guint pages = 0;
+
+  upsert (fixture->store, fixture->server_id, page, "sync");
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) scenes = list (fixture->store, fixture->server_id, SH_GENERATED_ANY,
+                                          NULL, after, 100);
+
+      if (scenes->len == 0)
+        break;
+      for (guint i = 0; i < scenes->len; i++)
+        {
+          ShSceneRecord *scene = scenes->pdata[i];
+
+          g_assert_cmpint (scene->id, ==, after + 1);
+          after = scene->id;
+        }
+      total += scenes->len;
+      pages++;
+    }
+  g_assert_cmpuint (total, ==, 250);
+  g_assert_cmpuint (pages, ==, 3);
+
+  /* Paging within a filter. */
+  for (gint64 id = 1; id <= 250; id += 3)
+    g_array_append_val (generated, id);
+  set_generated (fixture->store, fixture->server_id, (gint64 *)generated->data, generated->len, TRUE);
+  after = 0;
+  total = 0;
+  for (;;)
+    {
+      g_autoptr(GPtrArray) scenes = list (fixture->store, fixture->server_id, SH_GENERATED_YES,
+                                          NULL, after, 7);
+
+      if (scenes->len == 0)
+        break;
+      for (guint i = 0; i < scenes->len; i++)
+        {
+          ShSceneRecord *scene = scenes->pdata[i];
+
+          g_assert_true (scene->generated);
+          g_assert_cmpint (scene->id, ==, g_array_index (generated, gint64, total + i));
+        }
+      after = ((ShSceneRecord *)scenes->pdata[scenes->len - 1])->id;
+      total += scenes->len;
+    }
+  g_assert_cmpuint (total, ==, generated->len);
+}
+
+static void
+assert_search (Fixture    *fixture,
+               const char *search,
+               gint64      after_id,
+               const char *expected_ids)
+{
+  g_autoptr(GPtrArray) scenes = list (fixture->store, fixture->server_id, SH_GENERATED_ANY,
+                                      search, after_id, 100);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < scenes->len; i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            ((ShSceneRecord *)scenes->pdata[i])->id);
+
+  g_assert_cmpstr (ids->str, ==, expected_ids);
+}
+
+static void
+test_scenes_search (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char * const titles[] = {
+    "100% real",            /* 1 */
+    "100 real",             /* 2 */
+    "a_b",                  /* 3 */
+    "axb",                  /* 4 */
+    "Caps TITLE",           /* 5 */
+    "Hello!",               /* 6 */
+    "it's \"quoted\"",      /* 7 */
+    "back\\slash",          /* 8 */
+    "x%y_z!",               /* 9 */
+  };
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    g_ptr_array_add (page, make_scene (i + 1, titles[i], "/p", "h", NULL));
+  upsert (fixture->store, fixture->server_id, page, "sync");
+
+  assert_search (fixture, "100% ", 0, "1");
+  assert_search (fixture, "100", 0, "1,2");
+  assert_search (fixture, "a_b", 0, "3");
+  assert_search (fixture, "_", 0, "3,9");
+  assert_search (fixture, "%", 0, "1,9");
+  assert_search (fixture, "caps title", 0, "5");
+  assert_search (fixture, "CAPS", 0, "5");
+  assert_search (fixture, "o!", 0, "6");
+  assert_search (fixture, "!", 0, "6,9");
+  assert_search (fixture, "'s \"q", 0, "7");
+  assert_search (fixture, "k\\s", 0, "8");
+  assert_search (fixture, "%y_z!", 0, "9");
+  assert_search (fixture, "real", 1, "2");
+  assert_search (fixture, "nothing like this", 0, "");
+  assert_search (fixture, "", 7, "8,9");
+}
+
+static void
+test_scenes_strings (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  static const char * const titles[] = {
+    "single ' quote",
+    "double \" quote",
+    "back\\slash \\\\ and \\n",
+    "emoji 🦔🎬 and ünïcödé, 日本語",
+    "tab\tnew\nline\r",
+    "'; DROP TABLE scene; --",
+    "##not_a_param::string",
+    "",
+  };
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      ShSceneRecord *scene = make_scene (i + 1, titles[i], titles[i], "h", titles[i]);
+
+      g_ptr_array_add (page, scene);
+    }
+  upsert (fixture->store, fixture->server_id, page, "sync");
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  g_assert_cmpuint (scenes->len, ==, G_N_ELEMENTS (titles));
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      ShSceneRecord *scene = scenes->pdata[i];
+
+      /* Byte for byte. */
+      g_assert_cmpmem (scene->title, strlen (scene->title), titles[i], strlen (titles[i]));
+      g_assert_cmpstr (scene->path, ==, titles[i]);
+      g_assert_cmpstr (scene->markers_digest, ==, titles[i]);
+    }
+
+  assert_search (fixture, "🦔", 0, "4");
+  assert_search (fixture, "DROP TABLE", 0, "6");
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==,
+                    G_N_ELEMENTS (titles));
+}
+
+static void
+test_scenes_get_ids (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 1000);
+  g_autoptr(GPtrArray) other = make_scenes (5000, 10);
+  g_autoptr(GArray) wanted = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 other_server;
+
+  other_server = ensure_server (fixture->db, "http://other.test", &error);
+  g_assert_no_error (error);
+  upsert (fixture->store, fixture->server_id, page, "sync");
+  upsert (fixture->store, other_server, other, "sync");
+
+  /* Over several chunks, in any order, with duplicates, unknown ids and ids of another
+   * server. */
+  for (gint64 id = 1201; id >= 1; id--)
+    {
+      g_array_append_val (wanted, id);
+      if (id % 100 == 0)
+        g_array_append_val (wanted, id);
+    }
+  for (gint64 id = 5000; id < 5010; id++)
+    g_array_append_val (wanted, id);
+
+  found = get_ids (fixture->store, fixture->server_id, (gint64 *)wanted->data, wanted->len);
+  g_assert_cmpuint (found->len, ==, 1000);
+  for (guint i = 0; i < found->len; i++)
+    g_assert_cmpint (g_array_index (found, gint64, i), ==, i + 1);
+  g_clear_pointer (&found, g_array_unref);
+
+  found = get_ids (fixture->store, other_server, (gint64 *)wanted->data, 1);
+  g_assert_cmpuint (found->len, ==, 0);
+  g_clear_pointer (&found, g_array_unref);
+
+  found = get_ids (fixture->store, fixture->server_id, NULL, 0);
+  g_assert_cmpuint (found->len, ==, 0);
+}
+
+static void
+test_scenes_set_generated_100k (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  const guint n = 100000;
+  const guint page_size = 1000;
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  g_autoptr(GTimer) timer = g_timer_new ();
+  guint64 rows;
+
+  for (guint start = 0; start < n; start += page_size)
+    {
+      g_autoptr(GPtrArray) page = make_scenes (start + 1, page_size);
+
+      upsert (fixture->store, fixture->server_id, page, "sync");
+    }
+  g_test_message ("upserted %u scenes in %.2f s", n, g_timer_elapsed (timer, NULL));
+
+  for (gint64 id = 1; id <= n; id++)
+    g_array_append_val (ids, id);
+
+  g_timer_start (timer);
+  rows = set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n, TRUE);
+  g_test_message ("set_generated over %u ids in %.2f s", n, g_timer_elapsed (timer, NULL));
+  g_assert_cmpuint (rows, ==, n);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_YES), ==, n);
+
+  /* Already set: nothing changes. Then half of them back. */
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n, TRUE),
+                    ==, 0);
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n / 2, FALSE),
+                    ==, n / 2);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_NO), ==, n / 2);
+}
+
+static void
+test_scenes_cancelled (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 10);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  sh_scene_store_upsert_async (fixture->store, fixture->server_id, page, "sync", cancellable,
+                               store_result_cb, &result);
+  g_assert_false (sh_scene_store_upsert_finish (fixture->store, await_result (&result), NULL,
+                                                &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 0);
+}
+
+/* Tests: jobs ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *id;
+  const char *type;
+  const char *status;
+  gint64      server_id;
+} JobRow;
+
+static gpointer
+insert_job_func (ShDatabase     *db,
+                 GdaConnection  *cnc,
+                 gpointer        data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  JobRow *job = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO job (id, type, status, server_id, created_at, "
+                                   "updated_at) VALUES (##id::string, ##type::string, "
+                                   "##status::string, ##server_id::gint64, ##now::string, "
+                                   "##now::string)",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_string (params, "id", job->id);
+  sh_database_set_string (params, "type", job->type);
+  sh_database_set_string (params, "status", job->status);
+  sh_database_set_int64 (params, "server_id", job->server_id);
+  sh_database_set_string (params, "now", "2026-01-01T00:00:00Z");
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+set_job_status_func (ShDatabase     *db,
+                     GdaConnection  *cnc,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  JobRow *job = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "UPDATE job SET status = ##status::string "
+                                   "WHERE id = ##id::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_string (params, "status", job->status);
+  sh_database_set_string (params, "id", job->id);
+  if (sh_database_execute (db, stmt, params, error) != 1)
+    return NULL;
+
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gboolean
+insert_job (Fixture     *fixture,
+            const char  *id,
+            const char  *type,
+            const char  *status,
+            gint64       server_id,
+            GError     **error)
+{
+  JobRow job = { id, type, status, server_id };
+
+  return run_database (fixture->db, insert_job_func, &job, NULL, error) != NULL;
+}
+
+static void
+test_jobs_one_active (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  JobRow done = { "gen-1", NULL, "completed", 0 };
+  gint64 other_server;
+
+  other_server = ensure_server (fixture->db, "http://other.test", &error);
+  g_assert_no_error (error);
+
+  g_assert_true (insert_job (fixture, "gen-1", "stash_generate", "pending", fixture->server_id, &error));
+  g_assert_no_error (error);
+
+  /* A second active Generate for the same server is refused… */
+  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "running", fixture->server_id, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "cancelling", fixture->server_id, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* …but another server, another exclusive type, a finished job, or a type that may run
+   * concurrently are fine. */
+  g_assert_true (insert_job (fixture, "gen-other", "stash_generate", "running", other_server, &error));
+  g_assert_true (insert_job (fixture, "sync-1", "sync_scenes", "running", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "check-1", "check_stash_generate", "pending", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "gen-old", "stash_generate", "failed", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "new-1", "process_new_scenes", "running", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "new-2", "process_new_scenes", "running", fixture->server_id, &error));
+  g_assert_no_error (error);
+  g_assert_false (insert_job (fixture, "sync-2", "sync_scenes", "pending", fixture->server_id, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* Once the first completes, the next one may start. */
+  g_assert_nonnull (run_database (fixture->db, set_job_status_func, &done, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (insert_job (fixture, "gen-2", "stash_generate", "pending", fixture->server_id, &error));
+  g_assert_no_error (error);
+
+  /* The same id twice is a constraint error too. */
+  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "completed", fixture->server_id, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* An exclusive job needs a server. */
+  g_assert_false (insert_job (fixture, "orphan", "stash_generate", "pending", 0, &error));
+  g_assert_nonnull (error);
+}
+
+static void
+test_postgres_configured (void)
+{
+  g_test_message ("STASHHOG_TEST_POSTGRES is not set. The postgres suite needs a running "
+                  "PostgreSQL server: set STASHHOG_TEST_POSTGRES to "
+                  "postgresql://user@host:port/database (the database is emptied by the "
+                  "tests), or run build-aux/test, which starts one.");
+  g_test_fail ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#ifdef SH_TEST_POSTGRES
+  if (test_url () == NULL || *test_url () == '\0')
+    {
+      g_test_add_func ("/store/postgres/configured", test_postgres_configured);
+      return g_test_run ();
+    }
+#else
+  (void)test_postgres_configured;
+#endif
+
+#define ADD(path, func) \
+  g_test_add ("/store/" BACKEND path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  g_test_add_func ("/store/" BACKEND "/database/new-destroy", test_database_new_destroy);
+  g_test_add_func ("/store/" BACKEND "/database/invalid-url", test_database_invalid_url);
+#ifndef SH_TEST_POSTGRES
+  g_test_add_func ("/store/" BACKEND "/database/not-a-database", test_database_not_a_database);
+  g_test_add_func ("/store/" BACKEND "/database/default-location", test_database_default_location);
+#else
+  g_test_add_func ("/store/" BACKEND "/database/cannot-connect", test_database_cannot_connect);
+#endif
+  ADD ("/database/migrate", test_database_migrate);
+  ADD ("/database/newer-schema", test_database_newer_schema);
+  ADD ("/database/run", test_database_run);
+  g_test_add_func ("/store/" BACKEND "/server/sanitize", test_server_sanitize);
+  ADD ("/server/ensure", test_server_ensure);
+  ADD ("/scenes/upsert", test_scenes_upsert);
+  ADD ("/scenes/duplicate-ids", test_scenes_duplicate_ids);
+  ADD ("/scenes/generated-reset", test_scenes_generated_reset);
+  ADD ("/scenes/delete-unseen", test_scenes_delete_unseen);
+  ADD ("/scenes/counts", test_scenes_counts);
+  ADD ("/scenes/last-updated", test_scenes_last_updated);
+  ADD ("/scenes/list-paging", test_scenes_list_paging);
+  ADD ("/scenes/search", test_scenes_search);
+  ADD ("/scenes/strings", test_scenes_strings);
+  ADD ("/scenes/get-ids", test_scenes_get_ids);
+  ADD ("/scenes/set-generated-100k", test_scenes_set_generated_100k);
+  ADD ("/scenes/cancelled", test_scenes_cancelled);
+  ADD ("/jobs/one-active", test_jobs_one_active);
+
+#undef ADD
+
+  return g_test_run ();
+}
