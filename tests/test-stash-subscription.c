@@ -393,6 +393,8 @@ fixture_setup_fake (Fixture       *fixture,
   fixture->fake = sh_fake_stash_new ();
   sh_fake_stash_set_api_key (fixture->fake, keys->server_key);
   sh_fake_stash_set_scene_count (fixture->fake, 3);
+  /* So that a Generate has work to do and reports progress. */
+  sh_fake_stash_set_all_missing (fixture->fake, SH_FAKE_ARTIFACT_ALL, TRUE);
   sh_fake_stash_set_job_speed (fixture->fake, 20);
   sh_fake_stash_start (fixture->fake, 0, &error);
   g_assert_no_error (error);
@@ -465,8 +467,8 @@ has_remove_for (Fixture    *fixture,
   return FALSE;
 }
 
-/* Runs a Generate and checks the events Stash sends for it: ADD (READY), UPDATEs (RUNNING
- * with progress), REMOVE (FINISHED), in that order and for the same job. */
+/* Runs a Generate and checks the events Stash sends for it: ADD (READY), UPDATEs (RUNNING,
+ * progress never going back), REMOVE (FINISHED), in that order and for the same job. */
 static void
 assert_generate_events (Fixture *fixture)
 {
@@ -477,6 +479,7 @@ assert_generate_events (Fixture *fixture)
   guint n_events = 0;
   guint first = fixture->events->len;
   gboolean removed = FALSE;
+  double progress = 0.0;
 
   sh_stash_client_metadata_generate_async (fixture->client, input, NULL, generate_cb, &job_id);
   WAIT_UNTIL (has_remove_for (fixture, job_id), 10000);
@@ -505,6 +508,11 @@ assert_generate_events (Fixture *fixture)
         {
           g_assert_cmpint (event->job->status, ==, SH_STASH_JOB_RUNNING);
           g_assert_nonnull (event->job->start_time);
+          if (event->job->has_progress)
+            {
+              g_assert_cmpfloat (event->job->progress, >=, progress);
+              progress = event->job->progress;
+            }
           n_updates++;
         }
       else
@@ -520,6 +528,7 @@ assert_generate_events (Fixture *fixture)
 
   g_assert_cmpuint (n_updates, >=, 1);
   g_assert_cmpuint (n_events, ==, n_updates + 2);
+  g_assert_cmpfloat (progress, >, 0.0);
 }
 
 static void

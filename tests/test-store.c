@@ -756,6 +756,8 @@ test_database_run (Fixture       *fixture,
   g_assert_null (run_database (fixture->db, failing_func, NULL, NULL, &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_QUERY);
   g_test_message ("%s", error->message);
+  /* The real cause, even from inside a PostgreSQL transaction. */
+  g_assert_nonnull (strstr (error->message, "no_such_column"));
   g_clear_error (&error);
 
   /* The worker is still usable, and no transaction was left open. */
@@ -1328,6 +1330,7 @@ typedef struct
   const char *type;
   const char *status;
   gint64      server_id;
+  gboolean    transaction;
 } JobRow;
 
 static gpointer
@@ -1344,17 +1347,27 @@ insert_job_func (ShDatabase     *db,
   stmt = sh_database_prepare_full (db,
                                    "INSERT INTO job (id, type, status, server_id, created_at, "
                                    "updated_at) VALUES (##id::string, ##type::string, "
-                                   "##status::string, ##server_id::gint64, ##now::string, "
-                                   "##now::string)",
+                                   "##status::string, "
+                                   "CAST(##server_id::string::null AS BIGINT), "
+                                   "##now::string, ##now::string)",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
   sh_database_set_string (params, "id", job->id);
   sh_database_set_string (params, "type", job->type);
   sh_database_set_string (params, "status", job->status);
-  sh_database_set_int64 (params, "server_id", job->server_id);
+  if (job->server_id > 0)
+    sh_database_set_int64 (params, "server_id", job->server_id);
+  else
+    sh_database_set_null (params, "server_id");
   sh_database_set_string (params, "now", "2026-01-01T00:00:00Z");
+
+  /* The jobs layer creates a job and its snapshot in one transaction. */
+  if (job->transaction && !sh_database_begin (db, error))
+    return NULL;
   if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+  if (job->transaction && !sh_database_commit (db, error))
     return NULL;
 
   return GINT_TO_POINTER (TRUE);
@@ -1393,7 +1406,7 @@ insert_job (Fixture     *fixture,
             gint64       server_id,
             GError     **error)
 {
-  JobRow job = { id, type, status, server_id };
+  JobRow job = { id, type, status, server_id, FALSE };
 
   return run_database (fixture->db, insert_job_func, &job, NULL, error) != NULL;
 }
@@ -1403,7 +1416,8 @@ test_jobs_one_active (Fixture       *fixture,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  JobRow done = { "gen-1", NULL, "completed", 0 };
+  JobRow done = { "gen-1", NULL, "completed", 0, FALSE };
+  JobRow in_transaction = { "gen-2", "stash_generate", "pending", fixture->server_id, TRUE };
   gint64 other_server;
 
   other_server = ensure_server (fixture->db, "http://other.test", &error);
@@ -1418,6 +1432,9 @@ test_jobs_one_active (Fixture       *fixture,
   g_test_message ("%s", error->message);
   g_clear_error (&error);
   g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "cancelling", fixture->server_id, &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_null (run_database (fixture->db, insert_job_func, &in_transaction, NULL, &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 
@@ -1445,9 +1462,13 @@ test_jobs_one_active (Fixture       *fixture,
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 
-  /* An exclusive job needs a server. */
+  /* An exclusive job needs a server (a NULL would slip through the unique index); other
+   * jobs need not have one. */
   g_assert_false (insert_job (fixture, "orphan", "stash_generate", "pending", 0, &error));
-  g_assert_nonnull (error);
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_QUERY);
+  g_clear_error (&error);
+  g_assert_true (insert_job (fixture, "serverless", "process_new_scenes", "pending", 0, &error));
+  g_assert_no_error (error);
 }
 
 static void

@@ -154,9 +154,10 @@ sh_fake_stash_handle_graphql (ShFakeStash       *self,
 
   if (g_str_equal (method, SOUP_METHOD_POST))
     {
-      g_autoptr(GBytes) bytes = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-      const char *type = soup_message_headers_get_content_type (
-        soup_server_message_get_request_headers (msg), NULL);
+      SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+      SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (request_body);
+      const char *type = soup_message_headers_get_content_type (headers, NULL);
       gsize size;
       const char *text = g_bytes_get_data (bytes, &size);
 

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The HTTP side of the fake Stash: routing, authentication (internal/api/authentication.go),
- * the GraphQL transport (gqlgen's status codes), injected faults and latency.
+ * the WebSocket upgrade, injected faults and latency.
  */
 
 #include "config.h"

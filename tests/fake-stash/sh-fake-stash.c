@@ -180,7 +180,8 @@ sh_fake_stash_listen (ShFakeStash  *self,
   g_autoptr(SoupServer) server = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
-  GSList *uris;
+  g_autoptr(GSocketAddress) local = NULL;
+  GSList *listeners;
   gboolean listening;
 
   g_return_val_if_fail (SH_IS_FAKE_STASH (self), FALSE);
@@ -209,11 +210,16 @@ sh_fake_stash_listen (ShFakeStash  *self,
   if (!listening)
     return FALSE;
 
-  uris = soup_server_get_uris (server);
+  /* Not soup_server_get_uris (), which leaks an address in libsoup 3.2. */
+  listeners = soup_server_get_listeners (server);
+  local = g_socket_get_local_address (listeners->data, error);
+  g_slist_free (listeners);
+  if (local == NULL)
+    return FALSE;
+
   g_free (self->url);
-  self->url = g_strdup_printf ("%s://127.0.0.1:%d", tls ? "https" : "http",
-                               g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->url = g_strdup_printf ("%s://127.0.0.1:%u", tls ? "https" : "http",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
   self->server = g_steal_pointer (&server);
 
   return TRUE;

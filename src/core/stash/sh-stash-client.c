@@ -387,6 +387,64 @@ sh_stash_client_load_query (const char *operation_name)
 }
 
 static gboolean
+content_type_is (SoupMessage *message,
+                 const char  *type)
+{
+  const char *content_type;
+
+  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
+                                                        NULL);
+
+  return content_type != NULL && g_ascii_strcasecmp (content_type, type) == 0;
+}
+
+/* The answers that mean "not this server" or "not allowed", whatever the body says; also
+ * used for a refused WebSocket handshake. Returns TRUE with @error set for those. */
+static gboolean
+status_error (ShStashClient  *self,
+              SoupMessage    *message,
+              GError        **error)
+{
+  guint status = soup_message_get_status (message);
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      if (self->api_key != NULL)
+        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
+                     _("Stash refused the API key. Check the key in Preferences (Stash: "
+                       "Settings › Security › API Key)."));
+      else
+        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
+                     _("Stash requires an API key. Enter it in Preferences (Stash: "
+                       "Settings › Security › API Key)."));
+      return TRUE;
+    }
+
+  if (status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_FORBIDDEN,
+                   _("Stash at %s refused access (HTTP 403). Stash blocks connections from "
+                     "outside the local network until a user name and password are set."),
+                   self->base_url);
+      return TRUE;
+    }
+
+  if (SOUP_STATUS_IS_REDIRECTION (status) || status == SOUP_STATUS_NOT_FOUND ||
+      (SOUP_STATUS_IS_SUCCESSFUL (status) && content_type_is (message, "text/html")))
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
+                   _("%s does not look like a Stash server: its GraphQL endpoint answered "
+                     "with %s. Check the address."),
+                   self->base_url,
+                   SOUP_STATUS_IS_REDIRECTION (status) ? _("a redirect to a login page")
+                   : status == SOUP_STATUS_NOT_FOUND ? _("“not found”") : _("a web page"));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
 is_network_error (const GError *error)
 {
   if (error->domain == G_RESOLVER_ERROR)
@@ -438,6 +496,20 @@ sh_stash_client_classify_message_error (ShStashClient *self,
 
   detail = sh_stash_redact (error->message, self->api_key);
 
+  /* A refused WebSocket handshake fails with a generic error; the status says why. */
+  if (message != NULL && soup_message_get_status (message) >= 300)
+    {
+      GError *status_err = NULL;
+
+      if (status_error (self, message, &status_err))
+        return status_err;
+
+      return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
+                          _("Stash at %s answered with HTTP %u %s."), self->base_url,
+                          soup_message_get_status (message),
+                          soup_message_get_reason_phrase (message));
+    }
+
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT,
                         _("Stash at %s did not answer in time. The server may be busy or "
@@ -468,18 +540,6 @@ sh_stash_client_classify_message_error (ShStashClient *self,
 
   return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
                       _("The connection to Stash at %s failed: %s."), self->base_url, detail);
-}
-
-static gboolean
-content_type_is (SoupMessage *message,
-                 const char  *type)
-{
-  const char *content_type;
-
-  content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
-                                                        NULL);
-
-  return content_type != NULL && g_ascii_strcasecmp (content_type, type) == 0;
 }
 
 /* Joins the messages of a GraphQL `errors` array; NULL when there are none. */
@@ -535,39 +595,8 @@ parse_graphql_response (ShStashClient  *self,
   gsize size = body ? g_bytes_get_size (body) : 0;
   const char *text = body ? g_bytes_get_data (body, NULL) : NULL;
 
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    {
-      if (self->api_key != NULL)
-        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
-                     _("Stash refused the API key. Check the key in Preferences (Stash: "
-                       "Settings › Security › API Key)."));
-      else
-        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
-                     _("Stash requires an API key. Enter it in Preferences (Stash: "
-                       "Settings › Security › API Key)."));
-      return NULL;
-    }
-
-  if (status == SOUP_STATUS_FORBIDDEN)
-    {
-      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_FORBIDDEN,
-                   _("Stash at %s refused access (HTTP 403). Stash blocks connections from "
-                     "outside the local network until a user name and password are set."),
-                   self->base_url);
-      return NULL;
-    }
-
-  if (SOUP_STATUS_IS_REDIRECTION (status) || status == SOUP_STATUS_NOT_FOUND ||
-      (SOUP_STATUS_IS_SUCCESSFUL (status) && content_type_is (message, "text/html")))
-    {
-      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
-                   _("%s does not look like a Stash server: its GraphQL endpoint answered "
-                     "with %s. Check the address."),
-                   self->base_url,
-                   SOUP_STATUS_IS_REDIRECTION (status) ? _("a redirect to a login page")
-                   : status == SOUP_STATUS_NOT_FOUND ? _("“not found”") : _("a web page"));
-      return NULL;
-    }
+  if (status_error (self, message, error))
+    return NULL;
 
   /* 422 and 400 carry GraphQL errors: our document is not valid for this server. */
   if (!SOUP_STATUS_IS_SUCCESSFUL (status) &&

@@ -72,7 +72,8 @@ enum {
 /* libgda parameter types of one staged scene row, in SCENE_COLUMNS order. */
 static const char * const scene_param_types[N_SCENE_COLUMNS] = {
   "gint64", "string::null", "string::null", "string::null", "string::null", "gdouble",
-  "boolean", "boolean", "gint::null", "string::null", "string::null", "string::null",
+  "boolean", "boolean", "string::null" /* a nullable integer: see sh_database_set_null() */,
+  "string::null", "string::null", "string::null",
 };
 
 static const char * const id_param_types[] = { "gint64" };
@@ -462,9 +463,13 @@ upsert_func (ShDatabase     *db,
   /* generated goes back to false when the primary file (path, oshash) or the markers
    * changed; a new title does not need new media. Compared null-safely: NULL to a value is
    * a change. */
-  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM scene s "
-                               "JOIN " SH_TMP_SCENE_TABLE " t ON t.id = s.id "
-                               "WHERE s.server_id = ##server_id::gint64 AND s.generated "
+  /* CROSS JOIN pins SQLite's join order, whatever its statistics say: the staged page
+   * outside, each scene looked up by its primary key inside (never a scan of the server's
+   * scenes per page). PostgreSQL plans it as a plain join. */
+  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM " SH_TMP_SCENE_TABLE " t "
+                               "CROSS JOIN scene s "
+                               "WHERE s.server_id = ##server_id::gint64 AND s.id = t.id "
+                               "AND s.generated "
                                "AND (s.path %1$s t.path OR s.oshash %1$s t.oshash "
                                "OR s.markers_digest %1$s t.markers_digest)",
                                distinct);
@@ -1244,16 +1249,19 @@ set_generated_func (ShDatabase     *db,
   if (!stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
     return NULL;
 
-  /* `generated <> value`: rows already right are not rewritten, nor counted. */
+  /* Only rows that change are written and counted. `generated = previous` rather than
+   * `generated <> value`: SQLite then looks each id up in the (server_id, generated, id)
+   * index instead of scanning every scene of the server. */
   stmt = sh_database_prepare_full (db,
                                    "UPDATE scene SET generated = ##generated::boolean "
                                    "WHERE server_id = ##server_id::gint64 "
-                                   "AND generated <> ##generated::boolean "
+                                   "AND generated = ##previous::boolean "
                                    "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
   sh_database_set_boolean (params, "generated", ids->generated);
+  sh_database_set_boolean (params, "previous", !ids->generated);
   sh_database_set_int64 (params, "server_id", ids->server_id);
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
