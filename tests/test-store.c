@@ -71,11 +71,12 @@ static void
 reset_postgres (void)
 {
 #ifdef SH_TEST_POSTGRES
-  static const char * const tables[] = { "job_scene", "job", "scene", "server", "schema_version" };
   g_autoptr(ShDatabaseUrl) url = NULL;
   g_autoptr(GdaConnection) cnc = NULL;
+  g_autoptr(GdaDataModel) tables = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *auth = NULL;
+  int n_tables;
 
   url = sh_database_url_parse (test_url (), &error);
   g_assert_no_error (error);
@@ -84,14 +85,27 @@ reset_postgres (void)
                                          GDA_CONNECTION_OPTIONS_NONE, &error);
   g_assert_no_error (error);
 
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+  /* Every table, including those of migrations newer than this test. */
+  tables = gda_connection_execute_select_command (cnc,
+                                                  "SELECT tablename FROM pg_tables "
+                                                  "WHERE schemaname = current_schema()",
+                                                  &error);
+  g_assert_no_error (error);
+  n_tables = gda_data_model_get_n_rows (tables);
+  for (int row = 0; row < n_tables; row++)
     {
-      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS %s CASCADE", tables[i]);
+      const GValue *name = gda_data_model_get_value_at (tables, 0, row, &error);
+      g_autofree char *sql = NULL;
 
+      g_assert_no_error (error);
+      sql = g_strdup_printf ("DROP TABLE IF EXISTS \"%s\" CASCADE", g_value_get_string (name));
       /* -2 ("rows unknown") is what DDL returns; only -1 is a failure. */
       g_assert_cmpint (gda_connection_execute_non_select_command (cnc, sql, &error), !=, -1);
       g_assert_no_error (error);
     }
+
+  /* The data model must go before the connection closes. */
+  g_clear_object (&tables);
   gda_connection_close (cnc);
 #endif
 }
@@ -278,10 +292,16 @@ make_scene (gint64      id,
 }
 
 static GPtrArray *
+new_page (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+}
+
+static GPtrArray *
 make_scenes (gint64 first,
              guint  n)
 {
-  GPtrArray *scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  GPtrArray *scenes = new_page ();
 
   for (guint i = 0; i < n; i++)
     {
@@ -378,7 +398,8 @@ schema_versions_func (ShDatabase     *db,
   GArray *versions;
   GdaStatement *stmt;
 
-  if (!(stmt = sh_database_prepare (db, "SELECT version FROM schema_version ORDER BY version", error)))
+  stmt = sh_database_prepare (db, "SELECT version FROM schema_version ORDER BY version", error);
+  if (stmt == NULL)
     return NULL;
   if (!(model = sh_database_select (db, stmt, NULL, types, error)))
     return NULL;
@@ -648,7 +669,8 @@ static void
 test_database_default_location (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "stashhog", "stashhog.db", NULL);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "stashhog", "stashhog.db",
+                                           NULL);
   ShDatabase *db;
 
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -876,7 +898,7 @@ static void
 test_scenes_upsert (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) page = new_page ();
   g_autoptr(GPtrArray) scenes = NULL;
   ShSceneRecord *scene;
   ShSceneRecord *stored;
@@ -947,7 +969,7 @@ static void
 test_scenes_duplicate_ids (Fixture       *fixture,
                            gconstpointer  data)
 {
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) page = new_page ();
   g_autoptr(GPtrArray) scenes = NULL;
 
   g_ptr_array_add (page, make_scene (7, "old", "/7", "7", NULL));
@@ -964,7 +986,7 @@ static void
 test_scenes_generated_reset (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) page = new_page ();
   g_autoptr(GPtrArray) scenes = NULL;
   const gint64 all[] = { 1, 2, 3, 4, 5, 6 };
   ShSceneRecord *scene;
@@ -977,8 +999,8 @@ test_scenes_generated_reset (Fixture       *fixture,
   g_ptr_array_add (page, make_scene (6, "title", "/6", "h6", "markers"));
   g_ptr_array_add (page, make_scene (7, "title", "/7", "h7", NULL));
   upsert (fixture->store, fixture->server_id, page, "sync-1");
-  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, all, G_N_ELEMENTS (all), TRUE),
-                    ==, 6);
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, all, G_N_ELEMENTS (all),
+                                   TRUE), ==, 6);
 
   /* 1: new title only — stays generated. 2: path changed. 3: oshash changed.
    * 4: markers appeared (NULL → value). 5: markers disappeared (value → NULL).
@@ -1107,7 +1129,8 @@ test_scenes_list_paging (Fixture       *fixture,
   /* Paging within a filter. */
   for (gint64 id = 1; id <= 250; id += 3)
     g_array_append_val (generated, id);
-  set_generated (fixture->store, fixture->server_id, (gint64 *)generated->data, generated->len, TRUE);
+  set_generated (fixture->store, fixture->server_id, (gint64 *)generated->data, generated->len,
+                 TRUE);
   after = 0;
   total = 0;
   for (;;)
@@ -1162,7 +1185,7 @@ test_scenes_search (Fixture       *fixture,
     "back\\slash",          /* 8 */
     "x%y_z!",               /* 9 */
   };
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) page = new_page ();
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     g_ptr_array_add (page, make_scene (i + 1, titles[i], "/p", "h", NULL));
@@ -1199,7 +1222,7 @@ test_scenes_strings (Fixture       *fixture,
     "##not_a_param::string",
     "",
   };
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  g_autoptr(GPtrArray) page = new_page ();
   g_autoptr(GPtrArray) scenes = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
@@ -1297,10 +1320,10 @@ test_scenes_set_generated_100k (Fixture       *fixture,
   g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_YES), ==, n);
 
   /* Already set: nothing changes. Then half of them back. */
-  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n, TRUE),
-                    ==, 0);
-  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n / 2, FALSE),
-                    ==, n / 2);
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n,
+                                   TRUE), ==, 0);
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id, (gint64 *)ids->data, n / 2,
+                                   FALSE), ==, n / 2);
   g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_NO), ==, n / 2);
 }
 
@@ -1418,20 +1441,21 @@ test_jobs_one_active (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   JobRow done = { "gen-1", NULL, "completed", 0, FALSE };
   JobRow in_transaction = { "gen-2", "stash_generate", "pending", fixture->server_id, TRUE };
+  gint64 server = fixture->server_id;
   gint64 other_server;
 
   other_server = ensure_server (fixture->db, "http://other.test", &error);
   g_assert_no_error (error);
 
-  g_assert_true (insert_job (fixture, "gen-1", "stash_generate", "pending", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "gen-1", "stash_generate", "pending", server, &error));
   g_assert_no_error (error);
 
   /* A second active Generate for the same server is refused… */
-  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "running", fixture->server_id, &error));
+  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "running", server, &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
   g_test_message ("%s", error->message);
   g_clear_error (&error);
-  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "cancelling", fixture->server_id, &error));
+  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "cancelling", server, &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
   g_assert_null (run_database (fixture->db, insert_job_func, &in_transaction, NULL, &error));
@@ -1440,25 +1464,27 @@ test_jobs_one_active (Fixture       *fixture,
 
   /* …but another server, another exclusive type, a finished job, or a type that may run
    * concurrently are fine. */
-  g_assert_true (insert_job (fixture, "gen-other", "stash_generate", "running", other_server, &error));
-  g_assert_true (insert_job (fixture, "sync-1", "sync_scenes", "running", fixture->server_id, &error));
-  g_assert_true (insert_job (fixture, "check-1", "check_stash_generate", "pending", fixture->server_id, &error));
-  g_assert_true (insert_job (fixture, "gen-old", "stash_generate", "failed", fixture->server_id, &error));
-  g_assert_true (insert_job (fixture, "new-1", "process_new_scenes", "running", fixture->server_id, &error));
-  g_assert_true (insert_job (fixture, "new-2", "process_new_scenes", "running", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "gen-other", "stash_generate", "running", other_server,
+                             &error));
+  g_assert_true (insert_job (fixture, "sync-1", "sync_scenes", "running", server, &error));
+  g_assert_true (insert_job (fixture, "check-1", "check_stash_generate", "pending", server,
+                             &error));
+  g_assert_true (insert_job (fixture, "gen-old", "stash_generate", "failed", server, &error));
+  g_assert_true (insert_job (fixture, "new-1", "process_new_scenes", "running", server, &error));
+  g_assert_true (insert_job (fixture, "new-2", "process_new_scenes", "running", server, &error));
   g_assert_no_error (error);
-  g_assert_false (insert_job (fixture, "sync-2", "sync_scenes", "pending", fixture->server_id, &error));
+  g_assert_false (insert_job (fixture, "sync-2", "sync_scenes", "pending", server, &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 
   /* Once the first completes, the next one may start. */
   g_assert_nonnull (run_database (fixture->db, set_job_status_func, &done, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (insert_job (fixture, "gen-2", "stash_generate", "pending", fixture->server_id, &error));
+  g_assert_true (insert_job (fixture, "gen-2", "stash_generate", "pending", server, &error));
   g_assert_no_error (error);
 
   /* The same id twice is a constraint error too. */
-  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "completed", fixture->server_id, &error));
+  g_assert_false (insert_job (fixture, "gen-2", "stash_generate", "completed", server, &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT);
   g_clear_error (&error);
 

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -17,12 +16,12 @@
 #include "sh-ctl-config.h"
 #include "sh-ctl-private.h"
 #include "sh-database.h"
+#include "sh-job-manager.h"
 #include "sh-scene-store.h"
-#include "sh-scene-sync.h"
 #include "sh-stash-client.h"
 
-static void
-print_json (JsonBuilder *builder)
+void
+sh_ctl_print_json (JsonBuilder *builder)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
@@ -35,8 +34,8 @@ print_json (JsonBuilder *builder)
 }
 
 /* Parses a command's options; a usage error is one line on stderr. */
-static gboolean
-parse_options (const char     *command,
+gboolean
+sh_ctl_parse_options (const char     *command,
                const char     *parameter_string,
                const char     *summary,
                GOptionEntry   *common,
@@ -73,8 +72,8 @@ parse_options (const char     *command,
   return TRUE;
 }
 
-static ShStashClient *
-make_client (ShCtlCommonOptions  *options,
+ShStashClient *
+sh_ctl_make_client (ShCtlCommonOptions  *options,
              int                 *exit_code)
 {
   g_autoptr(GError) error = NULL;
@@ -100,8 +99,8 @@ make_client (ShCtlCommonOptions  *options,
 }
 
 /* Opens (and migrates) the mirror. */
-static ShDatabase *
-open_database (ShCtlCommonOptions  *options,
+ShDatabase *
+sh_ctl_open_database (ShCtlCommonOptions  *options,
                int                 *exit_code)
 {
   g_autofree char *location = sh_ctl_resolve_database (options);
@@ -122,8 +121,8 @@ open_database (ShCtlCommonOptions  *options,
   return g_steal_pointer (&database);
 }
 
-static gint64
-ensure_server (ShDatabase    *database,
+gint64
+sh_ctl_ensure_server (ShDatabase    *database,
                ShStashClient *client,
                int           *exit_code)
 {
@@ -156,12 +155,12 @@ sh_ctl_cmd_test_connection (int    argc,
   g_autoptr(GError) error = NULL;
   int exit_code = SH_CTL_EXIT_OK;
 
-  if (!parse_options ("test-connection", NULL,
+  if (!sh_ctl_parse_options ("test-connection", NULL,
                       _("Check that the Stash server answers and is ready to generate."),
                       common, NULL, &argc, &argv, &exit_code))
     return exit_code;
 
-  client = make_client (&options, &exit_code);
+  client = sh_ctl_make_client (&options, &exit_code);
   if (client == NULL)
     return exit_code;
 
@@ -185,7 +184,7 @@ sh_ctl_cmd_test_connection (int    argc,
       json_builder_set_member_name (builder, "ffmpeg");
       json_builder_add_boolean_value (builder, info->has_ffmpeg);
       json_builder_end_object (builder);
-      print_json (builder);
+      sh_ctl_print_json (builder);
     }
   else
     {
@@ -203,160 +202,86 @@ sh_ctl_cmd_test_connection (int    argc,
   return SH_CTL_EXIT_OK;
 }
 
-typedef struct
+/* The scenes a job tracked or changed, from job_scene: ids only, paged by key. */
+static int
+print_job_scenes (ShDatabase    *database,
+                  ShStashClient *client,
+                  gint64         server_id,
+                  const char    *id,
+                  const char    *role,
+                  gboolean       count_only,
+                  int            limit,
+                  gboolean       json)
 {
-  gboolean terminal;
-  gint64   last_print;
-} SyncProgress;
-
-static void
-sync_progress (guint64  processed,
-               gint64   total,
-               gpointer user_data)
-{
-  SyncProgress *progress = user_data;
-  gint64 now = g_get_monotonic_time ();
-
-  if (progress->terminal)
-    {
-      /* A bar on a terminal, redrawn at most ten times a second. */
-      if (now - progress->last_print < G_USEC_PER_SEC / 10 && (gint64) processed != total)
-        return;
-      progress->last_print = now;
-
-      if (total > 0)
-        {
-          int width = 30;
-          int filled = (int) (width * MIN (1.0, (double) processed / total));
-
-          g_printerr ("\r[%.*s%*s] ", filled, "##############################",
-                      width - filled, "");
-        }
-      else
-        g_printerr ("\r");
-      g_printerr (_("Synced %" G_GUINT64_FORMAT "/%" G_GINT64_FORMAT " scenes"),
-                  processed, MAX (total, (gint64) processed));
-      return;
-    }
-
-  /* Plain lines for logs, at most one a second. */
-  if (now - progress->last_print < G_USEC_PER_SEC && (gint64) processed != total)
-    return;
-  progress->last_print = now;
-  g_printerr (_("Synced %" G_GUINT64_FORMAT "/%" G_GINT64_FORMAT " scenes"),
-              processed, MAX (total, (gint64) processed));
-  g_printerr ("\n");
-}
-
-static gboolean
-on_interrupt (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-
-  return G_SOURCE_CONTINUE;
-}
-
-int
-sh_ctl_cmd_sync (int    argc,
-                 char **argv)
-{
-  g_auto(ShCtlCommonOptions) options = { 0 };
-  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&options);
-  g_autoptr(ShStashClient) client = NULL;
-  g_autoptr(ShDatabase) database = NULL;
-  g_autoptr(ShSceneStore) store = NULL;
+  g_autoptr(ShJobManager) manager = sh_job_manager_new (database, client, server_id);
+  ShJobStore *store = sh_job_manager_get_job_store (manager);
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
-  ShSceneSyncResult sync = { 0 };
-  SyncProgress progress = { 0 };
-  gboolean full = FALSE;
-  int page_size = 0;
-  int exit_code = SH_CTL_EXIT_OK;
-  guint sigint_id;
-  guint sigterm_id;
-  GOptionEntry entries[] = {
-    { "full", 0, 0, G_OPTION_ARG_NONE, &full,
-      N_("Read every scene and remove those Stash no longer has"), NULL },
-    { "page-size", 0, 0, G_OPTION_ARG_INT, &page_size,
-      N_("Scenes per request (default 500)"), N_("N") },
-    { NULL }
-  };
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  gint64 after_id = 0;
+  guint64 printed = 0;
 
-  if (!parse_options ("sync", NULL,
-                      _("Mirror the scenes of the Stash server into the database. Without "
-                        "--full, only scenes updated since the last sync are read."),
-                      common, entries, &argc, &argv, &exit_code))
-    return exit_code;
+  if (!g_str_equal (role, "updated") && !g_str_equal (role, "tracked"))
+    return sh_ctl_usage_error (_("--role must be updated or tracked, not “%s”"), role);
 
-  if (page_size < 0 || page_size > 100000)
-    return sh_ctl_usage_error (_("--page-size must be between 1 and 100000"));
+  sh_job_manager_get_job_async (manager, id, NULL, sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  job = sh_job_manager_get_job_finish (manager, result, &error);
+  if (job == NULL)
+    return sh_ctl_failure ("%s", error->message);
+  g_clear_object (&result);
 
-  client = make_client (&options, &exit_code);
-  if (client == NULL)
-    return exit_code;
-
-  database = open_database (&options, &exit_code);
-  if (database == NULL)
-    return exit_code;
-
-  store = sh_scene_store_new (database);
-  {
-    gint64 server_id = ensure_server (database, client, &exit_code);
-
-    if (server_id < 0)
-      return exit_code;
-
-    progress.terminal = isatty (STDERR_FILENO) && !options.json;
-    sigint_id = g_unix_signal_add (SIGINT, on_interrupt, cancellable);
-    sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, cancellable);
-
-    sh_scene_sync_run_async (client, store, server_id, full, page_size,
-                             options.json ? NULL : sync_progress, &progress,
-                             cancellable, sh_ctl_store_result, &result);
-    sh_ctl_wait (&result);
-
-    g_source_remove (sigint_id);
-    g_source_remove (sigterm_id);
-  }
-
-  if (progress.terminal)
-    g_printerr ("\n");
-
-  if (!sh_scene_sync_run_finish (result, &sync, &error))
+  if (count_only)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      guint64 count = 0;
+
+      sh_job_store_count_job_scenes_async (store, sh_job_get_id (job), role, NULL,
+                                           sh_ctl_store_result, &result);
+      sh_ctl_wait (&result);
+      if (!sh_job_store_count_job_scenes_finish (store, result, &count, &error))
+        return sh_ctl_failure ("%s", error->message);
+      if (json)
+        g_print ("{\"count\": %" G_GUINT64_FORMAT "}\n", count);
+      else
+        g_print ("%" G_GUINT64_FORMAT "\n", count);
+      return SH_CTL_EXIT_OK;
+    }
+
+  while (limit == 0 || printed < (guint64) limit)
+    {
+      g_autoptr(GAsyncResult) page_result = NULL;
+      g_autoptr(GArray) ids = NULL;
+      guint want = limit == 0 ? 5000 : MIN (5000, (guint) (limit - printed));
+
+      sh_job_store_list_job_scenes_async (store, sh_job_get_id (job), role, after_id, want,
+                                          NULL, sh_ctl_store_result, &page_result);
+      sh_ctl_wait (&page_result);
+      ids = sh_job_store_list_job_scenes_finish (store, page_result, &error);
+      if (ids == NULL)
+        return sh_ctl_failure ("%s", error->message);
+
+      for (guint i = 0; i < ids->len; i++)
         {
-          g_printerr (_("stashhogctl: sync cancelled; the pages already read are kept\n"));
-          return SH_CTL_EXIT_CANCELLED;
+          gint64 scene_id = g_array_index (ids, gint64, i);
+
+          if (json)
+            json_array_add_int_element (array, scene_id);
+          else
+            g_print ("%" G_GINT64_FORMAT "\n", scene_id);
+          printed++;
         }
-      return sh_ctl_failure ("%s", error->message);
+      if (ids->len < want)
+        break;
+      after_id = g_array_index (ids, gint64, ids->len - 1);
     }
 
-  if (options.json)
+  if (json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+      g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), array);
+      g_autofree char *text = json_to_string (root, TRUE);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "mode");
-      json_builder_add_string_value (builder, sync.full ? "full" : "incremental");
-      json_builder_set_member_name (builder, "synced");
-      json_builder_add_int_value (builder, sync.synced);
-      json_builder_set_member_name (builder, "total");
-      json_builder_add_int_value (builder, MAX (sync.total, (gint64) sync.synced));
-      json_builder_set_member_name (builder, "removed");
-      json_builder_add_int_value (builder, sync.removed);
-      json_builder_set_member_name (builder, "reset");
-      json_builder_add_int_value (builder, sync.reset);
-      json_builder_end_object (builder);
-      print_json (builder);
-    }
-  else
-    {
-      g_print (_("Synced %" G_GUINT64_FORMAT " scenes (%s)"), sync.synced,
-               sync.full ? _("full") : _("incremental"));
-      g_print (_("; %" G_GUINT64_FORMAT " removed, %" G_GUINT64_FORMAT
-                 " marked for regeneration.\n"), sync.removed, sync.reset);
+      g_print ("%s\n", text);
     }
 
   return SH_CTL_EXIT_OK;
@@ -390,6 +315,8 @@ sh_ctl_cmd_scenes (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *generated = NULL;
   g_autofree char *search = NULL;
+  g_autofree char *job_id = NULL;
+  g_autofree char *role = NULL;
   ShGeneratedFilter filter;
   gboolean count_only = FALSE;
   int limit = 100;
@@ -404,10 +331,14 @@ sh_ctl_cmd_scenes (int    argc,
       N_("Print only the number of scenes"), NULL },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit,
       N_("Print at most N scenes (default 100, 0 for all)"), N_("N") },
+    { "job", 0, 0, G_OPTION_ARG_STRING, &job_id,
+      N_("Only the scenes this job changed (View Impacted Scenes)"), N_("ID") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role,
+      N_("With --job: updated (default) or tracked"), N_("ROLE") },
     { NULL }
   };
 
-  if (!parse_options ("scenes", NULL, _("List the scenes of the mirror."),
+  if (!sh_ctl_parse_options ("scenes", NULL, _("List the scenes of the mirror."),
                       common, entries, &argc, &argv, &exit_code))
     return exit_code;
 
@@ -416,18 +347,22 @@ sh_ctl_cmd_scenes (int    argc,
   if (limit < 0)
     return sh_ctl_usage_error (_("--limit must not be negative"));
 
-  client = make_client (&options, &exit_code);
+  client = sh_ctl_make_client (&options, &exit_code);
   if (client == NULL)
     return exit_code;
 
-  database = open_database (&options, &exit_code);
+  database = sh_ctl_open_database (&options, &exit_code);
   if (database == NULL)
     return exit_code;
 
-  server_id = ensure_server (database, client, &exit_code);
+  server_id = sh_ctl_ensure_server (database, client, &exit_code);
   if (server_id < 0)
     return exit_code;
   store = sh_scene_store_new (database);
+
+  if (job_id != NULL)
+    return print_job_scenes (database, client, server_id, job_id, role ? role : "updated",
+                             count_only, limit, options.json);
 
   if (count_only && search == NULL)
     {
@@ -520,7 +455,7 @@ sh_ctl_cmd_scenes (int    argc,
     else if (options.json)
       {
         json_builder_end_array (builder);
-        print_json (builder);
+        sh_ctl_print_json (builder);
       }
   }
 

@@ -9,6 +9,8 @@
 #include <glib.h>
 
 #include "sh-ctl-config.h"
+#include "sh-database.h"
+#include "sh-stash-client.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +19,32 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ShCtlCommonOptions, sh_ctl_common_options_clea
 int sh_ctl_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
 int sh_ctl_failure     (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+
+gboolean       sh_ctl_parse_options  (const char          *command,
+                                      const char          *parameter_string,
+                                      const char          *summary,
+                                      GOptionEntry        *common,
+                                      GOptionEntry        *extra,
+                                      int                 *argc,
+                                      char              ***argv,
+                                      int                 *exit_code);
+ShStashClient *sh_ctl_make_client    (ShCtlCommonOptions  *options,
+                                      int                 *exit_code);
+ShDatabase    *sh_ctl_open_database  (ShCtlCommonOptions  *options,
+                                      int                 *exit_code);
+gint64         sh_ctl_ensure_server  (ShDatabase          *database,
+                                      ShStashClient       *client,
+                                      int                 *exit_code);
+void           sh_ctl_print_json     (JsonBuilder         *builder);
+
 int sh_ctl_cmd_test_connection (int argc, char **argv);
+int sh_ctl_cmd_check           (int argc, char **argv);
+int sh_ctl_cmd_generate        (int argc, char **argv);
+int sh_ctl_cmd_process_new     (int argc, char **argv);
+int sh_ctl_cmd_jobs            (int argc, char **argv);
+int sh_ctl_cmd_job             (int argc, char **argv);
+int sh_ctl_cmd_cancel          (int argc, char **argv);
+int sh_ctl_cmd_retry           (int argc, char **argv);
 int sh_ctl_cmd_sync            (int argc, char **argv);
 int sh_ctl_cmd_scenes          (int argc, char **argv);
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <stdio.h>
 
+#include "sh-core.h"
 #include "sh-ctl.h"
 #include "sh-ctl-private.h"
 
@@ -63,6 +64,13 @@ static int cmd_version (int argc, char **argv);
 static const ShCtlCommand commands[] = {
   { "test-connection", N_("Check that the Stash server answers"), sh_ctl_cmd_test_connection },
   { "sync", N_("Mirror the server's scenes (--full to read all)"), sh_ctl_cmd_sync },
+  { "check", N_("Find the scenes whose generated media is missing"), sh_ctl_cmd_check },
+  { "generate", N_("Run Stash's Generate for the incomplete scenes"), sh_ctl_cmd_generate },
+  { "process-new", N_("Sync, generate and check the new scenes"), sh_ctl_cmd_process_new },
+  { "jobs", N_("List jobs"), sh_ctl_cmd_jobs },
+  { "job", N_("Show a job"), sh_ctl_cmd_job },
+  { "cancel", N_("Cancel a running job"), sh_ctl_cmd_cancel },
+  { "retry", N_("Run a failed or cancelled job again"), sh_ctl_cmd_retry },
   { "scenes", N_("List or count the mirrored scenes"), sh_ctl_cmd_scenes },
   { "version", N_("Print the version"), cmd_version },
 };
@@ -109,6 +117,9 @@ sh_ctl_main (int    argc,
              char **argv)
 {
   int first = 1;
+
+  /* The GraphQL documents are resources. */
+  sh_core_init ();
 
   /* Global options come before the command. */
   for (; first < argc && argv[first][0] == '-'; first++)

@@ -71,6 +71,17 @@ collect_page (ShFakeStash             *self,
         first = (guint) CLAMP (filter->id.value + 1, 1, (gint64) G_MAXUINT);
       else if (filter->id.set && filter->id.modifier == SH_FAKE_MOD_LESS_THAN)
         last = (guint) CLAMP (filter->id.value - 1, 0, (gint64) last);
+      else if (filter->id.set && filter->id.modifier == SH_FAKE_MOD_BETWEEN)
+        {
+          /* The media check pages by id range: walk only the range. */
+          first = (guint) CLAMP (filter->id.value, 1, (gint64) G_MAXUINT);
+          last = (guint) CLAMP (filter->id.value2, 0, (gint64) last);
+        }
+      else if (filter->id.set && filter->id.modifier == SH_FAKE_MOD_EQUALS)
+        {
+          first = (guint) CLAMP (filter->id.value, 1, (gint64) G_MAXUINT);
+          last = (guint) CLAMP (filter->id.value, 0, (gint64) last);
+        }
 
       for (guint i = 0; first <= last && i <= last - first; i++)
         {
@@ -256,14 +267,213 @@ get_want_count (JsonObject  *variables,
   return TRUE;
 }
 
-gboolean
-sh_fake_stash_resolve_find_scenes (ShFakeStash  *self,
-                                   JsonObject   *variables,
-                                   const char   *query,
-                                   GString      *data,
-                                   GError      **error)
+/* What the media check's document includes, by its @include flags. */
+typedef struct
+{
+  gboolean paths;
+  gboolean markers;
+} MediaFields;
+
+typedef void (*AppendScene) (ShFakeStash       *self,
+                             GString           *out,
+                             guint              id,
+                             const MediaFields *fields);
+
+static void
+append_find_scenes_scene (ShFakeStash       *self,
+                          GString           *out,
+                          guint              id,
+                          const MediaFields *fields)
+{
+  append_scene (self, out, id);
+}
+
+static void
+append_scene_id (ShFakeStash       *self,
+                 GString           *out,
+                 guint              id,
+                 const MediaFields *fields)
+{
+  g_string_append (out, "{\"id\":\"");
+  append_uint (out, id);
+  g_string_append (out, "\"}");
+}
+
+/* A media URL as Stash's urlbuilders write it, on the server's own address. */
+static void
+append_media_url (ShFakeStash *self,
+                  GString     *out,
+                  guint        id,
+                  const char  *suffix)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, self->url);
+  g_string_append (out, "/scene/");
+  append_uint (out, id);
+  g_string_append (out, suffix);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_sprite_url (ShFakeStash *self,
+                   GString     *out,
+                   guint        id,
+                   const char  *suffix)
+{
+  g_string_append_c (out, '"');
+  g_string_append (out, self->url);
+  g_string_append (out, "/scene/");
+  append_hex (out, sh_fake_scene_get_oshash (self, id), 16);
+  g_string_append (out, suffix);
+  g_string_append_c (out, '"');
+}
+
+/* One scene with the fields of CheckMediaScenes.graphql. Every URL is filled in, whether
+ * or not the file exists, as Stash's resolvers do. */
+static void
+append_media_scene (ShFakeStash       *self,
+                    GString           *out,
+                    guint              id,
+                    const MediaFields *fields)
+{
+  guint missing = self->scene_bits[id] & SH_FAKE_SCENE_MISSING;
+  gboolean interactive = sh_fake_scene_is_interactive (id);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append (out, "{\"id\":\"");
+  append_uint (out, id);
+  g_string_append (out, "\",\"interactive\":");
+  g_string_append (out, interactive ? "true" : "false");
+  g_string_append (out, ",\"interactive_speed\":");
+  if (interactive && !(missing & SH_FAKE_ARTIFACT_HEATMAP))
+    append_uint (out, 40 + id % 60);
+  else
+    g_string_append (out, "null");
+
+  g_string_append (out, ",\"files\":[{\"duration\":");
+  append_uint (out, 60 + (id * 7919u) % 5400);
+  g_string_append (out, ".25,\"phash\":");
+  if (missing & SH_FAKE_ARTIFACT_PHASH)
+    {
+      g_string_append (out, "null");
+    }
+  else
+    {
+      g_string_append_c (out, '"');
+      append_hex (out, sh_fake_scene_get_phash (self, id), 1);
+      g_string_append_c (out, '"');
+    }
+  g_string_append (out, "}]");
+
+  if (fields->paths)
+    {
+      g_string_append (out, ",\"paths\":{\"sprite\":");
+      append_sprite_url (self, out, id, "_sprite.jpg");
+      g_string_append (out, ",\"vtt\":");
+      append_sprite_url (self, out, id, "_thumbs.vtt");
+      g_string_append (out, ",\"preview\":");
+      append_media_url (self, out, id, "/preview");
+      g_string_append (out, ",\"webp\":");
+      append_media_url (self, out, id, "/webp");
+      g_string_append (out, ",\"interactive_heatmap\":");
+      append_media_url (self, out, id, "/interactive_heatmap");
+      g_string_append_c (out, '}');
+    }
+
+  if (fields->markers)
+    {
+      guint n_markers = sh_fake_scene_get_n_markers (self, id);
+
+      g_string_append (out, ",\"scene_markers\":[");
+      for (guint i = 0; i < n_markers; i++)
+        {
+          guint marker_id = sh_fake_scene_get_marker_id (self, id, i);
+          static const char * const names[] = { "stream", "preview", "screenshot" };
+
+          g_string_append (out, i > 0 ? ",{\"id\":\"" : "{\"id\":\"");
+          append_uint (out, marker_id);
+          g_string_append (out, "\",\"seconds\":");
+          g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.1f",
+                                                 sh_fake_scene_get_marker_seconds (self, id, i)));
+          for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+            {
+              g_autofree char *suffix = g_strdup_printf ("/scene_marker/%u/%s", marker_id,
+                                                         names[j]);
+
+              g_string_append_printf (out, ",\"%s\":", names[j]);
+              append_media_url (self, out, id, suffix);
+            }
+          g_string_append_c (out, '}');
+        }
+      g_string_append_c (out, ']');
+    }
+
+  g_string_append_c (out, '}');
+}
+
+/* A required Boolean! variable, such as the flags of an @include. */
+static gboolean
+get_flag (JsonObject  *variables,
+          const char  *name,
+          gboolean    *value,
+          GError     **error)
+{
+  JsonNode *node = variables != NULL ? json_object_get_member (variables, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_set_error (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_VALIDATION,
+                   "variable “%s” of type “Boolean!” was not provided", name);
+      return FALSE;
+    }
+
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* findScenes(ids:): FindMany, in the order asked, and the whole query fails when one id
+ * is unknown (pkg/sqlite/scene.go). The filters are ignored then. */
+static gboolean
+collect_ids (ShFakeStash  *self,
+             JsonArray    *array,
+             GArray       *page,
+             GError      **error)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      guint id;
+
+      if (!sh_fake_json_parse_id (element, &id))
+        {
+          g_set_error_literal (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_RESOLVER,
+                               "strconv.Atoi: parsing: invalid syntax");
+          return FALSE;
+        }
+      if (!sh_fake_scene_exists (self, id))
+        {
+          g_set_error (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_RESOLVER,
+                       "scene with id %u not found", id);
+          return FALSE;
+        }
+      g_array_append_val (page, id);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+resolve_scenes (ShFakeStash        *self,
+                JsonObject         *variables,
+                const char         *query,
+                AppendScene         append,
+                const MediaFields  *fields,
+                GString            *data,
+                GError            **error)
 {
   JsonObject *find_filter = sh_fake_json_get_object (variables, "filter");
+  JsonNode *ids_node = variables != NULL ? json_object_get_member (variables, "ids") : NULL;
   JsonObject *scene_filter = sh_fake_json_get_object (variables, "sceneFilter");
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *q = NULL;
@@ -301,10 +511,20 @@ sh_fake_stash_resolve_find_scenes (ShFakeStash  *self,
     filter.q = q = g_utf8_strdown (q_text, -1);
 
   /* per_page: -1 (any negative) is everything, 0 is nothing; there is no maximum. */
-  count = collect_page (self, &filter, key, g_strcmp0 (direction, "DESC") == 0,
-                        per_page > 0 ? (page - 1) * per_page : 0,
-                        per_page < 0 ? -1 : per_page,
-                        want_count, ids);
+  if (ids_node != NULL && JSON_NODE_HOLDS_ARRAY (ids_node) &&
+      json_array_get_length (json_node_get_array (ids_node)) > 0)
+    {
+      if (!collect_ids (self, json_node_get_array (ids_node), ids, error))
+        return FALSE;
+      count = ids->len;
+    }
+  else
+    {
+      count = collect_page (self, &filter, key, g_strcmp0 (direction, "DESC") == 0,
+                            per_page > 0 ? (page - 1) * per_page : 0,
+                            per_page < 0 ? -1 : per_page,
+                            want_count, ids);
+    }
 
   g_string_append (data, "\"findScenes\":{");
   if (want_count)
@@ -318,9 +538,50 @@ sh_fake_stash_resolve_find_scenes (ShFakeStash  *self,
     {
       if (i > 0)
         g_string_append_c (data, ',');
-      append_scene (self, data, g_array_index (ids, guint, i));
+      append (self, data, g_array_index (ids, guint, i), fields);
     }
   g_string_append (data, "]}");
 
   return TRUE;
+}
+
+gboolean
+sh_fake_stash_resolve_find_scenes (ShFakeStash  *self,
+                                   JsonObject   *variables,
+                                   const char   *query,
+                                   GString      *data,
+                                   GError      **error)
+{
+  MediaFields fields = { FALSE, FALSE };
+
+  return resolve_scenes (self, variables, query, append_find_scenes_scene, &fields, data,
+                         error);
+}
+
+gboolean
+sh_fake_stash_resolve_check_media_scenes (ShFakeStash  *self,
+                                          JsonObject   *variables,
+                                          const char   *query,
+                                          GString      *data,
+                                          GError      **error)
+{
+  MediaFields fields = { FALSE, FALSE };
+
+  if (!get_flag (variables, "withPaths", &fields.paths, error) ||
+      !get_flag (variables, "withMarkers", &fields.markers, error))
+    return FALSE;
+
+  return resolve_scenes (self, variables, query, append_media_scene, &fields, data, error);
+}
+
+gboolean
+sh_fake_stash_resolve_find_scene_ids (ShFakeStash  *self,
+                                      JsonObject   *variables,
+                                      const char   *query,
+                                      GString      *data,
+                                      GError      **error)
+{
+  MediaFields fields = { FALSE, FALSE };
+
+  return resolve_scenes (self, variables, query, append_scene_id, &fields, data, error);
 }

@@ -52,6 +52,8 @@ static const struct {
 } operations[] = {
   { "TestConnection", "systemStatus", resolve_test_connection },
   { "FindScenes", "findScenes", sh_fake_stash_resolve_find_scenes },
+  { "CheckMediaScenes", "findScenes", sh_fake_stash_resolve_check_media_scenes },
+  { "FindSceneIds", "findScenes", sh_fake_stash_resolve_find_scene_ids },
   { "MetadataGenerate", "metadataGenerate", sh_fake_stash_resolve_metadata_generate },
   { "FindJob", "findJob", sh_fake_stash_resolve_find_job },
   { "JobQueue", "jobQueue", sh_fake_stash_resolve_job_queue },

@@ -212,6 +212,63 @@ graphql_cb (SoupServer        *server,
 }
 
 static void
+media_finished_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  ShFakeStash *self = user_data;
+
+  if (self->media_in_flight > 0)
+    self->media_in_flight--;
+}
+
+/* Every request for generated media, from its arrival until its answer is sent (after the
+ * latency): what a test of a client's concurrency looks at. */
+static void
+track_media_request (ShFakeStash       *self,
+                     SoupServerMessage *msg)
+{
+  self->media_requests++;
+  self->media_in_flight++;
+  self->media_max_in_flight = MAX (self->media_max_in_flight, self->media_in_flight);
+  g_signal_connect_object (msg, "finished", G_CALLBACK (media_finished_cb), self, 0);
+}
+
+/* What a proxy in front of Stash (502), or Stash's authentication (401, or a redirect to
+ * the login page for paths without an extension), answers instead of the file. */
+static void
+fail_media_request (ShFakeStash       *self,
+                    SoupServerMessage *msg,
+                    const char        *path)
+{
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  guint status = self->media_failure_status;
+
+  self->n_media_failures--;
+
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      g_autofree char *escaped = g_uri_escape_string (path, NULL, FALSE);
+      g_autofree char *location = g_strconcat ("/login?returnURL=", escaped, NULL);
+      g_autofree char *body = g_strdup_printf ("<a href=\"%s\">Found</a>.\n\n", location);
+
+      soup_message_headers_replace (response_headers, "Location", location);
+      set_text (msg, status, "text/html; charset=utf-8", body);
+    }
+  else if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      soup_server_message_set_status (msg, status, NULL);
+      soup_message_headers_replace (response_headers, "WWW-Authenticate", "FormBased");
+    }
+  else
+    {
+      g_autofree char *body = g_strdup_printf ("<html><body><h1>%u %s</h1></body></html>\n",
+                                               status, soup_status_get_phrase (status));
+
+      set_text (msg, status, "text/html", body);
+    }
+}
+
+static void
 default_cb (SoupServer        *server,
             SoupServerMessage *msg,
             const char        *path,
@@ -220,10 +277,17 @@ default_cb (SoupServer        *server,
 {
   ShFakeStash *self = user_data;
 
+  if (g_str_has_prefix (path, "/scene/"))
+    track_media_request (self, msg);
+
   /* chi's Heartbeat runs before authentication. */
   if (g_str_equal (path, "/healthz"))
     {
       set_text (msg, SOUP_STATUS_OK, "text/plain", ".");
+    }
+  else if (g_str_has_prefix (path, "/scene/") && self->n_media_failures > 0)
+    {
+      fail_media_request (self, msg, path);
     }
   else if (g_str_equal (path, "/login"))
     {
@@ -260,4 +324,45 @@ sh_fake_stash_http_attach (ShFakeStash *self,
   soup_server_add_handler (server, "/graphql", graphql_cb, self, NULL);
   soup_server_add_websocket_handler (server, "/graphql", NULL, (char **) protocols,
                                      sh_fake_stash_ws_handler, self, NULL);
+}
+
+/* The next @n requests for generated media (under /scene/) get @status instead of the
+ * file: 502 as from a proxy, 401 or 302 as from Stash's authentication. */
+void
+sh_fake_stash_fail_media_requests (ShFakeStash *self,
+                                   guint        n,
+                                   guint        status)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+  g_return_if_fail (status >= 100 && status < 600);
+
+  self->n_media_failures = n;
+  self->media_failure_status = status;
+}
+
+/* Requests for generated media since the last reset, whatever their answer. */
+guint
+sh_fake_stash_get_media_request_count (ShFakeStash *self)
+{
+  g_return_val_if_fail (SH_IS_FAKE_STASH (self), 0);
+
+  return self->media_requests;
+}
+
+/* The most requests for generated media that were open at the same time. */
+guint
+sh_fake_stash_get_media_max_in_flight (ShFakeStash *self)
+{
+  g_return_val_if_fail (SH_IS_FAKE_STASH (self), 0);
+
+  return self->media_max_in_flight;
+}
+
+void
+sh_fake_stash_reset_media_counts (ShFakeStash *self)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+
+  self->media_requests = 0;
+  self->media_max_in_flight = self->media_in_flight;
 }

@@ -119,11 +119,16 @@ struct _ShFakeStash
   char               *failure_content_type; /* (owned) (nullable) */
   GBytes             *failure_body;         /* (owned) (nullable) */
   GPtrArray          *delayed;              /* (owned) ShFakeDelayed */
+  guint               n_media_failures;
+  guint               media_failure_status;
 
   /* What the client did */
   GHashTable         *request_counts;       /* (owned) operation → count */
   GHashTable         *last_variables;       /* (owned) operation → JsonNode */
   SoupMessageHeaders *last_headers;         /* (owned) (nullable) */
+  guint               media_requests;       /* to /scene/…, since the last reset */
+  guint               media_in_flight;
+  guint               media_max_in_flight;
 };
 
 /* A scene_filter as sh-fake-stash-scene-filter.c understands it. */
@@ -159,6 +164,7 @@ typedef struct
   ShFakeIntCriterion   id;
   ShFakeTimeCriterion  created_at;
   ShFakeTimeCriterion  updated_at;
+  guint                is_missing;  /* ShFakeArtifact; 0 when not set */
   char                *q;   /* (owned) (nullable) folded to lower case */
 } ShFakeSceneFilter;
 
@@ -288,6 +294,16 @@ gboolean     sh_fake_parse_sort                     (const char         *sort,
 
 /* sh-fake-stash-find-scenes.c */
 gboolean     sh_fake_stash_resolve_find_scenes      (ShFakeStash        *self,
+                                                     JsonObject         *variables,
+                                                     const char         *query,
+                                                     GString            *data,
+                                                     GError            **error);
+gboolean     sh_fake_stash_resolve_check_media_scenes (ShFakeStash      *self,
+                                                     JsonObject         *variables,
+                                                     const char         *query,
+                                                     GString            *data,
+                                                     GError            **error);
+gboolean     sh_fake_stash_resolve_find_scene_ids   (ShFakeStash        *self,
                                                      JsonObject         *variables,
                                                      const char         *query,
                                                      GString            *data,

@@ -112,6 +112,41 @@ parse_time_criterion (JsonObject           *scene_filter,
                          &criterion->modifier, error);
 }
 
+/* Stash's isMissingCriterionHandler: "cover" is `cover_blob IS NULL`, "phash" a file without
+ * that fingerprint. Its other values test columns and relations the fake does not have. */
+static gboolean
+parse_is_missing (JsonObject         *scene_filter,
+                  ShFakeSceneFilter  *filter,
+                  GError            **error)
+{
+  JsonNode *node = json_object_get_member (scene_filter, "is_missing");
+  const char *value;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+
+  value = sh_fake_json_get_string (scene_filter, "is_missing");
+  if (value == NULL)
+    {
+      g_set_error_literal (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_VALIDATION,
+                           "Expected type String for is_missing");
+      return FALSE;
+    }
+
+  if (g_str_equal (value, "cover"))
+    filter->is_missing = SH_FAKE_ARTIFACT_COVER;
+  else if (g_str_equal (value, "phash"))
+    filter->is_missing = SH_FAKE_ARTIFACT_PHASH;
+  else
+    {
+      g_set_error (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_RESOLVER,
+                   "the fake Stash does not support is_missing: \"%s\"", value);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 sh_fake_scene_filter_parse (JsonObject         *scene_filter,
                             ShFakeSceneFilter  *filter,
@@ -127,7 +162,7 @@ sh_fake_scene_filter_parse (JsonObject         *scene_filter,
   for (const GList *l = members; l != NULL; l = l->next)
     {
       if (!g_str_equal (l->data, "id") && !g_str_equal (l->data, "created_at") &&
-          !g_str_equal (l->data, "updated_at"))
+          !g_str_equal (l->data, "updated_at") && !g_str_equal (l->data, "is_missing"))
         {
           g_set_error (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_RESOLVER,
                        "the fake Stash does not support scene_filter.%s",
@@ -138,7 +173,8 @@ sh_fake_scene_filter_parse (JsonObject         *scene_filter,
 
   return parse_int_criterion (scene_filter, "id", &filter->id, error) &&
          parse_time_criterion (scene_filter, "created_at", &filter->created_at, error) &&
-         parse_time_criterion (scene_filter, "updated_at", &filter->updated_at, error);
+         parse_time_criterion (scene_filter, "updated_at", &filter->updated_at, error) &&
+         parse_is_missing (scene_filter, filter, error);
 }
 
 static gboolean
@@ -204,6 +240,8 @@ sh_fake_scene_filter_matches (ShFakeStash             *self,
     return FALSE;
   if (filter->updated_at.set &&
       !time_matches (&filter->updated_at, sh_fake_scene_get_updated_at (self, id)))
+    return FALSE;
+  if (filter->is_missing != 0 && !(self->scene_bits[id] & filter->is_missing))
     return FALSE;
 
   if (filter->q != NULL)

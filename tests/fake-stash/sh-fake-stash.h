@@ -120,6 +120,9 @@ void             sh_fake_stash_fail_requests         (ShFakeStash     *self,
                                                       guint            status,
                                                       const char      *content_type,
                                                       const char      *body);
+void             sh_fake_stash_fail_media_requests   (ShFakeStash     *self,
+                                                      guint            n,
+                                                      guint            status);
 void             sh_fake_stash_drop_websockets       (ShFakeStash     *self);
 void             sh_fake_stash_set_websockets_enabled (ShFakeStash    *self,
                                                        gboolean        enabled);
@@ -132,5 +135,8 @@ JsonNode        *sh_fake_stash_dup_last_variables    (ShFakeStash     *self,
 char            *sh_fake_stash_dup_last_header       (ShFakeStash     *self,
                                                       const char      *header_name);
 guint            sh_fake_stash_get_websocket_count   (ShFakeStash     *self);
+guint            sh_fake_stash_get_media_request_count (ShFakeStash   *self);
+guint            sh_fake_stash_get_media_max_in_flight (ShFakeStash   *self);
+void             sh_fake_stash_reset_media_counts    (ShFakeStash     *self);
 
 G_END_DECLS

@@ -35,7 +35,7 @@ struct _ShStashSubscription
 
   ShStashClient           *client;             /* (owned) */
   GMainContext            *context;            /* (owned) the creator's thread-default context */
-  GCancellable            *cancellable;        /* (owned) replaced by stop (), cancelled in dispose */
+  GCancellable            *cancellable;        /* (owned) new after stop (), cancelled in dispose */
   char                    *document;           /* (owned) the JobsSubscribe document */
 
   SoupWebsocketConnection *connection;         /* (owned) (nullable) */

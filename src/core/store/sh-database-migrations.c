@@ -112,8 +112,21 @@ static const char * const migration_1[] = {
   NULL
 };
 
+/* Queries of the job store: the changes other processes made (polled), and the few
+ * active jobs among a long history (start-up recovery). The partial index holds the
+ * active jobs only. */
+static const char * const migration_2[] = {
+  "CREATE INDEX IF NOT EXISTS job_updated_at_idx ON job (updated_at)",
+
+  "CREATE INDEX IF NOT EXISTS job_active_idx ON job (created_at) "
+  "WHERE status IN " SH_ACTIVE_STATUSES,
+
+  NULL
+};
+
 static const ShMigration migrations[] = {
   { 1, migration_1 },
+  { 2, migration_2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SH_DATABASE_SCHEMA_VERSION);
@@ -171,7 +184,8 @@ apply_migration (ShDatabase         *self,
     }
 
   stmt = sh_database_prepare_full (self,
-                                   "INSERT INTO schema_version (version) VALUES (##version::gint64)",
+                                   "INSERT INTO schema_version (version) "
+                                   "VALUES (##version::gint64)",
                                    &params, error);
   if (stmt == NULL)
     goto failed;

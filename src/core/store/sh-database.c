@@ -198,7 +198,8 @@ _sh_database_propagate_error (ShDatabase    *self,
   switch (code)
     {
     case SH_STORE_ERROR_OPEN:
-      if (self->is_postgres || (self->url != NULL && g_strcmp0 (self->url->provider, "PostgreSQL") == 0))
+      if (self->is_postgres
+          || (self->url != NULL && g_strcmp0 (self->url->provider, "PostgreSQL") == 0))
         g_set_error (error, SH_STORE_ERROR, code,
                      _("%s: %s. Check that the server is running and that the address, user "
                        "name and password of the database in Preferences are right."),
@@ -463,10 +464,17 @@ sh_database_new (const char *url,
   if (self->url != NULL && g_strcmp0 (self->url->provider, "SQLite") == 0)
     {
       if (g_path_is_absolute (url))
-        self->sqlite_path = g_strdup (url);
+        {
+          self->sqlite_path = g_strdup (url);
+        }
       else
-        self->sqlite_path = g_filename_from_uri (url + strlen ("sqlite"), NULL, NULL);
-      self->location = g_strdup (self->sqlite_path);
+        {
+          /* sqlite:///path → file:///path */
+          g_autofree char *file_uri = g_strconcat ("file", url + strlen ("sqlite"), NULL);
+
+          self->sqlite_path = g_filename_from_uri (file_uri, NULL, NULL);
+        }
+      self->location = g_strdup (self->sqlite_path != NULL ? self->sqlite_path : url);
     }
   else
     {
@@ -588,7 +596,8 @@ sh_database_open_func (ShDatabase     *self,
       g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN,
                    _("Could not open the database: %s Choose another database in "
                      "Preferences."),
-                   self->url_error != NULL ? self->url_error->message : _("The address is invalid."));
+                   self->url_error != NULL ? self->url_error->message
+                                           : _("The address is invalid."));
       return NULL;
     }
 
@@ -1050,7 +1059,8 @@ sh_database_ensure_server_finish (ShDatabase    *self,
 
   g_return_val_if_fail (SH_IS_DATABASE (self), 0);
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_database_ensure_server_async, 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
+                        == sh_database_ensure_server_async, 0);
 
   id = g_task_propagate_pointer (G_TASK (result), error);
 
@@ -1130,7 +1140,7 @@ sh_database_prepare_full (ShDatabase  *self,
         }
 
       /* Only one statement per call: a second one would be silently ignored. */
-      g_return_val_if_fail (rest == NULL || *rest == '\0' || strspn (rest, " \t\r\n;") == strlen (rest), NULL);
+      g_return_val_if_fail (rest == NULL || strspn (rest, " \t\r\n;") == strlen (rest), NULL);
 
       /* Without this, every changed value emits validation signals through the set,
        * which doubled the cost of binding a page of scenes. Nothing here validates. */
@@ -1680,7 +1690,8 @@ sh_database_model_get_int64 (GdaDataModel *model,
   if (G_VALUE_HOLDS_INT64 (value))
     return g_value_get_int64 (value);
   if (G_VALUE_HOLDS_STRING (value))
-    return g_value_get_string (value) != NULL ? g_ascii_strtoll (g_value_get_string (value), NULL, 10) : 0;
+    return g_ascii_strtoll (g_value_get_string (value) != NULL ? g_value_get_string (value) : "0",
+                            NULL, 10);
 
   g_value_init (&converted, G_TYPE_INT64);
   if (g_value_transform (value, &converted))
@@ -1742,7 +1753,8 @@ sh_database_model_get_double (GdaDataModel *model,
   if (G_VALUE_HOLDS_DOUBLE (value))
     return g_value_get_double (value);
   if (G_VALUE_HOLDS_STRING (value))
-    return g_value_get_string (value) != NULL ? g_ascii_strtod (g_value_get_string (value), NULL) : 0;
+    return g_ascii_strtod (g_value_get_string (value) != NULL ? g_value_get_string (value) : "0",
+                           NULL);
   if (G_VALUE_TYPE (value) == GDA_TYPE_NUMERIC)
     return gda_numeric_get_double ((GdaNumeric *)gda_value_get_numeric (value));
 

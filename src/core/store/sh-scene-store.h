@@ -117,4 +117,14 @@ guint64       sh_scene_store_set_generated_finish     (ShSceneStore         *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 
+void          sh_scene_store_list_ids_created_after_async  (ShSceneStore         *self,
+                                                            gint64                server_id,
+                                                            const char           *created_after,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+GArray       *sh_scene_store_list_ids_created_after_finish (ShSceneStore         *self,
+                                                            GAsyncResult         *result,
+                                                            GError              **error);
+
 G_END_DECLS

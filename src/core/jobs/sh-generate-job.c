@@ -1,0 +1,1004 @@
+/* sh-generate-job.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `stash_generate`: runs Stash's Generate task and records, all or nothing, which scenes
+ * are complete. The workflow of DESIGN.md:
+ *
+ *  1. validate (scene ids must be in the mirror);
+ *  2. snapshot the tracked scenes (not generated) into job_scene, in one transaction;
+ *  3. check the connection (and ffmpeg);
+ *  4. subscribe to jobsSubscribe, then send metadataGenerate; keep Stash's job id and
+ *     addTime at once (they identify the job across a StashHog crash);
+ *  5. follow the job: subscription events, findJob polling when the socket is down or
+ *     silent, retries with backoff while Stash is unreachable (up to a grace period), and
+ *     detection of a restarted Stash (id gone, or another addTime);
+ *  6. FINISHED → one transaction marks the tracked scenes generated; anything else writes
+ *     nothing;
+ *  7. cancel → stopJob, then wait for Stash to say CANCELLED (or FINISHED: the truth wins).
+ */
+
+#define G_LOG_DOMAIN "ShGenerateJob"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sh-generate-options.h"
+#include "sh-job-context.h"
+#include "sh-job-error.h"
+#include "sh-stash-error.h"
+#include "sh-stash-subscription.h"
+
+#define MAX_BACKOFF_MS          30000
+#define SUBSCRIBE_WAIT_MS       3000
+/* With a live socket, poll anyway when it has been quiet this long (events can be lost). */
+#define QUIET_FACTOR            5
+
+const ShJobTypeInfo *sh_generate_job_get_info (void);
+
+typedef struct
+{
+  ShJobContext        *context;         /* (unowned) valid for the run */
+  ShJob               *job;             /* (owned) */
+  ShStashClient       *client;          /* (owned) */
+  GTask               *task;            /* (owned) until it returns */
+  GCancellable        *cancellable;     /* (owned) the job's: a cancel request */
+  gulong               cancelled_id;
+  GCancellable        *io;              /* (owned) our own network and database work */
+
+  ShStashSubscription *subscription;    /* (owned) (nullable) */
+  gulong               update_id;
+  gulong               connected_id;
+  guint                subscribe_wait_source;
+
+  char                *stash_job_id;    /* (owned) (nullable) */
+  char                *add_time;        /* (owned) (nullable) */
+  guint64              tracked;
+  char                *start_time;      /* (owned) ISO 8601 */
+
+  guint                poll_source;
+  guint                poll_delay_ms;
+  gboolean             polling;
+  gint64               last_event;      /* monotonic */
+  gint64               unreachable_since; /* monotonic, 0 while reachable */
+
+  gboolean             stop_requested;
+  gboolean             stop_sent;
+  gint64               stop_deadline;   /* monotonic */
+  gboolean             generate_sent;
+  gboolean             done;
+} GenerateData;
+
+static void schedule_poll (GenerateData *data, guint delay_ms);
+static void send_stop (GenerateData *data);
+
+/* The data is reference counted: the task holds it, and so does every operation in
+ * flight, whose callback may come after the run has ended. */
+static void
+generate_data_clear (GenerateData *data)
+{
+  g_clear_handle_id (&data->poll_source, g_source_remove);
+  g_clear_handle_id (&data->subscribe_wait_source, g_source_remove);
+  if (data->subscription != NULL)
+    {
+      g_clear_signal_handler (&data->update_id, data->subscription);
+      g_clear_signal_handler (&data->connected_id, data->subscription);
+      sh_stash_subscription_stop (data->subscription);
+      g_clear_object (&data->subscription);
+    }
+  if (data->cancelled_id != 0)
+    g_cancellable_disconnect (data->cancellable, data->cancelled_id);
+  g_clear_object (&data->cancellable);
+  g_clear_object (&data->io);
+  g_clear_object (&data->job);
+  g_clear_object (&data->client);
+  g_clear_object (&data->task);
+  g_free (data->stash_job_id);
+  g_free (data->add_time);
+  g_free (data->start_time);
+}
+
+static GenerateData *
+data_ref (GenerateData *data)
+{
+  return g_atomic_rc_box_acquire (data);
+}
+
+static void
+data_unref (GenerateData *data)
+{
+  g_atomic_rc_box_release_full (data, (GDestroyNotify) generate_data_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GenerateData, data_unref)
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format_iso8601 (now);
+}
+
+/* Ends the run once. Stops the subscription and timers; the data goes with the task. */
+static void
+complete (GenerateData *data,
+          JsonObject   *result,
+          GError       *error)
+{
+  GTask *task;
+
+  if (data->done)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  data->done = TRUE;
+
+  g_clear_handle_id (&data->poll_source, g_source_remove);
+  g_clear_handle_id (&data->subscribe_wait_source, g_source_remove);
+  if (data->subscription != NULL)
+    {
+      g_clear_signal_handler (&data->update_id, data->subscription);
+      g_clear_signal_handler (&data->connected_id, data->subscription);
+      sh_stash_subscription_stop (data->subscription);
+    }
+  /* Outstanding polls end quietly. */
+  g_cancellable_cancel (data->io);
+
+  task = g_steal_pointer (&data->task);
+  if (error != NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sh_job_context_log (data->context, "failed: %s", error->message);
+      g_task_return_error (task, error);
+    }
+  else
+    g_task_return_pointer (task, json_object_ref (result), (GDestroyNotify) json_object_unref);
+
+  g_object_unref (task);
+}
+
+static void
+fail (GenerateData *data,
+      int           code,
+      const char   *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static void
+fail (GenerateData *data,
+      int           code,
+      const char   *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  complete (data, NULL, g_error_new_literal (SH_JOB_ERROR, code, message));
+}
+
+static JsonObject *
+base_result (GenerateData *data,
+             const char   *status,
+             guint64       updated)
+{
+  JsonObject *result = json_object_new ();
+  g_autofree char *end_time = now_iso8601 ();
+
+  json_object_set_string_member (result, "job_id", sh_job_get_id (data->job));
+  if (data->stash_job_id != NULL)
+    json_object_set_string_member (result, "stash_job_id", data->stash_job_id);
+  else
+    json_object_set_null_member (result, "stash_job_id");
+  json_object_set_string_member (result, "status", status);
+  json_object_set_int_member (result, "scenes_tracked", data->tracked);
+  json_object_set_int_member (result, "scenes_updated_count", updated);
+  json_object_set_string_member (result, "start_time", data->start_time);
+  json_object_set_string_member (result, "end_time", end_time);
+
+  return result;
+}
+
+/* Step 6: Stash confirmed FINISHED. */
+
+static void
+apply_generated_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(JsonObject) out = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 updated;
+
+  updated = sh_job_store_apply_generated_finish (SH_JOB_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  sh_job_context_log (data->context, "Updated generated attribute for %" G_GUINT64_FORMAT
+                      " scenes", updated);
+  out = base_result (data, "completed", updated);
+  complete (data, out, NULL);
+}
+
+static void
+finish_success (GenerateData *data)
+{
+  g_clear_handle_id (&data->poll_source, g_source_remove);
+  sh_job_set_progress (data->job, 100, _("Recording the generated scenes"));
+  sh_job_set_sub_task (data->job, NULL);
+
+  /* Not cancellable: Stash finished, and this is the one write that says so. */
+  sh_job_store_apply_generated_async (sh_job_context_get_job_store (data->context),
+                                      sh_job_get_id (data->job),
+                                      sh_job_context_get_server_id (data->context),
+                                      NULL, apply_generated_cb, data_ref (data));
+}
+
+/* Step 5: following the job */
+
+static void
+show_stash_job (GenerateData     *data,
+                const ShStashJob *stash_job)
+{
+  ShJob *job = data->job;
+
+  switch (stash_job->status)
+    {
+    case SH_STASH_JOB_READY:
+      sh_job_set_progress (job, -1, _("Waiting in Stash’s queue"));
+      sh_job_set_sub_task (job, NULL);
+      break;
+
+    case SH_STASH_JOB_RUNNING:
+    case SH_STASH_JOB_STOPPING:
+      {
+        g_autofree char *message = NULL;
+
+        if (stash_job->has_progress)
+          {
+            double percent = 100.0 * stash_job->progress;
+
+            /* Stash counts tasks, not scenes: the scene count is an estimate. */
+            sh_job_set_counts (job, (gint64) (stash_job->progress * data->tracked + 0.5),
+                               data->tracked);
+            message = stash_job->status == SH_STASH_JOB_STOPPING
+              ? g_strdup (_("Stopping…"))
+              : g_strdup_printf (_("Generating… %.0f%%"), percent);
+            sh_job_set_progress (job, percent, message);
+          }
+        else
+          sh_job_set_progress (job, -1, stash_job->status == SH_STASH_JOB_STOPPING
+                                          ? _("Stopping…")
+                                          : _("Generating (Stash is counting the work)"));
+
+        sh_job_set_sub_task (job, stash_job->sub_tasks ? stash_job->sub_tasks[0] : NULL);
+
+        /* Time left from Stash's own start time and progress. */
+        if (stash_job->has_progress && stash_job->progress > 0.001 && stash_job->start_time)
+          {
+            g_autoptr(GDateTime) start = g_date_time_new_from_iso8601 (stash_job->start_time, NULL);
+            g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+            if (start != NULL)
+              {
+                double elapsed = g_date_time_difference (now, start) / (double) G_USEC_PER_SEC;
+                double left = elapsed / stash_job->progress - elapsed;
+
+                sh_job_set_eta (job, left >= 0 ? (gint64) left : -1);
+              }
+          }
+        else
+          sh_job_set_eta (job, -1);
+      }
+      break;
+
+    case SH_STASH_JOB_FINISHED:
+    case SH_STASH_JOB_CANCELLED:
+    case SH_STASH_JOB_FAILED:
+    default:
+      break;
+    }
+}
+
+static void
+handle_stash_job (GenerateData     *data,
+                  const ShStashJob *stash_job)
+{
+  if (data->done)
+    return;
+
+  data->unreachable_since = 0;
+  data->last_event = g_get_monotonic_time ();
+
+  switch (stash_job->status)
+    {
+    case SH_STASH_JOB_FINISHED:
+      /* Even when a stop was asked for: Stash finished first, and the truth wins. */
+      sh_job_context_log (data->context, "Stash job %s finished", data->stash_job_id);
+      finish_success (data);
+      return;
+
+    case SH_STASH_JOB_CANCELLED:
+      {
+        g_autoptr(JsonObject) out = base_result (data, "cancelled", 0);
+
+        if (!data->stop_requested)
+          json_object_set_string_member (out, "reason", "cancelled in Stash");
+        sh_job_context_log (data->context, "Stash job %s cancelled", data->stash_job_id);
+        complete (data, out, NULL);
+      }
+      return;
+
+    case SH_STASH_JOB_FAILED:
+      if (stash_job->error != NULL && *stash_job->error != '\0')
+        fail (data, SH_JOB_ERROR_STASH_FAILED,
+              _("Stash reported that the Generate job failed: %s. No scene was marked as "
+                "generated."), stash_job->error);
+      else
+        fail (data, SH_JOB_ERROR_STASH_FAILED,
+              _("Stash reported that the Generate job failed without saying why; Stash’s log "
+                "has the details. No scene was marked as generated."));
+      return;
+
+    case SH_STASH_JOB_READY:
+    case SH_STASH_JOB_RUNNING:
+    case SH_STASH_JOB_STOPPING:
+    default:
+      show_stash_job (data, stash_job);
+      break;
+    }
+}
+
+static void
+on_job_update (ShStashSubscription *subscription,
+               guint                type,
+               ShStashJob          *stash_job,
+               GenerateData        *data)
+{
+  if (data->stash_job_id == NULL || g_strcmp0 (stash_job->id, data->stash_job_id) != 0)
+    return;
+
+  /* An ADD for our id with another addTime is a new job of a restarted Stash. */
+  if (data->add_time != NULL && stash_job->add_time != NULL &&
+      g_strcmp0 (stash_job->add_time, data->add_time) != 0)
+    {
+      fail (data, SH_JOB_ERROR_STASH_LOST,
+            _("Stash restarted; the job was lost. No scene was marked as generated; run the "
+              "job again (Stash keeps what it had already generated)."));
+      return;
+    }
+
+  handle_stash_job (data, stash_job);
+}
+
+static gboolean
+is_transient (const GError *error)
+{
+  return g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT) ||
+         g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT) ||
+         g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP) ||
+         g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_JSON);
+}
+
+static gboolean
+check_stop_deadline (GenerateData *data)
+{
+  if (data->stop_requested && data->stop_deadline > 0 &&
+      g_get_monotonic_time () > data->stop_deadline)
+    {
+      fail (data, SH_JOB_ERROR_STOP_TIMEOUT,
+            _("Stash did not confirm the stop within %u seconds; its job %s may still be "
+              "running. No scene was marked as generated."),
+            sh_job_manager_get_stop_timeout (sh_job_context_get_manager (data->context)),
+            data->stash_job_id);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+find_job_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  ShJobManager *manager;
+  g_autoptr(ShStashJob) stash_job = NULL;
+  g_autoptr(GError) error = NULL;
+  guint poll_ms;
+
+  data->polling = FALSE;
+  if (!sh_stash_client_find_job_finish (SH_STASH_CLIENT (object), result, &stash_job, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (data->done)
+    return;
+
+  manager = sh_job_context_get_manager (data->context);
+  poll_ms = sh_job_manager_get_poll_interval (manager);
+
+  if (error != NULL)
+    {
+      gint64 now = g_get_monotonic_time ();
+      guint grace = sh_job_manager_get_grace_period (manager);
+      g_autofree char *message = NULL;
+
+      if (!is_transient (error))
+        {
+          complete (data, NULL, g_steal_pointer (&error));
+          return;
+        }
+
+      if (data->unreachable_since == 0)
+        data->unreachable_since = now;
+      if (now - data->unreachable_since > (gint64) grace * G_USEC_PER_SEC)
+        {
+          fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
+                _("Stash was unreachable for more than %u seconds (%s). No scene was marked "
+                  "as generated; when Stash is back, run the job again."), grace,
+                error->message);
+          return;
+        }
+      if (check_stop_deadline (data))
+        return;
+
+      message = g_strdup_printf (_("Stash is unreachable; retrying (%s)"), error->message);
+      sh_job_set_progress (data->job, sh_job_get_progress (data->job), message);
+
+      /* Back off: twice the last delay, up to half a minute. */
+      data->poll_delay_ms = MIN (MAX (data->poll_delay_ms, poll_ms) * 2, MAX_BACKOFF_MS);
+      schedule_poll (data, data->poll_delay_ms);
+      return;
+    }
+
+  data->poll_delay_ms = poll_ms;
+
+  if (stash_job == NULL)
+    {
+      fail (data, SH_JOB_ERROR_STASH_LOST,
+            _("Stash no longer knows its job %s: Stash restarted, or more than ten jobs ran "
+              "after it. The job was lost; no scene was marked as generated. Run it again "
+              "(Stash keeps what it had already generated)."), data->stash_job_id);
+      return;
+    }
+
+  if (data->add_time != NULL && g_strcmp0 (stash_job->add_time, data->add_time) != 0)
+    {
+      fail (data, SH_JOB_ERROR_STASH_LOST,
+            _("Stash restarted; the job was lost. No scene was marked as generated; run the "
+              "job again (Stash keeps what it had already generated)."));
+      return;
+    }
+
+  handle_stash_job (data, stash_job);
+  if (data->done)
+    return;
+
+  if (data->stop_requested && !data->stop_sent)
+    send_stop (data);
+  if (check_stop_deadline (data))
+    return;
+
+  schedule_poll (data, poll_ms);
+}
+
+static void
+poll_now (GenerateData *data)
+{
+  if (data->polling || data->done || data->stash_job_id == NULL)
+    return;
+
+  data->polling = TRUE;
+  sh_stash_client_find_job_async (data->client, data->stash_job_id, data->io, find_job_cb, data_ref (data));
+}
+
+static gboolean
+poll_timeout (gpointer user_data)
+{
+  GenerateData *data = user_data;
+  ShJobManager *manager = sh_job_context_get_manager (data->context);
+  gint64 quiet = (gint64) sh_job_manager_get_poll_interval (manager) * QUIET_FACTOR * 1000;
+
+  data->poll_source = 0;
+
+  /* A live, recently heard socket makes polling unnecessary; check again later. */
+  if (data->subscription != NULL && sh_stash_subscription_get_connected (data->subscription) &&
+      data->unreachable_since == 0 && !data->stop_requested &&
+      g_get_monotonic_time () - data->last_event < quiet)
+    {
+      schedule_poll (data, sh_job_manager_get_poll_interval (manager));
+      return G_SOURCE_REMOVE;
+    }
+
+  poll_now (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (GenerateData *data,
+               guint         delay_ms)
+{
+  g_clear_handle_id (&data->poll_source, g_source_remove);
+  if (!data->done)
+    data->poll_source = g_timeout_add (delay_ms, poll_timeout, data);
+}
+
+static void
+on_subscription_connected (ShStashSubscription *subscription,
+                           GenerateData        *data)
+{
+  /* Events may have been missed while the socket was down: ask now. */
+  if (data->stash_job_id != NULL)
+    {
+      g_clear_handle_id (&data->poll_source, g_source_remove);
+      poll_now (data);
+    }
+}
+
+/* Step 7: cancel */
+
+static void
+stop_job_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_stash_client_stop_job_finish (SH_STASH_CLIENT (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || data->done)
+        return;
+
+      /* Try again with the next poll, until the stop deadline. */
+      g_debug ("stopJob failed: %s", error->message);
+      data->stop_sent = FALSE;
+      return;
+    }
+
+  sh_job_context_log (data->context, "Asked Stash to stop job %s", data->stash_job_id);
+  /* Stash sends no event for the stop itself: ask soon. */
+  if (!data->done)
+    schedule_poll (data, 200);
+}
+
+static void
+send_stop (GenerateData *data)
+{
+  if (data->stop_sent || data->stash_job_id == NULL || data->done)
+    return;
+
+  data->stop_sent = TRUE;
+  sh_stash_client_stop_job_async (data->client, data->stash_job_id, data->io, stop_job_cb, data_ref (data));
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              GenerateData *data)
+{
+  guint timeout;
+
+  if (data->stop_requested || data->done)
+    return;
+
+  data->stop_requested = TRUE;
+  timeout = sh_job_manager_get_stop_timeout (sh_job_context_get_manager (data->context));
+  data->stop_deadline = g_get_monotonic_time () + (gint64) timeout * G_USEC_PER_SEC;
+
+  /* Nothing sent to Stash yet: nothing to stop. */
+  if (!data->generate_sent)
+    return;
+
+  send_stop (data);
+}
+
+static gboolean
+cancelled_idle (gpointer user_data)
+{
+  on_cancelled (NULL, user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cancelled_any_thread (GCancellable *cancellable,
+                         GenerateData *data)
+{
+  /* The cancellable may be cancelled from another thread (a signal handler thread, say). */
+  g_idle_add_full (G_PRIORITY_HIGH, cancelled_idle, data_ref (data), (GDestroyNotify) data_unref);
+}
+
+/* Step 4: start the Stash job */
+
+static void
+start_monitoring (GenerateData *data)
+{
+  ShJobManager *manager = sh_job_context_get_manager (data->context);
+
+  data->poll_delay_ms = sh_job_manager_get_poll_interval (manager);
+  data->last_event = g_get_monotonic_time ();
+
+  if (data->stop_requested)
+    send_stop (data);
+
+  /* The first answer comes from findJob; the socket takes over when it is there. */
+  poll_now (data);
+}
+
+static void
+initial_find_job_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(ShStashJob) stash_job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (data->done)
+    return;
+
+  /* The addTime pins the job; without it (Stash unreachable right now), monitoring
+   * continues and restart detection relies on the id alone. */
+  if (sh_stash_client_find_job_finish (SH_STASH_CLIENT (object), result, &stash_job, &error) &&
+      stash_job != NULL)
+    data->add_time = g_strdup (stash_job->add_time);
+
+  sh_job_set_stash_job (data->job, data->stash_job_id, data->add_time);
+  sh_job_context_persist_now (data->context);
+
+  if (stash_job != NULL)
+    handle_stash_job (data, stash_job);
+  if (!data->done)
+    start_monitoring (data);
+}
+
+static void
+metadata_generate_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stash_job_id = NULL;
+
+  stash_job_id = sh_stash_client_metadata_generate_finish (SH_STASH_CLIENT (object), result,
+                                                          &error);
+  if (stash_job_id == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  data->stash_job_id = g_steal_pointer (&stash_job_id);
+  sh_job_context_log (data->context, "Started Stash job %s", data->stash_job_id);
+  sh_job_set_stash_job (data->job, data->stash_job_id, NULL);
+  sh_job_set_progress (data->job, -1, _("Waiting in Stash’s queue"));
+
+  sh_stash_client_find_job_async (data->client, data->stash_job_id, data->io,
+                                  initial_find_job_cb, data_ref (data));
+}
+
+static void
+send_generate (GenerateData *data)
+{
+  g_autoptr(JsonNode) input = NULL;
+
+  g_clear_handle_id (&data->subscribe_wait_source, g_source_remove);
+  if (data->done)
+    return;
+
+  if (data->stop_requested)
+    {
+      g_autoptr(JsonObject) out = base_result (data, "cancelled", 0);
+
+      complete (data, out, NULL);
+      return;
+    }
+
+  input = sh_generate_options_to_input (sh_job_context_get_parameters (data->context));
+  data->generate_sent = TRUE;
+  sh_job_set_progress (data->job, -1, _("Starting Generate in Stash"));
+  sh_stash_client_metadata_generate_async (data->client, input, data->io,
+                                           metadata_generate_cb, data_ref (data));
+}
+
+static gboolean
+subscribe_wait_timeout (gpointer user_data)
+{
+  GenerateData *data = user_data;
+
+  data->subscribe_wait_source = 0;
+  g_debug ("No subscription yet; starting with polling");
+  send_generate (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_connected (ShStashSubscription *subscription,
+                    GenerateData        *data)
+{
+  if (data->subscribe_wait_source != 0)
+    send_generate (data);
+  else
+    on_subscription_connected (subscription, data);
+}
+
+static void
+subscribe (GenerateData *data)
+{
+  data->subscription = sh_stash_subscription_new (data->client);
+  data->update_id = g_signal_connect (data->subscription, "job-update",
+                                      G_CALLBACK (on_job_update), data);
+  data->connected_id = g_signal_connect (data->subscription, "connected",
+                                         G_CALLBACK (on_first_connected), data);
+  sh_stash_subscription_start (data->subscription);
+}
+
+/* Step 3: connection check */
+
+static void
+test_connection_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(ShStashServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = sh_stash_client_test_connection_finish (SH_STASH_CLIENT (object), result, &error);
+  if (info == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_strcmp0 (info->status, "OK") != 0)
+    {
+      fail (data, SH_JOB_ERROR_NOT_READY,
+            _("Stash is not ready (its status is %s); finish its setup or migration first."),
+            info->status);
+      return;
+    }
+  if (!info->has_ffmpeg)
+    {
+      fail (data, SH_JOB_ERROR_NOT_READY,
+            _("Stash cannot generate: it has no ffmpeg or ffprobe. Install them on the Stash "
+              "server, or set their paths in Stash’s settings."));
+      return;
+    }
+
+  if (data->stop_requested)
+    {
+      g_autoptr(JsonObject) out = base_result (data, "cancelled", 0);
+
+      complete (data, out, NULL);
+      return;
+    }
+
+  /* Subscribe first: Stash sends no snapshot, so events must not be missed. */
+  subscribe (data);
+  data->subscribe_wait_source = g_timeout_add (SUBSCRIBE_WAIT_MS, subscribe_wait_timeout, data);
+}
+
+/* Step 2: snapshot */
+
+static void
+snapshot_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  data->tracked = sh_job_store_snapshot_tracked_finish (SH_JOB_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  sh_job_context_log (data->context, "Found %" G_GUINT64_FORMAT
+                      " scenes without generated attribute", data->tracked);
+  sh_job_set_counts (data->job, 0, data->tracked);
+
+  if (data->tracked == 0)
+    {
+      g_autoptr(JsonObject) out = base_result (data, "completed", 0);
+
+      json_object_set_string_member (out, "reason", "nothing to do");
+      sh_job_set_progress (data->job, 100, _("Nothing to do: every targeted scene is already "
+                                             "generated"));
+      complete (data, out, NULL);
+      return;
+    }
+
+  if (data->stop_requested)
+    {
+      g_autoptr(JsonObject) out = base_result (data, "cancelled", 0);
+
+      complete (data, out, NULL);
+      return;
+    }
+
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Checking Stash for %" G_GUINT64_FORMAT " scene",
+                                          "Checking Stash for %" G_GUINT64_FORMAT " scenes",
+                                          data->tracked), data->tracked);
+  sh_job_set_progress (data->job, -1, message);
+  sh_stash_client_test_connection_async (data->client, data->io, test_connection_cb, data_ref (data));
+}
+
+static void
+take_snapshot (GenerateData *data,
+               GArray       *ids)
+{
+  sh_job_set_progress (data->job, -1, _("Finding the scenes to generate"));
+  sh_job_store_snapshot_tracked_async (sh_job_context_get_job_store (data->context),
+                                       sh_job_get_id (data->job),
+                                       sh_job_context_get_server_id (data->context),
+                                       ids ? (const gint64 *) ids->data : NULL,
+                                       ids ? ids->len : 0,
+                                       data->io, snapshot_cb, data_ref (data));
+}
+
+static void
+get_ids_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GArray) requested = sh_generate_options_dup_scene_ids (sh_job_context_get_parameters (data->context));
+  g_autoptr(GArray) present = NULL;
+  g_autoptr(GHashTable) known = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GString) missing = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint n_missing = 0;
+
+  present = sh_scene_store_get_ids_finish (SH_SCENE_STORE (object), result, &error);
+  if (present == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < present->len; i++)
+    g_hash_table_add (known, &g_array_index (present, gint64, i));
+  for (guint i = 0; i < requested->len; i++)
+    {
+      gint64 id = g_array_index (requested, gint64, i);
+
+      if (g_hash_table_contains (known, &id))
+        continue;
+      if (n_missing++ < 10)
+        g_string_append_printf (missing, "%s%" G_GINT64_FORMAT, missing->len ? ", " : "", id);
+    }
+
+  /* Stash quietly does nothing for a list with an unknown id, so never send one. */
+  if (n_missing > 0)
+    {
+      fail (data, SH_JOB_ERROR_INVALID_PARAMETERS,
+            g_dngettext (GETTEXT_PACKAGE,
+                         "Scene %s is not in StashHog’s copy of the library. Sync the scenes "
+                         "first, or check the id.",
+                         "Scenes %s are not in StashHog’s copy of the library. Sync the scenes "
+                         "first, or check the ids.", n_missing),
+            missing->str);
+      return;
+    }
+
+  take_snapshot (data, requested);
+}
+
+/* Re-attach after a crash: the snapshot and the Stash job exist already. */
+static void
+count_tracked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  guint64 count = 0;
+
+  if (!sh_job_store_count_job_scenes_finish (SH_JOB_STORE (object), result, &count, &error))
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  data->tracked = count;
+  sh_job_context_log (data->context, "Re-attached to Stash job %s (%" G_GUINT64_FORMAT
+                      " tracked scenes)", data->stash_job_id, count);
+  data->generate_sent = TRUE;
+  subscribe (data);
+  g_clear_signal_handler (&data->connected_id, data->subscription);
+  data->connected_id = g_signal_connect (data->subscription, "connected",
+                                         G_CALLBACK (on_subscription_connected), data);
+  start_monitoring (data);
+}
+
+static void
+generate_run_async (ShJobContext        *context,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  GenerateData *data = g_atomic_rc_box_new0 (GenerateData);
+  const ShJobRecord *record;
+  g_autoptr(GArray) ids = NULL;
+
+  /* No cancellable on the task: a cancel is a request that Stash must confirm, and a
+   * FINISHED that arrives first must still be reported as completed. */
+  data->task = g_task_new (NULL, NULL, callback, user_data);
+  g_task_set_source_tag (data->task, generate_run_async);
+  data->context = context;
+  data->job = g_object_ref (sh_job_context_get_job (context));
+  data->client = g_object_ref (sh_job_context_get_client (context));
+  data->cancellable = g_object_ref (cancellable);
+  data->io = g_cancellable_new ();
+  record = sh_job_get_record (data->job);
+  data->start_time = now_iso8601 ();
+
+  /* The task holds the data, and the data the task until complete() returns it. */
+  g_task_set_task_data (data->task, data, (GDestroyNotify) data_unref);
+  data->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled_any_thread),
+                                              data, NULL);
+
+  if (sh_job_context_is_reattach (context))
+    {
+      data->stash_job_id = g_strdup (record->stash_job_id);
+      data->add_time = g_strdup (record->stash_job_added_at);
+      sh_job_store_count_job_scenes_async (sh_job_context_get_job_store (context),
+                                           sh_job_get_id (data->job), "tracked", data->io,
+                                           count_tracked_cb, data_ref (data));
+      return;
+    }
+
+  ids = sh_generate_options_dup_scene_ids (sh_job_context_get_parameters (context));
+  if (ids != NULL)
+    {
+      sh_job_set_progress (data->job, -1, _("Checking the selected scenes"));
+      sh_scene_store_get_ids_async (sh_job_context_get_scene_store (context),
+                                    sh_job_context_get_server_id (context),
+                                    (const gint64 *) ids->data, ids->len, data->io,
+                                    get_ids_cb, data_ref (data));
+      return;
+    }
+
+  take_snapshot (data, NULL);
+}
+
+static JsonObject *
+generate_run_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const ShJobTypeInfo *
+sh_generate_job_get_info (void)
+{
+  static const ShJobTypeInfo info = {
+    .name = "stash_generate",
+    .label = N_("Generate Metadata"),
+    .icon_name = "applications-multimedia-symbolic",
+    .unit = N_("scenes"),
+    .exclusive = TRUE,
+    .validate = sh_generate_options_validate,
+    .run_async = generate_run_async,
+    .run_finish = generate_run_finish,
+  };
+
+  return &info;
+}

@@ -1,0 +1,321 @@
+/* sh-generate-options.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The options of Stash's Generate task: the seed's defaults, validation of what a user or a
+ * stored job gives, and the GenerateMetadataInput sent to Stash.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sh-generate-options.h"
+#include "sh-job-error.h"
+
+/* Every boolean option with the seed's default (stash-generate-metadata-job.md). */
+static const ShGenerateOption options[] = {
+  { "covers", TRUE, N_("Covers"), N_("Scene thumbnails") },
+  { "sprites", TRUE, N_("Sprites"), N_("Scrubber sprites and their VTT files") },
+  { "previews", TRUE, N_("Previews"), N_("Short video previews") },
+  { "imagePreviews", FALSE, N_("Animated Image Previews"), N_("Animated WebP previews; needs previews") },
+  { "markers", TRUE, N_("Marker Previews"), N_("A video preview for every marker") },
+  { "markerImagePreviews", FALSE, N_("Marker Animated Images"), N_("An animated WebP for every marker") },
+  { "markerScreenshots", TRUE, N_("Marker Screenshots"), N_("A still image for every marker") },
+  { "transcodes", FALSE, N_("Transcodes"), N_("Transcode videos the browser cannot play") },
+  { "forceTranscodes", FALSE, N_("Force Transcodes"), N_("Transcode even videos that play as they are") },
+  { "phashes", TRUE, N_("Perceptual Hashes"), N_("Hashes for finding duplicates") },
+  { "interactiveHeatmapsSpeeds", FALSE, N_("Heatmaps and Speeds"), N_("For interactive scenes") },
+  { "clipPreviews", TRUE, N_("Image Clip Previews"), N_("Previews of animated images") },
+  { "imageThumbnails", TRUE, N_("Image Thumbnails"), N_("Thumbnails of images") },
+  { "overwrite", FALSE, N_("Overwrite"), N_("Generate again what already exists") },
+};
+
+static const char * const presets[] = {
+  "ultrafast", "veryfast", "fast", "medium", "slow", "slower", "veryslow", NULL
+};
+
+/**
+ * sh_generate_options_get_all:
+ * @n_options: (out): how many
+ *
+ * Returns: (array length=n_options): the boolean options, in the order the UI shows them
+ */
+const ShGenerateOption *
+sh_generate_options_get_all (guint *n_options)
+{
+  *n_options = G_N_ELEMENTS (options);
+  return options;
+}
+
+const char * const *
+sh_generate_options_get_presets (void)
+{
+  return presets;
+}
+
+static gboolean
+is_boolean (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+}
+
+static gboolean
+is_number (JsonNode *node)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE;
+}
+
+static gboolean
+is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+/* Seconds ("12", "1.5") or a percentage ("2%"), as Stash accepts them. */
+static gboolean
+valid_exclude (const char *value)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (value));
+  gsize len = strlen (copy);
+  char *end;
+  double number;
+
+  if (len == 0)
+    return FALSE;
+  if (copy[len - 1] == '%')
+    copy[len - 1] = '\0';
+
+  number = g_ascii_strtod (copy, &end);
+  return *end == '\0' && end != copy && number >= 0 && (value[len - 1] != '%' || number < 100);
+}
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError     **error,
+         const char  *format,
+         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS, message);
+
+  return FALSE;
+}
+
+static gboolean
+validate_preview_options (JsonObject  *preview,
+                          GError     **error)
+{
+  JsonNode *node;
+
+  if ((node = json_object_get_member (preview, "previewSegments")) == NULL)
+    json_object_set_int_member (preview, "previewSegments", 12);
+  else if (!is_number (node) || json_node_get_double (node) < 1 ||
+           json_node_get_double (node) > 1000 ||
+           json_node_get_double (node) != (gint64) json_node_get_double (node))
+    return invalid (error, _("The number of preview segments must be a whole number from 1 "
+                             "to 1000."));
+  else
+    json_object_set_int_member (preview, "previewSegments", (gint64) json_node_get_double (node));
+
+  if ((node = json_object_get_member (preview, "previewSegmentDuration")) == NULL)
+    json_object_set_double_member (preview, "previewSegmentDuration", 0.75);
+  else if (!is_number (node) || json_node_get_double (node) <= 0 ||
+           json_node_get_double (node) > 600)
+    return invalid (error, _("The preview segment duration must be more than 0 and at most "
+                             "600 seconds."));
+
+  if ((node = json_object_get_member (preview, "previewExcludeStart")) == NULL)
+    json_object_set_string_member (preview, "previewExcludeStart", "0");
+  else if (!is_string (node) || !valid_exclude (json_node_get_string (node)))
+    return invalid (error, _("“Exclude from start” must be seconds (such as 30) or a "
+                             "percentage (such as 2%%)."));
+
+  if ((node = json_object_get_member (preview, "previewExcludeEnd")) == NULL)
+    json_object_set_string_member (preview, "previewExcludeEnd", "0");
+  else if (!is_string (node) || !valid_exclude (json_node_get_string (node)))
+    return invalid (error, _("“Exclude from end” must be seconds (such as 30) or a "
+                             "percentage (such as 2%%)."));
+
+  if ((node = json_object_get_member (preview, "previewPreset")) == NULL)
+    json_object_set_string_member (preview, "previewPreset", "slow");
+  else if (!is_string (node) || !g_strv_contains (presets, json_node_get_string (node)))
+    return invalid (error, _("The preview preset must be one of ultrafast, veryfast, fast, "
+                             "medium, slow, slower or veryslow."));
+
+  {
+    g_autoptr(GList) members = json_object_get_members (preview);
+
+    for (GList *l = members; l != NULL; l = l->next)
+      {
+        const char *name = l->data;
+
+        if (!g_str_equal (name, "previewSegments") && !g_str_equal (name, "previewSegmentDuration") &&
+            !g_str_equal (name, "previewExcludeStart") && !g_str_equal (name, "previewExcludeEnd") &&
+            !g_str_equal (name, "previewPreset"))
+          return invalid (error, _("“%s” is not a preview option."), name);
+      }
+  }
+
+  return TRUE;
+}
+
+/**
+ * sh_generate_options_validate:
+ * @parameters: the job's parameters; defaults are filled in
+ * @error: return location for a #GError
+ *
+ * Checks the Generate parameters: every boolean option, `sceneIDs` (positive integers, as
+ * numbers or decimal strings; normalized to strings), and `previewOptions`. Unknown names
+ * are refused, so a typo does not silently run with a default.
+ *
+ * Returns: %TRUE when valid
+ */
+gboolean
+sh_generate_options_validate (JsonObject  *parameters,
+                              GError     **error)
+{
+  g_autoptr(GList) members = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (parameters != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      node = json_object_get_member (parameters, options[i].name);
+      if (node == NULL)
+        json_object_set_boolean_member (parameters, options[i].name, options[i].default_value);
+      else if (!is_boolean (node))
+        return invalid (error, _("The option “%s” must be true or false."), options[i].name);
+    }
+
+  node = json_object_get_member (parameters, "sceneIDs");
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    json_object_remove_member (parameters, "sceneIDs");
+  else if (node != NULL)
+    {
+      g_autoptr(JsonArray) normalized = json_array_new ();
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return invalid (error, _("“sceneIDs” must be a list of scene ids."));
+
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          guint64 id = 0;
+
+          if (is_string (element))
+            {
+              if (!g_ascii_string_to_unsigned (json_node_get_string (element), 10, 1, G_MAXINT32,
+                                               &id, NULL))
+                return invalid (error, _("“%s” is not a scene id."),
+                                json_node_get_string (element));
+            }
+          else if (JSON_NODE_HOLDS_VALUE (element) &&
+                   json_node_get_value_type (element) == G_TYPE_INT64 &&
+                   json_node_get_int (element) > 0 && json_node_get_int (element) <= G_MAXINT32)
+            id = json_node_get_int (element);
+          else
+            return invalid (error, _("Scene ids must be positive whole numbers."));
+
+          {
+            g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+
+            json_array_add_string_element (normalized, text);
+          }
+        }
+      if (json_array_get_length (normalized) == 0)
+        return invalid (error, _("The list of scenes is empty; leave it out to generate for "
+                                 "every scene that needs it."));
+      json_object_set_array_member (parameters, "sceneIDs", json_array_ref (normalized));
+    }
+
+  node = json_object_get_member (parameters, "previewOptions");
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      json_object_set_object_member (parameters, "previewOptions", json_object_new ());
+      node = json_object_get_member (parameters, "previewOptions");
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return invalid (error, _("“previewOptions” must be an object."));
+  if (!validate_preview_options (json_node_get_object (node), error))
+    return FALSE;
+
+  members = json_object_get_members (parameters);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      gboolean known = g_str_equal (name, "sceneIDs") || g_str_equal (name, "previewOptions");
+
+      for (guint i = 0; !known && i < G_N_ELEMENTS (options); i++)
+        known = g_str_equal (name, options[i].name);
+      if (!known)
+        return invalid (error, _("“%s” is not a Generate option."), name);
+    }
+
+  return TRUE;
+}
+
+/**
+ * sh_generate_options_to_input:
+ * @parameters: validated parameters
+ *
+ * Returns: (transfer full): the `GenerateMetadataInput` for Stash: every option as given
+ *   (the seed's defaults filled in), the preview options, and `sceneIDs` only when scenes
+ *   were targeted
+ */
+JsonNode *
+sh_generate_options_to_input (JsonObject *parameters)
+{
+  g_autoptr(JsonNode) copy = NULL;
+  JsonNode *input;
+
+  g_return_val_if_fail (parameters != NULL, NULL);
+
+  copy = json_node_init_object (json_node_alloc (), parameters);
+  input = json_node_copy (copy);
+
+  return input;
+}
+
+/**
+ * sh_generate_options_dup_scene_ids:
+ * @parameters: validated parameters
+ *
+ * Returns: (transfer full) (nullable): the targeted scene ids, or %NULL for all
+ */
+GArray *
+sh_generate_options_dup_scene_ids (JsonObject *parameters)
+{
+  JsonArray *array;
+  GArray *ids;
+
+  if (!json_object_has_member (parameters, "sceneIDs"))
+    return NULL;
+
+  array = json_object_get_array_member (parameters, "sceneIDs");
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), json_array_get_length (array));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gint64 id = g_ascii_strtoll (json_array_get_string_element (array, i), NULL, 10);
+
+      g_array_append_val (ids, id);
+    }
+
+  return ids;
+}

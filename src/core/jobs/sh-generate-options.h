@@ -1,0 +1,35 @@
+/* sh-generate-options.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * ShGenerateOption:
+ * @name: Stash's name, such as `covers`
+ * @default_value: the seed's default
+ * @label: a translatable label (N_())
+ * @description: a translatable short explanation (N_())
+ */
+typedef struct
+{
+  const char *name;
+  gboolean    default_value;
+  const char *label;
+  const char *description;
+} ShGenerateOption;
+
+const ShGenerateOption *sh_generate_options_get_all       (guint       *n_options);
+const char * const     *sh_generate_options_get_presets   (void);
+gboolean                sh_generate_options_validate      (JsonObject  *parameters,
+                                                           GError     **error);
+JsonNode               *sh_generate_options_to_input      (JsonObject  *parameters);
+GArray                 *sh_generate_options_dup_scene_ids (JsonObject  *parameters);
+
+G_END_DECLS

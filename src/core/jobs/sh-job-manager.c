@@ -1,0 +1,1343 @@
+/* sh-job-manager.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Owns the job types, creates jobs (the database refuses a second active exclusive job),
+ * runs them with a progress channel and a cancellable, maps the handler's result to a
+ * status, persists every change (coalesced: at most a few writes a second per job, plus a
+ * heartbeat so other processes can tell a live job from one left by a crash), and recovers
+ * jobs that a crash left active.
+ */
+
+#define G_LOG_DOMAIN "ShJobManager"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "sh-job-context.h"
+#include "sh-job-error.h"
+#include "sh-job-manager.h"
+#include "sh-stash-error.h"
+#include "sh-store-error.h"
+
+#define DEFAULT_POLL_INTERVAL_MS    2000
+#define DEFAULT_GRACE_PERIOD_S      600
+#define DEFAULT_STOP_TIMEOUT_S      300
+#define DEFAULT_PERSIST_INTERVAL_MS 250
+/* A running job writes at least this often; one silent for STALE_AFTER is dead. */
+#define HEARTBEAT_S                 5
+#define STALE_AFTER_S               30
+
+/* Provided by the job type files. */
+const ShJobTypeInfo *sh_sync_job_get_info         (void);
+const ShJobTypeInfo *sh_generate_job_get_info     (void);
+const ShJobTypeInfo *sh_check_job_get_info        (void);
+const ShJobTypeInfo *sh_process_new_job_get_info  (void);
+
+struct _ShJobManager
+{
+  GObject        parent_instance;
+
+  ShDatabase    *database;      /* (owned) */
+  ShStashClient *client;        /* (owned) */
+  ShSceneStore  *scene_store;   /* (owned) */
+  ShJobStore    *job_store;     /* (owned) */
+  gint64         server_id;
+
+  GListStore    *jobs;          /* (owned) of ShJob, newest first */
+  GHashTable    *types;         /* (owned) name → const ShJobTypeInfo* */
+  GHashTable    *runs;          /* (owned) job id → RunData* (borrowed) */
+
+  guint          poll_interval_ms;
+  guint          grace_period_s;
+  guint          stop_timeout_s;
+  guint          persist_interval_ms;
+  guint          write_count;
+};
+
+G_DEFINE_FINAL_TYPE (ShJobManager, sh_job_manager, G_TYPE_OBJECT)
+
+typedef struct _RunData RunData;
+
+struct _ShJobContext
+{
+  ShJobManager *manager;      /* (unowned) the run holds the manager */
+  ShJob        *job;          /* (unowned) */
+  JsonObject   *parameters;   /* (owned) */
+  gboolean      reattach;
+  RunData      *run;          /* (unowned) */
+};
+
+struct _RunData
+{
+  ShJobManager  *manager;         /* (owned) */
+  ShJob         *job;             /* (owned) */
+  GTask         *task;            /* (owned) */
+  ShJobContext   context;
+  const ShJobTypeInfo *info;
+
+  GCancellable  *cancellable;     /* (owned) the handler's */
+  GCancellable  *caller_cancellable; /* (owned) (nullable) */
+  gulong         caller_cancelled_id;
+  gulong         notify_id;
+
+  guint          persist_source;
+  guint          heartbeat_source;
+  gboolean       writing;
+  gboolean       dirty;
+  gboolean       finishing;       /* the final write is queued; then the task returns */
+};
+
+static void persist (RunData *run);
+
+static void
+run_data_free (RunData *run)
+{
+  g_clear_handle_id (&run->persist_source, g_source_remove);
+  g_clear_handle_id (&run->heartbeat_source, g_source_remove);
+  g_clear_signal_handler (&run->notify_id, run->job);
+  if (run->caller_cancellable != NULL && run->caller_cancelled_id != 0)
+    g_cancellable_disconnect (run->caller_cancellable, run->caller_cancelled_id);
+  g_clear_object (&run->caller_cancellable);
+  g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->context.parameters, json_object_unref);
+  g_clear_object (&run->job);
+  g_clear_object (&run->manager);
+  g_free (run);
+}
+
+static void
+sh_job_manager_dispose (GObject *object)
+{
+  ShJobManager *self = SH_JOB_MANAGER (object);
+
+  /* Runs hold a reference on the manager, so none is left here. */
+  g_assert (self->runs == NULL || g_hash_table_size (self->runs) == 0);
+
+  g_clear_object (&self->jobs);
+  g_clear_object (&self->job_store);
+  g_clear_object (&self->scene_store);
+  g_clear_object (&self->client);
+  g_clear_object (&self->database);
+  g_clear_pointer (&self->types, g_hash_table_unref);
+  g_clear_pointer (&self->runs, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sh_job_manager_parent_class)->dispose (object);
+}
+
+static void
+sh_job_manager_class_init (ShJobManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sh_job_manager_dispose;
+}
+
+static void
+sh_job_manager_init (ShJobManager *self)
+{
+  self->jobs = g_list_store_new (SH_TYPE_JOB);
+  self->types = g_hash_table_new (g_str_hash, g_str_equal);
+  self->runs = g_hash_table_new (g_str_hash, g_str_equal);
+  self->poll_interval_ms = DEFAULT_POLL_INTERVAL_MS;
+  self->grace_period_s = DEFAULT_GRACE_PERIOD_S;
+  self->stop_timeout_s = DEFAULT_STOP_TIMEOUT_S;
+  self->persist_interval_ms = DEFAULT_PERSIST_INTERVAL_MS;
+}
+
+/**
+ * sh_job_manager_new:
+ * @database: an open database
+ * @client: the client of the Stash server the jobs work on
+ * @server_id: that server's row
+ *
+ * Creates a job manager with the built-in job types registered.
+ *
+ * Returns: (transfer full): a new job manager
+ */
+ShJobManager *
+sh_job_manager_new (ShDatabase    *database,
+                    ShStashClient *client,
+                    gint64         server_id)
+{
+  ShJobManager *self;
+
+  g_return_val_if_fail (SH_IS_DATABASE (database), NULL);
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (client), NULL);
+
+  self = g_object_new (SH_TYPE_JOB_MANAGER, NULL);
+  self->database = g_object_ref (database);
+  self->client = g_object_ref (client);
+  self->server_id = server_id;
+  self->scene_store = sh_scene_store_new (database);
+  self->job_store = sh_job_store_new (database);
+
+  sh_job_manager_register_type (self, sh_sync_job_get_info ());
+  sh_job_manager_register_type (self, sh_generate_job_get_info ());
+  sh_job_manager_register_type (self, sh_check_job_get_info ());
+  sh_job_manager_register_type (self, sh_process_new_job_get_info ());
+
+  return self;
+}
+
+ShStashClient *
+sh_job_manager_get_client (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return self->client;
+}
+
+ShDatabase *
+sh_job_manager_get_database (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return self->database;
+}
+
+ShSceneStore *
+sh_job_manager_get_scene_store (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return self->scene_store;
+}
+
+ShJobStore *
+sh_job_manager_get_job_store (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return self->job_store;
+}
+
+gint64
+sh_job_manager_get_server_id (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), -1);
+  return self->server_id;
+}
+
+/**
+ * sh_job_manager_get_jobs:
+ * @self: a #ShJobManager
+ *
+ * Returns: (transfer none): the jobs known to this manager, newest first
+ */
+GListModel *
+sh_job_manager_get_jobs (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return G_LIST_MODEL (self->jobs);
+}
+
+void
+sh_job_manager_register_type (ShJobManager        *self,
+                              const ShJobTypeInfo *info)
+{
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (info != NULL && info->name != NULL && info->run_async != NULL);
+
+  g_hash_table_replace (self->types, (gpointer) info->name, (gpointer) info);
+}
+
+/**
+ * sh_job_manager_lookup_type:
+ * @self: a #ShJobManager
+ * @name: a job type name
+ *
+ * Returns: (nullable): the type, or %NULL when unknown
+ */
+const ShJobTypeInfo *
+sh_job_manager_lookup_type (ShJobManager *self,
+                            const char   *name)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return name ? g_hash_table_lookup (self->types, name) : NULL;
+}
+
+#define SETTER(name, field)                                           \
+  void sh_job_manager_set_##name (ShJobManager *self, guint value)    \
+  {                                                                   \
+    g_return_if_fail (SH_IS_JOB_MANAGER (self));                      \
+    self->field = value;                                              \
+  }                                                                   \
+  guint sh_job_manager_get_##name (ShJobManager *self)                \
+  {                                                                   \
+    g_return_val_if_fail (SH_IS_JOB_MANAGER (self), 0);               \
+    return self->field;                                               \
+  }
+
+SETTER (poll_interval, poll_interval_ms)
+SETTER (grace_period, grace_period_s)
+SETTER (stop_timeout, stop_timeout_s)
+
+#undef SETTER
+
+void
+sh_job_manager_set_persist_interval (ShJobManager *self,
+                                     guint         msec)
+{
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  self->persist_interval_ms = msec;
+}
+
+/**
+ * sh_job_manager_get_write_count:
+ * @self: a #ShJobManager
+ *
+ * Returns: how many job rows this manager has written (for tests of the coalescing)
+ */
+guint
+sh_job_manager_get_write_count (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), 0);
+  return self->write_count;
+}
+
+static ShJob *
+find_in_model (ShJobManager *self,
+               const char   *id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+      if (g_strcmp0 (sh_job_get_id (job), id) == 0)
+        return job;
+    }
+
+  return NULL;
+}
+
+/* The model's job for @record: the existing object updated, or a new one added in order. */
+static ShJob *
+track_record (ShJobManager      *self,
+              const ShJobRecord *record,
+              gboolean           newest)
+{
+  ShJob *job = find_in_model (self, record->id);
+
+  if (job != NULL)
+    {
+      /* Our own running jobs are the truth; another process only updates the others. */
+      if (!g_hash_table_contains (self->runs, record->id))
+        sh_job_update_from_record (job, record);
+      return job;
+    }
+
+  job = sh_job_new_from_record (record);
+  if (newest)
+    g_list_store_insert (self->jobs, 0, job);
+  else
+    g_list_store_append (self->jobs, job);
+  g_object_unref (job);
+
+  return job;
+}
+
+/* Persistence */
+
+static gint64
+now_usec (void)
+{
+  return g_get_real_time ();
+}
+
+static void
+persist_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RunData *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  run->writing = FALSE;
+  run->manager->write_count++;
+
+  if (!sh_job_store_update_finish (SH_JOB_STORE (object), result, &error))
+    g_warning ("Could not save job %s: %s", sh_job_get_id (run->job), error->message);
+
+  if (run->dirty || run->finishing)
+    persist (run);
+}
+
+/* Writes the job's row now, or right after the write in flight. */
+static void
+persist (RunData *run)
+{
+  g_autoptr(ShJobRecord) record = NULL;
+
+  g_clear_handle_id (&run->persist_source, g_source_remove);
+
+  if (run->writing)
+    {
+      run->dirty = TRUE;
+      return;
+    }
+
+  /* The final write has been made: the run is over. */
+  if (run->finishing && !run->dirty)
+    {
+      GTask *task = g_steal_pointer (&run->task);
+
+      g_hash_table_remove (run->manager->runs, sh_job_get_id (run->job));
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  run->dirty = FALSE;
+  run->writing = TRUE;
+  record = sh_job_record_copy (sh_job_get_record (run->job));
+  record->updated_at = now_usec ();
+  sh_job_store_update_async (run->manager->job_store, record, NULL, persist_cb, run);
+}
+
+static gboolean
+persist_timeout (gpointer user_data)
+{
+  RunData *run = user_data;
+
+  run->persist_source = 0;
+  persist (run);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_job_notify (ShJob      *job,
+               GParamSpec *pspec,
+               RunData    *run)
+{
+  /* Coalesced: one write per interval at most, whatever the handler reports. */
+  run->dirty = TRUE;
+  if (run->persist_source == 0 && !run->writing && !run->finishing)
+    run->persist_source = g_timeout_add (run->manager->persist_interval_ms, persist_timeout, run);
+}
+
+static gboolean
+heartbeat (gpointer user_data)
+{
+  RunData *run = user_data;
+
+  if (run->persist_source == 0 && !run->writing && !run->finishing)
+    persist (run);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The context handlers use */
+
+ShJob *
+sh_job_context_get_job (ShJobContext *context)
+{
+  return context->job;
+}
+
+ShJobManager *
+sh_job_context_get_manager (ShJobContext *context)
+{
+  return context->manager;
+}
+
+ShStashClient *
+sh_job_context_get_client (ShJobContext *context)
+{
+  return context->manager->client;
+}
+
+ShSceneStore *
+sh_job_context_get_scene_store (ShJobContext *context)
+{
+  return context->manager->scene_store;
+}
+
+ShJobStore *
+sh_job_context_get_job_store (ShJobContext *context)
+{
+  return context->manager->job_store;
+}
+
+gint64
+sh_job_context_get_server_id (ShJobContext *context)
+{
+  return context->manager->server_id;
+}
+
+/**
+ * sh_job_context_get_parameters:
+ * @context: a job context
+ *
+ * Returns: (transfer none): the validated parameters, defaults filled in
+ */
+JsonObject *
+sh_job_context_get_parameters (ShJobContext *context)
+{
+  return context->parameters;
+}
+
+/**
+ * sh_job_context_is_reattach:
+ * @context: a job context
+ *
+ * Returns: whether this run continues a job that a crashed StashHog left running
+ */
+gboolean
+sh_job_context_is_reattach (ShJobContext *context)
+{
+  return context->reattach;
+}
+
+/**
+ * sh_job_context_persist_now:
+ * @context: a job context
+ *
+ * Writes the job at once, for what must survive a crash right away (the Stash job id).
+ */
+void
+sh_job_context_persist_now (ShJobContext *context)
+{
+  RunData *run = context->run;
+
+  if (!run->finishing)
+    persist (run);
+}
+
+void
+sh_job_context_log (ShJobContext *context,
+                    const char   *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_info ("Job %s: %s", sh_job_get_id (context->job), message);
+}
+
+/* Running */
+
+static const char *
+result_status (JsonObject *result)
+{
+  if (result == NULL || !json_object_has_member (result, "status"))
+    return NULL;
+
+  return json_object_get_string_member_with_default (result, "status", NULL);
+}
+
+static void
+finish_run (RunData    *run,
+            JsonObject *result,
+            GError     *error)
+{
+  ShJob *job = run->job;
+  const char *status = result_status (result);
+  ShJobRecord *record = (ShJobRecord *) sh_job_get_record (job);
+
+  g_object_freeze_notify (G_OBJECT (job));
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      sh_job_set_status (job, SH_JOB_CANCELLED);
+      sh_job_set_progress (job, sh_job_get_progress (job), _("Cancelled"));
+    }
+  else if (error != NULL)
+    {
+      sh_job_set_status (job, SH_JOB_FAILED);
+      sh_job_set_error (job, error->message);
+      sh_job_set_progress (job, sh_job_get_progress (job), _("Failed"));
+    }
+  else if (g_strcmp0 (status, "failed") == 0)
+    {
+      const char *message = json_object_get_string_member_with_default (result, "error", NULL);
+
+      sh_job_set_status (job, SH_JOB_FAILED);
+      sh_job_set_error (job, message ? message : _("The job failed."));
+      sh_job_set_progress (job, sh_job_get_progress (job), _("Failed"));
+    }
+  else if (g_strcmp0 (status, "cancelled") == 0)
+    {
+      sh_job_set_status (job, SH_JOB_CANCELLED);
+      sh_job_set_progress (job, sh_job_get_progress (job), _("Cancelled"));
+    }
+  else if (g_strcmp0 (status, "completed_with_errors") == 0)
+    {
+      gint64 n_errors = 0;
+      g_autofree char *message = NULL;
+
+      if (json_object_has_member (result, "errors"))
+        {
+          JsonNode *errors = json_object_get_member (result, "errors");
+
+          n_errors = JSON_NODE_HOLDS_ARRAY (errors)
+            ? json_array_get_length (json_node_get_array (errors))
+            : json_node_get_int (errors);
+        }
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Completed with %" G_GINT64_FORMAT " error",
+                                              "Completed with %" G_GINT64_FORMAT " errors",
+                                              n_errors), n_errors);
+      sh_job_set_status (job, SH_JOB_COMPLETED);
+      sh_job_set_progress (job, 100, message);
+    }
+  else
+    {
+      sh_job_set_status (job, SH_JOB_COMPLETED);
+      if (sh_job_get_total_items (job) >= 0)
+        sh_job_set_counts (job, sh_job_get_total_items (job), sh_job_get_total_items (job));
+      sh_job_set_progress (job, 100, _("Completed"));
+    }
+
+  if (result != NULL)
+    sh_job_set_result (job, result);
+  sh_job_set_sub_task (job, NULL);
+  sh_job_set_eta (job, -1);
+  record->completed_at = now_usec ();
+
+  g_object_thaw_notify (G_OBJECT (job));
+
+  g_debug ("Job %s (%s) ended %s", sh_job_get_id (job), sh_job_get_job_type (job),
+           sh_job_status_to_string (sh_job_get_status (job)));
+
+  run->finishing = TRUE;
+  run->dirty = TRUE;
+  g_clear_handle_id (&run->heartbeat_source, g_source_remove);
+  if (!run->writing)
+    persist (run);
+}
+
+static void
+handler_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RunData *run = user_data;
+  g_autoptr(JsonObject) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  value = run->info->run_finish (result, &error);
+  finish_run (run, value, error);
+}
+
+static void
+on_caller_cancelled (GCancellable *cancellable,
+                     RunData      *run)
+{
+  /* May run in another thread's emission; the handler's cancellable is thread-safe. */
+  g_cancellable_cancel (run->cancellable);
+}
+
+static void
+on_handler_cancelled (GCancellable *cancellable,
+                      RunData      *run)
+{
+  if (sh_job_get_status (run->job) == SH_JOB_RUNNING || sh_job_get_status (run->job) == SH_JOB_PENDING)
+    {
+      sh_job_set_status (run->job, SH_JOB_CANCELLING);
+      sh_job_set_progress (run->job, sh_job_get_progress (run->job), _("Cancelling…"));
+    }
+}
+
+static void
+start_run (ShJobManager *self,
+           ShJob        *job,
+           gboolean      reattach,
+           GCancellable *cancellable,
+           GTask        *task)
+{
+  const ShJobTypeInfo *info = sh_job_manager_lookup_type (self, sh_job_get_job_type (job));
+  g_autoptr(GError) error = NULL;
+  ShJobRecord *record;
+  RunData *run;
+
+  if (info == NULL)
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_UNKNOWN_TYPE,
+                               _("This version of StashHog cannot run jobs of type “%s”."),
+                               sh_job_get_job_type (job));
+      return;
+    }
+
+  if (g_hash_table_contains (self->runs, sh_job_get_id (job)))
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT,
+                               _("The job %s is already running."), sh_job_get_id (job));
+      return;
+    }
+
+  run = g_new0 (RunData, 1);
+  run->manager = g_object_ref (self);
+  run->job = g_object_ref (job);
+  run->task = g_object_ref (task);
+  run->info = info;
+  run->cancellable = g_cancellable_new ();
+  run->context.manager = self;
+  run->context.job = job;
+  run->context.reattach = reattach;
+  run->context.run = run;
+  run->context.parameters = sh_job_dup_parameters (job);
+  g_task_set_task_data (task, run, (GDestroyNotify) run_data_free);
+  g_hash_table_insert (self->runs, (gpointer) sh_job_get_id (job), run);
+
+  if (cancellable != NULL)
+    {
+      run->caller_cancellable = g_object_ref (cancellable);
+      run->caller_cancelled_id = g_cancellable_connect (cancellable,
+                                                        G_CALLBACK (on_caller_cancelled),
+                                                        run, NULL);
+    }
+  g_signal_connect (run->cancellable, "cancelled", G_CALLBACK (on_handler_cancelled), run);
+
+  /* Parameters are validated again: a retried job or another process may hold old ones. */
+  if (info->validate != NULL && !info->validate (run->context.parameters, &error))
+    {
+      finish_run (run, NULL, error);
+      return;
+    }
+
+  record = (ShJobRecord *) sh_job_get_record (job);
+  if (!reattach || record->started_at == 0)
+    record->started_at = now_usec ();
+  sh_job_set_status (job, SH_JOB_RUNNING);
+  run->notify_id = g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), run);
+  run->heartbeat_source = g_timeout_add_seconds (HEARTBEAT_S, heartbeat, run);
+  persist (run);
+
+  g_debug ("Job %s (%s) %s", sh_job_get_id (job), info->name, reattach ? "re-attached" : "started");
+  info->run_async (&run->context, run->cancellable, handler_cb, run);
+}
+
+/**
+ * sh_job_manager_run_async:
+ * @self: a #ShJobManager
+ * @job: a pending job of this manager
+ * @cancellable: (nullable): cancelling it cancels the job (as sh_job_manager_cancel())
+ * @callback: called when the job has ended, whatever its status
+ * @user_data: data for @callback
+ *
+ * Runs a job. The callback sees an error only when the job could not be run at all; the
+ * job's own outcome is its status.
+ */
+void
+sh_job_manager_run_async (ShJobManager        *self,
+                          ShJob               *job,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_run_async);
+
+  if (sh_job_get_status (job) != SH_JOB_PENDING)
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT,
+                               _("The job %s has already run; retry it instead."),
+                               sh_job_get_id (job));
+      return;
+    }
+
+  start_run (self, job, FALSE, cancellable, task);
+}
+
+gboolean
+sh_job_manager_run_finish (ShJobManager  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sh_job_manager_cancel:
+ * @self: a #ShJobManager
+ * @job: a job this manager is running
+ *
+ * Asks the job to stop. Its status becomes `cancelling` at once and `cancelled` when the
+ * work (and, for Generate, Stash) has really stopped.
+ */
+void
+sh_job_manager_cancel (ShJobManager *self,
+                       ShJob        *job)
+{
+  RunData *run;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  run = g_hash_table_lookup (self->runs, sh_job_get_id (job));
+  if (run != NULL)
+    g_cancellable_cancel (run->cancellable);
+}
+
+gboolean
+sh_job_manager_is_running_here (ShJobManager *self,
+                                ShJob        *job)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (SH_IS_JOB (job), FALSE);
+
+  return g_hash_table_contains (self->runs, sh_job_get_id (job));
+}
+
+/* Creating */
+
+typedef struct
+{
+  ShJobRecord *record;   /* (owned) */
+} CreateData;
+
+static void
+create_data_free (CreateData *data)
+{
+  g_clear_pointer (&data->record, sh_job_record_free);
+  g_free (data);
+}
+
+static void
+insert_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShJobManager *self = g_task_get_source_object (task);
+  CreateData *data = g_task_get_task_data (task);
+  g_autoptr(ShJobRecord) conflict = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_insert_finish (SH_JOB_STORE (object), result, &conflict, &error))
+    {
+      if (g_error_matches (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT))
+        g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT, "%s",
+                                 error->message);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (track_record (self, data->record, TRUE)),
+                         g_object_unref);
+}
+
+/**
+ * sh_job_manager_create_async:
+ * @self: a #ShJobManager
+ * @type: the job type
+ * @parameters: (nullable): the parameters; validated, defaults filled in
+ * @parent_id: (nullable): the workflow job this one is a step of
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Creates a pending job and saves it. A second active job of an exclusive type for the
+ * same server is refused (%SH_JOB_ERROR_CONFLICT, naming the active job), by the database,
+ * so that two processes sharing it cannot both start one.
+ */
+void
+sh_job_manager_create_async (ShJobManager        *self,
+                             const char          *type,
+                             JsonObject          *parameters,
+                             const char          *parent_id,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonObject) params = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  const ShJobTypeInfo *info;
+  CreateData *data;
+  ShJobRecord *record;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (type != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_create_async);
+
+  info = sh_job_manager_lookup_type (self, type);
+  if (info == NULL)
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_UNKNOWN_TYPE,
+                               _("There is no job type “%s”."), type);
+      return;
+    }
+
+  /* Validation may fill in defaults: work on a copy. */
+  node = json_node_init_object (json_node_alloc (), parameters ? parameters : json_object_new ());
+  {
+    g_autoptr(JsonNode) copy = json_node_copy (node);
+
+    params = json_object_ref (json_node_get_object (copy));
+  }
+  if (info->validate != NULL && !info->validate (params, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_new0 (CreateData, 1);
+  record = data->record = sh_job_record_new ();
+  record->id = g_uuid_string_random ();
+  record->type = g_strdup (type);
+  record->status = g_strdup ("pending");
+  record->server_id = self->server_id;
+  record->progress = 0;
+  record->processed_items = -1;
+  record->total_items = -1;
+  record->message = g_strdup (_("Waiting to start"));
+  {
+    g_autoptr(JsonNode) params_node = json_node_init_object (json_node_alloc (), params);
+
+    record->parameters = json_to_string (params_node, FALSE);
+  }
+  record->parent_job_id = g_strdup (parent_id);
+  record->created_at = record->updated_at = now_usec ();
+  g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
+
+  sh_job_store_insert_async (self->job_store, record, cancellable, insert_cb,
+                             g_steal_pointer (&task));
+}
+
+/**
+ * sh_job_manager_create_finish:
+ * @self: a #ShJobManager
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the new pending job, also in the job list
+ */
+ShJob *
+sh_job_manager_create_finish (ShJobManager  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sh_job_manager_retry_async:
+ * @self: a #ShJobManager
+ * @job: a failed or cancelled job
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Creates a new pending job of the same type with the same parameters.
+ */
+void
+sh_job_manager_retry_async (ShJobManager        *self,
+                            ShJob               *job,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(JsonObject) parameters = NULL;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  if (sh_job_get_status (job) != SH_JOB_FAILED && sh_job_get_status (job) != SH_JOB_CANCELLED)
+    {
+      g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, sh_job_manager_create_async);
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE,
+                               _("Only failed and cancelled jobs can be retried; this one "
+                                 "is %s."), sh_job_status_to_string (sh_job_get_status (job)));
+      return;
+    }
+
+  parameters = sh_job_dup_parameters (job);
+  sh_job_manager_create_async (self, sh_job_get_job_type (job), parameters, NULL, cancellable,
+                               callback, user_data);
+}
+
+ShJob *
+sh_job_manager_retry_finish (ShJobManager  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return sh_job_manager_create_finish (self, result, error);
+}
+
+/* Looking up */
+
+static void
+get_job_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShJobManager *self = g_task_get_source_object (task);
+  g_autoptr(ShJobRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = sh_job_store_get_finish (SH_JOB_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (record == NULL)
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_FOUND,
+                               _("There is no job “%s”."),
+                               (const char *) g_task_get_task_data (task));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (track_record (self, record, TRUE)), g_object_unref);
+}
+
+/**
+ * sh_job_manager_get_job_async:
+ * @self: a #ShJobManager
+ * @id: a job id; a unique prefix of at least 4 characters is enough for jobs in the list
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads a job from the database (it may be another process's).
+ */
+void
+sh_job_manager_get_job_async (ShJobManager        *self,
+                              const char          *id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *full_id = id;
+  guint n;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_get_job_async);
+  g_task_set_task_data (task, g_strdup (id), g_free);
+
+  /* Let people type the first characters of an id, as with git. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->jobs));
+  if (strlen (id) >= 4 && strlen (id) < 36)
+    {
+      guint matches = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(ShJob) job = g_list_model_get_item (G_LIST_MODEL (self->jobs), i);
+
+          if (g_str_has_prefix (sh_job_get_id (job), id))
+            {
+              full_id = sh_job_get_id (job);
+              matches++;
+            }
+        }
+      if (matches > 1)
+        {
+          g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_FOUND,
+                                   _("“%s” matches several jobs; give more of the id."), id);
+          return;
+        }
+    }
+
+  sh_job_store_get_async (self->job_store, full_id, cancellable, get_job_cb,
+                          g_steal_pointer (&task));
+}
+
+/**
+ * sh_job_manager_get_job_finish:
+ * @self: a #ShJobManager
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the job
+ */
+ShJob *
+sh_job_manager_get_job_finish (ShJobManager  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Loading and recovery */
+
+typedef struct
+{
+  guint     limit;
+  gboolean  reattach;
+  guint     pending;    /* recoveries in flight */
+  GError   *error;      /* (owned) (nullable) the first one */
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+load_step_done (GTask *task)
+{
+  LoadData *data = g_task_get_task_data (task);
+
+  if (--data->pending > 0)
+    return;
+
+  if (data->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&data->error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+reattached_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_manager_run_finish (SH_JOB_MANAGER (object), result, &error))
+    g_warning ("A re-attached job could not run: %s", error->message);
+}
+
+static void
+mark_failed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_update_finish (SH_JOB_STORE (object), result, &error) && data->error == NULL)
+    data->error = g_steal_pointer (&error);
+
+  load_step_done (task);
+}
+
+static void
+mark_interrupted (GTask      *task,
+                  ShJob      *job,
+                  const char *why)
+{
+  ShJobManager *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(ShJobRecord) record = NULL;
+
+  sh_job_set_status (job, SH_JOB_FAILED);
+  sh_job_set_error (job, why);
+  sh_job_set_progress (job, sh_job_get_progress (job), _("Interrupted"));
+  record = sh_job_record_copy (sh_job_get_record (job));
+  record->completed_at = record->updated_at = now_usec ();
+
+  data->pending++;
+  sh_job_store_update_async (self->job_store, record, NULL, mark_failed_cb, g_object_ref (task));
+}
+
+typedef struct
+{
+  GTask *task;   /* (owned) */
+  ShJob *job;    /* (owned) */
+} RecoverData;
+
+static void
+find_stash_job_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  RecoverData *recover = user_data;
+  GTask *task = recover->task;
+  ShJobManager *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(ShStashJob) stash_job = NULL;
+  g_autoptr(GError) error = NULL;
+  const ShJobRecord *record = sh_job_get_record (recover->job);
+
+  if (!sh_stash_client_find_job_finish (SH_STASH_CLIENT (object), result, &stash_job, &error))
+    {
+      /* Stash is unreachable: re-attach all the same; the job's own retry and grace period
+       * decide, rather than failing a job that may still be running. */
+      g_debug ("Could not ask Stash about job %s: %s", record->stash_job_id, error->message);
+    }
+
+  if (error == NULL &&
+      (stash_job == NULL || g_strcmp0 (stash_job->add_time, record->stash_job_added_at) != 0))
+    {
+      mark_interrupted (task, recover->job,
+                        _("StashHog stopped while this job was running, and Stash no longer "
+                          "has its job (Stash restarted, or the job ended more than ten jobs "
+                          "ago). No scene was marked as generated; run it again."));
+    }
+  else if (data->reattach)
+    {
+      /* Same id and addTime: the same Stash job. Follow it to the end. */
+      g_autoptr(GTask) run_task = g_task_new (self, NULL, reattached_cb, NULL);
+
+      g_task_set_source_tag (run_task, sh_job_manager_run_async);
+      sh_job_set_status (recover->job, SH_JOB_PENDING);
+      start_run (self, recover->job, TRUE, NULL, run_task);
+    }
+
+  load_step_done (task);
+  g_object_unref (recover->task);
+  g_object_unref (recover->job);
+  g_free (recover);
+}
+
+static void
+recover (GTask *task,
+         ShJob *job)
+{
+  ShJobManager *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  const ShJobRecord *record = sh_job_get_record (job);
+
+  /* Another process's live job keeps writing; leave it alone. */
+  if (now_usec () - record->updated_at < STALE_AFTER_S * G_USEC_PER_SEC)
+    return;
+
+  if (g_strcmp0 (record->type, "stash_generate") == 0 && record->stash_job_id != NULL &&
+      record->server_id == self->server_id)
+    {
+      RecoverData *recover_data = g_new0 (RecoverData, 1);
+
+      recover_data->task = g_object_ref (task);
+      recover_data->job = g_object_ref (job);
+      data->pending++;
+      sh_stash_client_find_job_async (self->client, record->stash_job_id, NULL,
+                                      find_stash_job_cb, recover_data);
+      return;
+    }
+
+  mark_interrupted (task, job,
+                    _("StashHog stopped while this job was running. Nothing was recorded for "
+                      "it; run it again."));
+}
+
+static void
+list_active_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShJobManager *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  LoadData *data = g_task_get_task_data (task);
+
+  records = sh_job_store_list_active_finish (SH_JOB_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data->pending = 1;
+  for (guint i = 0; i < records->len; i++)
+    {
+      ShJobRecord *record = g_ptr_array_index (records, i);
+
+      if (g_hash_table_contains (self->runs, record->id))
+        continue;
+      recover (task, track_record (self, record, TRUE));
+    }
+  load_step_done (task);
+}
+
+static void
+list_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShJobManager *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  records = sh_job_store_list_finish (SH_JOB_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    track_record (self, g_ptr_array_index (records, i), FALSE);
+
+  /* Not in the call below: its arguments may be evaluated after the steal. */
+  sh_job_store_list_active_async (self->job_store, cancellable,
+                                  list_active_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sh_job_manager_load_async:
+ * @self: a #ShJobManager
+ * @limit: how many recent jobs to list (0 for all)
+ * @reattach: whether to follow Generate jobs that a crash left running and whose Stash job
+ *   still exists (the desktop app does; one-shot commands leave them for it)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Fills the job list from the database and recovers the jobs a crash left active: a
+ * Generate whose Stash job still exists (same id and addTime) is re-attached; any other is
+ * marked failed with the reason. Jobs another live process is running are left alone.
+ */
+void
+sh_job_manager_load_async (ShJobManager        *self,
+                           guint                limit,
+                           gboolean             reattach,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_load_async);
+  data = g_new0 (LoadData, 1);
+  data->limit = limit;
+  data->reattach = reattach;
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  sh_job_store_list_async (self->job_store, self->server_id, NULL, NULL, 0, limit,
+                           cancellable, list_cb, g_steal_pointer (&task));
+}
+
+gboolean
+sh_job_manager_load_finish (ShJobManager  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,102 @@
+/* sh-job-manager.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "sh-database.h"
+#include "sh-job.h"
+#include "sh-job-type.h"
+#include "sh-job-store.h"
+#include "sh-scene-store.h"
+#include "sh-stash-client.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_JOB_MANAGER (sh_job_manager_get_type ())
+
+G_DECLARE_FINAL_TYPE (ShJobManager, sh_job_manager, SH, JOB_MANAGER, GObject)
+
+ShJobManager        *sh_job_manager_new               (ShDatabase          *database,
+                                                       ShStashClient       *client,
+                                                       gint64               server_id);
+ShStashClient       *sh_job_manager_get_client        (ShJobManager        *self);
+ShDatabase          *sh_job_manager_get_database      (ShJobManager        *self);
+ShSceneStore        *sh_job_manager_get_scene_store   (ShJobManager        *self);
+ShJobStore          *sh_job_manager_get_job_store     (ShJobManager        *self);
+gint64               sh_job_manager_get_server_id     (ShJobManager        *self);
+GListModel          *sh_job_manager_get_jobs          (ShJobManager        *self);
+
+void                 sh_job_manager_register_type     (ShJobManager        *self,
+                                                       const ShJobTypeInfo *info);
+const ShJobTypeInfo *sh_job_manager_lookup_type       (ShJobManager        *self,
+                                                       const char          *name);
+
+void                 sh_job_manager_set_poll_interval (ShJobManager        *self,
+                                                       guint                msec);
+guint                sh_job_manager_get_poll_interval (ShJobManager        *self);
+void                 sh_job_manager_set_grace_period  (ShJobManager        *self,
+                                                       guint                seconds);
+guint                sh_job_manager_get_grace_period  (ShJobManager        *self);
+void                 sh_job_manager_set_stop_timeout  (ShJobManager        *self,
+                                                       guint                seconds);
+guint                sh_job_manager_get_stop_timeout  (ShJobManager        *self);
+void                 sh_job_manager_set_persist_interval (ShJobManager     *self,
+                                                          guint             msec);
+guint                sh_job_manager_get_write_count   (ShJobManager        *self);
+
+void                 sh_job_manager_load_async        (ShJobManager        *self,
+                                                       guint                limit,
+                                                       gboolean             reattach,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean             sh_job_manager_load_finish       (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void                 sh_job_manager_create_async      (ShJobManager        *self,
+                                                       const char          *type,
+                                                       JsonObject          *parameters,
+                                                       const char          *parent_id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+ShJob               *sh_job_manager_create_finish     (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void                 sh_job_manager_run_async         (ShJobManager        *self,
+                                                       ShJob               *job,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean             sh_job_manager_run_finish        (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+void                 sh_job_manager_cancel            (ShJobManager        *self,
+                                                       ShJob               *job);
+gboolean             sh_job_manager_is_running_here   (ShJobManager        *self,
+                                                       ShJob               *job);
+
+void                 sh_job_manager_retry_async       (ShJobManager        *self,
+                                                       ShJob               *job,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+ShJob               *sh_job_manager_retry_finish      (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void                 sh_job_manager_get_job_async     (ShJobManager        *self,
+                                                       const char          *id,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+ShJob               *sh_job_manager_get_job_finish    (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,140 @@
+/* sh-job-store.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sh-database.h"
+#include "sh-job-record.h"
+
+G_BEGIN_DECLS
+
+#define SH_TYPE_JOB_STORE (sh_job_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (ShJobStore, sh_job_store, SH, JOB_STORE, GObject)
+
+ShJobStore   *sh_job_store_new                        (ShDatabase           *db);
+ShDatabase   *sh_job_store_get_database               (ShJobStore           *self);
+
+void          sh_job_store_insert_async               (ShJobStore           *self,
+                                                       const ShJobRecord    *record,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_insert_finish              (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       ShJobRecord         **conflict,
+                                                       GError              **error);
+
+void          sh_job_store_update_async               (ShJobStore           *self,
+                                                       const ShJobRecord    *record,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_update_finish              (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_get_async                  (ShJobStore           *self,
+                                                       const char           *id,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+ShJobRecord  *sh_job_store_get_finish                 (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_list_async                 (ShJobStore           *self,
+                                                       gint64                server_id,
+                                                       const char           *status,
+                                                       const char           *type,
+                                                       gint64                before_created_at,
+                                                       guint                 limit,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_job_store_list_finish                (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_list_active_async          (ShJobStore           *self,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_job_store_list_active_finish         (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_list_changed_since_async   (ShJobStore           *self,
+                                                       gint64                updated_after,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_job_store_list_changed_since_finish  (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_snapshot_tracked_async     (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       gint64                server_id,
+                                                       const gint64         *ids,
+                                                       guint                 n_ids,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_job_store_snapshot_tracked_finish    (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_apply_generated_async      (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       gint64                server_id,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_job_store_apply_generated_finish     (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_apply_check_async          (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       gint64                server_id,
+                                                       const gint64         *incomplete,
+                                                       guint                 n_incomplete,
+                                                       const gint64         *complete,
+                                                       guint                 n_complete,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_job_store_apply_check_finish         (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_list_job_scenes_async      (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       const char           *role,
+                                                       gint64                after_id,
+                                                       guint                 limit,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GArray       *sh_job_store_list_job_scenes_finish     (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_count_job_scenes_async     (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       const char           *role,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_count_job_scenes_finish    (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       guint64              *count,
+                                                       GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,740 @@
+/* sh-ctl-jobs.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * stashhogctl's job commands. Long jobs run through the job manager in the foreground: a
+ * progress bar on a terminal, plain lines otherwise, the final job as JSON with --json.
+ * SIGINT or SIGTERM cancels the job properly (for Generate: stopJob, then wait for Stash)
+ * and exits with 3.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "sh-ctl.h"
+#include "sh-ctl-private.h"
+#include "sh-generate-options.h"
+#include "sh-job-error.h"
+#include "sh-job-manager.h"
+#include "sh-stash-error.h"
+
+/* Everything a job command needs, opened once. */
+typedef struct
+{
+  ShCtlCommonOptions  options;
+  ShStashClient      *client;
+  ShDatabase         *database;
+  ShJobManager       *manager;
+} Session;
+
+static void
+session_clear (Session *session)
+{
+  g_clear_object (&session->manager);
+  if (session->database != NULL)
+    sh_database_close (session->database);
+  g_clear_object (&session->database);
+  g_clear_object (&session->client);
+  sh_ctl_common_options_clear (&session->options);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_clear)
+
+static gboolean
+session_open (Session *session,
+              int     *exit_code)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 server_id;
+
+  session->client = sh_ctl_make_client (&session->options, exit_code);
+  if (session->client == NULL)
+    return FALSE;
+  session->database = sh_ctl_open_database (&session->options, exit_code);
+  if (session->database == NULL)
+    return FALSE;
+  server_id = sh_ctl_ensure_server (session->database, session->client, exit_code);
+  if (server_id < 0)
+    return FALSE;
+
+  session->manager = sh_job_manager_new (session->database, session->client, server_id);
+
+  /* Recover jobs a crash left behind; a live Generate is left to the desktop app. */
+  sh_job_manager_load_async (session->manager, 50, FALSE, NULL, sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  if (!sh_job_manager_load_finish (session->manager, result, &error))
+    {
+      *exit_code = sh_ctl_failure ("%s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+exit_code_for (ShJob *job)
+{
+  switch (sh_job_get_status (job))
+    {
+    case SH_JOB_COMPLETED:
+      return SH_CTL_EXIT_OK;
+    case SH_JOB_CANCELLED:
+      return SH_CTL_EXIT_CANCELLED;
+    case SH_JOB_FAILED:
+    case SH_JOB_PENDING:
+    case SH_JOB_RUNNING:
+    case SH_JOB_CANCELLING:
+    default:
+      return SH_CTL_EXIT_FAILED;
+    }
+}
+
+static void
+print_job_json (ShJob *job)
+{
+  g_autoptr(JsonNode) node = sh_job_to_json (job);
+  g_autofree char *text = json_to_string (node, TRUE);
+
+  g_print ("%s\n", text);
+}
+
+static void
+print_job_summary (ShJob *job)
+{
+  const char *status = sh_job_status_to_string (sh_job_get_status (job));
+
+  g_print ("%s %s %s", sh_job_get_id (job), sh_job_get_job_type (job), status);
+  if (sh_job_get_message (job) != NULL)
+    g_print (": %s", sh_job_get_message (job));
+  g_print ("\n");
+  if (sh_job_get_error (job) != NULL)
+    g_printerr ("stashhogctl: %s\n", sh_job_get_error (job));
+}
+
+typedef struct
+{
+  ShJobManager *manager;
+  ShJob        *job;
+  gboolean      terminal;
+  gboolean      quiet;
+  gint64        last_print;
+  char         *last_line;
+  guint         interrupts;
+} Follow;
+
+static void
+show_progress (ShJob      *job,
+               GParamSpec *pspec,
+               Follow     *follow)
+{
+  gint64 now = g_get_monotonic_time ();
+  double progress = sh_job_get_progress (job);
+  const char *message = sh_job_get_message (job) ? sh_job_get_message (job) : "";
+  const char *sub_task = sh_job_get_sub_task (job);
+  g_autofree char *line = NULL;
+
+  if (follow->quiet)
+    return;
+
+  if (follow->terminal)
+    {
+      int width = 24;
+      int filled = progress >= 0 ? (int) (width * progress / 100.0) : 0;
+      g_autofree char *bar = NULL;
+
+      if (now - follow->last_print < G_USEC_PER_SEC / 10)
+        return;
+      follow->last_print = now;
+
+      bar = progress >= 0
+        ? g_strdup_printf ("[%.*s%*s] %3.0f%%", filled, "########################",
+                           width - filled, "", progress)
+        : g_strdup_printf ("[%*s]  ...", width, "");
+      line = g_strdup_printf ("%s %s%s%s", bar, message, sub_task ? " — " : "",
+                              sub_task ? sub_task : "");
+      /* Clear the line, then redraw it (cut to a terminal's width). */
+      g_printerr ("\r\033[K%.*s", 110, line);
+      return;
+    }
+
+  /* Plain lines for logs: when the message changes, at most once a second. */
+  line = g_strdup (message);
+  if (g_strcmp0 (line, follow->last_line) == 0 || now - follow->last_print < G_USEC_PER_SEC)
+    return;
+  follow->last_print = now;
+  g_free (follow->last_line);
+  follow->last_line = g_steal_pointer (&line);
+  if (progress >= 0)
+    g_printerr ("%3.0f%% %s\n", progress, follow->last_line);
+  else
+    g_printerr ("     %s\n", follow->last_line);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  Follow *follow = user_data;
+
+  if (follow->interrupts++ == 0)
+    {
+      if (follow->terminal)
+        g_printerr ("\n");
+      g_printerr (_("Cancelling; waiting for the job to stop (Stash must confirm a stopped "
+                    "Generate)…\n"));
+      sh_job_manager_cancel (follow->manager, follow->job);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs a created job in the foreground and reports how it ended. */
+static int
+follow_job (Session *session,
+            ShJob   *job)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Follow follow = { 0 };
+  gulong notify_id;
+  guint sigint_id;
+  guint sigterm_id;
+
+  follow.manager = session->manager;
+  follow.job = job;
+  follow.terminal = isatty (STDERR_FILENO);
+  follow.quiet = session->options.json && !follow.terminal;
+
+  notify_id = g_signal_connect (job, "notify", G_CALLBACK (show_progress), &follow);
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &follow);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &follow);
+
+  sh_job_manager_run_async (session->manager, job, NULL, sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handler_disconnect (job, notify_id);
+  g_free (follow.last_line);
+  if (follow.terminal)
+    g_printerr ("\r\033[K");
+
+  if (!sh_job_manager_run_finish (session->manager, result, &error))
+    return sh_ctl_failure ("%s", error->message);
+
+  if (session->options.json)
+    print_job_json (job);
+  else
+    print_job_summary (job);
+
+  return exit_code_for (job);
+}
+
+static int
+create_and_follow (Session    *session,
+                   const char *type,
+                   JsonObject *parameters)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+
+  sh_job_manager_create_async (session->manager, type, parameters, NULL, NULL,
+                               sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  job = sh_job_manager_create_finish (session->manager, result, &error);
+  if (job == NULL)
+    {
+      if (g_error_matches (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS))
+        return sh_ctl_usage_error ("%s", error->message);
+      return sh_ctl_failure ("%s", error->message);
+    }
+
+  return follow_job (session, job);
+}
+
+int
+sh_ctl_cmd_sync (int    argc,
+                 char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  gboolean full = FALSE;
+  int exit_code = SH_CTL_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "full", 0, 0, G_OPTION_ARG_NONE, &full,
+      N_("Read every scene and remove those Stash no longer has"), NULL },
+    { NULL }
+  };
+
+  if (!sh_ctl_parse_options ("sync", NULL,
+                             _("Mirror the scenes of the Stash server into the database. "
+                               "Without --full, only scenes updated since the last sync are "
+                               "read."), common, entries, &argc, &argv, &exit_code) ||
+      !session_open (&session, &exit_code))
+    return exit_code;
+
+  json_object_set_boolean_member (parameters, "full", full);
+  return create_and_follow (&session, "sync_scenes", parameters);
+}
+
+static JsonArray *
+strv_to_json (char **values)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_array_add_string_element (array, values[i]);
+
+  return array;
+}
+
+int
+sh_ctl_cmd_check (int    argc,
+                  char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_auto(GStrv) kinds = NULL;
+  g_auto(GStrv) scenes = NULL;
+  int exit_code = SH_CTL_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kinds,
+      N_("Check this kind (cover, sprite, vtt, preview, webp, phash, heatmap, marker_video, "
+         "marker_screenshot, marker_webp); repeat for more. Default: what a default Generate "
+         "makes"), N_("KIND") },
+    { "scene", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scenes,
+      N_("Check only this scene; repeat for more"), N_("ID") },
+    { NULL }
+  };
+
+  if (!sh_ctl_parse_options ("check", NULL,
+                             _("Ask Stash which generated media really exist, and mark each "
+                               "scene as generated or not."),
+                             common, entries, &argc, &argv, &exit_code) ||
+      !session_open (&session, &exit_code))
+    return exit_code;
+
+  if (kinds != NULL)
+    json_object_set_array_member (parameters, "kinds", strv_to_json (kinds));
+  if (scenes != NULL)
+    json_object_set_array_member (parameters, "scene_ids", strv_to_json (scenes));
+
+  return create_and_follow (&session, "check_stash_generate", parameters);
+}
+
+/* --covers / --no-covers and friends, one pair per boolean option of the seed. */
+static JsonObject *generate_parameters;
+
+static gboolean
+on_boolean_option (const char  *option_name,
+                   const char  *value,
+                   gpointer     data,
+                   GError     **error)
+{
+  gboolean on = !g_str_has_prefix (option_name, "--no-");
+  const char *dashed = option_name + (on ? 2 : 5);
+  guint n;
+  const ShGenerateOption *options = sh_generate_options_get_all (&n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = NULL;
+      GString *s = g_string_new (NULL);
+
+      /* camelCase → kebab-case, as the option was registered. */
+      for (const char *p = options[i].name; *p; p++)
+        {
+          if (g_ascii_isupper (*p))
+            g_string_append_c (s, '-');
+          g_string_append_c (s, g_ascii_tolower (*p));
+        }
+      name = g_string_free (s, FALSE);
+
+      if (g_str_equal (name, dashed))
+        {
+          json_object_set_boolean_member (generate_parameters, options[i].name, on);
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION,
+               _("unknown option %s"), option_name);
+  return FALSE;
+}
+
+int
+sh_ctl_cmd_generate (int    argc,
+                     char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autoptr(JsonObject) preview = json_object_new ();
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) scenes = NULL;
+  g_autofree char *exclude_start = NULL;
+  g_autofree char *exclude_end = NULL;
+  g_autofree char *preset = NULL;
+  double segment_duration = -1;
+  int segments = -1;
+  int exit_code = SH_CTL_EXIT_OK;
+  const ShGenerateOption *options;
+  guint n_options;
+  GOptionEntry fixed[] = {
+    { "scene", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scenes,
+      N_("Generate for this scene (if it is not generated yet); repeat for more. Default: "
+         "every scene that is not generated"), N_("ID") },
+    { "preview-segments", 0, 0, G_OPTION_ARG_INT, &segments,
+      N_("Segments in a preview (default 12)"), N_("N") },
+    { "preview-segment-duration", 0, 0, G_OPTION_ARG_DOUBLE, &segment_duration,
+      N_("Seconds per preview segment (default 0.75)"), N_("S") },
+    { "preview-exclude-start", 0, 0, G_OPTION_ARG_STRING, &exclude_start,
+      N_("Skip this much of the start: seconds or a percentage (default 0)"), N_("V") },
+    { "preview-exclude-end", 0, 0, G_OPTION_ARG_STRING, &exclude_end,
+      N_("Skip this much of the end: seconds or a percentage (default 0)"), N_("V") },
+    { "preview-preset", 0, 0, G_OPTION_ARG_STRING, &preset,
+      N_("Encoder preset: ultrafast … veryslow (default slow)"), N_("P") },
+  };
+
+  generate_parameters = parameters;
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    g_array_append_val (entries, fixed[i]);
+
+  options = sh_generate_options_get_all (&n_options);
+  for (guint i = 0; i < n_options; i++)
+    {
+      GString *s = g_string_new (NULL);
+      char *on_name;
+      char *off_name;
+      GOptionEntry on = { 0 };
+      GOptionEntry off = { 0 };
+
+      for (const char *p = options[i].name; *p; p++)
+        {
+          if (g_ascii_isupper (*p))
+            g_string_append_c (s, '-');
+          g_string_append_c (s, g_ascii_tolower (*p));
+        }
+      on_name = g_string_free (s, FALSE);
+      off_name = g_strconcat ("no-", on_name, NULL);
+      g_ptr_array_add (strings, on_name);
+      g_ptr_array_add (strings, off_name);
+      g_ptr_array_add (strings, g_strdup_printf ("%s (%s)", _(options[i].label),
+                                                 options[i].default_value ? _("default: on")
+                                                                          : _("default: off")));
+
+      on.long_name = on_name;
+      on.flags = G_OPTION_FLAG_NO_ARG;
+      on.arg = G_OPTION_ARG_CALLBACK;
+      on.arg_data = (gpointer) on_boolean_option;
+      on.description = g_ptr_array_index (strings, strings->len - 1);
+      off = on;
+      off.long_name = off_name;
+      off.flags |= G_OPTION_FLAG_HIDDEN;
+      g_array_append_val (entries, on);
+      g_array_append_val (entries, off);
+    }
+
+  if (!sh_ctl_parse_options ("generate", NULL,
+                             _("Run Stash’s Generate task for the scenes whose media is not "
+                               "complete, and mark them generated when Stash finishes. Each "
+                               "option --X has a --no-X; defaults are the seed's."),
+                             common, (GOptionEntry *) entries->data, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (scenes != NULL)
+    json_object_set_array_member (parameters, "sceneIDs", strv_to_json (scenes));
+  if (segments != -1)
+    json_object_set_int_member (preview, "previewSegments", segments);
+  if (segment_duration != -1)
+    json_object_set_double_member (preview, "previewSegmentDuration", segment_duration);
+  if (exclude_start != NULL)
+    json_object_set_string_member (preview, "previewExcludeStart", exclude_start);
+  if (exclude_end != NULL)
+    json_object_set_string_member (preview, "previewExcludeEnd", exclude_end);
+  if (preset != NULL)
+    json_object_set_string_member (preview, "previewPreset", preset);
+  json_object_set_object_member (parameters, "previewOptions", json_object_ref (preview));
+
+  /* Check the options before touching the network or the database. */
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), parameters);
+    g_autoptr(JsonNode) copy = json_node_copy (node);
+    g_autoptr(GError) error = NULL;
+
+    if (!sh_generate_options_validate (json_node_get_object (copy), &error))
+      return sh_ctl_usage_error ("%s", error->message);
+  }
+
+  if (!session_open (&session, &exit_code))
+    return exit_code;
+
+  return create_and_follow (&session, "stash_generate", parameters);
+}
+
+int
+sh_ctl_cmd_process_new (int    argc,
+                        char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  int exit_code = SH_CTL_EXIT_OK;
+
+  if (!sh_ctl_parse_options ("process-new", NULL,
+                             _("Sync the scenes added to Stash since the last sync, generate "
+                               "their media, then check them."),
+                             common, NULL, &argc, &argv, &exit_code) ||
+      !session_open (&session, &exit_code))
+    return exit_code;
+
+  return create_and_follow (&session, "process_new_scenes", parameters);
+}
+
+int
+sh_ctl_cmd_jobs (int    argc,
+                 char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *type = NULL;
+  ShJobStatus parsed_status;
+  int limit = 20;
+  int exit_code = SH_CTL_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_STRING, &status,
+      N_("Only jobs with this status (pending, running, cancelling, completed, failed, "
+         "cancelled)"), N_("S") },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &type,
+      N_("Only jobs of this type (sync_scenes, check_stash_generate, stash_generate, "
+         "process_new_scenes)"), N_("T") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N jobs (default 20)"), N_("N") },
+    { NULL }
+  };
+
+  if (!sh_ctl_parse_options ("jobs", NULL, _("List jobs, newest first."),
+                             common, entries, &argc, &argv, &exit_code))
+    return exit_code;
+  if (status != NULL && !sh_job_status_from_string (status, &parsed_status))
+    return sh_ctl_usage_error (_("“%s” is not a job status"), status);
+  if (limit < 1)
+    return sh_ctl_usage_error (_("--limit must be at least 1"));
+  if (!session_open (&session, &exit_code))
+    return exit_code;
+  if (type != NULL && sh_job_manager_lookup_type (session.manager, type) == NULL)
+    return sh_ctl_usage_error (_("“%s” is not a job type"), type);
+
+  sh_job_store_list_async (sh_job_manager_get_job_store (session.manager),
+                           sh_job_manager_get_server_id (session.manager), status, type, 0,
+                           limit, NULL, sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  records = sh_job_store_list_finish (sh_job_manager_get_job_store (session.manager), result,
+                                      &error);
+  if (records == NULL)
+    return sh_ctl_failure ("%s", error->message);
+
+  if (session.options.json)
+    {
+      g_autoptr(JsonArray) array = json_array_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          g_autoptr(ShJob) job = sh_job_new_from_record (g_ptr_array_index (records, i));
+
+          json_array_add_element (array, sh_job_to_json (job));
+        }
+      root = json_node_init_array (json_node_alloc (), array);
+      text = json_to_string (root, TRUE);
+      g_print ("%s\n", text);
+    }
+  else
+    {
+      for (guint i = 0; i < records->len; i++)
+        {
+          ShJobRecord *record = g_ptr_array_index (records, i);
+          g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (record->created_at / G_USEC_PER_SEC);
+          g_autofree char *when = g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
+
+          g_print ("%s  %-20s %-10s %s  %s\n", record->id, record->type, record->status, when,
+                   record->message ? record->message : "");
+        }
+    }
+
+  return SH_CTL_EXIT_OK;
+}
+
+static ShJob *
+lookup_job (Session    *session,
+            const char *id,
+            int        *exit_code)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJob *job;
+
+  sh_job_manager_get_job_async (session->manager, id, NULL, sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  job = sh_job_manager_get_job_finish (session->manager, result, &error);
+  if (job == NULL)
+    *exit_code = sh_ctl_failure ("%s", error->message);
+
+  return job;
+}
+
+static gboolean
+parse_id_command (const char  *command,
+                  const char  *summary,
+                  Session     *session,
+                  GOptionEntry *common,
+                  GOptionEntry *extra,
+                  int          argc,
+                  char       **argv,
+                  char       **id,
+                  int         *exit_code)
+{
+  /* The id is the one positional argument. */
+  if (argc >= 2 && argv[1][0] != '-')
+    {
+      *id = g_strdup (argv[1]);
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
+
+  if (!sh_ctl_parse_options (command, _("ID"), summary, common, extra, &argc, &argv, exit_code))
+    return FALSE;
+  if (*id == NULL)
+    {
+      *exit_code = sh_ctl_usage_error (_("“%s” needs a job id"), command);
+      return FALSE;
+    }
+
+  return session_open (session, exit_code);
+}
+
+int
+sh_ctl_cmd_job (int    argc,
+                char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(ShJob) job = NULL;
+  g_autofree char *id = NULL;
+  int exit_code = SH_CTL_EXIT_OK;
+
+  if (!parse_id_command ("job", _("Show a job: parameters, progress, result and error."),
+                         &session, common, NULL, argc, argv, &id, &exit_code))
+    return exit_code;
+
+  job = lookup_job (&session, id, &exit_code);
+  if (job == NULL)
+    return exit_code;
+
+  if (session.options.json)
+    print_job_json (job);
+  else
+    {
+      g_autoptr(JsonNode) node = sh_job_to_json (job);
+      g_autofree char *text = json_to_string (node, TRUE);
+
+      g_print ("%s\n", text);
+    }
+
+  return SH_CTL_EXIT_OK;
+}
+
+int
+sh_ctl_cmd_cancel (int    argc,
+                   char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  int exit_code = SH_CTL_EXIT_OK;
+
+  if (!parse_id_command ("cancel",
+                         _("Cancel a running job. A Generate is stopped in Stash; the job "
+                           "that runs it ends once Stash confirms."),
+                         &session, common, NULL, argc, argv, &id, &exit_code))
+    return exit_code;
+
+  job = lookup_job (&session, id, &exit_code);
+  if (job == NULL)
+    return exit_code;
+
+  if (!sh_job_is_active (job))
+    return sh_ctl_failure (_("job %s is not running; it is %s"), sh_job_get_id (job),
+                           sh_job_status_to_string (sh_job_get_status (job)));
+
+  /* The job runs in another process (the desktop app, another stashhogctl). A Generate
+   * is stopped in Stash; its owner sees CANCELLED and records it. */
+  if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+      sh_job_get_stash_job_id (job) != NULL)
+    {
+      sh_stash_client_stop_job_async (session.client, sh_job_get_stash_job_id (job), NULL,
+                                      sh_ctl_store_result, &result);
+      sh_ctl_wait (&result);
+      if (!sh_stash_client_stop_job_finish (session.client, result, &error))
+        return sh_ctl_failure ("%s", error->message);
+
+      g_print (_("Asked Stash to stop its job %s; job %s ends when Stash confirms.\n"),
+               sh_job_get_stash_job_id (job), sh_job_get_id (job));
+      return SH_CTL_EXIT_OK;
+    }
+
+  return sh_ctl_failure (_("job %s runs in another StashHog process; cancel it there"),
+                         sh_job_get_id (job));
+}
+
+int
+sh_ctl_cmd_retry (int    argc,
+                  char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) retry = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  int exit_code = SH_CTL_EXIT_OK;
+
+  if (!parse_id_command ("retry",
+                         _("Run a failed or cancelled job again, as a new job with the same "
+                           "parameters."),
+                         &session, common, NULL, argc, argv, &id, &exit_code))
+    return exit_code;
+
+  job = lookup_job (&session, id, &exit_code);
+  if (job == NULL)
+    return exit_code;
+
+  sh_job_manager_retry_async (session.manager, job, NULL, sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  retry = sh_job_manager_retry_finish (session.manager, result, &error);
+  if (retry == NULL)
+    return sh_ctl_failure ("%s", error->message);
+
+  if (!session.options.json)
+    g_printerr (_("Retrying job %s as job %s\n"), sh_job_get_id (job), sh_job_get_id (retry));
+
+  return follow_job (&session, retry);
+}

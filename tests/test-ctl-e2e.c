@@ -1,0 +1,1164 @@
+/* test-ctl-e2e.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * End-to-end tests of stashhogctl: the real binary against the standalone fake Stash
+ * (stashhog-fake-stash), each test with its own server process and its own SQLite file.
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#define CTL_TIMEOUT_S      60
+#define CANCEL_TIMEOUT_S   30
+#define RUNNING_TIMEOUT_S  20
+#define TEST_API_KEY       "e2e-secret-8c1f37a2d9"
+
+typedef struct
+{
+  int   status;   /* the exit status; -1 when a signal ended the process */
+  char *out;      /* (owned) */
+  char *err;      /* (owned) */
+} CtlRun;
+
+static void
+ctl_run_clear (CtlRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CtlRun, ctl_run_clear)
+
+typedef struct
+{
+  GSubprocess  *fake;          /* (owned) (nullable) */
+  char         *url;           /* (owned) (nullable) the fake's, or one that nobody serves */
+  guint         port;
+  char         *fake_api_key;  /* (owned) (nullable) what the fake requires */
+  char         *database;      /* (owned) an SQLite file in the test's data dir */
+  char        **env;           /* (owned) stashhogctl's environment */
+  GSocket      *reserved;      /* (owned) (nullable) keeps an unused address unused */
+} Fixture;
+
+/* Helpers */
+
+/* Children die with the test, so a failed assertion leaves no server behind. */
+static void
+child_setup (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+/* The test's environment without anything that configures StashHog, a headless session
+ * (no keyring), no proxy, and messages as written. */
+static char **
+clean_environment (void)
+{
+  static const char * const unset[] = {
+    "STASHHOG_URL", "STASHHOG_API_KEY", "STASHHOG_DATABASE", "STASHHOG_DATABASE_PASSWORD",
+    "STASHHOG_FAKE_API_KEY", "LANGUAGE", "LANG",
+  };
+  char **env = g_get_environ ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (unset); i++)
+    env = g_environ_unsetenv (env, unset[i]);
+  env = g_environ_setenv (env, "GSETTINGS_BACKEND", "memory", TRUE);
+  env = g_environ_setenv (env, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  env = g_environ_setenv (env, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", TRUE);
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+
+  return env;
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @result is set or @timeout_ms pass. */
+static gboolean
+await_result (GAsyncResult **result,
+              guint          timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  return *result != NULL;
+}
+
+static void
+sleep_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  if (error != NULL)
+    g_test_message ("Not JSON: %s", text);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_parser_get_root (parser));
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonObject *
+parse_json_object (const char *text)
+{
+  g_autoptr(JsonNode) node = parse_json (text);
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+static JsonArray *
+parse_json_array (const char *text)
+{
+  g_autoptr(JsonNode) node = parse_json (text);
+
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  return json_array_ref (json_node_get_array (node));
+}
+
+/* The fake Stash */
+
+static void
+fake_stop (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->fake == NULL)
+    return;
+
+  g_subprocess_send_signal (f->fake, SIGTERM);
+  g_subprocess_wait_async (f->fake, NULL, store_result, &result);
+  if (!await_result (&result, 10000))
+    {
+      g_subprocess_force_exit (f->fake);
+      g_subprocess_wait (f->fake, NULL, NULL);
+      g_clear_object (&f->fake);
+      g_assert_not_reached ();
+    }
+  g_subprocess_wait_finish (f->fake, result, &error);
+  g_assert_no_error (error);
+  /* It stops cleanly on SIGTERM. */
+  g_assert_true (g_subprocess_get_if_exited (f->fake));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->fake), ==, 0);
+  g_clear_object (&f->fake);
+}
+
+/* Starts stashhog-fake-stash on @port (0 for any) and reads its address. On a given port
+ * it tries again for a while: the old server's port may take a moment to free up. */
+static void
+fake_start_va (Fixture    *f,
+               guint       port,
+               const char *first_arg,
+               va_list     args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  const char *fake_exe = g_getenv ("STASHHOG_FAKE_STASH");
+  g_auto(GStrv) env = clean_environment ();
+
+  g_assert_nonnull (fake_exe);
+  g_assert_null (f->fake);
+
+  g_ptr_array_add (argv, g_strdup (fake_exe));
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  g_ptr_array_add (argv, g_strdup_printf ("%u", port));
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  g_ptr_array_add (argv, NULL);
+
+  if (f->fake_api_key != NULL)
+    env = g_environ_setenv (env, "STASHHOG_FAKE_API_KEY", f->fake_api_key, TRUE);
+
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) fake = NULL;
+      g_autoptr(GDataInputStream) lines = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = NULL;
+      g_autoptr(GUri) uri = NULL;
+
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_subprocess_launcher_set_environ (launcher, env);
+      g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+      fake = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                           &error);
+      g_assert_no_error (error);
+
+      lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+      line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+      g_assert_no_error (error);
+
+      if (line == NULL)
+        {
+          /* It could not listen; only a fixed port is worth another try. */
+          g_subprocess_wait (fake, NULL, NULL);
+          g_assert_cmpuint (port, !=, 0);
+          sleep_ms (100);
+          continue;
+        }
+
+      g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
+      g_free (f->url);
+      f->url = g_strdup (line + strlen ("Listening on "));
+      uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, &error);
+      g_assert_no_error (error);
+      f->port = g_uri_get_port (uri);
+      g_assert_cmpuint (f->port, >, 0);
+      if (port != 0)
+        g_assert_cmpuint (f->port, ==, port);
+      f->fake = g_steal_pointer (&fake);
+      return;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void fake_start (Fixture *f, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
+static void
+fake_start (Fixture    *f,
+            const char *first_arg,
+            ...)
+{
+  va_list args;
+
+  va_start (args, first_arg);
+  fake_start_va (f, 0, first_arg, args);
+  va_end (args);
+}
+
+/* Another fake Stash at the same address: the mirror sees the same server. */
+static void fake_restart (Fixture *f, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
+static void
+fake_restart (Fixture    *f,
+              const char *first_arg,
+              ...)
+{
+  guint port = f->port;
+  va_list args;
+
+  fake_stop (f);
+  va_start (args, first_arg);
+  fake_start_va (f, port, first_arg, args);
+  va_end (args);
+}
+
+/* An address on which nothing listens: a port bound but not listening refuses
+ * connections, and stays ours until the teardown. */
+static char *
+unused_url (Fixture *f)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (f->reserved);
+  f->reserved = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                              G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (f->reserved, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (f->reserved, &error);
+  g_assert_no_error (error);
+
+  return g_strdup_printf ("http://127.0.0.1:%u",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}
+
+/* stashhogctl */
+
+/* Runs stashhogctl with @args, then --url (when the fixture has one) and --database. */
+static GSubprocess *
+ctl_spawn_va (Fixture    *f,
+              const char *first_arg,
+              va_list     args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *ctl = g_getenv ("STASHHOGCTL");
+  GSubprocess *proc;
+
+  g_assert_nonnull (ctl);
+  g_ptr_array_add (argv, (gpointer) ctl);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  if (f->url != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--url");
+      g_ptr_array_add (argv, f->url);
+    }
+  g_ptr_array_add (argv, (gpointer) "--database");
+  g_ptr_array_add (argv, f->database);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, f->env);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  return proc;
+}
+
+static GSubprocess *ctl_spawn (Fixture *f, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
+static GSubprocess *
+ctl_spawn (Fixture    *f,
+           const char *first_arg,
+           ...)
+{
+  GSubprocess *proc;
+  va_list args;
+
+  va_start (args, first_arg);
+  proc = ctl_spawn_va (f, first_arg, args);
+  va_end (args);
+
+  return proc;
+}
+
+/* Collects the output of @proc, which must end within @timeout_s. */
+static void
+ctl_finish (GSubprocess *proc,
+            CtlRun      *run,
+            guint        timeout_s)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, store_result, &result);
+  if (!await_result (&result, timeout_s * 1000))
+    {
+      g_test_message ("stashhogctl did not end within %u s", timeout_s);
+      g_subprocess_force_exit (proc);
+      await_result (&result, 10000);
+      g_assert_not_reached ();
+    }
+  g_subprocess_communicate_utf8_finish (proc, result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+
+  /* It ended by itself, whatever its status. */
+  if (!g_subprocess_get_if_exited (proc))
+    g_test_message ("stashhogctl was killed by signal %d; stderr: %s",
+                    g_subprocess_get_term_sig (proc), run->err);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  run->status = g_subprocess_get_exit_status (proc);
+}
+
+static void ctl (Fixture *f, CtlRun *run, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
+
+static void
+ctl (Fixture    *f,
+     CtlRun     *run,
+     const char *first_arg,
+     ...)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  va_list args;
+
+  va_start (args, first_arg);
+  proc = ctl_spawn_va (f, first_arg, args);
+  va_end (args);
+
+  ctl_finish (proc, run, CTL_TIMEOUT_S);
+}
+
+/* Logs what a run printed when its status is not the expected one. */
+static void
+assert_status (CtlRun *run,
+               int     status)
+{
+  if (run->status != status)
+    g_test_message ("exit status %d, stdout: %s\nstderr: %s", run->status, run->out, run->err);
+  g_assert_cmpint (run->status, ==, status);
+}
+
+/* Errors are one line on stderr, after the program's name. */
+static void
+assert_error_line (CtlRun     *run,
+                   int         status,
+                   const char *needle)
+{
+  assert_status (run, status);
+  g_assert_true (g_str_has_prefix (run->err, "stashhogctl: "));
+  g_assert_nonnull (strchr (run->err, '\n'));
+  g_assert_cmpuint (strchr (run->err, '\n') - run->err, ==, strlen (run->err) - 1);
+  if (needle != NULL && strstr (run->err, needle) == NULL)
+    g_test_message ("“%s” not in: %s", needle, run->err);
+  g_assert_nonnull (strstr (run->err, needle));
+}
+
+/* Runs a job command with --json; returns the final job. */
+static JsonObject *ctl_job (Fixture *f, int status, const char *first_arg, ...)
+  G_GNUC_NULL_TERMINATED;
+
+static JsonObject *
+ctl_job (Fixture    *f,
+         int         status,
+         const char *first_arg,
+         ...)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_auto(CtlRun) run = { 0 };
+  va_list args;
+
+  va_start (args, first_arg);
+  proc = ctl_spawn_va (f, first_arg, args);
+  va_end (args);
+
+  ctl_finish (proc, &run, CTL_TIMEOUT_S);
+  assert_status (&run, status);
+  /* With --json and no terminal, a job that completes prints nothing else. */
+  if (status == 0)
+    g_assert_cmpstr (run.err, ==, "");
+
+  return parse_json_object (run.out);
+}
+
+static gint64
+result_int (JsonObject *job,
+            const char *member)
+{
+  JsonObject *result = json_object_get_object_member (job, "result");
+
+  g_assert_nonnull (result);
+  g_assert_true (json_object_has_member (result, member));
+  return json_object_get_int_member (result, member);
+}
+
+/* `scenes --count --json`, optionally with --generated and --job. */
+static gint64
+count_scenes (Fixture    *f,
+              const char *generated,
+              const char *job_id)
+{
+  g_auto(CtlRun) run = { 0 };
+  g_autoptr(JsonObject) object = NULL;
+
+  if (generated != NULL && job_id != NULL)
+    ctl (f, &run, "scenes", "--count", "--json", "--generated", generated, "--job", job_id,
+         NULL);
+  else if (generated != NULL)
+    ctl (f, &run, "scenes", "--count", "--json", "--generated", generated, NULL);
+  else if (job_id != NULL)
+    ctl (f, &run, "scenes", "--count", "--json", "--job", job_id, NULL);
+  else
+    ctl (f, &run, "scenes", "--count", "--json", NULL);
+  assert_status (&run, 0);
+  g_assert_cmpstr (run.err, ==, "");
+
+  object = parse_json_object (run.out);
+  g_assert_cmpuint (json_object_get_size (object), ==, 1);
+  g_assert_true (json_object_has_member (object, "count"));
+
+  return json_object_get_int_member (object, "count");
+}
+
+static void
+sync_scenes (Fixture *f,
+             gint64   expected)
+{
+  g_autoptr(JsonObject) job = ctl_job (f, 0, "sync", "--json", NULL);
+
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+  g_assert_cmpint (result_int (job, "synced"), ==, expected);
+}
+
+/* Waits until a Generate runs in Stash (another process follows it); returns its id. */
+static char *
+wait_for_running_generate (Fixture     *f,
+                           GSubprocess *owner)
+{
+  gint64 deadline = g_get_monotonic_time () + RUNNING_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_auto(CtlRun) run = { 0 };
+      g_autoptr(JsonArray) jobs = NULL;
+
+      /* The owner must not have ended already. */
+      if (g_subprocess_get_identifier (owner) == NULL)
+        {
+          g_auto(CtlRun) ended = { 0 };
+
+          ctl_finish (owner, &ended, CTL_TIMEOUT_S);
+          g_test_message ("The Generate ended early (%d): %s%s", ended.status, ended.out,
+                          ended.err);
+          g_assert_not_reached ();
+        }
+
+      ctl (f, &run, "jobs", "--status", "running", "--type", "stash_generate", "--json", NULL);
+      assert_status (&run, 0);
+      jobs = parse_json_array (run.out);
+      g_assert_cmpuint (json_array_get_length (jobs), <=, 1);
+
+      if (json_array_get_length (jobs) == 1)
+        {
+          JsonObject *job = json_array_get_object_element (jobs, 0);
+          JsonNode *progress = json_object_get_member (job, "progress");
+
+          /* Stash has the job and has done some of it. */
+          if (!json_object_get_null_member (job, "stash_job_id") &&
+              !JSON_NODE_HOLDS_NULL (progress) && json_node_get_double (progress) > 0)
+            return g_strdup (json_object_get_string_member (job, "id"));
+        }
+
+      sleep_ms (100);
+    }
+
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Fixture */
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  f->database = g_build_filename (g_get_user_data_dir (), "stashhog-e2e.sqlite", NULL);
+  f->env = clean_environment ();
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  fake_stop (f);
+  g_clear_object (&f->reserved);
+  g_clear_pointer (&f->url, g_free);
+  g_clear_pointer (&f->fake_api_key, g_free);
+  g_clear_pointer (&f->database, g_free);
+  g_clear_pointer (&f->env, g_strfreev);
+}
+
+/* test-connection */
+
+static void
+test_connection_ok (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(CtlRun) run = { 0 };
+  g_auto(CtlRun) text = { 0 };
+  g_autoptr(JsonObject) object = NULL;
+
+  fake_start (f, "--scenes", "3", NULL);
+
+  ctl (f, &run, "test-connection", "--json", NULL);
+  assert_status (&run, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  object = parse_json_object (run.out);
+  g_assert_cmpstr (json_object_get_string_member (object, "url"), ==, f->url);
+  g_assert_cmpstr (json_object_get_string_member (object, "version"), ==, "v0.30.1");
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "OK");
+  g_assert_true (json_object_get_boolean_member (object, "ffmpeg"));
+
+  ctl (f, &text, "test-connection", NULL);
+  assert_status (&text, 0);
+  g_assert_nonnull (strstr (text.out, "v0.30.1"));
+  g_assert_nonnull (strstr (text.out, f->url));
+}
+
+static void
+test_connection_unreachable (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto(CtlRun) run = { 0 };
+
+  f->url = unused_url (f);
+
+  ctl (f, &run, "test-connection", "--json", NULL);
+  assert_error_line (&run, 1, "Cannot connect to Stash");
+  g_assert_nonnull (strstr (run.err, f->url));
+  g_assert_cmpstr (run.out, ==, "");
+}
+
+static void
+assert_no_key (CtlRun *run)
+{
+  g_assert_null (strstr (run->out, TEST_API_KEY));
+  g_assert_null (strstr (run->err, TEST_API_KEY));
+}
+
+static void
+test_connection_api_key (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(CtlRun) none = { 0 };
+  g_auto(CtlRun) wrong = { 0 };
+  g_auto(CtlRun) right = { 0 };
+  g_auto(CtlRun) sync = { 0 };
+  g_autoptr(JsonObject) object = NULL;
+
+  f->fake_api_key = g_strdup (TEST_API_KEY);
+  fake_start (f, "--scenes", "4", NULL);
+
+  ctl (f, &none, "test-connection", "--json", NULL);
+  assert_error_line (&none, 1, "API key");
+  g_assert_cmpstr (none.out, ==, "");
+
+  f->env = g_environ_setenv (f->env, "STASHHOG_API_KEY", "not-" TEST_API_KEY, TRUE);
+  ctl (f, &wrong, "test-connection", "--json", NULL);
+  assert_error_line (&wrong, 1, "API key");
+  assert_no_key (&wrong);
+
+  f->env = g_environ_setenv (f->env, "STASHHOG_API_KEY", TEST_API_KEY, TRUE);
+  ctl (f, &right, "test-connection", "--json", NULL);
+  assert_status (&right, 0);
+  assert_no_key (&right);
+  object = parse_json_object (right.out);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "OK");
+
+  /* The key serves every command, and no command shows it. */
+  ctl (f, &sync, "sync", "--json", NULL);
+  assert_status (&sync, 0);
+  assert_no_key (&sync);
+  g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 4);
+}
+
+static void
+test_connection_no_url (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(CtlRun) run = { 0 };
+
+  ctl (f, &run, "test-connection", "--json", NULL);
+  assert_error_line (&run, 2, "no Stash server configured");
+  g_assert_cmpstr (run.out, ==, "");
+}
+
+/* sync and scenes */
+
+static void
+test_sync (Fixture       *f,
+           gconstpointer  data)
+{
+  g_auto(CtlRun) list = { 0 };
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) full = NULL;
+  g_autoptr(JsonArray) scenes = NULL;
+
+  fake_start (f, "--scenes", "25", NULL);
+
+  sync_scenes (f, 25);
+  g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 25);
+  /* Nothing has been checked or generated yet. */
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 25);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+
+  ctl (f, &list, "scenes", "--limit", "5", "--json", NULL);
+  assert_status (&list, 0);
+  scenes = parse_json_array (list.out);
+  g_assert_cmpuint (json_array_get_length (scenes), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      JsonObject *scene = json_array_get_object_element (scenes, i);
+
+      g_assert_nonnull (scene);
+      g_assert_cmpint (json_object_get_int_member (scene, "id"), ==, i + 1);
+      g_assert_true (json_object_has_member (scene, "title"));
+      g_assert_false (json_object_get_boolean_member (scene, "generated"));
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (scenes, 0),
+                                                  "title"), ==, "Scene 1");
+
+  /* Nothing changed in Stash: an incremental sync reads nothing. */
+  again = ctl_job (f, 0, "sync", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (again, "status"), ==, "completed");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (again, "result"),
+                                                  "mode"), ==, "incremental");
+  g_assert_cmpint (result_int (again, "synced"), ==, 0);
+
+  full = ctl_job (f, 0, "sync", "--full", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (full, "status"), ==, "completed");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (full, "result"),
+                                                  "mode"), ==, "full");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (full, "parameters"),
+                                                 "full"));
+  g_assert_cmpint (result_int (full, "synced"), ==, 25);
+  g_assert_cmpint (result_int (full, "removed"), ==, 0);
+  g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 25);
+}
+
+/* generate */
+
+static void
+test_generate_all (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(CtlRun) jobs_run = { 0 };
+  g_auto(CtlRun) job_run = { 0 };
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonArray) jobs = NULL;
+  g_autofree char *id = NULL;
+  gboolean listed = FALSE;
+
+  fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "5", NULL);
+  sync_scenes (f, 20);
+
+  job = ctl_job (f, 0, "generate", "--json", NULL);
+  id = g_strdup (json_object_get_string_member (job, "id"));
+  g_assert_cmpstr (json_object_get_string_member (job, "type"), ==, "stash_generate");
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+  g_assert_nonnull (json_object_get_string_member (job, "stash_job_id"));
+  g_assert_cmpint (result_int (job, "scenes_tracked"), ==, 20);
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 20);
+
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 0);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 20);
+  g_assert_cmpint (count_scenes (f, NULL, id), ==, 20);
+
+  ctl (f, &jobs_run, "jobs", "--json", NULL);
+  assert_status (&jobs_run, 0);
+  jobs = parse_json_array (jobs_run.out);
+  for (guint i = 0; i < json_array_get_length (jobs); i++)
+    {
+      JsonObject *element = json_array_get_object_element (jobs, i);
+
+      if (g_strcmp0 (json_object_get_string_member (element, "id"), id) == 0)
+        {
+          g_assert_cmpstr (json_object_get_string_member (element, "status"), ==, "completed");
+          g_assert_cmpstr (json_object_get_string_member (element, "type"), ==, "stash_generate");
+          listed = TRUE;
+        }
+    }
+  g_assert_true (listed);
+  /* Newest first: the Generate came after the sync. */
+  g_assert_cmpuint (json_array_get_length (jobs), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (jobs, 0), "id"),
+                   ==, id);
+
+  ctl (f, &job_run, "job", id, "--json", NULL);
+  assert_status (&job_run, 0);
+  shown = parse_json_object (job_run.out);
+  g_assert_cmpstr (json_object_get_string_member (shown, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "completed");
+  g_assert_cmpint (result_int (shown, "scenes_updated_count"), ==, 20);
+  g_assert_cmpstr (json_object_get_string_member (shown, "stash_job_id"), ==,
+                   json_object_get_string_member (job, "stash_job_id"));
+}
+
+static void
+test_generate_scenes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonArray) ids = NULL;
+  const char *id;
+
+  fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "5", NULL);
+  sync_scenes (f, 20);
+
+  job = ctl_job (f, 0, "generate", "--scene", "3", "--scene", "5", "--json", NULL);
+  id = json_object_get_string_member (job, "id");
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 2);
+  ids = json_array_ref (json_object_get_array_member (json_object_get_object_member (job,
+                                                                                     "parameters"),
+                                                      "sceneIDs"));
+  g_assert_cmpuint (json_array_get_length (ids), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (ids, 0), ==, "3");
+  g_assert_cmpstr (json_array_get_string_element (ids, 1), ==, "5");
+
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 2);
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 18);
+  g_assert_cmpint (count_scenes (f, NULL, id), ==, 2);
+}
+
+static void
+test_generate_no_covers (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(CtlRun) shown_run = { 0 };
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  JsonObject *parameters;
+
+  fake_start (f, "--scenes", "6", "--missing", "all", "--job-speed", "5", NULL);
+  sync_scenes (f, 6);
+
+  job = ctl_job (f, 0, "generate", "--no-covers", "--preview-segments", "7", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+
+  ctl (f, &shown_run, "job", json_object_get_string_member (job, "id"), "--json", NULL);
+  assert_status (&shown_run, 0);
+  shown = parse_json_object (shown_run.out);
+  parameters = json_object_get_object_member (shown, "parameters");
+  g_assert_nonnull (parameters);
+  g_assert_false (json_object_get_boolean_member (parameters, "covers"));
+  /* The other options keep the seed's defaults. */
+  g_assert_true (json_object_get_boolean_member (parameters, "sprites"));
+  g_assert_true (json_object_get_boolean_member (parameters, "previews"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (parameters,
+                                                                              "previewOptions"),
+                                               "previewSegments"), ==, 7);
+}
+
+static void
+test_generate_invalid_options (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_auto(CtlRun) preset = { 0 };
+  g_auto(CtlRun) scene = { 0 };
+  g_auto(CtlRun) option = { 0 };
+
+  /* Options are checked before anything is contacted: nobody listens here. */
+  f->url = unused_url (f);
+
+  ctl (f, &preset, "generate", "--preview-preset", "fastest", "--json", NULL);
+  assert_error_line (&preset, 2, "preview preset");
+  g_assert_cmpstr (preset.out, ==, "");
+
+  ctl (f, &scene, "generate", "--scene", "abc", "--json", NULL);
+  assert_error_line (&scene, 2, "abc");
+  g_assert_cmpstr (scene.out, ==, "");
+
+  ctl (f, &option, "generate", "--no-frobnicate", NULL);
+  assert_error_line (&option, 2, "--no-frobnicate");
+}
+
+/* Ctrl-C stops the Generate in Stash; nothing is marked. Retrying runs it again. */
+static void
+test_generate_cancel_signal (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_auto(CtlRun) run = { 0 };
+  g_auto(CtlRun) shown_run = { 0 };
+  g_autoptr(JsonObject) cancelled = NULL;
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) retried = NULL;
+  g_autofree char *id = NULL;
+  gint64 signalled;
+  double seconds;
+
+  fake_start (f, "--scenes", "300", "--missing", "all", "--job-speed", "300", NULL);
+  sync_scenes (f, 300);
+
+  proc = ctl_spawn (f, "generate", "--json", NULL);
+  id = wait_for_running_generate (f, proc);
+
+  signalled = g_get_monotonic_time ();
+  g_subprocess_send_signal (proc, SIGINT);
+  ctl_finish (proc, &run, CANCEL_TIMEOUT_S);
+  seconds = (g_get_monotonic_time () - signalled) / (double) G_USEC_PER_SEC;
+  g_test_message ("Cancelled in %.1f s", seconds);
+  assert_status (&run, 3);
+  g_assert_cmpfloat (seconds, <, CANCEL_TIMEOUT_S);
+
+  cancelled = parse_json_object (run.out);
+  g_assert_cmpstr (json_object_get_string_member (cancelled, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (cancelled, "status"), ==, "cancelled");
+  g_assert_cmpint (result_int (cancelled, "scenes_updated_count"), ==, 0);
+
+  ctl (f, &shown_run, "job", id, "--json", NULL);
+  assert_status (&shown_run, 0);
+  shown = parse_json_object (shown_run.out);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "cancelled");
+
+  /* Stash did part of the work, but the mirror records all or nothing. */
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 300);
+  g_assert_cmpint (count_scenes (f, NULL, id), ==, 0);
+
+  /* A faster Stash at the same address, for the retry. */
+  fake_restart (f, "--scenes", "300", "--missing", "all", "--job-speed", "2", NULL);
+
+  retried = ctl_job (f, 0, "retry", id, "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (retried, "id"), !=, id);
+  g_assert_cmpstr (json_object_get_string_member (retried, "type"), ==, "stash_generate");
+  g_assert_cmpstr (json_object_get_string_member (retried, "status"), ==, "completed");
+  g_assert_cmpint (result_int (retried, "scenes_updated_count"), ==, 300);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 300);
+}
+
+/* One Generate per server at a time; `cancel` stops one that another process runs. */
+static void
+test_generate_conflict (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GSubprocess) owner = NULL;
+  g_auto(CtlRun) second = { 0 };
+  g_auto(CtlRun) cancel = { 0 };
+  g_auto(CtlRun) owner_run = { 0 };
+  g_auto(CtlRun) retry_running = { 0 };
+  g_autoptr(JsonObject) job = NULL;
+  g_autofree char *id = NULL;
+
+  fake_start (f, "--scenes", "300", "--missing", "all", "--job-speed", "300", NULL);
+  sync_scenes (f, 300);
+
+  owner = ctl_spawn (f, "generate", "--json", NULL);
+  id = wait_for_running_generate (f, owner);
+
+  ctl (f, &second, "generate", "--json", NULL);
+  assert_error_line (&second, 1, id);
+  g_assert_nonnull (strstr (second.err, "already active"));
+  g_assert_cmpstr (second.out, ==, "");
+
+  /* Only failed and cancelled jobs can be retried. */
+  ctl (f, &retry_running, "retry", id, "--json", NULL);
+  assert_error_line (&retry_running, 1, "running");
+
+  ctl (f, &cancel, "cancel", id, NULL);
+  assert_status (&cancel, 0);
+  g_assert_nonnull (strstr (cancel.out, id));
+
+  ctl_finish (owner, &owner_run, CANCEL_TIMEOUT_S);
+  assert_status (&owner_run, 3);
+  job = parse_json_object (owner_run.out);
+  g_assert_cmpstr (json_object_get_string_member (job, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "cancelled");
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+}
+
+/* check */
+
+static void
+assert_check (JsonObject *job,
+              gint64      checked,
+              gint64      complete,
+              gint64      incomplete)
+{
+  g_assert_cmpstr (json_object_get_string_member (job, "type"), ==, "check_stash_generate");
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+  g_assert_cmpint (result_int (job, "checked"), ==, checked);
+  g_assert_cmpint (result_int (job, "complete"), ==, complete);
+  g_assert_cmpint (result_int (job, "incomplete"), ==, incomplete);
+}
+
+static void
+test_check_after_generate (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(JsonObject) generate = NULL;
+  g_autoptr(JsonObject) check = NULL;
+
+  fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "5", NULL);
+  sync_scenes (f, 20);
+  generate = ctl_job (f, 0, "generate", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (generate, "status"), ==, "completed");
+
+  check = ctl_job (f, 0, "check", "--json", NULL);
+  assert_check (check, 20, 20, 0);
+  /* The Generate had marked them already. */
+  g_assert_cmpint (result_int (check, "scenes_updated_count"), ==, 0);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 20);
+}
+
+static void
+test_check_some_missing (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) generate = NULL;
+  g_autoptr(JsonObject) check = NULL;
+  g_auto(CtlRun) list = { 0 };
+  g_autoptr(JsonArray) scenes = NULL;
+
+  fake_start (f, "--scenes", "12", "--missing", "all", "--job-speed", "5", NULL);
+  sync_scenes (f, 12);
+
+  /* Nothing generated: every scene misses its media. */
+  check = ctl_job (f, 0, "check", "--json", NULL);
+  assert_check (check, 12, 0, 12);
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 12);
+  g_clear_pointer (&check, json_object_unref);
+
+  /* Then two of them get their media. */
+  generate = ctl_job (f, 0, "generate", "--scene", "4", "--scene", "9", "--json", NULL);
+  g_assert_cmpint (result_int (generate, "scenes_updated_count"), ==, 2);
+
+  check = ctl_job (f, 0, "check", "--json", NULL);
+  assert_check (check, 12, 2, 10);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 2);
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 10);
+
+  ctl (f, &list, "scenes", "--generated", "yes", "--json", NULL);
+  assert_status (&list, 0);
+  scenes = parse_json_array (list.out);
+  g_assert_cmpuint (json_array_get_length (scenes), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, 0), "id"),
+                   ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, 1), "id"),
+                   ==, 9);
+}
+
+/* Media that disappear from Stash: the check takes the mark away. */
+static void
+test_check_marks_not_generated (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+
+  fake_start (f, "--scenes", "15", "--missing", "none", NULL);
+  sync_scenes (f, 15);
+
+  first = ctl_job (f, 0, "check", "--json", NULL);
+  assert_check (first, 15, 15, 0);
+  g_assert_cmpint (result_int (first, "scenes_updated_count"), ==, 15);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 15);
+
+  /* The same server, its generated media gone. */
+  fake_restart (f, "--scenes", "15", "--missing", "all", NULL);
+
+  second = ctl_job (f, 0, "check", "--json", NULL);
+  assert_check (second, 15, 0, 15);
+  g_assert_cmpint (result_int (second, "scenes_updated_count"), ==, 15);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+  g_assert_cmpint (count_scenes (f, "no", NULL), ==, 15);
+}
+
+/* process-new */
+
+static void
+test_process_new (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char * const types[] = { "sync_scenes", "stash_generate", "check_stash_generate" };
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  JsonArray *steps;
+
+  fake_start (f, "--scenes", "10", "--missing", "all", "--job-speed", "5", NULL);
+
+  job = ctl_job (f, 0, "process-new", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (job, "type"), ==, "process_new_scenes");
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+  g_assert_cmpint (result_int (job, "new_scenes"), ==, 10);
+  steps = json_object_get_array_member (json_object_get_object_member (job, "result"), "steps");
+  g_assert_nonnull (steps);
+  g_assert_cmpuint (json_array_get_length (steps), ==, G_N_ELEMENTS (types));
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      JsonObject *step = json_array_get_object_element (steps, i);
+
+      g_assert_cmpstr (json_object_get_string_member (step, "type"), ==, types[i]);
+      g_assert_cmpstr (json_object_get_string_member (step, "status"), ==, "completed");
+      g_assert_nonnull (json_object_get_string_member (step, "job_id"));
+    }
+
+  g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 10);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 10);
+
+  /* Nothing new the second time. */
+  again = ctl_job (f, 0, "process-new", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (again, "status"), ==, "completed");
+  g_assert_cmpint (result_int (again, "new_scenes"), ==, 0);
+}
+
+/* Usage and lookup errors */
+
+static void
+test_usage_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(CtlRun) command = { 0 };
+  g_auto(CtlRun) status = { 0 };
+  g_auto(CtlRun) missing = { 0 };
+  g_auto(CtlRun) no_id = { 0 };
+  g_auto(CtlRun) generated = { 0 };
+
+  fake_start (f, "--scenes", "2", NULL);
+
+  ctl (f, &command, "frobnicate", NULL);
+  assert_error_line (&command, 2, "frobnicate");
+  g_assert_cmpstr (command.out, ==, "");
+
+  ctl (f, &status, "jobs", "--status", "bogus", NULL);
+  assert_error_line (&status, 2, "bogus");
+  g_assert_cmpstr (status.out, ==, "");
+
+  ctl (f, &generated, "scenes", "--generated", "maybe", NULL);
+  assert_error_line (&generated, 2, "maybe");
+
+  ctl (f, &no_id, "job", NULL);
+  assert_error_line (&no_id, 2, "job id");
+
+  ctl (f, &missing, "job", "does-not-exist", "--json", NULL);
+  assert_error_line (&missing, 1, "does-not-exist");
+  g_assert_cmpstr (missing.out, ==, "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/ctl-e2e/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("test-connection/ok", test_connection_ok);
+  ADD ("test-connection/unreachable", test_connection_unreachable);
+  ADD ("test-connection/api-key", test_connection_api_key);
+  ADD ("test-connection/no-url", test_connection_no_url);
+  ADD ("sync", test_sync);
+  ADD ("generate/all", test_generate_all);
+  ADD ("generate/scenes", test_generate_scenes);
+  ADD ("generate/no-covers", test_generate_no_covers);
+  ADD ("generate/invalid-options", test_generate_invalid_options);
+  ADD ("generate/cancel-signal", test_generate_cancel_signal);
+  ADD ("generate/conflict", test_generate_conflict);
+  ADD ("check/after-generate", test_check_after_generate);
+  ADD ("check/some-missing", test_check_some_missing);
+  ADD ("check/marks-not-generated", test_check_marks_not_generated);
+  ADD ("process-new", test_process_new);
+  ADD ("usage-errors", test_usage_errors);
+
+#undef ADD
+
+  return g_test_run ();
+}

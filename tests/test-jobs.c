@@ -1,0 +1,1031 @@
+/* test-jobs.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The job engine and the job types against the fake Stash over loopback. Built twice: on
+ * SQLite (`unit`) and, with SH_TEST_POSTGRES, on the PostgreSQL server of the `postgres`
+ * suite.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sh-core.h"
+#include "sh-fake-stash.h"
+#include "sh-job-error.h"
+#include "sh-job-context.h"
+#include "sh-job-manager.h"
+#include "sh-scene-sync.h"
+#include "sh-stash-error.h"
+#include "sh-test-utils.h"
+
+#ifdef SH_TEST_POSTGRES
+# define BACKEND  "postgres"
+# define POSTGRES TRUE
+#else
+# define BACKEND  "sqlite"
+# define POSTGRES FALSE
+#endif
+
+#define N_SCENES 40
+
+typedef struct
+{
+  ShFakeStash   *fake;
+  ShStashClient *client;
+  ShDatabase    *db;
+  ShJobManager  *manager;
+  gint64         server_id;
+  char          *db_path;
+} Fixture;
+
+static ShJobManager *
+new_manager (Fixture    *fixture,
+             ShDatabase *db)
+{
+  ShJobManager *manager = sh_job_manager_new (db, fixture->client, fixture->server_id);
+
+  /* Fast tests: poll often, give up early. */
+  sh_job_manager_set_poll_interval (manager, 100);
+  sh_job_manager_set_grace_period (manager, 3);
+  sh_job_manager_set_stop_timeout (manager, 10);
+  return manager;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_core_init ();
+  fixture->fake = sh_fake_stash_new ();
+  sh_fake_stash_set_scene_count (fixture->fake, N_SCENES);
+  sh_fake_stash_set_job_speed (fixture->fake, 5);
+  /* Nothing generated yet: every scene is a task for Stash. */
+  sh_fake_stash_set_all_missing (fixture->fake, SH_FAKE_ARTIFACT_ALL, TRUE);
+  sh_fake_stash_start (fixture->fake, 0, &error);
+  g_assert_no_error (error);
+  fixture->client = sh_stash_client_new (sh_fake_stash_get_url (fixture->fake), NULL, &error);
+  g_assert_no_error (error);
+
+  fixture->db_path = g_build_filename (g_get_user_data_dir (), "jobs-test.db", NULL);
+  fixture->db = sh_test_open_database (POSTGRES, fixture->db_path);
+  sh_database_ensure_server_async (fixture->db, sh_fake_stash_get_url (fixture->fake), NULL,
+                                   sh_test_store_result, &result);
+  fixture->server_id = sh_database_ensure_server_finish (fixture->db, sh_test_await (&result),
+                                                         &error);
+  g_assert_no_error (error);
+  fixture->manager = new_manager (fixture, fixture->db);
+}
+
+static void
+flush (void)
+{
+  for (guint i = 0; i < 10; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  flush ();
+  g_assert_finalize_object (fixture->manager);
+  sh_database_close (fixture->db);
+  g_assert_finalize_object (fixture->db);
+  g_assert_finalize_object (fixture->client);
+  sh_fake_stash_stop (fixture->fake);
+  g_assert_finalize_object (fixture->fake);
+  g_free (fixture->db_path);
+  flush ();
+}
+
+static ShJob *
+create_job (ShJobManager  *manager,
+            const char    *type,
+            const char    *parameters_json,
+            GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = parameters_json ? json_from_string (parameters_json, NULL) : NULL;
+
+  sh_job_manager_create_async (manager, type, node ? json_node_get_object (node) : NULL, NULL,
+                               NULL, sh_test_store_result, &result);
+  return sh_job_manager_create_finish (manager, sh_test_await (&result), error);
+}
+
+static void
+run_job (ShJobManager *manager,
+         ShJob        *job)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_job_manager_run_async (manager, job, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_manager_run_finish (manager, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+}
+
+static ShJob *
+create_and_run (Fixture    *fixture,
+                const char *type,
+                const char *parameters_json)
+{
+  g_autoptr(GError) error = NULL;
+  ShJob *job = create_job (fixture->manager, type, parameters_json, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (job);
+  run_job (fixture->manager, job);
+
+  return job;
+}
+
+static guint64
+count (Fixture           *fixture,
+       ShGeneratedFilter  filter)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShSceneStore *store = sh_job_manager_get_scene_store (fixture->manager);
+  guint64 n = 0;
+
+  sh_scene_store_count_async (store, fixture->server_id, filter, NULL, sh_test_store_result,
+                              &result);
+  g_assert_true (sh_scene_store_count_finish (store, sh_test_await (&result), &n, &error));
+  g_assert_no_error (error);
+
+  return n;
+}
+
+static void
+sync_scenes (Fixture *fixture)
+{
+  g_autoptr(ShJob) job = create_and_run (fixture, "sync_scenes", "{\"full\": true}");
+
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+}
+
+static void
+set_generated (Fixture      *fixture,
+               const gint64 *ids,
+               guint         n_ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShSceneStore *store = sh_job_manager_get_scene_store (fixture->manager);
+
+  sh_scene_store_set_generated_async (store, fixture->server_id, ids, n_ids, TRUE, NULL,
+                                      sh_test_store_result, &result);
+  sh_scene_store_set_generated_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+result_int (ShJob      *job,
+            const char *member)
+{
+  g_autoptr(JsonObject) result = sh_job_dup_result (job);
+
+  g_assert_nonnull (result);
+  g_assert_true (json_object_has_member (result, member));
+  return json_object_get_int_member (result, member);
+}
+
+static void
+wait_until (gboolean (*predicate) (gpointer),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!predicate (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static gboolean
+stash_job_running (gpointer data)
+{
+  ShJob *job = data;
+  const char *message = sh_job_get_message (job);
+
+  return sh_job_get_stash_job_id (job) != NULL && sh_job_get_progress (job) > 0 &&
+         message != NULL && strstr (message, "Generating") != NULL;
+}
+
+/* Starts a job without waiting for it; the result lands in *slot. */
+static void
+start_job (Fixture       *fixture,
+           ShJob         *job,
+           GAsyncResult **slot)
+{
+  sh_job_manager_run_async (fixture->manager, job, NULL, sh_test_store_result, slot);
+}
+
+/* The seed's testing checklist, backend lines: the handler runs, reports progress, can be
+ * cancelled, completes with the expected result structure. */
+
+static void
+test_sync_job (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = create_and_run (fixture, "sync_scenes", NULL);
+  g_autoptr(JsonObject) parameters = sh_job_dup_parameters (job);
+
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_false (json_object_get_boolean_member (parameters, "full"));
+  g_assert_cmpint (sh_job_get_processed_items (job), ==, N_SCENES);
+  g_assert_cmpint (sh_job_get_total_items (job), ==, N_SCENES);
+  g_assert_cmpfloat (sh_job_get_progress (job), ==, 100);
+  g_assert_cmpint (result_int (job, "synced"), ==, N_SCENES);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES);
+}
+
+static void
+test_generate_defaults (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autoptr(JsonNode) expected = NULL;
+  JsonObject *input;
+
+  sync_scenes (fixture);
+  job = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+
+  /* Exactly the seed's defaults, and no sceneIDs: Stash covers every scene. */
+  sent = sh_fake_stash_dup_last_variables (fixture->fake, "MetadataGenerate");
+  input = json_object_get_object_member (json_node_get_object (sent), "input");
+  expected = json_from_string ("{\"covers\": true, \"sprites\": true, \"previews\": true,"
+                               " \"imagePreviews\": false, \"markers\": true,"
+                               " \"markerImagePreviews\": false, \"markerScreenshots\": true,"
+                               " \"transcodes\": false, \"forceTranscodes\": false,"
+                               " \"phashes\": true, \"interactiveHeatmapsSpeeds\": false,"
+                               " \"clipPreviews\": true, \"imageThumbnails\": true,"
+                               " \"overwrite\": false,"
+                               " \"previewOptions\": {\"previewSegments\": 12,"
+                               " \"previewSegmentDuration\": 0.75, \"previewExcludeStart\": \"0\","
+                               " \"previewExcludeEnd\": \"0\", \"previewPreset\": \"slow\"}}",
+                               NULL);
+  {
+    g_autoptr(JsonNode) input_node = json_node_init_object (json_node_alloc (), input);
+
+    if (!json_node_equal (input_node, expected))
+      {
+        g_autofree char *text = json_to_string (input_node, FALSE);
+
+        g_error ("Generate sent %s", text);
+      }
+  }
+
+  /* The result of the seed, without an unbounded id list. */
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, N_SCENES);
+  {
+    g_autoptr(JsonObject) result = sh_job_dup_result (job);
+
+    g_assert_cmpstr (json_object_get_string_member (result, "job_id"), ==, sh_job_get_id (job));
+    g_assert_cmpstr (json_object_get_string_member (result, "stash_job_id"), ==, "1");
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "completed");
+    g_assert_true (json_object_has_member (result, "start_time"));
+    g_assert_true (json_object_has_member (result, "end_time"));
+    g_assert_false (json_object_has_member (result, "scenes_updated"));
+  }
+  g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, 0);
+}
+
+static void
+test_generate_tracked_only (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  const gint64 done[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) sync_result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint new_id;
+
+  sync_scenes (fixture);
+  set_generated (fixture, done, G_N_ELEMENTS (done));
+  sh_fake_stash_set_job_speed (fixture->fake, 50);
+
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  g_assert_no_error (error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+
+  /* A scene that arrives in the mirror during the run is not the run's. */
+  new_id = sh_fake_stash_add_scene (fixture->fake);
+  sh_scene_sync_run_async (fixture->client, sh_job_manager_get_scene_store (fixture->manager),
+                           fixture->server_id, FALSE, 0, NULL, NULL, NULL,
+                           sh_test_store_result, &sync_result);
+  g_assert_true (sh_scene_sync_run_finish (sh_test_await (&sync_result), NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (sh_job_get_total_items (job), ==, N_SCENES - 10);
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, N_SCENES - 10);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, 1);
+  g_assert_cmpuint (new_id, >, N_SCENES);
+}
+
+static void
+test_generate_specific (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) unknown = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  JsonArray *ids;
+
+  sync_scenes (fixture);
+  job = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"3\", 5]}");
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 2);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 2);
+
+  sent = sh_fake_stash_dup_last_variables (fixture->fake, "MetadataGenerate");
+  ids = json_object_get_array_member (json_object_get_object_member (json_node_get_object (sent),
+                                                                     "input"), "sceneIDs");
+  g_assert_cmpuint (json_array_get_length (ids), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (ids, 0), ==, "3");
+  g_assert_cmpstr (json_array_get_string_element (ids, 1), ==, "5");
+
+  /* An id the mirror does not have: Stash would silently do nothing, so refuse. */
+  unknown = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"4\", \"9999\"]}");
+  g_assert_cmpint (sh_job_get_status (unknown), ==, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (unknown), "9999"));
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "MetadataGenerate"), ==, 1);
+}
+
+static void
+test_generate_nothing_to_do (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(ShJob) first = NULL;
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  first = create_and_run (fixture, "stash_generate", NULL);
+  job = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 0);
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "MetadataGenerate"), ==, 1);
+}
+
+static void
+test_generate_invalid (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  const char *bad[] = {
+    "{\"covers\": \"yes\"}",
+    "{\"sceneIDs\": [\"x\"]}",
+    "{\"sceneIDs\": []}",
+    "{\"previewOptions\": {\"previewPreset\": \"fastest\"}}",
+    "{\"previewOptions\": {\"previewSegments\": 0}}",
+    "{\"previewOptions\": {\"previewExcludeStart\": \"abc\"}}",
+    "{\"cover\": true}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ShJob) job = create_job (fixture->manager, "stash_generate", bad[i], &error);
+
+      g_assert_null (job);
+      g_assert_error (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS);
+    }
+}
+
+/* Every failure leaves every flag as it was. */
+static void
+assert_nothing_written (Fixture *fixture,
+                        ShJob   *job,
+                        int      expected_status)
+{
+  g_assert_cmpint (sh_job_get_status (job), ==, expected_status);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, N_SCENES);
+}
+
+static void
+test_generate_stash_failed (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_fail_next_job (fixture->fake);
+  job = create_and_run (fixture, "stash_generate", NULL);
+  assert_nothing_written (fixture, job, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "failed"));
+}
+
+static void
+test_generate_restarted (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 100);
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+
+  sh_fake_stash_restart (fixture->fake);
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  assert_nothing_written (fixture, job, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "restarted"));
+}
+
+static void
+test_generate_unreachable_at_start (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_stop (fixture->fake);
+  job = create_and_run (fixture, "stash_generate", NULL);
+  assert_nothing_written (fixture, job, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "Cannot connect"));
+}
+
+static void
+test_generate_unreachable_past_grace (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 100);
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+
+  sh_fake_stash_stop (fixture->fake);
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  assert_nothing_written (fixture, job, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "unreachable"));
+}
+
+static void
+test_generate_unauthorized (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_api_key (fixture->fake, "needed");
+  job = create_and_run (fixture, "stash_generate", NULL);
+  assert_nothing_written (fixture, job, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "API key"));
+}
+
+static void
+test_generate_http_502 (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_fail_requests (fixture->fake, 1, 502, "text/html",
+                               "<html><h1>502 Bad Gateway</h1></html>");
+  job = create_and_run (fixture, "stash_generate", NULL);
+  assert_nothing_written (fixture, job, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "502"));
+}
+
+static void
+test_generate_cancel (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 200);
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+
+  sh_job_manager_cancel (fixture->manager, job);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_CANCELLING);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  assert_nothing_written (fixture, job, SH_JOB_CANCELLED);
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "StopJob"), ==, 1);
+  /* Never cancelled here while Stash still runs it. */
+  status = sh_fake_stash_dup_job_status (fixture->fake, sh_job_get_stash_job_id (job));
+  g_assert_cmpstr (status, ==, "CANCELLED");
+}
+
+typedef struct
+{
+  ShJobManager *manager;
+  ShJob        *job;
+  gboolean      cancelled;
+} CancelOnFinish;
+
+static void
+on_fake_job_changed (ShFakeStash    *fake,
+                     const char     *job_id,
+                     const char     *status,
+                     CancelOnFinish *data)
+{
+  /* The user presses Cancel just as Stash finishes: the stop comes too late. */
+  if (g_str_equal (status, "FINISHED") && !data->cancelled)
+    {
+      data->cancelled = TRUE;
+      sh_job_manager_cancel (data->manager, data->job);
+    }
+}
+
+static void
+test_generate_finished_before_stop (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelOnFinish data = { 0 };
+  gulong handler;
+
+  sync_scenes (fixture);
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  data.manager = fixture->manager;
+  data.job = job;
+  handler = g_signal_connect (fixture->fake, "job-changed", G_CALLBACK (on_fake_job_changed),
+                              &data);
+  start_job (fixture, job, &result);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  g_signal_handler_disconnect (fixture->fake, handler);
+  g_assert_true (data.cancelled);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
+static void
+test_generate_websocket_drop (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 40);
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+
+  /* No socket for the rest of the run: polling alone sees it to the end. */
+  sh_fake_stash_set_websockets_enabled (fixture->fake, FALSE);
+  sh_fake_stash_drop_websockets (fixture->fake);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "FindJob"), >, 2);
+}
+
+/* A crash is simulated by a job row left running, with an old heartbeat. */
+static ShJob *
+leave_running_job (Fixture    *fixture,
+                   const char *stash_job_id,
+                   const char *add_time)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) snapshot_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  g_autoptr(ShJobRecord) record = NULL;
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+
+  g_assert_no_error (error);
+  sh_job_store_snapshot_tracked_async (store, sh_job_get_id (job), fixture->server_id, NULL, 0,
+                                       NULL, sh_test_store_result, &snapshot_result);
+  sh_job_store_snapshot_tracked_finish (store, sh_test_await (&snapshot_result), &error);
+  g_assert_no_error (error);
+
+  record = sh_job_record_copy (sh_job_get_record (job));
+  g_free (record->status);
+  record->status = g_strdup ("running");
+  record->stash_job_id = g_strdup (stash_job_id);
+  record->stash_job_added_at = g_strdup (add_time);
+  record->started_at = g_get_real_time () - 120 * G_USEC_PER_SEC;
+  record->updated_at = g_get_real_time () - 60 * G_USEC_PER_SEC;
+  sh_job_store_update_async (store, record, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_store_update_finish (store, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+
+  return g_object_ref (job);
+}
+
+static ShJob *
+reload (Fixture    *fixture,
+        const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJob *job;
+
+  sh_job_manager_get_job_async (fixture->manager, id, NULL, sh_test_store_result, &result);
+  job = sh_job_manager_get_job_finish (fixture->manager, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+
+  return job;
+}
+
+static void
+test_generate_reattach (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) input = json_from_string ("{\"covers\": true}", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) load_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShStashJob) stash_job = NULL;
+  g_autoptr(ShJob) left = NULL;
+  g_autoptr(ShJob) lost = NULL;
+  g_autoptr(ShJobManager) restarted = NULL;
+  g_autofree char *stash_id = NULL;
+  g_autofree char *lost_id = NULL;
+
+  sync_scenes (fixture);
+
+  /* A Stash job that StashHog started before it crashed. */
+  sh_fake_stash_set_job_speed (fixture->fake, 50);
+  sh_stash_client_metadata_generate_async (fixture->client, input, NULL, sh_test_store_result,
+                                           &result);
+  stash_id = sh_stash_client_metadata_generate_finish (fixture->client, sh_test_await (&result),
+                                                       &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  sh_stash_client_find_job_async (fixture->client, stash_id, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_stash_client_find_job_finish (fixture->client, sh_test_await (&result),
+                                                  &stash_job, &error));
+  left = leave_running_job (fixture, stash_id, stash_job->add_time);
+
+  /* The new process re-attaches and follows the same Stash job to the end. */
+  restarted = new_manager (fixture, fixture->db);
+  sh_job_manager_load_async (restarted, 0, TRUE, NULL, sh_test_store_result, &load_result);
+  g_assert_true (sh_job_manager_load_finish (restarted, sh_test_await (&load_result), &error));
+  g_assert_no_error (error);
+
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (count (fixture, SH_GENERATED_YES) < N_SCENES)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10000);
+      }
+  }
+  /* The re-attached job is recorded as completed. */
+  {
+    g_autofree char *left_id = g_strdup (sh_job_get_id (left));
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autoptr(ShJob) stored = NULL;
+
+        flush ();
+        stored = reload (fixture, left_id);
+        if (sh_job_get_status (stored) == SH_JOB_COMPLETED)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (20000);
+      }
+  }
+  g_clear_object (&restarted);
+
+  /* A job whose Stash job no longer exists is failed, with the reason. */
+  lost = leave_running_job (fixture, "77", "2026-01-01T00:00:00Z");
+  lost_id = g_strdup (sh_job_get_id (lost));
+  g_clear_object (&load_result);
+  restarted = new_manager (fixture, fixture->db);
+  sh_job_manager_load_async (restarted, 0, TRUE, NULL, sh_test_store_result, &load_result);
+  g_assert_true (sh_job_manager_load_finish (restarted, sh_test_await (&load_result), &error));
+  flush ();
+  g_clear_object (&lost);
+  lost = reload (fixture, lost_id);
+  g_assert_cmpint (sh_job_get_status (lost), ==, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (lost), "no longer"));
+}
+
+static void
+test_conflict (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) first = create_job (fixture->manager, "stash_generate", NULL, &error);
+  g_autoptr(ShJob) second = NULL;
+  g_autoptr(ShDatabase) other_db = NULL;
+  g_autoptr(ShJobManager) other = NULL;
+
+  g_assert_no_error (error);
+  second = create_job (fixture->manager, "stash_generate", NULL, &error);
+  g_assert_null (second);
+  g_assert_error (error, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, sh_job_get_id (first)));
+  g_clear_error (&error);
+
+  /* Another process on the same database is refused too. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    other_db = sh_database_new (POSTGRES ? sh_test_postgres_url () : fixture->db_path, NULL);
+    sh_database_open_async (other_db, NULL, sh_test_store_result, &result);
+    g_assert_true (sh_database_open_finish (other_db, sh_test_await (&result), &error));
+  }
+  other = new_manager (fixture, other_db);
+  second = create_job (other, "stash_generate", NULL, &error);
+  g_assert_null (second);
+  g_assert_error (error, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  /* Other types are independent. */
+  second = create_job (other, "sync_scenes", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&second);
+  flush ();
+  g_clear_object (&other);
+  sh_database_close (other_db);
+}
+
+static void
+test_retry (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(ShJob) failed = NULL;
+  g_autoptr(ShJob) retried = NULL;
+  g_autoptr(ShJob) completed = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) a = NULL;
+  g_autoptr(JsonObject) b = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_fail_next_job (fixture->fake);
+  failed = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"7\"], \"covers\": false}");
+  g_assert_cmpint (sh_job_get_status (failed), ==, SH_JOB_FAILED);
+
+  sh_job_manager_retry_async (fixture->manager, failed, NULL, sh_test_store_result, &result);
+  retried = sh_job_manager_retry_finish (fixture->manager, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sh_job_get_id (retried), !=, sh_job_get_id (failed));
+  a = sh_job_dup_parameters (failed);
+  b = sh_job_dup_parameters (retried);
+  g_assert_true (json_object_equal (a, b));
+  run_job (fixture->manager, retried);
+  g_assert_cmpint (sh_job_get_status (retried), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (retried, "scenes_updated_count"), ==, 1);
+
+  /* A completed job is not retried. */
+  g_clear_object (&result);
+  sh_job_manager_retry_async (fixture->manager, retried, NULL, sh_test_store_result, &result);
+  completed = sh_job_manager_retry_finish (fixture->manager, sh_test_await (&result), &error);
+  g_assert_null (completed);
+  g_assert_error (error, SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE);
+}
+
+/* A test job type that reports what the test asks for. */
+
+static void
+test_type_run_async (ShJobContext        *context,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  JsonObject *parameters = sh_job_context_get_parameters (context);
+  const char *status = json_object_get_string_member_with_default (parameters, "status",
+                                                                   "completed");
+  g_autoptr(JsonObject) result = json_object_new ();
+
+  /* A thousand updates in a row: the manager writes a few of them. */
+  for (guint i = 1; i <= 1000; i++)
+    {
+      g_autofree char *message = g_strdup_printf ("Processed %u/1000", i);
+
+      sh_job_set_progress (sh_job_context_get_job (context), i / 10.0, message);
+    }
+
+  json_object_set_string_member (result, "status", status);
+  if (g_str_equal (status, "failed"))
+    json_object_set_string_member (result, "error", "It broke.");
+  if (g_str_equal (status, "completed_with_errors"))
+    {
+      JsonArray *errors = json_array_new ();
+
+      json_array_add_string_element (errors, "one");
+      json_array_add_string_element (errors, "two");
+      json_object_set_array_member (result, "errors", errors);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) json_object_unref);
+}
+
+static JsonObject *
+test_type_run_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static const ShJobTypeInfo test_type = {
+  .name = "test_job",
+  .label = "Test",
+  .icon_name = "system-run-symbolic",
+  .unit = "items",
+  .exclusive = FALSE,
+  .run_async = test_type_run_async,
+  .run_finish = test_type_run_finish,
+};
+
+static void
+test_status_mapping (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  struct { const char *json; ShJobStatus status; } cases[] = {
+    { "{\"status\": \"completed\"}", SH_JOB_COMPLETED },
+    { "{\"status\": \"failed\"}", SH_JOB_FAILED },
+    { "{\"status\": \"cancelled\"}", SH_JOB_CANCELLED },
+    { "{\"status\": \"completed_with_errors\"}", SH_JOB_COMPLETED },
+    { "{\"status\": \"whatever\"}", SH_JOB_COMPLETED },
+  };
+
+  sh_job_manager_register_type (fixture->manager, &test_type);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ShJob) job = create_and_run (fixture, "test_job", cases[i].json);
+
+      g_assert_cmpint (sh_job_get_status (job), ==, cases[i].status);
+      g_assert_cmpint (sh_job_get_processed_items (job), ==, 1000);
+      g_assert_cmpint (sh_job_get_total_items (job), ==, 1000);
+      if (cases[i].status == SH_JOB_FAILED)
+        g_assert_cmpstr (sh_job_get_error (job), ==, "It broke.");
+      if (i == 3)
+        g_assert_cmpstr (sh_job_get_message (job), ==, "Completed with 2 errors");
+    }
+}
+
+static void
+test_progress_coalescing (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) stored = NULL;
+  guint before;
+
+  sh_job_manager_register_type (fixture->manager, &test_type);
+  before = sh_job_manager_get_write_count (fixture->manager);
+  job = create_and_run (fixture, "test_job", NULL);
+
+  /* A thousand changes, a handful of writes: the start, at most one per interval, the end. */
+  g_assert_cmpuint (sh_job_manager_get_write_count (fixture->manager) - before, <=, 4);
+  g_assert_cmpuint (sh_job_manager_get_write_count (fixture->manager) - before, >=, 2);
+
+  /* What is stored is the final state. */
+  stored = reload (fixture, sh_job_get_id (job));
+  g_assert_cmpint (sh_job_get_status (stored), ==, SH_JOB_COMPLETED);
+  g_assert_cmpfloat (sh_job_get_progress (stored), ==, 100);
+}
+
+static void
+test_check (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(ShJob) generate = NULL;
+  g_autoptr(ShJob) check = NULL;
+  g_autoptr(ShJob) again = NULL;
+  g_autoptr(JsonObject) result = NULL;
+
+  sync_scenes (fixture);
+
+  /* A default Generate followed by a default check agree. */
+  generate = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (generate), ==, SH_JOB_COMPLETED);
+  check = create_and_run (fixture, "check_stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (check), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (check, "incomplete"), ==, 0);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, 0);
+
+  /* Known missing artifacts: exactly those scenes are found and marked. */
+  sh_fake_stash_set_missing (fixture->fake, 4, SH_FAKE_ARTIFACT_PREVIEW, TRUE);
+  sh_fake_stash_set_missing (fixture->fake, 9, SH_FAKE_ARTIFACT_COVER, TRUE);
+  sh_fake_stash_set_missing (fixture->fake, 10, SH_FAKE_ARTIFACT_MARKER_SCREENSHOT, TRUE);
+  sh_fake_stash_set_missing (fixture->fake, 11, SH_FAKE_ARTIFACT_WEBP, TRUE);
+  again = create_and_run (fixture, "check_stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (again), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (again, "incomplete"), ==, 3);
+  g_assert_cmpint (result_int (again, "scenes_updated_count"), ==, 3);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, 3);
+  result = sh_job_dup_result (again);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "missing"),
+                                               "preview"), ==, 1);
+}
+
+static void
+test_process_new (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(ShJob) first = NULL;
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(JsonObject) result = NULL;
+  JsonArray *steps;
+  guint a;
+  guint b;
+
+  sync_scenes (fixture);
+  first = create_and_run (fixture, "stash_generate", NULL);
+
+  a = sh_fake_stash_add_scene (fixture->fake);
+  b = sh_fake_stash_add_scene (fixture->fake);
+  job = create_and_run (fixture, "process_new_scenes", NULL);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+
+  result = sh_job_dup_result (job);
+  g_assert_cmpint (json_object_get_int_member (result, "new_scenes"), ==, 2);
+  steps = json_object_get_array_member (result, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 0), "type"),
+                   ==, "sync_scenes");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 1), "type"),
+                   ==, "stash_generate");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 2), "type"),
+                   ==, "check_stash_generate");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES + 2);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, 0);
+  g_assert_cmpuint (a + 1, ==, b);
+
+  /* The children are linked to the workflow. */
+  {
+    GListModel *jobs = sh_job_manager_get_jobs (fixture->manager);
+    guint children = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+      {
+        g_autoptr(ShJob) item = g_list_model_get_item (jobs, i);
+
+        if (g_strcmp0 (sh_job_get_parent_id (item), sh_job_get_id (job)) == 0)
+          children++;
+      }
+    g_assert_cmpuint (children, ==, 3);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/jobs/" BACKEND "/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("sync", test_sync_job);
+  ADD ("generate/defaults", test_generate_defaults);
+  ADD ("generate/tracked-only", test_generate_tracked_only);
+  ADD ("generate/specific-scenes", test_generate_specific);
+  ADD ("generate/nothing-to-do", test_generate_nothing_to_do);
+  ADD ("generate/invalid-parameters", test_generate_invalid);
+  ADD ("generate/stash-failed", test_generate_stash_failed);
+  ADD ("generate/stash-restarted", test_generate_restarted);
+  ADD ("generate/unreachable-at-start", test_generate_unreachable_at_start);
+  ADD ("generate/unreachable-past-grace", test_generate_unreachable_past_grace);
+  ADD ("generate/unauthorized", test_generate_unauthorized);
+  ADD ("generate/http-502", test_generate_http_502);
+  ADD ("generate/cancel", test_generate_cancel);
+  ADD ("generate/finished-before-stop", test_generate_finished_before_stop);
+  ADD ("generate/websocket-drop", test_generate_websocket_drop);
+  ADD ("generate/reattach", test_generate_reattach);
+  ADD ("conflict", test_conflict);
+  ADD ("retry", test_retry);
+  ADD ("status-mapping", test_status_mapping);
+  ADD ("progress-coalescing", test_progress_coalescing);
+  ADD ("check", test_check);
+  ADD ("process-new", test_process_new);
+
+#undef ADD
+
+  return g_test_run ();
+}
