@@ -639,7 +639,9 @@ test_connection_api_key (Fixture       *f,
   g_auto(CtlRun) wrong = { 0 };
   g_auto(CtlRun) right = { 0 };
   g_auto(CtlRun) sync = { 0 };
+  g_auto(CtlRun) generate = { 0 };
   g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonObject) job = NULL;
 
   f->fake_api_key = g_strdup (TEST_API_KEY);
   fake_start (f, "--scenes", "4", NULL);
@@ -660,11 +662,18 @@ test_connection_api_key (Fixture       *f,
   object = parse_json_object (right.out);
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "OK");
 
-  /* The key serves every command, and no command shows it. */
+  /* The key serves every command (Generate's job subscription too), and none shows it. */
   ctl (f, &sync, "sync", "--json", NULL);
   assert_status (&sync, 0);
   assert_no_key (&sync);
   g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 4);
+
+  ctl (f, &generate, "generate", "--json", NULL);
+  assert_status (&generate, 0);
+  assert_no_key (&generate);
+  job = parse_json_object (generate.out);
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 4);
 }
 
 static void
