@@ -23,6 +23,17 @@ test_sqlite_path (void)
 }
 
 static void
+test_sqlite_uri (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShDatabaseUrl) url = sh_database_url_parse ("sqlite:///tmp/hog.db", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (url->provider, ==, "SQLite");
+  g_assert_cmpstr (url->cnc_string, ==, "DB_DIR=%2Ftmp;DB_NAME=hog");
+}
+
+static void
 test_postgresql (void)
 {
   g_autoptr(GError) error = NULL;
@@ -80,6 +91,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/store/database-url/sqlite-path", test_sqlite_path);
+  g_test_add_func ("/store/database-url/sqlite-uri", test_sqlite_uri);
   g_test_add_func ("/store/database-url/postgresql", test_postgresql);
   g_test_add_func ("/store/database-url/postgresql-defaults", test_postgresql_defaults);
   g_test_add_func ("/store/database-url/invalid", test_invalid);

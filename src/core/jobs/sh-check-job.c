@@ -87,12 +87,12 @@ check_validate (JsonObject  *parameters,
           g_ptr_array_add (names, (gpointer) json_node_get_string (element));
         }
       g_ptr_array_add (names, NULL);
-      if (!sh_media_kinds_from_strings ((const char * const *) names->pdata, &parsed, error))
-        return FALSE;
-      if (parsed == 0)
+      if (!sh_media_kinds_from_strings ((const char * const *) names->pdata, &parsed, NULL))
         {
           g_set_error (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS,
-                       _("Choose at least one kind of media to check."));
+                       _("Choose the kinds of media to check from cover, sprite, vtt, preview, "
+                         "webp, phash, heatmap, marker_video, marker_screenshot and "
+                         "marker_webp."));
           return FALSE;
         }
     }
@@ -108,6 +108,13 @@ check_validate (JsonObject  *parameters,
           return FALSE;
         }
       array = json_node_get_array (ids);
+      if (json_array_get_length (array) == 0)
+        {
+          g_set_error (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS,
+                       _("The list of scenes to check is empty; leave it out to check every "
+                         "scene."));
+          return FALSE;
+        }
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *element = json_array_get_element (array, i);

@@ -17,6 +17,7 @@
 #include "sh-stash-error.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 30
+#define MAX_CONNECTIONS         16
 #define QUERIES_PATH            "/io/github/stashhog/StashHog/queries/"
 /* A GraphQL answer larger than this is not something we asked for. */
 #define MAX_RESPONSE_BYTES      (256 * 1024 * 1024)
@@ -82,8 +83,10 @@ sh_stash_client_class_init (ShStashClientClass *klass)
 static void
 sh_stash_client_init (ShStashClient *self)
 {
+  /* libsoup's default of 2 connections per host would cap the media checks' concurrency. */
   self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_SECONDS,
                                                  "user-agent", "StashHog/" PACKAGE_VERSION,
+                                                 "max-conns-per-host", MAX_CONNECTIONS,
                                                  NULL);
 }
 

@@ -90,7 +90,8 @@ sh_database_url_parse (const char  *url,
 
   if (g_str_has_prefix (url, "sqlite://"))
     {
-      g_autofree char *file = g_filename_from_uri (url + strlen ("sqlite"), NULL, NULL);
+      g_autofree char *file_uri = g_strconcat ("file", url + strlen ("sqlite"), NULL);
+      g_autofree char *file = g_filename_from_uri (file_uri, NULL, NULL);
 
       if (file == NULL)
         {
