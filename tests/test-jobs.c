@@ -18,6 +18,7 @@
 #include "sh-job-context.h"
 #include "sh-job-manager.h"
 #include "sh-scene-sync.h"
+#include "sh-session.h"
 #include "sh-stash-error.h"
 #include "sh-test-utils.h"
 
@@ -993,6 +994,70 @@ test_process_new (Fixture       *fixture,
   }
 }
 
+static gboolean
+session_sees_job (gpointer user_data)
+{
+  gpointer *pair = user_data;
+  ShSession *session = pair[0];
+  ShJob *job = pair[1];
+  GListModel *jobs = sh_job_manager_get_jobs (sh_session_get_job_manager (session));
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(ShJob) item = g_list_model_get_item (jobs, i);
+
+      if (g_str_equal (sh_job_get_id (item), sh_job_get_id (job)) &&
+          sh_job_get_status (item) == SH_JOB_COMPLETED)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_session (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(ShSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+  gpointer pair[2];
+
+  session = sh_session_new (sh_fake_stash_get_url (fixture->fake), NULL, NULL,
+                            POSTGRES ? sh_test_postgres_url () : fixture->db_path, NULL);
+  sh_session_set_refresh_interval (session, 100);
+  sh_session_open_async (session, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_session_open_finish (session, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sh_session_get_server_id (session), ==, fixture->server_id);
+  g_assert_nonnull (sh_session_get_scene_store (session));
+
+  /* A job that another process runs shows up, and its end too. */
+  job = create_and_run (fixture, "sync_scenes", NULL);
+  pair[0] = session;
+  pair[1] = job;
+  wait_until (session_sees_job, pair);
+
+  sh_session_close (session);
+  g_clear_object (&result);
+
+  /* A refresh in flight holds the session until the database answers. */
+  {
+    ShSession *weak = g_steal_pointer (&session);
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (G_OBJECT (weak), (gpointer *) &weak);
+    g_object_unref (weak);
+    while (weak != NULL)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1024,6 +1089,7 @@ main (int   argc,
   ADD ("progress-coalescing", test_progress_coalescing);
   ADD ("check", test_check);
   ADD ("process-new", test_process_new);
+  ADD ("session", test_session);
 
 #undef ADD
 

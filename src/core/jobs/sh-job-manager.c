@@ -55,6 +55,7 @@ struct _ShJobManager
   guint          stop_timeout_s;
   guint          persist_interval_ms;
   guint          write_count;
+  gint64         last_seen_update;  /* newest updated_at read from the database */
 };
 
 G_DEFINE_FINAL_TYPE (ShJobManager, sh_job_manager, G_TYPE_OBJECT)
@@ -326,6 +327,9 @@ track_record (ShJobManager      *self,
         sh_job_update_from_record (job, record);
       return job;
     }
+
+  if (record->updated_at > self->last_seen_update)
+    self->last_seen_update = record->updated_at;
 
   job = sh_job_new_from_record (record);
   if (newest)
@@ -1335,6 +1339,78 @@ gboolean
 sh_job_manager_load_finish (ShJobManager  *self,
                             GAsyncResult  *result,
                             GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Refreshing: what other processes changed */
+
+static void
+changed_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShJobManager *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+
+  records = sh_job_store_list_changed_since_finish (SH_JOB_STORE (object), result, &error);
+  if (records == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Oldest change first, so that new jobs end up newest at the top. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      ShJobRecord *record = g_ptr_array_index (records, i);
+
+      if (record->server_id != self->server_id)
+        continue;
+      track_record (self, record, TRUE);
+      if (record->updated_at > self->last_seen_update)
+        self->last_seen_update = record->updated_at;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sh_job_manager_refresh_async:
+ * @self: a #ShJobManager
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Reads the jobs that changed in the database since the last look — jobs that another
+ * process (stashhogctl, another desktop sharing PostgreSQL) created or runs — and updates
+ * the job list. Cheap: one indexed query.
+ */
+void
+sh_job_manager_refresh_async (ShJobManager        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_refresh_async);
+  sh_job_store_list_changed_since_async (self->job_store, self->last_seen_update, cancellable,
+                                         changed_cb, g_steal_pointer (&task));
+}
+
+gboolean
+sh_job_manager_refresh_finish (ShJobManager  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

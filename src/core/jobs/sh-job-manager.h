@@ -57,6 +57,14 @@ gboolean             sh_job_manager_load_finish       (ShJobManager        *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+void                 sh_job_manager_refresh_async     (ShJobManager        *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean             sh_job_manager_refresh_finish    (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
 void                 sh_job_manager_create_async      (ShJobManager        *self,
                                                        const char          *type,
                                                        JsonObject          *parameters,
