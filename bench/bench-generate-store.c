@@ -102,7 +102,8 @@ fill_func (ShDatabase     *db,
                                    ") "
                                    "SELECT CAST(##server_id::gint64 AS BIGINT), i, "
                                    "'Scene number ' || i || ', with a title of usual length', "
-                                   "'/data/videos/studio-' || (i % 97) || '/scene-' || i || '.mp4', "
+                                   "'/data/videos/studio-' || (i % 97) || '/scene-' || i "
+                                   "|| '.mp4', "
                                    "'oshash-' || i, 600 + i % 3600, "
                                    "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00', "
                                    "FALSE FROM n",

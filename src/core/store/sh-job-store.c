@@ -773,6 +773,9 @@ insert_func (ShDatabase     *db,
  * exclusive type (`stash_generate`, `check_stash_generate`, `sync_scenes`) per server,
  * also across processes sharing it; a second one is refused with
  * %SH_STORE_ERROR_CONSTRAINT and a message naming the active job.
+ *
+ * The `job` table keeps progress from 0 to 100: an indeterminate progress (-1) is
+ * stored, and read back, as 0.
  */
 void
 sh_job_store_insert_async (ShJobStore          *self,
@@ -910,7 +913,8 @@ update_func (ShDatabase     *db,
  * job id and `addTime`, start, end and update times. Its type, server, parameters, parent
  * and creation time never change. A status change that would make it a second active job
  * of an exclusive type fails with %SH_STORE_ERROR_CONSTRAINT; a job that is not in the
- * database with %G_IO_ERROR_NOT_FOUND.
+ * database with %G_IO_ERROR_NOT_FOUND. As for sh_job_store_insert_async(), an
+ * indeterminate progress is stored as 0.
  */
 void
 sh_job_store_update_async (ShJobStore          *self,
@@ -1548,8 +1552,9 @@ apply_generated_func (ShDatabase     *db,
   if (!sh_database_begin (db, error))
     return NULL;
 
-  /* Range by range of tracked scene ids, so that the scratch table and what SQLite keeps
-   * for an UPDATE hold at most GENERATED_CHUNK_ROWS scenes; all in the one transaction. */
+  /* On SQLite, range by range of tracked scene ids, so that the scratch table and what
+   * SQLite keeps for an UPDATE hold at most GENERATED_CHUNK_ROWS scenes; all in the one
+   * transaction. */
   while (more)
     {
       gint64 last;
@@ -1558,7 +1563,14 @@ apply_generated_func (ShDatabase     *db,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
 
-      if (!next_tracked_boundary (db, scenes->job_id, after, &more, &last, error))
+      /* PostgreSQL keeps no per-row state in memory for these statements (its hash
+       * tables spill to disk), so it takes all the scenes in one range. */
+      if (sh_database_is_postgres (db))
+        {
+          more = FALSE;
+          last = G_MAXINT64;
+        }
+      else if (!next_tracked_boundary (db, scenes->job_id, after, &more, &last, error))
         return NULL;
 
       if (!clear_ids (db, error))
