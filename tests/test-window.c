@@ -105,6 +105,13 @@ check_views (ShApplication *app,
   g_autofree char *action = NULL;
   g_autoptr(GMenuModel) section = NULL;
   g_auto(GStrv) accel_actions = NULL;
+  g_auto(GStrv) sync_accels = NULL;
+  g_auto(GStrv) generate_accels = NULL;
+  g_autoptr(GMenuModel) run_section = NULL;
+  static const char * const run_actions[] = {
+    "win.sync-scenes", "win.check-media", "win.generate",
+  };
+  GMenuModel *run_menu;
   GMenuModel *menu_model;
 
   /* The view switcher shows exactly Jobs and Scenes. */
@@ -141,6 +148,28 @@ check_views (ShApplication *app,
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "preferences"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  /* The Run menu: the jobs, with their shortcuts; nothing to run them on yet. */
+  run_menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (template_child (window,
+                                                                             "run_menu_button")));
+  run_section = g_menu_model_get_item_link (run_menu, 0, G_MENU_LINK_SECTION);
+  g_assert_cmpint (g_menu_model_get_n_items (run_section), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (run_actions); i++)
+    {
+      g_autofree char *run_action = NULL;
+
+      g_menu_model_get_item_attribute (run_section, i, G_MENU_ATTRIBUTE_ACTION, "s",
+                                       &run_action);
+      g_assert_cmpstr (run_action, ==, run_actions[i]);
+    }
+  sync_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                       "win.sync-scenes");
+  g_assert_cmpstr (sync_accels[0], ==, "<Shift><Control>s");
+  generate_accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                           "win.generate");
+  g_assert_cmpstr (generate_accels[0], ==, "<Control>g");
+  g_assert_cmpint (sh_application_get_state (app), ==, SH_CONNECTION_UNCONFIGURED);
+  g_assert_null (sh_application_get_session (app));
 
   /* Switching views through the action, and its accelerator. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "scenes");

@@ -139,7 +139,11 @@ boolean_cb (GObject      *object,
       ok = error == NULL;
     }
 
-  if (!ok)
+  /* libsecret fails without an error when the user dismisses the keyring's prompt. */
+  if (!ok && error == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                             _("The keyring was not unlocked."));
+  else if (!ok)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);

@@ -2,24 +2,72 @@
  *
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application owns the session (database, Stash client, job manager): it opens it at
+ * start-up when a server is configured, again when the user connects to another server or
+ * database, and closes it at shutdown. Jobs are created here and run in the background,
+ * whatever window started them; a job that ends while no window is focused is announced
+ * with a desktop notification.
  */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sh-application.h"
 #include "sh-core.h"
-#include "stashhog-ui-resources.h"
+#include "sh-job-error.h"
 #include "sh-preferences-window.h"
+#include "sh-secrets.h"
+#include "sh-ui-enums.h"
 #include "sh-window.h"
+#include "stashhog-ui-resources.h"
 
 struct _ShApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication     parent_instance;
 
-  GSettings      *settings;  /* (owned) */
+  GSettings         *settings;            /* (owned) */
+  ShSession         *session;             /* (owned) (nullable) */
+  ShConnectionState  state;
+  char              *error;               /* (owned) (nullable) */
+  GQuark             error_domain;
+
+  GCancellable      *connect_cancellable; /* (owned) (nullable) the attempt under way */
+  GCancellable      *cancellable;         /* (owned) everything else, until shutdown */
+
+  /* Secrets the user just entered: used for this run even when the keyring cannot keep
+   * them, and without waiting for the keyring. Never written anywhere else. */
+  char              *entered_url;         /* (owned) (nullable) */
+  char              *entered_key;         /* (owned) (nullable) */
+  char              *entered_database;    /* (owned) (nullable) */
+  char              *entered_password;    /* (owned) (nullable) */
+  /* Stash's version when the user has just connected: announced once the session is open. */
+  char              *announce_version;    /* (owned) (nullable) */
+
+  GListModel        *jobs;                /* (owned) (nullable) the session's jobs */
+  gulong             jobs_changed_id;
+  GHashTable        *watches;             /* (owned) ShJob → JobWatch */
+  gulong             poll_changed_id;
 };
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_STATE,
+  PROP_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  JOB_ENDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ShApplication, sh_application, ADW_TYPE_APPLICATION)
 
@@ -47,16 +95,1111 @@ sh_application_get_settings (ShApplication *self)
   return self->settings;
 }
 
+/**
+ * sh_application_get_session:
+ * @self: a #ShApplication
+ *
+ * Returns: (transfer none) (nullable): the open session, if there is one
+ */
+ShSession *
+sh_application_get_session (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+
+  return self->session;
+}
+
+ShConnectionState
+sh_application_get_state (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), SH_CONNECTION_UNCONFIGURED);
+
+  return self->state;
+}
+
+/**
+ * sh_application_get_error_domain:
+ * @self: a #ShApplication
+ *
+ * Returns: the domain of the error that kept the session from opening (%SH_STASH_ERROR for
+ *   the server's address, the store's for the database), or 0
+ */
+GQuark
+sh_application_get_error_domain (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), 0);
+
+  return self->error_domain;
+}
+
+/**
+ * sh_application_get_error:
+ * @self: a #ShApplication
+ *
+ * Returns: (nullable): why the session could not be opened
+ */
+const char *
+sh_application_get_error (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+
+  return self->error;
+}
+
 static ShWindow *
 sh_application_get_main_window (ShApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  if (SH_IS_WINDOW (window))
-    return SH_WINDOW (window);
+  if (SH_IS_WINDOW (active))
+    return SH_WINDOW (active);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (SH_IS_WINDOW (l->data))
+        return SH_WINDOW (l->data);
+    }
 
   return NULL;
 }
+
+static void
+sh_application_toast (ShApplication *self,
+                      const char    *message)
+{
+  ShWindow *window = sh_application_get_main_window (self);
+
+  if (window != NULL)
+    sh_window_add_toast (window, adw_toast_new (message));
+}
+
+/* Configuration */
+
+static gboolean
+env_is_set (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && *value != '\0';
+}
+
+/**
+ * sh_application_url_from_env:
+ *
+ * Returns: whether `STASHHOG_URL` decides the server, over the settings
+ */
+gboolean
+sh_application_url_from_env (void)
+{
+  return env_is_set ("STASHHOG_URL");
+}
+
+/**
+ * sh_application_api_key_from_env:
+ *
+ * Returns: whether `STASHHOG_API_KEY` decides the API key (even empty: no key), over the
+ *   keyring
+ */
+gboolean
+sh_application_api_key_from_env (void)
+{
+  return g_getenv ("STASHHOG_API_KEY") != NULL;
+}
+
+/**
+ * sh_application_database_from_env:
+ *
+ * Returns: whether `STASHHOG_DATABASE` decides the database, over the settings
+ */
+gboolean
+sh_application_database_from_env (void)
+{
+  return env_is_set ("STASHHOG_DATABASE");
+}
+
+/**
+ * sh_application_dup_url:
+ * @self: a #ShApplication
+ *
+ * Returns: (transfer full) (nullable): the server address: `$STASHHOG_URL`, else the
+ *   setting; %NULL when there is none
+ */
+char *
+sh_application_dup_url (ShApplication *self)
+{
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+
+  if (sh_application_url_from_env ())
+    url = g_strstrip (g_strdup (g_getenv ("STASHHOG_URL")));
+  else
+    url = g_strstrip (g_settings_get_string (self->settings, "stash-url"));
+
+  if (*url == '\0')
+    return NULL;
+
+  return g_steal_pointer (&url);
+}
+
+/**
+ * sh_application_dup_database:
+ * @self: a #ShApplication
+ *
+ * Returns: (transfer full) (nullable): the database: `$STASHHOG_DATABASE`, else the
+ *   setting; %NULL for the default SQLite file
+ */
+char *
+sh_application_dup_database (ShApplication *self)
+{
+  g_autofree char *database = NULL;
+
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+
+  if (sh_application_database_from_env ())
+    database = g_strstrip (g_strdup (g_getenv ("STASHHOG_DATABASE")));
+  else
+    database = g_strstrip (g_settings_get_string (self->settings, "database-url"));
+
+  if (*database == '\0')
+    return NULL;
+
+  /* A relative SQLite path is relative to where StashHog was started, as for stashhogctl. */
+  if (strstr (database, "://") == NULL && !g_path_is_absolute (database))
+    {
+      g_autofree char *cwd = g_get_current_dir ();
+
+      return g_canonicalize_filename (database, cwd);
+    }
+
+  return g_steal_pointer (&database);
+}
+
+static gboolean
+is_postgres (const char *database)
+{
+  return database != NULL && g_str_has_prefix (database, "postgres");
+}
+
+/**
+ * sh_application_dup_trusted_fingerprint:
+ * @self: a #ShApplication
+ * @url: a server address
+ *
+ * Returns: (transfer full) (nullable): the fingerprint of the certificate the user trusts
+ *   for @url, if any
+ */
+char *
+sh_application_dup_trusted_fingerprint (ShApplication *self,
+                                        const char    *url)
+{
+  g_autoptr(GVariant) trusted = NULL;
+  char *fingerprint = NULL;
+
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  trusted = g_settings_get_value (self->settings, "trusted-certificates");
+  if (!g_variant_lookup (trusted, url, "s", &fingerprint))
+    return NULL;
+
+  return fingerprint;
+}
+
+/**
+ * sh_application_trust_certificate:
+ * @self: a #ShApplication
+ * @url: a server address
+ * @fingerprint: (nullable): the SHA-256 fingerprint of its certificate, or %NULL to trust
+ *   none but verified ones again
+ *
+ * Remembers the user's decision to trust the certificate of @url. A fingerprint is not a
+ * secret, so it lives in the settings.
+ */
+void
+sh_application_trust_certificate (ShApplication *self,
+                                  const char    *url,
+                                  const char    *fingerprint)
+{
+  g_autoptr(GVariant) trusted = NULL;
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
+  GVariantIter iter;
+  const char *key;
+  const char *value;
+
+  g_return_if_fail (SH_IS_APPLICATION (self));
+  g_return_if_fail (url != NULL);
+
+  trusted = g_settings_get_value (self->settings, "trusted-certificates");
+  g_variant_iter_init (&iter, trusted);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    {
+      if (!g_str_equal (key, url))
+        g_variant_builder_add (&builder, "{ss}", key, value);
+    }
+  if (fingerprint != NULL)
+    g_variant_builder_add (&builder, "{ss}", url, fingerprint);
+
+  g_settings_set_value (self->settings, "trusted-certificates",
+                        g_variant_builder_end (&builder));
+}
+
+/* Watching jobs for notifications */
+
+typedef struct
+{
+  ShJob       *job;      /* (owned) */
+  gulong       handler;
+  ShJobStatus  status;
+} JobWatch;
+
+static void
+job_watch_free (JobWatch *watch)
+{
+  g_clear_signal_handler (&watch->handler, watch->job);
+  g_clear_object (&watch->job);
+  g_free (watch);
+}
+
+static const char *
+job_type_label (ShApplication *self,
+                ShJob         *job)
+{
+  const ShJobTypeInfo *info = NULL;
+
+  if (self->session != NULL)
+    info = sh_job_manager_lookup_type (sh_session_get_job_manager (self->session),
+                                       sh_job_get_job_type (job));
+
+  return info != NULL ? _(info->label) : sh_job_get_job_type (job);
+}
+
+static void
+sh_application_job_ended (ShApplication *self,
+                          ShJob         *job)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *id = NULL;
+  const char *label = job_type_label (self, job);
+  const char *body = NULL;
+  GtkWindow *window;
+
+  if (!g_settings_get_boolean (self->settings, "notify-on-finish"))
+    return;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL && gtk_window_is_active (window))
+    return;
+
+  switch (sh_job_get_status (job))
+    {
+    case SH_JOB_COMPLETED:
+      /* Translators: %s is a job type, such as “Generate Metadata” */
+      title = g_strdup_printf (_("%s Finished"), label);
+      body = sh_job_get_message (job);
+      break;
+
+    case SH_JOB_FAILED:
+      /* Translators: %s is a job type, such as “Generate Metadata” */
+      title = g_strdup_printf (_("%s Failed"), label);
+      body = sh_job_get_error (job);
+      break;
+
+    case SH_JOB_CANCELLED:
+      /* Translators: %s is a job type, such as “Generate Metadata” */
+      title = g_strdup_printf (_("%s Cancelled"), label);
+      body = sh_job_get_message (job);
+      break;
+
+    case SH_JOB_PENDING:
+    case SH_JOB_RUNNING:
+    case SH_JOB_CANCELLING:
+    default:
+      return;
+    }
+
+  notification = g_notification_new (title);
+  if (body != NULL)
+    g_notification_set_body (notification, body);
+  if (sh_job_get_status (job) == SH_JOB_FAILED)
+    g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_set_default_action_and_target (notification, "app.show-job", "s",
+                                                sh_job_get_id (job));
+
+  id = g_strconcat ("job-", sh_job_get_id (job), NULL);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static gboolean
+status_is_active (ShJobStatus status)
+{
+  return status == SH_JOB_PENDING || status == SH_JOB_RUNNING || status == SH_JOB_CANCELLING;
+}
+
+static void
+on_job_status (ShJob         *job,
+               GParamSpec    *pspec,
+               ShApplication *self)
+{
+  JobWatch *watch = g_hash_table_lookup (self->watches, job);
+  ShJobStatus status = sh_job_get_status (job);
+  ShJobStatus before;
+
+  if (watch == NULL)
+    return;
+
+  before = watch->status;
+  watch->status = status;
+
+  if (status_is_active (before) && !status_is_active (status))
+    {
+      sh_application_job_ended (self, job);
+      g_signal_emit (self, signals[JOB_ENDED], 0, job);
+    }
+}
+
+static void
+on_jobs_changed (GListModel    *model,
+                 guint          position,
+                 guint          removed,
+                 guint          added,
+                 ShApplication *self)
+{
+  g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  /* The list is short (the newest jobs); look at all of it. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (model, i);
+
+      g_hash_table_add (present, job);
+      if (!g_hash_table_contains (self->watches, job))
+        {
+          JobWatch *watch = g_new0 (JobWatch, 1);
+
+          watch->job = g_object_ref (job);
+          watch->status = sh_job_get_status (job);
+          watch->handler = g_signal_connect (job, "notify::status",
+                                             G_CALLBACK (on_job_status), self);
+          g_hash_table_insert (self->watches, job, watch);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, self->watches);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      if (!g_hash_table_contains (present, key))
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+static void
+sh_application_watch_jobs (ShApplication *self,
+                           GListModel    *jobs)
+{
+  if (self->jobs != NULL)
+    {
+      g_clear_signal_handler (&self->jobs_changed_id, self->jobs);
+      g_clear_object (&self->jobs);
+    }
+  g_hash_table_remove_all (self->watches);
+
+  if (jobs == NULL)
+    return;
+
+  self->jobs = g_object_ref (jobs);
+  self->jobs_changed_id = g_signal_connect (jobs, "items-changed",
+                                            G_CALLBACK (on_jobs_changed), self);
+  on_jobs_changed (jobs, 0, 0, g_list_model_get_n_items (jobs), self);
+}
+
+/* The session */
+
+static void
+sh_application_set_state (ShApplication     *self,
+                          ShConnectionState  state,
+                          const char        *error)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (g_strcmp0 (self->error, error) != 0)
+    {
+      g_free (self->error);
+      self->error = g_strdup (error);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+    }
+
+  if (self->state != state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+apply_poll_interval (ShApplication *self)
+{
+  guint seconds = g_settings_get_uint (self->settings, "poll-interval");
+
+  if (self->session != NULL)
+    sh_job_manager_set_poll_interval (sh_session_get_job_manager (self->session),
+                                      seconds * 1000);
+}
+
+static void
+sh_application_close_session (ShApplication *self)
+{
+  g_autoptr(ShSession) session = g_steal_pointer (&self->session);
+
+  if (session == NULL)
+    return;
+
+  sh_application_watch_jobs (self, NULL);
+
+  /* Let the windows drop what they hold of it first. */
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  sh_session_close (session);
+}
+
+typedef struct
+{
+  char *url;
+  char *api_key;
+  char *fingerprint;
+  char *database;
+  char *password;
+} ConnectData;
+
+static void
+connect_data_free (ConnectData *data)
+{
+  g_free (data->url);
+  g_free (data->api_key);
+  g_free (data->fingerprint);
+  g_free (data->database);
+  g_free (data->password);
+  g_free (data);
+}
+
+static void
+session_open_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShSession *session = SH_SESSION (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_session_open_finish (session, result, &error))
+    {
+      sh_session_close (session);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, g_object_ref (session), g_object_unref);
+}
+
+static void
+connect_open_session (GTask *task)
+{
+  ConnectData *data = g_task_get_task_data (task);
+  g_autoptr(ShSession) session = NULL;
+
+  session = sh_session_new (data->url, data->api_key, data->fingerprint, data->database,
+                            data->password);
+  sh_session_open_async (session, g_task_get_cancellable (task), session_open_cb,
+                         g_object_ref (task));
+}
+
+static void
+password_lookup_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConnectData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->password = sh_secrets_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Without a keyring the server may still let us in (trust authentication, say). */
+  if (error != NULL)
+    g_debug ("The keyring could not be read: %s", error->message);
+
+  connect_open_session (task);
+}
+
+static void
+connect_database_password (GTask *task)
+{
+  ShApplication *self = g_task_get_source_object (task);
+  ConnectData *data = g_task_get_task_data (task);
+
+  if (!is_postgres (data->database))
+    {
+      connect_open_session (task);
+      return;
+    }
+
+  if (g_getenv ("STASHHOG_DATABASE_PASSWORD") != NULL)
+    {
+      data->password = g_strdup (g_getenv ("STASHHOG_DATABASE_PASSWORD"));
+      connect_open_session (task);
+      return;
+    }
+
+  if (self->entered_database != NULL && g_str_equal (self->entered_database, data->database))
+    {
+      data->password = g_strdup (self->entered_password);
+      connect_open_session (task);
+      return;
+    }
+
+  sh_secrets_lookup_async (SH_SECRET_DATABASE_PASSWORD, data->database,
+                           g_task_get_cancellable (task), password_lookup_cb,
+                           g_object_ref (task));
+}
+
+static void
+api_key_lookup_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ConnectData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->api_key = sh_secrets_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* No keyring is not an error: the server may need no key. */
+  if (error != NULL)
+    g_debug ("The keyring could not be read: %s", error->message);
+
+  connect_database_password (task);
+}
+
+static void
+connect_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  ShApplication *self = SH_APPLICATION (object);
+  g_autoptr(ShSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+  ShWindow *window;
+
+  session = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* Another attempt replaced this one, or the application is shutting down. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->connect_cancellable);
+  version = g_steal_pointer (&self->announce_version);
+
+  if (session == NULL)
+    {
+      self->error_domain = error->domain;
+      sh_application_set_state (self, SH_CONNECTION_FAILED, error->message);
+      return;
+    }
+
+  self->session = g_steal_pointer (&session);
+  apply_poll_interval (self);
+  sh_application_watch_jobs (self,
+                             sh_job_manager_get_jobs (sh_session_get_job_manager (self->session)));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  sh_application_set_state (self, SH_CONNECTION_CONNECTED, NULL);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  window = sh_application_get_main_window (self);
+  if (version != NULL && window != NULL)
+    sh_window_offer_sync (window, version);
+}
+
+/**
+ * sh_application_connect:
+ * @self: a #ShApplication
+ *
+ * Opens a session with the configured server and database (closing the current one), or
+ * goes back to %SH_CONNECTION_UNCONFIGURED when no server is configured. The API key
+ * comes from `$STASHHOG_API_KEY`, else the keyring.
+ */
+void
+sh_application_connect (ShApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+  ConnectData *data;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (SH_IS_APPLICATION (self));
+
+  if (self->connect_cancellable != NULL)
+    g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  sh_application_close_session (self);
+
+  url = sh_application_dup_url (self);
+  if (url == NULL)
+    {
+      sh_application_set_state (self, SH_CONNECTION_UNCONFIGURED, NULL);
+      return;
+    }
+
+  sh_application_set_state (self, SH_CONNECTION_CONNECTING, NULL);
+
+  self->connect_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->connect_cancellable, connect_cb, NULL);
+  g_task_set_source_tag (task, sh_application_connect);
+
+  data = g_new0 (ConnectData, 1);
+  data->fingerprint = sh_application_dup_trusted_fingerprint (self, url);
+  data->database = sh_application_dup_database (self);
+  data->url = g_steal_pointer (&url);
+  g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
+
+  if (sh_application_api_key_from_env ())
+    {
+      const char *key = g_getenv ("STASHHOG_API_KEY");
+
+      data->api_key = *key != '\0' ? g_strdup (key) : NULL;
+      connect_database_password (task);
+    }
+  else if (self->entered_url != NULL && g_str_equal (self->entered_url, data->url))
+    {
+      data->api_key = g_strdup (self->entered_key);
+      connect_database_password (task);
+    }
+  else
+    {
+      sh_secrets_lookup_async (SH_SECRET_API_KEY, data->url, self->connect_cancellable,
+                               api_key_lookup_cb, g_object_ref (task));
+    }
+}
+
+static void
+secret_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ShApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (sh_secrets_store_finish (result, &error))
+    return;
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("The keyring could not keep the secret: %s. StashHog uses it "
+                           "until it quits."), error->message);
+
+      sh_application_toast (self, message);
+    }
+}
+
+static void
+secret_cleared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ShApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_secrets_clear_finish (result, &error))
+    g_debug ("The keyring could not be cleared: %s", error->message);
+}
+
+/**
+ * sh_application_use_server:
+ * @self: a #ShApplication
+ * @url: the server address the user tested
+ * @api_key: (nullable): the API key that worked
+ * @version: (nullable): Stash's version, to announce once connected
+ *
+ * Saves the server (the address in the settings unless `$STASHHOG_URL` decides it, the
+ * key in the keyring unless `$STASHHOG_API_KEY` does) and connects to it.
+ */
+void
+sh_application_use_server (ShApplication *self,
+                           const char    *url,
+                           const char    *api_key,
+                           const char    *version)
+{
+  g_return_if_fail (SH_IS_APPLICATION (self));
+  g_return_if_fail (url != NULL);
+
+  if (api_key != NULL && *api_key == '\0')
+    api_key = NULL;
+
+  if (!sh_application_url_from_env ())
+    g_settings_set_string (self->settings, "stash-url", url);
+
+  if (!sh_application_api_key_from_env ())
+    {
+      g_free (self->entered_url);
+      self->entered_url = g_strdup (url);
+      g_free (self->entered_key);
+      self->entered_key = g_strdup (api_key);
+
+      if (api_key != NULL)
+        sh_secrets_store_async (SH_SECRET_API_KEY, url, api_key, self->cancellable,
+                                secret_stored_cb, g_object_ref (self));
+      else
+        sh_secrets_clear_async (SH_SECRET_API_KEY, url, self->cancellable,
+                                secret_cleared_cb, g_object_ref (self));
+    }
+
+  g_free (self->announce_version);
+  self->announce_version = g_strdup (version != NULL ? version : "");
+
+  sh_application_connect (self);
+}
+
+/**
+ * sh_application_use_database:
+ * @self: a #ShApplication
+ * @database: (nullable): an SQLite path or a postgresql:// address; %NULL or empty for the
+ *   default SQLite file
+ * @password: (nullable): the PostgreSQL password that worked
+ *
+ * Saves the database choice (the password in the keyring) and connects again.
+ */
+void
+sh_application_use_database (ShApplication *self,
+                             const char    *database,
+                             const char    *password)
+{
+  g_return_if_fail (SH_IS_APPLICATION (self));
+
+  if (!sh_application_database_from_env ())
+    g_settings_set_string (self->settings, "database-url", database != NULL ? database : "");
+
+  if (is_postgres (database) && password != NULL && *password != '\0')
+    {
+      g_free (self->entered_database);
+      self->entered_database = g_strdup (database);
+      g_free (self->entered_password);
+      self->entered_password = g_strdup (password);
+      sh_secrets_store_async (SH_SECRET_DATABASE_PASSWORD, database, password,
+                              self->cancellable, secret_stored_cb, g_object_ref (self));
+    }
+
+  sh_application_connect (self);
+}
+
+/**
+ * sh_application_has_running_jobs:
+ * @self: a #ShApplication
+ *
+ * Returns: whether jobs run in this process, which closing the session would interrupt
+ */
+gboolean
+sh_application_has_running_jobs (ShApplication *self)
+{
+  ShJobManager *manager;
+  GListModel *jobs;
+
+  g_return_val_if_fail (SH_IS_APPLICATION (self), FALSE);
+
+  if (self->session == NULL)
+    return FALSE;
+
+  manager = sh_session_get_job_manager (self->session);
+  jobs = sh_job_manager_get_jobs (manager);
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
+
+      if (sh_job_is_active (job) && sh_job_manager_is_running_here (manager, job))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Jobs */
+
+static gboolean
+check_session (ShApplication  *self,
+               GError        **error)
+{
+  if (self->session != NULL)
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                       _("StashHog is not connected to a Stash server. Connect to one in "
+                         "Preferences."));
+  return FALSE;
+}
+
+static void
+job_run_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ShApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* How the job ended is on the job; this is about running it at all. */
+  if (!sh_job_manager_run_finish (SH_JOB_MANAGER (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sh_application_toast (self, error->message);
+}
+
+static void
+run_in_background (ShApplication *self,
+                   ShJobManager  *manager,
+                   ShJob         *job)
+{
+  /* No cancellable: closing a window must not stop a job; Cancel does. */
+  sh_job_manager_run_async (manager, job, NULL, job_run_cb, g_object_ref (self));
+}
+
+static void
+job_created_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShApplication *self = g_task_get_source_object (task);
+  ShJobManager *manager = SH_JOB_MANAGER (object);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+
+  if (g_task_get_source_tag (task) == sh_application_retry_job_async)
+    job = sh_job_manager_retry_finish (manager, result, &error);
+  else
+    job = sh_job_manager_create_finish (manager, result, &error);
+
+  if (job == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  run_in_background (self, manager, job);
+  g_task_return_pointer (task, g_steal_pointer (&job), g_object_unref);
+}
+
+/**
+ * sh_application_start_job_async:
+ * @self: a #ShApplication
+ * @type: a job type, such as `sync_scenes`
+ * @parameters: (nullable): its parameters
+ * @cancellable: (nullable): a #GCancellable for the creation
+ * @callback: called once the job is created (it then runs in the background)
+ * @user_data: data for @callback
+ *
+ * Creates a job and runs it. A second active job of an exclusive type is refused with
+ * %SH_JOB_ERROR_CONFLICT.
+ */
+void
+sh_application_start_job_async (ShApplication       *self,
+                                const char          *type,
+                                JsonObject          *parameters,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SH_IS_APPLICATION (self));
+  g_return_if_fail (type != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_application_start_job_async);
+
+  if (!check_session (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sh_job_manager_create_async (sh_session_get_job_manager (self->session), type, parameters,
+                               NULL, cancellable, job_created_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sh_application_start_job_finish:
+ * @self: a #ShApplication
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the job, now running
+ */
+ShJob *
+sh_application_start_job_finish (ShApplication  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sh_application_retry_job_async:
+ * @self: a #ShApplication
+ * @job: a failed or cancelled job
+ * @cancellable: (nullable): a #GCancellable for the creation
+ * @callback: called once the new job is created (it then runs in the background)
+ * @user_data: data for @callback
+ *
+ * Runs @job again as a new job with the same parameters.
+ */
+void
+sh_application_retry_job_async (ShApplication       *self,
+                                ShJob               *job,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SH_IS_APPLICATION (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_application_retry_job_async);
+
+  if (!check_session (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sh_job_manager_retry_async (sh_session_get_job_manager (self->session), job, cancellable,
+                              job_created_cb, g_steal_pointer (&task));
+}
+
+/**
+ * sh_application_retry_job_finish:
+ * @self: a #ShApplication
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the new job, now running
+ */
+ShJob *
+sh_application_retry_job_finish (ShApplication  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+stop_job_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_stash_client_stop_job_finish (SH_STASH_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sh_application_cancel_job_async:
+ * @self: a #ShApplication
+ * @job: an active job
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the cancellation is asked for
+ * @user_data: data for @callback
+ *
+ * Cancels a job. One that runs here is cancelled through the job manager (a Generate is
+ * stopped in Stash first); a Generate that another process runs is stopped in Stash, as
+ * `stashhogctl cancel` does, and its owner records the end.
+ */
+void
+sh_application_cancel_job_async (ShApplication       *self,
+                                 ShJob               *job,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJobManager *manager;
+
+  g_return_if_fail (SH_IS_APPLICATION (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_application_cancel_job_async);
+
+  if (!check_session (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  manager = sh_session_get_job_manager (self->session);
+
+  if (!sh_job_is_active (job))
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE,
+                               _("The job is not running any more."));
+      return;
+    }
+
+  if (sh_job_manager_is_running_here (manager, job))
+    {
+      sh_job_manager_cancel (manager, job);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+      sh_job_get_stash_job_id (job) != NULL)
+    {
+      sh_stash_client_stop_job_async (sh_session_get_client (self->session),
+                                      sh_job_get_stash_job_id (job), cancellable,
+                                      stop_job_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_OWNER,
+                           _("This job runs in another StashHog process (another desktop or "
+                             "stashhogctl); cancel it there."));
+}
+
+gboolean
+sh_application_cancel_job_finish (ShApplication  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* GApplication */
 
 static void
 sh_application_activate (GApplication *app)
@@ -71,6 +1214,14 @@ sh_application_activate (GApplication *app)
 }
 
 static void
+on_poll_interval_changed (GSettings     *settings,
+                          const char    *key,
+                          ShApplication *self)
+{
+  apply_poll_interval (self);
+}
+
+static void
 sh_application_startup (GApplication *app)
 {
   ShApplication *self = SH_APPLICATION (app);
@@ -79,10 +1230,14 @@ sh_application_startup (GApplication *app)
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *jobs_accels[] = { "<Alt>1", NULL };
   static const char *scenes_accels[] = { "<Alt>2", NULL };
+  static const char *sync_accels[] = { "<Control><Shift>s", NULL };
+  static const char *generate_accels[] = { "<Control>g", NULL };
 
   G_APPLICATION_CLASS (sh_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (BASE_ID);
+  self->poll_changed_id = g_signal_connect (self->settings, "changed::poll-interval",
+                                            G_CALLBACK (on_poll_interval_changed), self);
 
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -94,6 +1249,26 @@ sh_application_startup (GApplication *app)
                                          jobs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-view::scenes",
                                          scenes_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.sync-scenes",
+                                         sync_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.generate",
+                                         generate_accels);
+
+  sh_application_connect (self);
+}
+
+static void
+sh_application_shutdown (GApplication *app)
+{
+  ShApplication *self = SH_APPLICATION (app);
+
+  if (self->connect_cancellable != NULL)
+    g_cancellable_cancel (self->connect_cancellable);
+  g_clear_object (&self->connect_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  sh_application_close_session (self);
+
+  G_APPLICATION_CLASS (sh_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -101,9 +1276,58 @@ sh_application_dispose (GObject *object)
 {
   ShApplication *self = SH_APPLICATION (object);
 
+  sh_application_watch_jobs (self, NULL);
+  if (self->settings != NULL)
+    g_clear_signal_handler (&self->poll_changed_id, self->settings);
+  g_clear_object (&self->session);
+  g_clear_object (&self->connect_cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sh_application_parent_class)->dispose (object);
+}
+
+static void
+sh_application_finalize (GObject *object)
+{
+  ShApplication *self = SH_APPLICATION (object);
+
+  g_clear_pointer (&self->watches, g_hash_table_unref);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->entered_url, g_free);
+  g_clear_pointer (&self->entered_key, g_free);
+  g_clear_pointer (&self->entered_database, g_free);
+  g_clear_pointer (&self->entered_password, g_free);
+  g_clear_pointer (&self->announce_version, g_free);
+
+  G_OBJECT_CLASS (sh_application_parent_class)->finalize (object);
+}
+
+static void
+sh_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ShApplication *self = SH_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -113,6 +1337,8 @@ sh_application_class_init (ShApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = sh_application_dispose;
+  object_class->finalize = sh_application_finalize;
+  object_class->get_property = sh_application_get_property;
 
   /* Before any template is loaded. */
   sh_core_init ();
@@ -120,6 +1346,36 @@ sh_application_class_init (ShApplicationClass *klass)
 
   app_class->activate = sh_application_activate;
   app_class->startup = sh_application_startup;
+  app_class->shutdown = sh_application_shutdown;
+
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         SH_TYPE_SESSION,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       SH_TYPE_CONNECTION_STATE,
+                       SH_CONNECTION_UNCONFIGURED,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShApplication::job-ended:
+   * @self: the application
+   * @job: a job of the session that just completed, failed or was cancelled
+   *
+   * Emitted whichever process ran the job.
+   */
+  signals[JOB_ENDED] =
+    g_signal_new ("job-ended",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, SH_TYPE_JOB);
 }
 
 static void
@@ -156,12 +1412,37 @@ sh_application_preferences_action (GSimpleAction *action,
                                    gpointer       user_data)
 {
   ShApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  ShPreferencesWindow *prefs;
+  ShWindow *window = sh_application_get_main_window (self);
+  ShPreferencesWindow *prefs = NULL;
 
-  prefs = sh_preferences_window_new (self->settings);
-  gtk_window_set_transient_for (GTK_WINDOW (prefs), window);
+  /* One preferences window at a time. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (SH_IS_PREFERENCES_WINDOW (l->data))
+        prefs = SH_PREFERENCES_WINDOW (l->data);
+    }
+
+  if (prefs == NULL)
+    {
+      prefs = sh_preferences_window_new (self);
+      gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+    }
+
   gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+sh_application_show_job_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  ShApplication *self = user_data;
+  ShWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = sh_application_get_main_window (self);
+  if (window != NULL)
+    sh_window_show_job (window, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -169,18 +1450,29 @@ sh_application_quit_action (GSimpleAction *action,
                             GVariant      *parameter,
                             gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  ShApplication *self = user_data;
+  ShWindow *window = sh_application_get_main_window (self);
+
+  /* The window asks first when jobs run here. */
+  if (window != NULL)
+    gtk_window_close (GTK_WINDOW (window));
+  else
+    g_application_quit (G_APPLICATION (self));
 }
 
 static const GActionEntry app_actions[] = {
   { "about", sh_application_about_action },
   { "preferences", sh_application_preferences_action },
+  { "show-job", sh_application_show_job_action, "s" },
   { "quit", sh_application_quit_action },
 };
 
 static void
 sh_application_init (ShApplication *self)
 {
+  self->cancellable = g_cancellable_new ();
+  self->watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) job_watch_free);
+
   g_action_map_add_action_entries (G_ACTION_MAP (self),
                                    app_actions,
                                    G_N_ELEMENTS (app_actions),

@@ -16,7 +16,23 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (ShWindow, sh_window, SH, WINDOW, AdwApplicationWindow)
 
-ShWindow   *sh_window_new              (ShApplication *application);
-const char *sh_window_get_visible_view (ShWindow      *self);
+ShWindow   *sh_window_new                   (ShApplication *application);
+const char *sh_window_get_visible_view      (ShWindow      *self);
+void        sh_window_add_toast             (ShWindow      *self,
+                                             AdwToast      *toast);
+void        sh_window_offer_sync            (ShWindow      *self,
+                                             const char    *version);
+void        sh_window_run_job               (ShWindow      *self,
+                                             const char    *type,
+                                             JsonObject    *parameters);
+void        sh_window_show_job              (ShWindow      *self,
+                                             const char    *job_id);
+void        sh_window_cancel_job            (ShWindow      *self,
+                                             ShJob         *job);
+void        sh_window_retry_job             (ShWindow      *self,
+                                             ShJob         *job);
+void        sh_window_view_impacted_scenes  (ShWindow      *self,
+                                             const char    *job_id);
+GtkWindow  *sh_window_get_details_window    (ShWindow      *self);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ sh_scene_record_copy (const ShSceneRecord *self)
   copy->markers_digest = g_strdup (self->markers_digest);
   copy->stash_created_at = g_strdup (self->stash_created_at);
   copy->stash_updated_at = g_strdup (self->stash_updated_at);
+  copy->last_synced = g_strdup (self->last_synced);
 
   return copy;
 }
@@ -52,5 +53,6 @@ sh_scene_record_free (ShSceneRecord *self)
   g_free (self->markers_digest);
   g_free (self->stash_created_at);
   g_free (self->stash_updated_at);
+  g_free (self->last_synced);
   g_free (self);
 }

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @stash_updated_at: Stash's `updated_at`, verbatim (the server's own string, used for
  *   incremental sync)
  * @generated: whether all generated media is known to exist
+ * @last_synced: (nullable): the stamp of the last sync that saw the scene (ISO 8601); filled
+ *   by the store's reads, ignored by its writes (a sync sets it)
  *
  * One scene as the mirror stores it. Plain data, shared between the Stash client, the store
  * and the list models.
@@ -48,6 +50,7 @@ typedef struct
   char   *stash_created_at;
   char   *stash_updated_at;
   gboolean generated;
+  char   *last_synced;
 } ShSceneRecord;
 
 GType          sh_scene_record_get_type (void) G_GNUC_CONST;

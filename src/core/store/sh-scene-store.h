@@ -36,6 +36,30 @@ typedef enum
 
 GType         sh_generated_filter_get_type            (void) G_GNUC_CONST;
 
+/**
+ * ShSceneSort:
+ * @SH_SCENE_SORT_ID: by Stash's scene id
+ * @SH_SCENE_SORT_TITLE: by title, ignoring case
+ * @SH_SCENE_SORT_PATH: by path, ignoring case
+ * @SH_SCENE_SORT_GENERATED: not generated first, then generated
+ * @SH_SCENE_SORT_LAST_SYNCED: by the time a sync last saw the scene
+ *
+ * The order of sh_scene_store_list_ids_async(). Ties are broken by id, in the same
+ * direction, so that the order is total.
+ */
+typedef enum
+{
+  SH_SCENE_SORT_ID,
+  SH_SCENE_SORT_TITLE,
+  SH_SCENE_SORT_PATH,
+  SH_SCENE_SORT_GENERATED,
+  SH_SCENE_SORT_LAST_SYNCED,
+} ShSceneSort;
+
+#define SH_TYPE_SCENE_SORT (sh_scene_sort_get_type ())
+
+GType         sh_scene_sort_get_type                  (void) G_GNUC_CONST;
+
 ShSceneStore *sh_scene_store_new                      (ShDatabase           *db);
 ShDatabase   *sh_scene_store_get_database             (ShSceneStore         *self);
 
@@ -126,5 +150,30 @@ void          sh_scene_store_list_ids_created_after_async  (ShSceneStore        
 GArray       *sh_scene_store_list_ids_created_after_finish (ShSceneStore         *self,
                                                             GAsyncResult         *result,
                                                             GError              **error);
+
+void          sh_scene_store_list_ids_async           (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       ShGeneratedFilter     filter,
+                                                       const char           *search,
+                                                       const char           *job_id,
+                                                       ShSceneSort           sort,
+                                                       gboolean              descending,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GArray       *sh_scene_store_list_ids_finish          (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_scene_store_get_scenes_async         (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       const gint64         *ids,
+                                                       guint                 n_ids,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_scene_store_get_scenes_finish        (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
 
 G_END_DECLS

@@ -1,0 +1,407 @@
+/* bench-scenes-page.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Scenes page over a large mirror, on a display (run it under Xvfb):
+ *
+ *   bench-scenes-page [SCENES [DATABASE]]
+ *
+ * fills a fresh SQLite file with SCENES scenes (default 1,000,000; every third one
+ * generated) with one set-based statement, in a child process so that neither its time
+ * nor its memory counts; DATABASE, when given, is kept and reused. Then it opens a window
+ * with a ShScenesPage and measures, each up to the frame that shows the rows:
+ *
+ *   - connect: from sh_scenes_page_set_session() to the first rows painted (target 500 ms);
+ *   - each switch of the Generated filter, until the new first rows are painted (200 ms);
+ *   - a jump to the middle of the list, until its rows are painted;
+ *
+ * and prints the peak resident memory of the process (target 200 MB).
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "sh-core.h"
+#include "sh-scenes-page.h"
+#include "stashhog-ui-resources.h"
+
+#define SERVER_URL     "http://bench.invalid:9999"
+#define TIMEOUT_S      60
+#define TARGET_CONNECT 500.0
+#define TARGET_FILTER  200.0
+#define TARGET_RSS     200.0
+
+static void
+check (GError     *error,
+       const char *what)
+{
+  if (error != NULL)
+    {
+      g_printerr ("bench-scenes-page: %s: %s\n", what, error->message);
+      exit (EXIT_FAILURE);
+    }
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+static double
+peak_rss_mib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+
+  return usage.ru_maxrss / 1024.0;
+}
+
+/* The fill (child process) ------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64 server_id;
+  gint64 n_scenes;
+} FillData;
+
+static gpointer
+fill_func (ShDatabase     *db,
+           GdaConnection  *cnc,
+           gpointer        data,
+           GCancellable   *cancellable,
+           GError        **error)
+{
+  FillData *fill = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  /* Rows of a realistic size, as a sync stores them. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene (server_id, id, title, path, oshash, "
+                                   "duration, stash_created_at, stash_updated_at, last_synced, "
+                                   "generated) "
+                                   "WITH RECURSIVE n(i) AS ("
+                                   "  SELECT CAST(1 AS BIGINT) "
+                                   "  UNION ALL SELECT i + 1 FROM n WHERE i < ##n::gint64"
+                                   ") "
+                                   "SELECT CAST(##server_id::gint64 AS BIGINT), i, "
+                                   "'Scene number ' || i || ', with a title of usual length', "
+                                   "'/data/videos/studio-' || (i % 97) || '/scene-' || i "
+                                   "|| '.mp4', "
+                                   "'oshash-' || i, 600 + i % 3600, "
+                                   "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00', "
+                                   "'2024-05-01T12:00:00Z', i % 3 = 0 FROM n",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "n", fill->n_scenes);
+  sh_database_set_int64 (params, "server_id", fill->server_id);
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+  if (!sh_database_commit (db, error))
+    return NULL;
+
+  return g_memdup2 (&rows, sizeof rows);
+}
+
+static int
+fill (const char *path,
+      gint64      n_scenes)
+{
+  g_autoptr(ShDatabase) db = sh_database_new (path, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *rows = NULL;
+  FillData data = { 0, n_scenes };
+
+  sh_database_open_async (db, NULL, store_result_cb, &result);
+  sh_database_open_finish (db, await_result (&result), &error);
+  check (error, "open");
+  g_clear_object (&result);
+
+  sh_database_ensure_server_async (db, SERVER_URL, NULL, store_result_cb, &result);
+  data.server_id = sh_database_ensure_server_finish (db, await_result (&result), &error);
+  check (error, "server");
+  g_clear_object (&result);
+
+  sh_database_run_async (db, fill_func, &data, NULL, g_free, NULL, store_result_cb, &result);
+  rows = sh_database_run_finish (db, await_result (&result), &error);
+  check (error, "fill");
+
+  sh_database_close (db);
+
+  return *rows == n_scenes ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+/* Frames ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *present;   /* a label that must be painted */
+  const char *absent;    /* (nullable) and one that must not */
+  gint64      start;
+  gint64      end;
+} FrameWait;
+
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* After each painted frame: is what we wait for on screen? */
+static void
+after_paint_cb (GdkFrameClock *clock,
+                FrameWait     *wait)
+{
+  if (wait->end != 0)
+    return;
+
+  if (find_label (wait->root, wait->present)
+      && (wait->absent == NULL || !find_label (wait->root, wait->absent)))
+    wait->end = g_get_monotonic_time ();
+}
+
+static double
+wait_painted (FrameWait *wait)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (wait->root);
+  gint64 deadline = wait->start + TIMEOUT_S * G_USEC_PER_SEC;
+  gulong handler;
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), wait);
+  while (wait->end == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_printerr ("bench-scenes-page: “%s” was never painted\n", wait->present);
+          exit (EXIT_FAILURE);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  return (wait->end - wait->start) / 1000.0;
+}
+
+static const char *
+verdict (double value,
+         double target)
+{
+  return value < target ? "ok" : "SLOW";
+}
+
+static char *
+title_of (gint64 id)
+{
+  return g_strdup_printf ("Scene number %" G_GINT64_FORMAT ", with a title of usual length", id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gint64 n_scenes = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 1000000;
+  g_autoptr(ShSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *first_title = NULL;
+  g_autofree char *generated_title = NULL;
+  g_autofree char *middle_title = NULL;
+  GtkDropDown *dropdown;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+  ShScenesPage *page;
+  GtkWindow *window;
+  double connect_ms, yes_ms, no_ms, any_ms, jump_ms;
+  gint64 middle_id;
+  gboolean reuse;
+  int status;
+
+  if (argc > 3 && g_str_equal (argv[1], "--fill"))
+    return fill (argv[2], g_ascii_strtoll (argv[3], NULL, 10));
+
+  if (n_scenes < 10)
+    {
+      g_printerr ("Usage: bench-scenes-page [SCENES [DATABASE]]\n");
+      return EXIT_FAILURE;
+    }
+
+  /* As the tests do: quiet and without a hardware renderer under Xvfb. */
+  g_setenv ("GTK_A11Y", "none", FALSE);
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", FALSE);
+
+  if (argc > 2)
+    path = g_strdup (argv[2]);
+  else
+    {
+      dir = g_dir_make_tmp ("bench-scenes-page-XXXXXX", &error);
+      check (error, "temporary directory");
+      path = g_build_filename (dir, "bench.db", NULL);
+    }
+
+  reuse = g_file_test (path, G_FILE_TEST_EXISTS);
+  if (!reuse)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n_scenes);
+      const char *fill_argv[] = { argv[0], "--fill", path, count, NULL };
+      g_autoptr(GTimer) timer = g_timer_new ();
+
+      if (!g_spawn_sync (NULL, (char **) fill_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                         NULL, &status, &error) || !g_spawn_check_wait_status (status, &error))
+        check (error, "fill");
+      g_print ("filled %" G_GINT64_FORMAT " scenes in %.1f s (not timed below)\n",
+               n_scenes, g_timer_elapsed (timer, NULL));
+    }
+  else
+    g_print ("reusing %s\n", path);
+
+  gtk_init ();
+  adw_init ();
+  sh_core_init ();
+  sh_ui_register_resource ();
+
+  session = sh_session_new (SERVER_URL, NULL, NULL, path, NULL);
+  sh_session_open_async (session, NULL, store_result_cb, &result);
+  sh_session_open_finish (session, await_result (&result), &error);
+  check (error, "session");
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1280, 800);
+  page = SH_SCENES_PAGE (sh_scenes_page_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  for (guint i = 0; i < 3; i++)
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+
+  /* Connect. */
+  first_title = title_of (1);
+  {
+    FrameWait wait = { GTK_WIDGET (window), first_title, NULL, g_get_monotonic_time (), 0 };
+
+    sh_scenes_page_set_session (page, session);
+    connect_ms = wait_painted (&wait);
+  }
+
+  /* Generated: every third scene; the first row becomes scene 3, scene 1 disappears. */
+  dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (page), SH_TYPE_SCENES_PAGE,
+                                                           "generated_dropdown"));
+  generated_title = title_of (3);
+  {
+    FrameWait wait = { GTK_WIDGET (window), generated_title, first_title,
+                       g_get_monotonic_time (), 0 };
+
+    gtk_drop_down_set_selected (dropdown, 1);
+    yes_ms = wait_painted (&wait);
+  }
+
+  /* Not generated: scene 1 again, scene 3 gone. */
+  {
+    FrameWait wait = { GTK_WIDGET (window), first_title, generated_title,
+                       g_get_monotonic_time (), 0 };
+
+    gtk_drop_down_set_selected (dropdown, 2);
+    no_ms = wait_painted (&wait);
+  }
+
+  /* All scenes: scene 3 is back next to scene 1. */
+  {
+    FrameWait wait = { GTK_WIDGET (window), generated_title, NULL, g_get_monotonic_time (), 0 };
+
+    gtk_drop_down_set_selected (dropdown, 0);
+    any_ms = wait_painted (&wait);
+  }
+
+  /* A jump to the middle, as a drag of the scroll bar does. */
+  scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                 SH_TYPE_SCENES_PAGE,
+                                                                 "scrolled_window"));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  {
+    FrameWait wait = { GTK_WIDGET (window), NULL, first_title, g_get_monotonic_time (), 0 };
+    double value = (gtk_adjustment_get_upper (adjustment)
+                    - gtk_adjustment_get_page_size (adjustment)) / 2;
+
+    gtk_adjustment_set_value (adjustment, value);
+    /* Which scene is at the top is up to the view; wait for a row of the middle. */
+    middle_id = n_scenes / 2;
+    for (guint i = 0; i < 10; i++)
+      g_main_context_iteration (NULL, FALSE);
+    {
+      ShSceneListModel *model = sh_scenes_page_get_model (page);
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+      double fraction = value / gtk_adjustment_get_upper (adjustment);
+
+      middle_id = sh_scene_list_model_get_id (model, MIN (n - 1, (guint) (fraction * n) + 5));
+    }
+    middle_title = title_of (middle_id);
+    wait.present = middle_title;
+    jump_ms = wait_painted (&wait);
+  }
+
+  g_print ("\n%" G_GINT64_FORMAT " scenes, window 1280×800\n", n_scenes);
+  g_print ("connect to first rows painted      %7.1f ms  (target < %.0f ms: %s)\n",
+           connect_ms, TARGET_CONNECT, verdict (connect_ms, TARGET_CONNECT));
+  g_print ("filter Generated, rows painted     %7.1f ms  (target < %.0f ms: %s)\n",
+           yes_ms, TARGET_FILTER, verdict (yes_ms, TARGET_FILTER));
+  g_print ("filter Not Generated, rows painted %7.1f ms  (target < %.0f ms: %s)\n",
+           no_ms, TARGET_FILTER, verdict (no_ms, TARGET_FILTER));
+  g_print ("filter All Scenes, rows painted    %7.1f ms  (target < %.0f ms: %s)\n",
+           any_ms, TARGET_FILTER, verdict (any_ms, TARGET_FILTER));
+  g_print ("jump to the middle, rows painted   %7.1f ms\n", jump_ms);
+  g_print ("peak RSS                           %7.1f MiB (target < %.0f MiB: %s)\n",
+           peak_rss_mib (), TARGET_RSS, verdict (peak_rss_mib (), TARGET_RSS));
+
+  gtk_window_destroy (window);
+  sh_session_close (session);
+
+  if (dir != NULL)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      g_remove (wal);
+      g_remove (shm);
+      g_remove (path);
+      g_rmdir (dir);
+    }
+
+  return EXIT_SUCCESS;
+}

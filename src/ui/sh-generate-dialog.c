@@ -1,0 +1,584 @@
+/* sh-generate-dialog.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sh-generate-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sh-generate-dialog.h"
+#include "sh-generate-options.h"
+#include "sh-job-error.h"
+
+/**
+ * ShGenerateDialog:
+ *
+ * Asks what Stash's Generate task should make, and for which scenes (the selection, or
+ * every scene that is not generated), then creates the `stash_generate` job and starts it.
+ * The dialog closes as soon as the job exists; the Jobs view follows it from there. When
+ * Stash cannot take the job (a Generate is already active, say), the dialog stays open and
+ * says why.
+ */
+
+/* Options that most people leave alone: behind "Advanced". */
+static const char * const advanced_options[] = {
+  "imagePreviews", "markerImagePreviews", "transcodes", "forceTranscodes",
+  "interactiveHeatmapsSpeeds", "clipPreviews", "imageThumbnails", NULL
+};
+
+#define DEFAULT_SEGMENTS      12
+#define DEFAULT_DURATION      0.75
+#define DEFAULT_EXCLUDE       "0"
+#define DEFAULT_PRESET        "slow"
+
+/* How the encoder's presets read in the dialog. */
+static const struct
+{
+  const char *preset;
+  const char *label;
+} preset_labels[] = {
+  { "ultrafast", N_("Ultra Fast") },
+  { "veryfast", N_("Very Fast") },
+  { "fast", N_("Fast") },
+  { "medium", N_("Medium") },
+  { "slow", N_("Slow") },
+  { "slower", N_("Slower") },
+  { "veryslow", N_("Very Slow") },
+};
+
+struct _ShGenerateDialog
+{
+  AdwWindow            parent_instance;
+
+  ShSession           *session;       /* (owned) */
+  GArray              *scene_ids;     /* (owned) of gint64; empty: every scene */
+  GHashTable          *switches;      /* (owned) option name → GtkSwitch */
+  GCancellable        *cancellable;   /* (owned) */
+  gboolean             starting;
+  gboolean             closed;
+
+  /* Template widgets */
+  GtkButton           *start_button;
+  GtkSpinner          *spinner;
+  AdwPreferencesPage  *preferences_page;
+  GtkRevealer         *error_revealer;
+  GtkLabel            *error_title;
+  GtkLabel            *error_label;
+  AdwActionRow        *target_row;
+  AdwPreferencesGroup *media_group;
+  AdwPreferencesGroup *previews_group;
+  GtkSpinButton       *segments_spin;
+  GtkSpinButton       *duration_spin;
+  GtkEntry            *exclude_start_entry;
+  GtkEntry            *exclude_end_entry;
+  AdwComboRow         *preset_row;
+  AdwPreferencesGroup *overwrite_group;
+};
+
+G_DEFINE_FINAL_TYPE (ShGenerateDialog, sh_generate_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  JOB_CREATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Options ----------------------------------------------------------------------------- */
+
+static GtkWidget *
+option_row_new (ShGenerateDialog       *self,
+                const ShGenerateOption *option)
+{
+  GtkWidget *row;
+  GtkWidget *toggle;
+
+  toggle = gtk_switch_new ();
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), option->default_value);
+  gtk_widget_set_tooltip_text (toggle, option->default_value ? _("On by default")
+                                                             : _("Off by default"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(option->label),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(option->description),
+                                  -1);
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(option->label));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(option->description));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+
+  g_hash_table_insert (self->switches, (gpointer)option->name, toggle);
+
+  return row;
+}
+
+static void
+build_option_rows (ShGenerateDialog *self)
+{
+  const ShGenerateOption *options;
+  GtkWidget *advanced;
+  guint n_options;
+
+  options = sh_generate_options_get_all (&n_options);
+
+  advanced = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (advanced), _("Advanced"));
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (advanced),
+                                 _("Transcodes, animated images, heatmaps and image media"));
+
+  for (guint i = 0; i < n_options; i++)
+    {
+      GtkWidget *row = option_row_new (self, &options[i]);
+
+      if (g_str_equal (options[i].name, "overwrite"))
+        adw_preferences_group_add (self->overwrite_group, row);
+      else if (g_strv_contains (advanced_options, options[i].name))
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (advanced), row);
+      else
+        adw_preferences_group_add (self->media_group, row);
+    }
+
+  adw_preferences_group_add (self->media_group, advanced);
+
+  /* The preview options only matter when previews are made. */
+  g_object_bind_property (g_hash_table_lookup (self->switches, "previews"), "active",
+                          self->previews_group, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+}
+
+static guint
+default_preset_position (void)
+{
+  const char * const *presets = sh_generate_options_get_presets ();
+
+  for (guint i = 0; presets[i] != NULL; i++)
+    if (g_str_equal (presets[i], DEFAULT_PRESET))
+      return i;
+
+  return 0;
+}
+
+static void
+restore_defaults (ShGenerateDialog *self)
+{
+  const ShGenerateOption *options;
+  guint n_options;
+
+  options = sh_generate_options_get_all (&n_options);
+  for (guint i = 0; i < n_options; i++)
+    gtk_switch_set_active (g_hash_table_lookup (self->switches, options[i].name),
+                           options[i].default_value);
+
+  gtk_spin_button_set_value (self->segments_spin, DEFAULT_SEGMENTS);
+  gtk_spin_button_set_value (self->duration_spin, DEFAULT_DURATION);
+  gtk_editable_set_text (GTK_EDITABLE (self->exclude_start_entry), DEFAULT_EXCLUDE);
+  gtk_editable_set_text (GTK_EDITABLE (self->exclude_end_entry), DEFAULT_EXCLUDE);
+  adw_combo_row_set_selected (self->preset_row, default_preset_position ());
+}
+
+/* Target ------------------------------------------------------------------------------ */
+
+static void
+count_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  guint64 count = 0;
+
+  if (!sh_scene_store_count_finish (SH_SCENE_STORE (object), result, &count, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->closed)
+        return;
+      subtitle = g_strdup_printf (_("Could not count them: %s"), error->message);
+    }
+  else if (self->closed)
+    return;
+  else
+    /* Translators: %'lu is a number of scenes, with thousands separators */
+    subtitle = g_strdup_printf (ngettext ("%'lu scene is not generated yet",
+                                          "%'lu scenes are not generated yet", count),
+                                (gulong) count);
+
+  adw_action_row_set_subtitle (self->target_row, subtitle);
+}
+
+static void
+update_target (ShGenerateDialog *self)
+{
+  ShSceneStore *store = sh_session_get_scene_store (self->session);
+
+  if (self->scene_ids->len > 0)
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: %'u is a number of scenes, with thousands separators */
+      title = g_strdup_printf (ngettext ("%'u Selected Scene", "%'u Selected Scenes",
+                                         self->scene_ids->len),
+                               self->scene_ids->len);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->target_row), title);
+      adw_action_row_set_subtitle (self->target_row, _("The scenes selected in the list"));
+      return;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->target_row),
+                                 _("All Scenes Without Generated Media"));
+  adw_action_row_set_subtitle (self->target_row, _("Counting…"));
+
+  if (store != NULL)
+    sh_scene_store_count_async (store, sh_session_get_server_id (self->session),
+                                SH_GENERATED_NO, self->cancellable, count_cb,
+                                g_object_ref (self));
+}
+
+/* Start ------------------------------------------------------------------------------- */
+
+static void
+show_error (ShGenerateDialog *self,
+            const char       *title,
+            const char       *message)
+{
+  gtk_label_set_label (self->error_title, title);
+  gtk_label_set_label (self->error_label, message);
+  /* Above the scrolled options, where it is seen wherever they are scrolled to. */
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+static void
+hide_error (ShGenerateDialog *self)
+{
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+static void
+update_sensitivity (ShGenerateDialog *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.start", !self->starting);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->starting);
+  gtk_spinner_set_spinning (self->spinner, self->starting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->preferences_page), !self->starting);
+}
+
+static void
+run_cb (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* How the job ended is the job's to show, in the Jobs view. */
+  if (!sh_job_manager_run_finish (SH_JOB_MANAGER (object), result, &error))
+    g_debug ("The Generate job ended with an error: %s", error->message);
+}
+
+static void
+create_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  ShJobManager *manager = SH_JOB_MANAGER (object);
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = sh_job_manager_create_finish (manager, result, &error);
+  self->starting = FALSE;
+
+  if (job == NULL)
+    {
+      if (self->closed)
+        return;
+
+      if (g_error_matches (error, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT))
+        show_error (self, _("A Generate Job Is Already Active"), error->message);
+      else
+        show_error (self, _("Could Not Start Generating"), error->message);
+      update_sensitivity (self);
+      return;
+    }
+
+  /* Started even when the dialog was closed meanwhile: the user asked for it, and a
+   * pending job left behind would block every later Generate. */
+  sh_job_manager_run_async (manager, job, NULL, run_cb, NULL);
+
+  if (self->closed)
+    return;
+
+  g_signal_emit (self, signals[JOB_CREATED], 0, job);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/**
+ * sh_generate_dialog_dup_parameters:
+ * @self: a #ShGenerateDialog
+ *
+ * Returns: (transfer full): the `stash_generate` parameters the dialog shows, not
+ *   validated yet
+ */
+JsonObject *
+sh_generate_dialog_dup_parameters (ShGenerateDialog *self)
+{
+  const char * const *presets = sh_generate_options_get_presets ();
+  const ShGenerateOption *options;
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autofree char *exclude_start = NULL;
+  g_autofree char *exclude_end = NULL;
+  JsonObject *preview;
+  guint n_options;
+  guint preset;
+
+  g_return_val_if_fail (SH_IS_GENERATE_DIALOG (self), NULL);
+
+  options = sh_generate_options_get_all (&n_options);
+  for (guint i = 0; i < n_options; i++)
+    json_object_set_boolean_member (parameters, options[i].name,
+                                    gtk_switch_get_active (g_hash_table_lookup (self->switches,
+                                                                                options[i].name)));
+
+  /* Typed values count even when the spin button has not taken them yet. */
+  gtk_spin_button_update (self->segments_spin);
+  gtk_spin_button_update (self->duration_spin);
+  exclude_start = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->exclude_start_entry)));
+  exclude_end = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->exclude_end_entry)));
+  g_strstrip (exclude_start);
+  g_strstrip (exclude_end);
+  preset = adw_combo_row_get_selected (self->preset_row);
+
+  preview = json_object_new ();
+  json_object_set_int_member (preview, "previewSegments",
+                              gtk_spin_button_get_value_as_int (self->segments_spin));
+  json_object_set_double_member (preview, "previewSegmentDuration",
+                                 gtk_spin_button_get_value (self->duration_spin));
+  json_object_set_string_member (preview, "previewExcludeStart", exclude_start);
+  json_object_set_string_member (preview, "previewExcludeEnd", exclude_end);
+  json_object_set_string_member (preview, "previewPreset",
+                                 preset < g_strv_length ((char **)presets) ? presets[preset]
+                                                                           : DEFAULT_PRESET);
+  json_object_set_object_member (parameters, "previewOptions", preview);
+
+  if (self->scene_ids->len > 0)
+    {
+      JsonArray *ids = json_array_sized_new (self->scene_ids->len);
+
+      for (guint i = 0; i < self->scene_ids->len; i++)
+        {
+          char text[24];
+
+          g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT,
+                      g_array_index (self->scene_ids, gint64, i));
+          json_array_add_string_element (ids, text);
+        }
+      json_object_set_array_member (parameters, "sceneIDs", ids);
+    }
+
+  return g_steal_pointer (&parameters);
+}
+
+/**
+ * sh_generate_dialog_start:
+ * @self: a #ShGenerateDialog
+ *
+ * What Start does: checks the options, creates the `stash_generate` job and runs it, then
+ * closes the dialog; or shows why not and stays open.
+ */
+void
+sh_generate_dialog_start (ShGenerateDialog *self)
+{
+  g_autoptr(JsonObject) parameters = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJobManager *manager;
+
+  g_return_if_fail (SH_IS_GENERATE_DIALOG (self));
+
+  if (self->starting)
+    return;
+
+  hide_error (self);
+
+  parameters = sh_generate_dialog_dup_parameters (self);
+  if (!sh_generate_options_validate (parameters, &error))
+    {
+      show_error (self, _("Check the Options"), error->message);
+      return;
+    }
+
+  manager = sh_session_get_job_manager (self->session);
+  if (manager == NULL)
+    {
+      show_error (self, _("Not Connected"),
+                  _("StashHog is not connected to a Stash server. Connect in Preferences, "
+                    "then try again."));
+      return;
+    }
+
+  self->starting = TRUE;
+  update_sensitivity (self);
+
+  /* No cancellable: once the job is in the database it must be run, even if the dialog
+   * is closed meanwhile. */
+  sh_job_manager_create_async (manager, "stash_generate", parameters, NULL, NULL, create_cb,
+                               g_object_ref (self));
+}
+
+/* GObject ----------------------------------------------------------------------------- */
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sh_generate_dialog_start (SH_GENERATE_DIALOG (widget));
+}
+
+static void
+restore_defaults_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  restore_defaults (SH_GENERATE_DIALOG (widget));
+}
+
+static void
+sh_generate_dialog_dispose (GObject *object)
+{
+  ShGenerateDialog *self = (ShGenerateDialog *)object;
+
+  self->closed = TRUE;
+  g_cancellable_cancel (self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_GENERATE_DIALOG);
+
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (sh_generate_dialog_parent_class)->dispose (object);
+}
+
+static void
+sh_generate_dialog_finalize (GObject *object)
+{
+  ShGenerateDialog *self = (ShGenerateDialog *)object;
+
+  g_clear_pointer (&self->scene_ids, g_array_unref);
+  g_clear_pointer (&self->switches, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sh_generate_dialog_parent_class)->finalize (object);
+}
+
+static void
+sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sh_generate_dialog_dispose;
+  object_class->finalize = sh_generate_dialog_finalize;
+
+  /**
+   * ShGenerateDialog::job-created:
+   * @self: the dialog
+   * @job: the new `stash_generate` job, already started
+   *
+   * Emitted just before the dialog closes.
+   */
+  signals[JOB_CREATED] =
+    g_signal_new ("job-created",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, SH_TYPE_JOB);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/sh-generate-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, start_button);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, preferences_page);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_title);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, target_row);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, media_group);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, previews_group);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, segments_spin);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, exclude_start_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, exclude_end_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, preset_row);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, overwrite_group);
+
+  gtk_widget_class_install_action (widget_class, "generate.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "generate.restore-defaults", NULL,
+                                   restore_defaults_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+sh_generate_dialog_init (ShGenerateDialog *self)
+{
+  g_autoptr(GtkStringList) presets = NULL;
+
+  self->switches = g_hash_table_new (g_str_hash, g_str_equal);
+  self->scene_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  build_option_rows (self);
+
+  presets = gtk_string_list_new (NULL);
+  for (const char * const *p = sh_generate_options_get_presets (); *p != NULL; p++)
+    {
+      const char *label = *p;
+
+      for (guint i = 0; i < G_N_ELEMENTS (preset_labels); i++)
+        if (g_str_equal (preset_labels[i].preset, *p))
+          label = _(preset_labels[i].label);
+      gtk_string_list_append (presets, label);
+    }
+  adw_combo_row_set_model (self->preset_row, G_LIST_MODEL (presets));
+  adw_combo_row_set_selected (self->preset_row, default_preset_position ());
+
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->start_button));
+}
+
+/**
+ * sh_generate_dialog_new:
+ * @parent: (nullable): the window the dialog belongs to
+ * @session: an open session
+ * @scene_ids: (array length=n_ids) (nullable): the scenes to generate for
+ * @n_ids: their number; 0 for every scene that is not generated
+ *
+ * Returns: (transfer full): a new dialog, for the caller to present
+ */
+ShGenerateDialog *
+sh_generate_dialog_new (GtkWindow    *parent,
+                        ShSession    *session,
+                        const gint64 *scene_ids,
+                        guint         n_ids)
+{
+  ShGenerateDialog *self;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (SH_IS_SESSION (session), NULL);
+  g_return_val_if_fail (scene_ids != NULL || n_ids == 0, NULL);
+
+  self = g_object_new (SH_TYPE_GENERATE_DIALOG,
+                       "transient-for", parent,
+                       NULL);
+  self->session = g_object_ref (session);
+  if (n_ids > 0)
+    g_array_append_vals (self->scene_ids, scene_ids, n_ids);
+
+  update_target (self);
+
+  return self;
+}

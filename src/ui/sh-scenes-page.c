@@ -1,0 +1,1282 @@
+/* sh-scenes-page.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "sh-scenes-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sh-generate-dialog.h"
+#include "sh-scenes-page.h"
+#include "sh-ui-util.h"
+
+/**
+ * ShScenesPage:
+ *
+ * The Scenes view: every scene of the mirror in a #GtkColumnView over a lazy
+ * #ShSceneListModel, with a search, the Generated filter, the "impacted by a job" filter,
+ * sorting by any column (done by the database, not by GTK), and actions on a multiple
+ * selection: Generate, Mark as Generated, Mark as Not Generated.
+ *
+ * Messages for the user go out through #ShScenesPage::toast; the window shows them.
+ */
+
+/* The job types whose end changes the scenes, and so the list. */
+static const char * const scene_job_types[] = {
+  "sync_scenes", "stash_generate", "check_stash_generate", "process_new_scenes", NULL
+};
+
+#define RELOAD_DELAY_MS 300
+
+/* Most reads take a fraction of a second: a spinner shown at once would only flicker
+ * (and its animation would slow the read down). */
+#define BUSY_DELAY_MS   500
+
+typedef struct
+{
+  ShScenesPage *self;
+  ShSceneSort   sort;
+} SortProbe;
+
+struct _ShScenesPage
+{
+  GtkWidget            parent_instance;
+
+  ShSession           *session;        /* (owned) (nullable) */
+  ShSceneListModel    *model;          /* (owned) (nullable) */
+  GListModel          *jobs;           /* (owned) (nullable) the session's jobs, watched */
+  GCancellable        *cancellable;    /* (owned) */
+  char                *job_id;         /* (owned) (nullable) the "impacted by" filter */
+  ShSceneSort          sort;
+  gboolean             descending;
+  guint                reload_source;
+  guint                busy_source;
+  gboolean             busy;
+  gboolean             marking;
+
+  /* GTK 4.8 cannot say which column a GtkColumnView sorts by: each column's sorter notes
+   * its column when the view's sorter compares two probe objects, whose order gives the
+   * direction. */
+  SortProbe            probes[SH_SCENE_SORT_LAST_SYNCED + 1];
+  GObject             *probe_first;    /* (owned) */
+  GObject             *probe_second;   /* (owned) */
+  int                  probed_sort;
+
+  /* Template widgets */
+  GtkStack            *stack;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *generated_dropdown;
+  GtkButton           *job_filter_button;
+  GtkLabel            *job_filter_label;
+  GtkSpinner          *loading_spinner;
+  GtkLabel            *count_label;
+  GtkStack            *results_stack;
+  GtkScrolledWindow   *scrolled_window;
+  GtkColumnView       *column_view;
+  GtkMultiSelection   *selection;
+  GtkColumnViewColumn *id_column;
+  GtkColumnViewColumn *title_column;
+  GtkColumnViewColumn *path_column;
+  GtkColumnViewColumn *generated_column;
+  GtkColumnViewColumn *last_synced_column;
+  GtkSpinner          *big_spinner;
+  AdwStatusPage       *error_page;
+  GtkActionBar        *action_bar;
+  GtkLabel            *selection_label;
+  GtkButton           *generate_button;
+  GtkButton           *mark_generated_button;
+  GtkButton           *mark_not_generated_button;
+};
+
+G_DEFINE_FINAL_TYPE (ShScenesPage, sh_scenes_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SESSION,
+  PROP_MODEL,
+  N_PROPS
+};
+
+enum {
+  TOAST,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void update_view (ShScenesPage *self);
+
+/* Cells ------------------------------------------------------------------------------- */
+
+/* Cells are plain labels made by signal factories: after a filter change a GTK 4.8 list
+ * view makes its 200 rows again (1,000 cells here), and a builder factory parsing its
+ * template for each cell took longer than the database query. */
+
+typedef enum
+{
+  CELL_ID,
+  CELL_TITLE,
+  CELL_PATH,
+  CELL_GENERATED,
+  CELL_LAST_SYNCED,
+} CellKind;
+
+static GQuark cell_kind_quark;
+
+static char *
+format_title (ShSceneItem *item)
+{
+  const char *title = sh_scene_item_get_title (item);
+  const char *path = sh_scene_item_get_path (item);
+
+  if (title != NULL && *title != '\0')
+    return g_strdup (title);
+
+  /* As Stash does for a scene without a title: its file's name. */
+  if (path != NULL && *path != '\0')
+    return g_path_get_basename (path);
+
+  return g_strdup (_("Untitled"));
+}
+
+static char *
+format_last_synced (const char *last_synced)
+{
+  /* A sync stamps all the scenes it sees alike: most rows show the same time. The text
+   * is relative to now ("Today at …"), so it is remembered for a minute only. */
+  static char *last_input;
+  static char *last_output;
+  static gint64 last_when;
+  g_autoptr(GDateTime) time = NULL;
+  gint64 now = g_get_monotonic_time ();
+
+  if (last_synced == NULL || *last_synced == '\0')
+    return g_strdup ("");
+
+  if (g_strcmp0 (last_synced, last_input) == 0 && now - last_when < 60 * G_USEC_PER_SEC)
+    return g_strdup (last_output);
+
+  time = g_date_time_new_from_iso8601 (last_synced, NULL);
+  g_free (last_input);
+  g_free (last_output);
+  last_input = g_strdup (last_synced);
+  last_when = now;
+  if (time == NULL)
+    last_output = g_strdup (last_synced);
+  else
+    last_output = sh_format_time (g_date_time_to_unix (time) * G_USEC_PER_SEC
+                                  + g_date_time_get_microsecond (time));
+
+  return g_strdup (last_output);
+}
+
+static void
+update_cell (GtkLabel    *label,
+             ShSceneItem *item)
+{
+  CellKind kind = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (label), cell_kind_quark));
+  g_autofree char *text = NULL;
+  gboolean loaded = sh_scene_item_get_loaded (item);
+
+  switch (kind)
+    {
+    case CELL_ID:
+      text = g_strdup_printf ("%" G_GINT64_FORMAT, sh_scene_item_get_id (item));
+      break;
+
+    case CELL_TITLE:
+      /* Rows not read yet show their id only. */
+      text = loaded ? format_title (item) : NULL;
+      break;
+
+    case CELL_PATH:
+      text = g_strdup (sh_scene_item_get_path (item));
+      break;
+
+    case CELL_GENERATED:
+      if (loaded)
+        text = g_strdup (sh_scene_item_get_generated (item) ? C_("generated media", "Yes")
+                                                            : C_("generated media", "No"));
+      if (loaded && !sh_scene_item_get_generated (item))
+        gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+      break;
+
+    case CELL_LAST_SYNCED:
+      text = format_last_synced (sh_scene_item_get_last_synced (item));
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  gtk_label_set_label (label, text != NULL ? text : "");
+}
+
+static void
+cell_item_notify_cb (GtkLabel    *label,
+                     GParamSpec  *pspec,
+                     ShSceneItem *item)
+{
+  update_cell (label, item);
+}
+
+/* The properties each kind of cell shows; the id never changes. */
+static const char * const cell_notify_signals[][4] = {
+  [CELL_ID] = { NULL },
+  [CELL_TITLE] = { "notify::title", "notify::path", "notify::loaded", NULL },
+  [CELL_PATH] = { "notify::path", NULL },
+  [CELL_GENERATED] = { "notify::generated", "notify::loaded", NULL },
+  [CELL_LAST_SYNCED] = { "notify::last-synced", NULL },
+};
+
+/* The whole path, when it is ellipsized. Asked for when needed: setting a tooltip text on
+ * every bind cost a round trip to the X server each. */
+static gboolean
+path_query_tooltip_cb (GtkLabel   *label,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip)
+{
+  const char *path = gtk_label_get_label (label);
+
+  /* Only when it does not show in full already. */
+  if (path == NULL || *path == '\0' || !pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, path);
+  return TRUE;
+}
+
+static void
+cell_setup_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  CellKind kind = GPOINTER_TO_INT (user_data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  g_object_set_qdata (G_OBJECT (label), cell_kind_quark, GINT_TO_POINTER (kind));
+  gtk_label_set_xalign (GTK_LABEL (label), kind == CELL_ID ? 1.0 : 0.0);
+
+  switch (kind)
+    {
+    case CELL_ID:
+    case CELL_LAST_SYNCED:
+      gtk_widget_add_css_class (label, "numeric");
+      break;
+
+    case CELL_TITLE:
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 12);
+      break;
+
+    case CELL_PATH:
+      /* The file's name is the end of the path, and what tells scenes apart. */
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_START);
+      gtk_label_set_width_chars (GTK_LABEL (label), 12);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (path_query_tooltip_cb), NULL);
+      break;
+
+    case CELL_GENERATED:
+    default:
+      break;
+    }
+
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (list_item));
+  ShSceneItem *item = gtk_list_item_get_item (list_item);
+  CellKind kind = GPOINTER_TO_INT (user_data);
+
+  update_cell (label, item);
+
+  /* Rows are filled in place when the database answers. */
+  for (guint i = 0; cell_notify_signals[kind][i] != NULL; i++)
+    g_signal_connect_object (item, cell_notify_signals[kind][i],
+                             G_CALLBACK (cell_item_notify_cb), label, G_CONNECT_SWAPPED);
+}
+
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  ShSceneItem *item = gtk_list_item_get_item (list_item);
+
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, cell_item_notify_cb, label);
+}
+
+static void
+setup_cells (GtkColumnViewColumn *column,
+             CellKind             kind)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), GINT_TO_POINTER (kind));
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (kind));
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), GINT_TO_POINTER (kind));
+  gtk_column_view_column_set_factory (column, factory);
+}
+
+/* Sorting ----------------------------------------------------------------------------- */
+
+static int
+probe_compare (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  SortProbe *probe = user_data;
+
+  probe->self->probed_sort = probe->sort;
+
+  if (a == b)
+    return GTK_ORDERING_EQUAL;
+
+  return a == probe->self->probe_first ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER;
+}
+
+static void
+apply_sort (ShScenesPage *self)
+{
+  if (self->model != NULL)
+    sh_scene_list_model_set_sort (self->model, self->sort, self->descending);
+}
+
+static void
+column_view_sorter_changed_cb (ShScenesPage    *self,
+                               GtkSorterChange  change,
+                               GtkSorter       *sorter)
+{
+  GtkOrdering order;
+
+  g_assert (SH_IS_SCENES_PAGE (self));
+
+  self->probed_sort = -1;
+  order = gtk_sorter_compare (sorter, self->probe_first, self->probe_second);
+
+  if (self->probed_sort < 0 || order == GTK_ORDERING_EQUAL)
+    {
+      self->sort = SH_SCENE_SORT_ID;
+      self->descending = FALSE;
+    }
+  else
+    {
+      self->sort = self->probed_sort;
+      self->descending = order == GTK_ORDERING_LARGER;
+    }
+
+  apply_sort (self);
+}
+
+static void
+setup_sorting (ShScenesPage *self)
+{
+  GtkColumnViewColumn *columns[] = {
+    [SH_SCENE_SORT_ID] = self->id_column,
+    [SH_SCENE_SORT_TITLE] = self->title_column,
+    [SH_SCENE_SORT_PATH] = self->path_column,
+    [SH_SCENE_SORT_GENERATED] = self->generated_column,
+    [SH_SCENE_SORT_LAST_SYNCED] = self->last_synced_column,
+  };
+
+  self->probe_first = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probe_second = g_object_new (G_TYPE_OBJECT, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      g_autoptr(GtkSorter) sorter = NULL;
+
+      self->probes[i].self = self;
+      self->probes[i].sort = i;
+      sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, &self->probes[i], NULL));
+      gtk_column_view_column_set_sorter (columns[i], sorter);
+    }
+
+  gtk_column_view_sort_by_column (self->column_view, self->id_column, GTK_SORT_ASCENDING);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (column_view_sorter_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+/* Filters ----------------------------------------------------------------------------- */
+
+static gboolean
+has_filter (ShScenesPage *self)
+{
+  return self->model != NULL
+         && (sh_scene_list_model_get_search (self->model) != NULL
+             || sh_scene_list_model_get_generated (self->model) != SH_GENERATED_ANY
+             || sh_scene_list_model_get_job_id (self->model) != NULL);
+}
+
+static void
+search_changed_cb (ShScenesPage   *self,
+                   GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (self->model != NULL)
+    sh_scene_list_model_set_search (self->model, text);
+}
+
+static void
+stop_search_cb (ShScenesPage   *self,
+                GtkSearchEntry *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static ShGeneratedFilter
+selected_generated_filter (ShScenesPage *self)
+{
+  switch (gtk_drop_down_get_selected (self->generated_dropdown))
+    {
+    case 1:
+      return SH_GENERATED_YES;
+
+    case 2:
+      return SH_GENERATED_NO;
+
+    default:
+      return SH_GENERATED_ANY;
+    }
+}
+
+static void
+generated_changed_cb (ShScenesPage *self,
+                      GParamSpec   *pspec,
+                      GtkDropDown  *dropdown)
+{
+  if (self->model != NULL)
+    sh_scene_list_model_set_generated (self->model, selected_generated_filter (self));
+}
+
+static void
+set_job_filter (ShScenesPage *self,
+                const char   *job_id)
+{
+  if (job_id != NULL && *job_id == '\0')
+    job_id = NULL;
+
+  g_free (self->job_id);
+  self->job_id = g_strdup (job_id);
+
+  if (job_id != NULL)
+    {
+      /* Job ids are UUIDs: their first group is enough to tell them apart. */
+      g_autofree char *short_id = g_strndup (job_id, strcspn (job_id, "-"));
+      g_autofree char *label = NULL;
+      g_autofree char *description = NULL;
+
+      /* Translators: a removable filter; %s is the start of a job's id */
+      label = g_strdup_printf (_("Updated by Job %s"), short_id);
+      gtk_label_set_label (self->job_filter_label, label);
+
+      description = g_strdup_printf (_("Remove the filter “%s”"), label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->job_filter_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                      -1);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->job_filter_button), job_id != NULL);
+
+  if (self->model != NULL)
+    sh_scene_list_model_set_job_id (self->model, job_id);
+}
+
+/* State ------------------------------------------------------------------------------- */
+
+static GArray *
+dup_selected_ids (ShScenesPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  GArray *ids;
+  guint position;
+
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (self->model == NULL)
+    return ids;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  for (gboolean valid = gtk_bitset_iter_init_first (&iter, selected, &position);
+       valid;
+       valid = gtk_bitset_iter_next (&iter, &position))
+    {
+      gint64 id = sh_scene_list_model_get_id (self->model, position);
+
+      if (id != 0)
+        g_array_append_val (ids, id);
+    }
+
+  return ids;
+}
+
+static guint64
+count_selected (ShScenesPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+
+  if (self->model == NULL)
+    return 0;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  return gtk_bitset_get_size (selected);
+}
+
+static void
+update_actions (ShScenesPage *self)
+{
+  guint64 n_selected = count_selected (self);
+  gboolean connected = self->model != NULL;
+
+  if (n_selected > 0)
+    {
+      g_autofree char *label = NULL;
+
+      /* Translators: %'lu is a number of scenes, with thousands separators */
+      label = g_strdup_printf (ngettext ("%'lu scene selected", "%'lu scenes selected",
+                                         n_selected),
+                               (gulong) n_selected);
+      gtk_label_set_label (self->selection_label, label);
+    }
+  gtk_action_bar_set_revealed (self->action_bar, n_selected > 0);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.generate-selected",
+                                 n_selected > 0 && n_selected <= G_MAXUINT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.mark-generated",
+                                 n_selected > 0 && n_selected <= G_MAXUINT && !self->marking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.mark-not-generated",
+                                 n_selected > 0 && n_selected <= G_MAXUINT && !self->marking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.search", connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.clear-job-filter",
+                                 self->job_id != NULL);
+}
+
+static void
+update_view (ShScenesPage *self)
+{
+  const GError *error;
+  gboolean loading;
+  guint n_items;
+
+  g_assert (SH_IS_SCENES_PAGE (self));
+
+  if (self->model == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "disconnected");
+      gtk_spinner_set_spinning (self->big_spinner, FALSE);
+      gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+      update_actions (self);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "scenes");
+
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  loading = sh_scene_list_model_get_loading (self->model);
+  error = sh_scene_list_model_get_error (self->model);
+
+  {
+    g_autofree char *count = NULL;
+
+    /* Translators: %'u is a number of scenes, with thousands separators */
+    count = g_strdup_printf (ngettext ("%'u scene", "%'u scenes", n_items), n_items);
+    gtk_label_set_label (self->count_label, count);
+  }
+
+  gtk_spinner_set_spinning (self->loading_spinner, self->busy && n_items > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), self->busy && n_items > 0);
+  gtk_spinner_set_spinning (self->big_spinner, self->busy && n_items == 0);
+
+  if (error != NULL && n_items == 0)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->results_stack, "error");
+    }
+  else if (n_items > 0)
+    gtk_stack_set_visible_child_name (self->results_stack, "list");
+  else if (loading)
+    gtk_stack_set_visible_child_name (self->results_stack, "loading");
+  else if (has_filter (self))
+    gtk_stack_set_visible_child_name (self->results_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->results_stack, "empty");
+
+  update_actions (self);
+}
+
+static gboolean
+busy_timeout_cb (gpointer user_data)
+{
+  ShScenesPage *self = user_data;
+
+  self->busy_source = 0;
+  self->busy = TRUE;
+  update_view (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+model_loading_cb (ShScenesPage     *self,
+                  GParamSpec       *pspec,
+                  ShSceneListModel *model)
+{
+  g_clear_handle_id (&self->busy_source, g_source_remove);
+  self->busy = FALSE;
+
+  if (sh_scene_list_model_get_loading (model))
+    self->busy_source = g_timeout_add (BUSY_DELAY_MS, busy_timeout_cb, self);
+
+  update_view (self);
+}
+
+static void
+model_error_cb (ShScenesPage     *self,
+                GParamSpec       *pspec,
+                ShSceneListModel *model)
+{
+  const GError *error = sh_scene_list_model_get_error (model);
+
+  /* Shown in place of the list when there is none; otherwise as a toast. */
+  if (error != NULL && g_list_model_get_n_items (G_LIST_MODEL (model)) > 0)
+    g_signal_emit (self, signals[TOAST], 0, error->message);
+
+  update_view (self);
+}
+
+/* Reloads ----------------------------------------------------------------------------- */
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  ShScenesPage *self = user_data;
+
+  self->reload_source = 0;
+  if (self->model != NULL)
+    sh_scene_list_model_reload (self->model);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_reload (ShScenesPage *self)
+{
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
+}
+
+static gboolean
+job_changed_scenes (ShJob *job)
+{
+  const char *type = sh_job_get_job_type (job);
+
+  return sh_job_is_finished (job) && type != NULL && g_strv_contains (scene_job_types, type);
+}
+
+static void
+job_status_cb (ShScenesPage *self,
+               GParamSpec   *pspec,
+               ShJob        *job)
+{
+  if (job_changed_scenes (job))
+    queue_reload (self);
+}
+
+static void
+watch_jobs (ShScenesPage *self,
+            guint         position,
+            guint         n_items)
+{
+  for (guint i = position; i < position + n_items; i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (self->jobs, i);
+
+      g_signal_handlers_disconnect_by_func (job, job_status_cb, self);
+      g_signal_connect_object (job, "notify::status", G_CALLBACK (job_status_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+static void
+jobs_changed_cb (ShScenesPage *self,
+                 guint         position,
+                 guint         removed,
+                 guint         added,
+                 GListModel   *jobs)
+{
+  watch_jobs (self, position, added);
+
+  /* A job another process ran (stashhogctl, say) may show up already finished. */
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
+
+      if (job_changed_scenes (job))
+        queue_reload (self);
+    }
+}
+
+static void
+unwatch_jobs (ShScenesPage *self)
+{
+  guint n_items;
+
+  if (self->jobs == NULL)
+    return;
+
+  n_items = g_list_model_get_n_items (self->jobs);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (self->jobs, i);
+
+      g_signal_handlers_disconnect_by_func (job, job_status_cb, self);
+    }
+  g_signal_handlers_disconnect_by_func (self->jobs, jobs_changed_cb, self);
+  g_clear_object (&self->jobs);
+}
+
+/* Actions ----------------------------------------------------------------------------- */
+
+static void
+job_created_cb (ShScenesPage     *self,
+                ShJob            *job,
+                ShGenerateDialog *dialog)
+{
+  g_autoptr(JsonObject) parameters = sh_job_dup_parameters (job);
+  g_autofree char *message = NULL;
+  guint n_scenes = 0;
+
+  if (parameters != NULL && json_object_has_member (parameters, "sceneIDs"))
+    n_scenes = json_array_get_length (json_object_get_array_member (parameters, "sceneIDs"));
+
+  /* Translators: %'u is a number of scenes */
+  message = g_strdup_printf (ngettext ("Generating media for %'u scene",
+                                       "Generating media for %'u scenes", n_scenes),
+                             n_scenes);
+  g_signal_emit (self, signals[TOAST], 0, message);
+}
+
+static void
+generate_selected_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  ShScenesPage *self = SH_SCENES_PAGE (widget);
+  g_autoptr(GArray) ids = NULL;
+  ShGenerateDialog *dialog;
+  GtkRoot *root;
+
+  if (self->session == NULL)
+    return;
+
+  ids = dup_selected_ids (self);
+  if (ids->len == 0)
+    return;
+
+  root = gtk_widget_get_root (widget);
+  dialog = sh_generate_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   self->session, (const gint64 *)ids->data, ids->len);
+  g_signal_connect_object (dialog, "job-created", G_CALLBACK (job_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  ShScenesPage *self;       /* (owned) */
+  gboolean      generated;
+  guint         n_ids;
+} MarkData;
+
+static void
+mark_data_free (MarkData *mark)
+{
+  g_clear_object (&mark->self);
+  g_free (mark);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarkData, mark_data_free)
+
+static void
+set_generated_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(MarkData) mark = user_data;
+  ShScenesPage *self = mark->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint64 changed;
+
+  changed = sh_scene_store_set_generated_finish (SH_SCENE_STORE (object), result, &error);
+  self->marking = FALSE;
+  update_actions (self);
+
+  if (error != NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Could not change the scenes: %s"), error->message);
+    }
+  else if (changed == 0)
+    message = g_strdup (mark->generated
+                        ? _("The selected scenes were already marked as generated")
+                        : _("The selected scenes were already marked as not generated"));
+  else if (mark->generated)
+    /* Translators: %'lu is a number of scenes */
+    message = g_strdup_printf (ngettext ("Marked %'lu scene as generated",
+                                         "Marked %'lu scenes as generated", changed),
+                               (gulong) changed);
+  else
+    /* Translators: %'lu is a number of scenes */
+    message = g_strdup_printf (ngettext ("Marked %'lu scene as not generated",
+                                         "Marked %'lu scenes as not generated", changed),
+                               (gulong) changed);
+
+  g_signal_emit (self, signals[TOAST], 0, message);
+
+  if (self->model != NULL && changed > 0)
+    sh_scene_list_model_reload (self->model);
+}
+
+static void
+mark (ShScenesPage *self,
+      gboolean      generated)
+{
+  g_autoptr(GArray) ids = NULL;
+  MarkData *data;
+
+  if (self->model == NULL || self->marking)
+    return;
+
+  ids = dup_selected_ids (self);
+  if (ids->len == 0)
+    return;
+
+  self->marking = TRUE;
+  update_actions (self);
+
+  data = g_new0 (MarkData, 1);
+  data->self = g_object_ref (self);
+  data->generated = generated;
+  data->n_ids = ids->len;
+
+  sh_scene_store_set_generated_async (sh_scene_list_model_get_store (self->model),
+                                      sh_scene_list_model_get_server_id (self->model),
+                                      (const gint64 *)ids->data, ids->len, generated,
+                                      self->cancellable, set_generated_cb, data);
+}
+
+static void
+mark_generated_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  mark (SH_SCENES_PAGE (widget), TRUE);
+}
+
+static void
+mark_not_generated_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  mark (SH_SCENES_PAGE (widget), FALSE);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ShScenesPage *self = SH_SCENES_PAGE (widget);
+
+  if (self->model == NULL)
+    return;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+static void
+clear_job_filter_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  ShScenesPage *self = SH_SCENES_PAGE (widget);
+
+  set_job_filter (self, NULL);
+  update_view (self);
+}
+
+/* GObject ----------------------------------------------------------------------------- */
+
+static void
+selection_changed_cb (ShScenesPage     *self,
+                      guint             position,
+                      guint             n_items,
+                      GtkSelectionModel *selection)
+{
+  update_actions (self);
+}
+
+static void
+sh_scenes_page_dispose (GObject *object)
+{
+  ShScenesPage *self = (ShScenesPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
+  unwatch_jobs (self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_SCENES_PAGE);
+
+  g_clear_object (&self->model);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (sh_scenes_page_parent_class)->dispose (object);
+}
+
+static void
+sh_scenes_page_finalize (GObject *object)
+{
+  ShScenesPage *self = (ShScenesPage *)object;
+
+  g_clear_object (&self->probe_first);
+  g_clear_object (&self->probe_second);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->job_id, g_free);
+
+  G_OBJECT_CLASS (sh_scenes_page_parent_class)->finalize (object);
+}
+
+static void
+sh_scenes_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  ShScenesPage *self = SH_SCENES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_scenes_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  ShScenesPage *self = SH_SCENES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SESSION:
+      sh_scenes_page_set_session (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sh_scenes_page_class_init (ShScenesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sh_scenes_page_dispose;
+  object_class->finalize = sh_scenes_page_finalize;
+  object_class->get_property = sh_scenes_page_get_property;
+  object_class->set_property = sh_scenes_page_set_property;
+
+  /**
+   * ShScenesPage:session:
+   *
+   * The open session whose scenes are shown, or %NULL when not connected.
+   */
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL,
+                         SH_TYPE_SESSION,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * ShScenesPage:model:
+   *
+   * The list shown, or %NULL when not connected.
+   */
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL,
+                         SH_TYPE_SCENE_LIST_MODEL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShScenesPage::toast:
+   * @self: the page
+   * @message: what to tell the user
+   *
+   * Asks the window to show @message briefly.
+   */
+  signals[TOAST] =
+    g_signal_new ("toast",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  cell_kind_quark = g_quark_from_static_string ("sh-scenes-page-cell-kind");
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sh-scenes-page.ui");
+  gtk_widget_class_set_css_name (widget_class, "scenes-page");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, generated_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, job_filter_button);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, job_filter_label);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, id_column);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, title_column);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, path_column);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, generated_column);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, last_synced_column);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, big_spinner);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, selection_label);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, generate_button);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_generated_button);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_not_generated_button);
+
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, generated_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "scenes.generate-selected", NULL,
+                                   generate_selected_action);
+  gtk_widget_class_install_action (widget_class, "scenes.mark-generated", NULL,
+                                   mark_generated_action);
+  gtk_widget_class_install_action (widget_class, "scenes.mark-not-generated", NULL,
+                                   mark_not_generated_action);
+  gtk_widget_class_install_action (widget_class, "scenes.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "scenes.clear-job-filter", NULL,
+                                   clear_job_filter_action);
+}
+
+static void
+sh_scenes_page_init (ShScenesPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->sort = SH_SCENE_SORT_ID;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  setup_cells (self->id_column, CELL_ID);
+  setup_cells (self->title_column, CELL_TITLE);
+  setup_cells (self->path_column, CELL_PATH);
+  setup_cells (self->generated_column, CELL_GENERATED);
+  setup_cells (self->last_synced_column, CELL_LAST_SYNCED);
+  setup_sorting (self);
+
+  /* Typing in the list searches, as in Files. */
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+
+  g_signal_connect_object (self->selection, "selection-changed",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "items-changed",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  update_view (self);
+}
+
+/**
+ * sh_scenes_page_new:
+ *
+ * Returns: (transfer full): a new, not connected, #ShScenesPage
+ */
+GtkWidget *
+sh_scenes_page_new (void)
+{
+  return g_object_new (SH_TYPE_SCENES_PAGE, NULL);
+}
+
+ShSession *
+sh_scenes_page_get_session (ShScenesPage *self)
+{
+  g_return_val_if_fail (SH_IS_SCENES_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * sh_scenes_page_set_session:
+ * @self: a #ShScenesPage
+ * @session: (nullable): an open session, or %NULL when not connected
+ *
+ * Shows the scenes of @session's server, or the "not connected" state. The search, the
+ * filters and the order are kept.
+ */
+void
+sh_scenes_page_set_session (ShScenesPage *self,
+                            ShSession    *session)
+{
+  g_autoptr(ShSceneListModel) model = NULL;
+  ShSceneStore *store;
+
+  g_return_if_fail (SH_IS_SCENES_PAGE (self));
+  g_return_if_fail (session == NULL || SH_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  unwatch_jobs (self);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
+  self->busy = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->marking = FALSE;
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+
+  g_set_object (&self->session, session);
+
+  store = session != NULL ? sh_session_get_scene_store (session) : NULL;
+  if (store != NULL)
+    {
+      ShJobManager *manager = sh_session_get_job_manager (session);
+
+      model = sh_scene_list_model_new (store, sh_session_get_server_id (session));
+      sh_scene_list_model_set_search (model,
+                                      gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      sh_scene_list_model_set_generated (model, selected_generated_filter (self));
+      sh_scene_list_model_set_job_id (model, self->job_id);
+      sh_scene_list_model_set_sort (model, self->sort, self->descending);
+
+      g_signal_connect_object (model, "notify::n-items", G_CALLBACK (update_view), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "notify::loading", G_CALLBACK (model_loading_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "notify::error", G_CALLBACK (model_error_cb), self,
+                               G_CONNECT_SWAPPED);
+      model_loading_cb (self, NULL, model);
+
+      if (manager != NULL)
+        {
+          self->jobs = g_object_ref (sh_job_manager_get_jobs (manager));
+          g_signal_connect_object (self->jobs, "items-changed", G_CALLBACK (jobs_changed_cb),
+                                   self, G_CONNECT_SWAPPED);
+          watch_jobs (self, 0, g_list_model_get_n_items (self->jobs));
+        }
+    }
+
+  g_set_object (&self->model, model);
+  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (model));
+
+  update_view (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+/**
+ * sh_scenes_page_show_job:
+ * @self: a #ShScenesPage
+ * @job_id: (nullable): a job id, or %NULL to show every scene again
+ *
+ * Shows exactly the scenes whose generated flag the job changed ("View Impacted
+ * Scenes"): the search and the Generated filter are cleared, and the job filter appears
+ * as a button that removes it.
+ */
+void
+sh_scenes_page_show_job (ShScenesPage *self,
+                         const char   *job_id)
+{
+  g_return_if_fail (SH_IS_SCENES_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->generated_dropdown, 0);
+  if (self->model != NULL)
+    {
+      sh_scene_list_model_set_search (self->model, NULL);
+      sh_scene_list_model_set_generated (self->model, SH_GENERATED_ANY);
+    }
+
+  set_job_filter (self, job_id);
+  update_view (self);
+}
+
+/**
+ * sh_scenes_page_get_model:
+ * @self: a #ShScenesPage
+ *
+ * Returns: (transfer none) (nullable): the list shown, %NULL when not connected
+ */
+ShSceneListModel *
+sh_scenes_page_get_model (ShScenesPage *self)
+{
+  g_return_val_if_fail (SH_IS_SCENES_PAGE (self), NULL);
+
+  return self->model;
+}
+
+/**
+ * sh_scenes_page_reload:
+ * @self: a #ShScenesPage
+ *
+ * Reads the scenes again, after something changed them (the page does so by itself when
+ * one of the session's scene jobs ends).
+ */
+void
+sh_scenes_page_reload (ShScenesPage *self)
+{
+  g_return_if_fail (SH_IS_SCENES_PAGE (self));
+
+  if (self->model != NULL)
+    sh_scene_list_model_reload (self->model);
+}

@@ -1,0 +1,824 @@
+/* test-scenes-page.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Scenes page and the Generate dialog in a real window, on a display: an SQLite mirror
+ * filled through the store, and a fake Stash for the Generate jobs. Each test runs in a
+ * subprocess, so that a crash or a hang stays contained.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "sh-core.h"
+#include "sh-fake-stash.h"
+#include "sh-generate-dialog.h"
+#include "sh-scenes-page.h"
+#include "sh-test-utils.h"
+#include "stashhog-ui-resources.h"
+
+#define SUBPROCESS_TIMEOUT (60 * G_USEC_PER_SEC)
+#define N_SCENES           1200
+#define WAIT_TIMEOUT_S     20
+
+static const char *impacted_job = "5b7c2e4a-9d1f-4c3b-8a6e-0f2d4c6b8a10";
+/* None of them generated before the job. */
+static const gint64 impacted_ids[] = { 4, 10, 11, 700, 1199 };
+#define N_IMPACTED G_N_ELEMENTS (impacted_ids)
+
+typedef struct
+{
+  ShFakeStash  *fake;       /* (owned) */
+  char         *dir;        /* (owned) */
+  ShSession    *session;    /* (owned) */
+  GtkWindow    *window;     /* (unowned) */
+  ShScenesPage *page;       /* (unowned) */
+  char         *toast;      /* (owned) (nullable) the last toast */
+} Fixture;
+
+/* Waiting ----------------------------------------------------------------------------- */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_for (Condition    condition,
+          gpointer     data,
+          const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+model_idle (gpointer data)
+{
+  ShScenesPage *page = data;
+  ShSceneListModel *model = sh_scenes_page_get_model (page);
+
+  return model != NULL && !sh_scene_list_model_get_loading (model);
+}
+
+static void
+wait_model (Fixture *fixture)
+{
+  wait_for (model_idle, fixture->page, "the scenes");
+}
+
+/* A few frames, so that what changed is laid out and drawn. */
+static void
+flush (Fixture *fixture)
+{
+  for (guint i = 0; i < 3; i++)
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GObject *
+page_object (Fixture    *fixture,
+             const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (fixture->page),
+                                                  SH_TYPE_SCENES_PAGE, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static GtkWidget *
+page_child (Fixture    *fixture,
+            const char *name)
+{
+  return GTK_WIDGET (page_object (fixture, name));
+}
+
+static GtkColumnViewColumn *
+page_column (Fixture    *fixture,
+             const char *name)
+{
+  return GTK_COLUMN_VIEW_COLUMN (page_object (fixture, name));
+}
+
+static guint
+n_items (Fixture *fixture)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (sh_scenes_page_get_model (fixture->page)));
+}
+
+static const char *
+count_label (Fixture *fixture)
+{
+  return gtk_label_get_label (GTK_LABEL (page_child (fixture, "count_label")));
+}
+
+static char *
+expected_count (guint n)
+{
+  return g_strdup_printf (ngettext ("%'u scene", "%'u scenes", n), n);
+}
+
+static const char *
+results_page (Fixture *fixture)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (page_child (fixture, "results_stack")));
+}
+
+/* Whether a label showing @text is drawn somewhere under @widget. */
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_label (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_label (GTK_WIDGET (wait->fixture->page), wait->text);
+}
+
+static void
+wait_label (Fixture    *fixture,
+            const char *text)
+{
+  LabelWait wait = { fixture, text };
+
+  wait_for (label_shown, &wait, text);
+}
+
+static GArray *
+model_ids (Fixture *fixture)
+{
+  ShSceneListModel *model = sh_scenes_page_get_model (fixture->page);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < n_items (fixture); i++)
+    {
+      gint64 id = sh_scene_list_model_get_id (model, i);
+
+      g_array_append_val (ids, id);
+    }
+
+  return ids;
+}
+
+/* Set-up ------------------------------------------------------------------------------ */
+
+static gboolean
+is_generated (gint64 id)
+{
+  return id % 3 == 0;
+}
+
+static void
+fill_store (Fixture *fixture)
+{
+  ShSceneStore *store = sh_session_get_scene_store (fixture->session);
+  gint64 server_id = sh_session_get_server_id (fixture->session);
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GArray) generated = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+
+  for (gint64 id = 1; id <= N_SCENES; id++)
+    {
+      ShSceneRecord *scene = sh_scene_record_new ();
+
+      scene->id = id;
+      scene->title = g_strdup_printf ("Scene %04u", (guint) id);
+      scene->path = g_strdup_printf ("/videos/studio-%u/file-%04u.mp4", (guint)(id % 7),
+                                     (guint) id);
+      scene->oshash = g_strdup_printf ("%016" G_GINT64_MODIFIER "x", id);
+      scene->stash_created_at = g_strdup ("2024-01-01T00:00:00Z");
+      scene->stash_updated_at = g_strdup ("2024-01-02T00:00:00Z");
+      g_ptr_array_add (scenes, scene);
+      if (is_generated (id))
+        g_array_append_val (generated, id);
+    }
+
+  sh_scene_store_upsert_async (store, server_id, scenes, "2024-05-01T12:00:00Z", NULL,
+                               sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_upsert_finish (store, sh_test_await (&result), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  sh_scene_store_set_generated_async (store, server_id, (gint64 *)generated->data,
+                                      generated->len, TRUE, NULL, sh_test_store_result, &result);
+  sh_scene_store_set_generated_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* A finished Generate that updated impacted_ids, as the job store records it. */
+static void
+record_impacted_job (Fixture *fixture)
+{
+  ShJobManager *manager = sh_session_get_job_manager (fixture->session);
+  ShJobStore *jobs = sh_job_manager_get_job_store (manager);
+  gint64 server_id = sh_session_get_server_id (fixture->session);
+  g_autoptr(ShJobRecord) record = sh_job_record_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) not_generated = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_free (record->id);
+  record->id = g_strdup (impacted_job);
+  record->type = g_strdup ("stash_generate");
+  g_free (record->status);
+  record->status = g_strdup ("completed");
+  record->server_id = server_id;
+  record->created_at = record->updated_at = g_get_real_time ();
+
+  sh_job_store_insert_async (jobs, record, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_store_insert_finish (jobs, sh_test_await (&result), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  sh_job_store_snapshot_tracked_async (jobs, impacted_job, server_id, impacted_ids,
+                                       G_N_ELEMENTS (impacted_ids), NULL,
+                                       sh_test_store_result, &result);
+  sh_job_store_snapshot_tracked_finish (jobs, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  sh_job_store_apply_generated_async (jobs, impacted_job, server_id, NULL,
+                                      sh_test_store_result, &result);
+  sh_job_store_apply_generated_finish (jobs, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+}
+
+static void
+toast_cb (ShScenesPage *page,
+          const char   *message,
+          Fixture      *fixture)
+{
+  g_free (fixture->toast);
+  fixture->toast = g_strdup (message);
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->fake = sh_fake_stash_new ();
+  sh_fake_stash_set_scene_count (fixture->fake, N_SCENES);
+  /* A Generate that runs long enough for a second one to conflict with it. */
+  sh_fake_stash_set_job_speed (fixture->fake, 2000);
+  g_assert_true (sh_fake_stash_start (fixture->fake, 0, &error));
+  g_assert_no_error (error);
+
+  fixture->dir = g_dir_make_tmp ("test-scenes-page-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "stashhog.db", NULL);
+
+  fixture->session = sh_session_new (sh_fake_stash_get_url (fixture->fake), NULL, NULL, path,
+                                     NULL);
+  sh_session_open_async (fixture->session, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_session_open_finish (fixture->session, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+
+  fill_store (fixture);
+  record_impacted_job (fixture);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 700);
+  fixture->page = SH_SCENES_PAGE (sh_scenes_page_new ());
+  g_signal_connect (fixture->page, "toast", G_CALLBACK (toast_cb), fixture);
+  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->page));
+  gtk_window_present (fixture->window);
+  flush (fixture);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  gtk_window_destroy (fixture->window);
+  sh_session_close (fixture->session);
+  g_clear_object (&fixture->session);
+  sh_fake_stash_stop (fixture->fake);
+  g_clear_object (&fixture->fake);
+  g_free (fixture->toast);
+  g_free (fixture->dir);
+}
+
+static void
+connect_page (Fixture *fixture)
+{
+  g_autofree char *count = expected_count (N_SCENES);
+
+  sh_scenes_page_set_session (fixture->page, fixture->session);
+  wait_model (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, N_SCENES);
+  g_assert_cmpstr (count_label (fixture), ==, count);
+  g_assert_cmpstr (results_page (fixture), ==, "list");
+  /* The first rows are on screen, read from the database. */
+  wait_label (fixture, "Scene 0001");
+  wait_label (fixture, "/videos/studio-1/file-0001.mp4");
+}
+
+/* Tests ------------------------------------------------------------------------------- */
+
+static void
+test_not_connected (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  GtkStack *stack = GTK_STACK (page_child (fixture, "stack"));
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "disconnected");
+  g_assert_null (sh_scenes_page_get_model (fixture->page));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "scenes.search", NULL)
+                  && gtk_widget_has_focus (page_child (fixture, "search_entry")));
+
+  connect_page (fixture);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "scenes");
+
+  sh_scenes_page_set_session (fixture->page, NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "disconnected");
+  g_assert_null (sh_scenes_page_get_model (fixture->page));
+}
+
+static void
+test_filters (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (page_child (fixture, "generated_dropdown"));
+  GtkEditable *search = GTK_EDITABLE (page_child (fixture, "search_entry"));
+  g_autofree char *count = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  connect_page (fixture);
+
+  /* Not generated: two scenes in three, but those the impacted job generated. */
+  gtk_drop_down_set_selected (dropdown, 2);
+  wait_model (fixture);
+  flush (fixture);
+  ids = model_ids (fixture);
+  g_assert_cmpuint (ids->len, ==, N_SCENES - N_SCENES / 3 - N_IMPACTED);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_false (is_generated (g_array_index (ids, gint64, i)));
+  count = expected_count (ids->len);
+  g_assert_cmpstr (count_label (fixture), ==, count);
+  wait_label (fixture, "Scene 0001");
+  g_clear_pointer (&ids, g_array_unref);
+  g_clear_pointer (&count, g_free);
+
+  /* The search narrows further, by path here (after its delay). */
+  gtk_editable_set_text (search, "FILE-011");
+  while (sh_scene_list_model_get_search (sh_scenes_page_get_model (fixture->page)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  wait_model (fixture);
+  flush (fixture);
+  ids = model_ids (fixture);
+  /* file-0110 … file-0119, not generated: neither 111 nor 114 nor 117. */
+  g_assert_cmpuint (ids->len, ==, 7);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 110);
+  count = expected_count (7);
+  g_assert_cmpstr (count_label (fixture), ==, count);
+  wait_label (fixture, "Scene 0110");
+  g_clear_pointer (&ids, g_array_unref);
+  g_clear_pointer (&count, g_free);
+
+  /* Generated only, same search. */
+  gtk_drop_down_set_selected (dropdown, 1);
+  wait_model (fixture);
+  ids = model_ids (fixture);
+  g_assert_cmpuint (ids->len, ==, 3);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 111);
+  g_clear_pointer (&ids, g_array_unref);
+
+  /* Nothing matches: the "no results" state. */
+  gtk_editable_set_text (search, "no such scene");
+  while (g_strcmp0 (sh_scene_list_model_get_search (sh_scenes_page_get_model (fixture->page)),
+                    "no such scene") != 0)
+    g_main_context_iteration (NULL, TRUE);
+  wait_model (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, 0);
+  g_assert_cmpstr (results_page (fixture), ==, "no-results");
+
+  /* Clearing both shows everything again. */
+  gtk_editable_set_text (search, "");
+  gtk_drop_down_set_selected (dropdown, 0);
+  while (sh_scene_list_model_get_search (sh_scenes_page_get_model (fixture->page)) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  wait_model (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, N_SCENES);
+  g_assert_cmpstr (results_page (fixture), ==, "list");
+}
+
+static void
+test_sort (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (page_child (fixture, "column_view"));
+  ShSceneListModel *model;
+
+  connect_page (fixture);
+  model = sh_scenes_page_get_model (fixture->page);
+
+  /* What a click on a header does. */
+  gtk_column_view_sort_by_column (view, page_column (fixture, "title_column"),
+                                  GTK_SORT_DESCENDING);
+  g_assert_cmpint (sh_scene_list_model_get_sort (model), ==, SH_SCENE_SORT_TITLE);
+  g_assert_true (sh_scene_list_model_get_descending (model));
+  wait_model (fixture);
+  g_assert_cmpint (sh_scene_list_model_get_id (model, 0), ==, N_SCENES);
+  wait_label (fixture, "Scene 1200");
+
+  gtk_column_view_sort_by_column (view, page_column (fixture, "generated_column"),
+                                  GTK_SORT_ASCENDING);
+  g_assert_cmpint (sh_scene_list_model_get_sort (model), ==, SH_SCENE_SORT_GENERATED);
+  g_assert_false (sh_scene_list_model_get_descending (model));
+  wait_model (fixture);
+  g_assert_cmpint (sh_scene_list_model_get_id (model, 0), ==, 1);
+
+  gtk_column_view_sort_by_column (view, NULL, GTK_SORT_ASCENDING);
+  g_assert_cmpint (sh_scene_list_model_get_sort (model), ==, SH_SCENE_SORT_ID);
+  g_assert_false (sh_scene_list_model_get_descending (model));
+}
+
+static void
+test_impacted (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  GtkWidget *chip = page_child (fixture, "job_filter_button");
+  g_autoptr(GArray) ids = NULL;
+
+  connect_page (fixture);
+  g_assert_false (gtk_widget_get_visible (chip));
+
+  /* A search and a filter set before are cleared: exactly the job's scenes. */
+  gtk_editable_set_text (GTK_EDITABLE (page_child (fixture, "search_entry")), "Scene 07");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (page_child (fixture, "generated_dropdown")), 2);
+  sh_scenes_page_show_job (fixture->page, impacted_job);
+  wait_model (fixture);
+  flush (fixture);
+
+  ids = model_ids (fixture);
+  g_assert_cmpuint (ids->len, ==, G_N_ELEMENTS (impacted_ids));
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, impacted_ids[i]);
+  g_assert_true (gtk_widget_get_visible (chip));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (page_child (fixture, "job_filter_label"))),
+                   ==, "Updated by Job 5b7c2e4a");
+  wait_label (fixture, "Scene 0700");
+
+  /* The chip removes the filter. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "scenes.clear-job-filter", NULL));
+  wait_model (fixture);
+  g_assert_false (gtk_widget_get_visible (chip));
+  g_assert_cmpuint (n_items (fixture), ==, N_SCENES);
+}
+
+static gboolean
+toast_received (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->toast != NULL;
+}
+
+static guint64
+count_generated (Fixture *fixture)
+{
+  ShSceneStore *store = sh_session_get_scene_store (fixture->session);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 count = 0;
+
+  sh_scene_store_count_async (store, sh_session_get_server_id (fixture->session),
+                              SH_GENERATED_YES, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_count_finish (store, sh_test_await (&result), &count, &error));
+  g_assert_no_error (error);
+
+  return count;
+}
+
+static gboolean
+first_item_generated (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *model = G_LIST_MODEL (sh_scenes_page_get_model (fixture->page));
+  g_autoptr(ShSceneItem) item = g_list_model_get_item (model, 0);
+
+  return sh_scene_item_get_generated (item);
+}
+
+static void
+test_mark (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  GtkSelectionModel *selection;
+  guint64 before;
+  g_autofree char *label = NULL;
+
+  connect_page (fixture);
+  before = count_generated (fixture);
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (page_child (fixture, "column_view")));
+
+  /* Nothing selected: nothing to do, no action bar. */
+  g_assert_false (gtk_widget_is_sensitive (page_child (fixture, "mark_generated_button")));
+  g_assert_false (gtk_action_bar_get_revealed (GTK_ACTION_BAR (page_child (fixture,
+                                                                            "action_bar"))));
+
+  /* Scenes 1, 2 (not generated) and 3 (generated). */
+  gtk_selection_model_select_range (selection, 0, 3, TRUE);
+  g_assert_true (gtk_action_bar_get_revealed (GTK_ACTION_BAR (page_child (fixture, "action_bar"))));
+  label = g_strdup_printf (ngettext ("%'lu scene selected", "%'lu scenes selected", 3), 3lu);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (page_child (fixture, "selection_label"))),
+                   ==, label);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "scenes.mark-generated",
+                                             NULL));
+  wait_for (toast_received, fixture, "the toast");
+  g_assert_cmpstr (fixture->toast, ==, "Marked 2 scenes as generated");
+  g_assert_cmpuint (count_generated (fixture), ==, before + 2);
+
+  /* Shown in place: same list, same selection, the flag updated. */
+  wait_for (first_item_generated, fixture, "the row to update");
+  g_assert_true (gtk_selection_model_is_selected (selection, 0));
+  g_assert_true (gtk_selection_model_is_selected (selection, 2));
+  wait_model (fixture);
+
+  g_clear_pointer (&fixture->toast, g_free);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "scenes.mark-not-generated", NULL));
+  wait_for (toast_received, fixture, "the toast");
+  g_assert_cmpstr (fixture->toast, ==, "Marked 3 scenes as not generated");
+  g_assert_cmpuint (count_generated (fixture), ==, before - 1);
+  wait_model (fixture);
+}
+
+static ShGenerateDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  ShGenerateDialog *dialog = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (SH_IS_GENERATE_DIALOG (item))
+        dialog = SH_GENERATE_DIALOG (item);
+    }
+
+  return dialog;
+}
+
+static GObject *
+dialog_child (ShGenerateDialog *dialog,
+              const char       *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (dialog), SH_TYPE_GENERATE_DIALOG,
+                                                  name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+static void
+job_created_cb (ShGenerateDialog  *dialog,
+                ShJob             *job,
+                ShJob            **out)
+{
+  g_set_object (out, job);
+}
+
+static gboolean
+job_known (gpointer data)
+{
+  return *(ShJob **)data != NULL;
+}
+
+static gboolean
+no_dialog (gpointer data)
+{
+  return find_dialog () == NULL;
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (dialog_child (data, "error_revealer")));
+}
+
+static gboolean
+job_running (gpointer data)
+{
+  return sh_job_get_status (data) == SH_JOB_RUNNING;
+}
+
+static gboolean
+job_finished (gpointer data)
+{
+  return sh_job_is_finished (data);
+}
+
+static void
+test_generate (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  GtkSelectionModel *selection;
+  ShGenerateDialog *dialog;
+  AdwPreferencesRow *target_row;
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(JsonObject) parameters = NULL;
+  JsonArray *scene_ids;
+
+  connect_page (fixture);
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (page_child (fixture, "column_view")));
+
+  /* Nothing selected: the action is off. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                              "scenes.generate-selected", NULL)
+                  && find_dialog () != NULL);
+  g_assert_null (find_dialog ());
+
+  gtk_selection_model_select_item (selection, 4, TRUE);
+  gtk_selection_model_select_item (selection, 6, FALSE);
+  gtk_selection_model_select_item (selection, 41, FALSE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "scenes.generate-selected", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == fixture->window);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  target_row = ADW_PREFERENCES_ROW (dialog_child (dialog, "target_row"));
+  g_assert_cmpstr (adw_preferences_row_get_title (target_row), ==, "3 Selected Scenes");
+  g_assert_false (error_shown (dialog));
+
+  /* Start creates the job with the selection and closes the dialog. */
+  g_signal_connect (dialog, "job-created", G_CALLBACK (job_created_cb), &job);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.start", NULL));
+  wait_for (job_known, &job, "the job");
+  wait_for (no_dialog, NULL, "the dialog to close");
+
+  g_assert_cmpstr (sh_job_get_job_type (job), ==, "stash_generate");
+  parameters = sh_job_dup_parameters (job);
+  scene_ids = json_object_get_array_member (parameters, "sceneIDs");
+  g_assert_cmpuint (json_array_get_length (scene_ids), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (scene_ids, 0), ==, "5");
+  g_assert_cmpstr (json_array_get_string_element (scene_ids, 1), ==, "7");
+  g_assert_cmpstr (json_array_get_string_element (scene_ids, 2), ==, "42");
+  /* The seed's defaults. */
+  g_assert_true (json_object_get_boolean_member (parameters, "covers"));
+  g_assert_false (json_object_get_boolean_member (parameters, "transcodes"));
+  g_assert_false (json_object_get_boolean_member (parameters, "overwrite"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (parameters,
+                                                                              "previewOptions"),
+                                               "previewSegments"), ==, 12);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (parameters,
+                                                                                 "previewOptions"),
+                                                  "previewPreset"), ==, "slow");
+  wait_for (job_running, job, "the job to run");
+
+  /* A second Generate while the first runs: refused, said in the dialog, which stays. */
+  gtk_selection_model_select_item (selection, 9, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "scenes.generate-selected", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.start", NULL));
+  wait_for (error_shown, dialog, "the conflict message");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (dialog_child (dialog, "error_title"))), ==,
+                   "A Generate Job Is Already Active");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (dialog_child (dialog, "error_label"))),
+                            sh_job_get_id (job)));
+  g_assert_true (find_dialog () == dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_for (no_dialog, NULL, "the dialog to close");
+
+  /* Leave nothing running behind. */
+  sh_job_manager_cancel (sh_session_get_job_manager (fixture->session), job);
+  wait_for (job_finished, job, "the job to stop");
+}
+
+static void
+test_generate_all (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  ShGenerateDialog *dialog;
+  g_autoptr(JsonObject) parameters = NULL;
+  g_autofree char *subtitle = NULL;
+  GObject *target_row;
+  guint n_not_generated = N_SCENES - N_SCENES / 3 - N_IMPACTED;
+
+  connect_page (fixture);
+
+  dialog = sh_generate_dialog_new (fixture->window, fixture->session, NULL, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  target_row = dialog_child (dialog, "target_row");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (target_row)), ==,
+                   "All Scenes Without Generated Media");
+  subtitle = g_strdup_printf (ngettext ("%'lu scene is not generated yet",
+                                        "%'lu scenes are not generated yet", n_not_generated),
+                              (gulong) n_not_generated);
+  while (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (target_row)), subtitle) != 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* No sceneIDs: every scene that needs it. */
+  parameters = sh_generate_dialog_dup_parameters (dialog);
+  g_assert_false (json_object_has_member (parameters, "sceneIDs"));
+
+  /* A mistake in an option is explained, and nothing is created. */
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "exclude_start_entry")), "soon");
+  sh_generate_dialog_start (dialog);
+  g_assert_true (error_shown (dialog));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (dialog_child (dialog, "error_title"))), ==,
+                   "Check the Options");
+  g_assert_true (find_dialog () == dialog);
+
+  /* Restore Defaults puts the seed's values back. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.restore-defaults",
+                                             NULL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (dialog_child (dialog,
+                                                                     "exclude_start_entry"))),
+                   ==, "0");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Runs @func in a subprocess, in a fixture. */
+typedef void (*FixtureFunc) (Fixture *fixture, gconstpointer user_data);
+
+static void
+run_test (gconstpointer data)
+{
+  FixtureFunc func = (FixtureFunc) data;
+
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      fixture_setup (&fixture, NULL);
+      func (&fixture, NULL);
+      fixture_teardown (&fixture, NULL);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  sh_core_init ();
+  sh_ui_register_resource ();
+
+  g_test_add_data_func ("/ui/scenes-page/not-connected", test_not_connected, run_test);
+  g_test_add_data_func ("/ui/scenes-page/filters", test_filters, run_test);
+  g_test_add_data_func ("/ui/scenes-page/sort", test_sort, run_test);
+  g_test_add_data_func ("/ui/scenes-page/impacted", test_impacted, run_test);
+  g_test_add_data_func ("/ui/scenes-page/mark", test_mark, run_test);
+  g_test_add_data_func ("/ui/generate-dialog/selection", test_generate, run_test);
+  g_test_add_data_func ("/ui/generate-dialog/all", test_generate_all, run_test);
+
+  return g_test_run ();
+}
