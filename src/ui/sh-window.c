@@ -846,6 +846,20 @@ sh_window_dispose (GObject *object)
   G_OBJECT_CLASS (sh_window_parent_class)->dispose (object);
 }
 
+/* Ctrl+F: the search of the Scenes page, from anywhere in the window. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ShWindow *self = SH_WINDOW (widget);
+  GtkWidget *scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
+
+  adw_view_stack_set_visible_child_name (self->stack, "scenes");
+  if (scenes != NULL)
+    gtk_widget_activate_action (scenes, "scenes.search", NULL);
+}
+
 static void
 sh_window_class_init (ShWindowClass *klass)
 {
@@ -877,6 +891,8 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, server_banner);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, server_banner_label);
 
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s",
                                    sh_window_show_view_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
@@ -893,9 +909,23 @@ sh_window_class_init (ShWindowClass *klass)
 }
 
 static void
+on_scenes_toast (ShScenesPage *page,
+                 const char   *message,
+                 ShWindow     *self)
+{
+  sh_window_add_toast (self, adw_toast_new (message));
+}
+
+static void
 sh_window_init (ShWindow *self)
 {
+  GtkWidget *scenes;
+
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
+  if (SH_IS_SCENES_PAGE (scenes))
+    g_signal_connect_object (scenes, "toast", G_CALLBACK (on_scenes_toast), self, 0);
 }
