@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sh-job-context.h"
@@ -143,10 +145,12 @@ check_progress (guint64  checked,
   ShJob *job = user_data;
   g_autofree char *message = NULL;
 
-  /* "Processed X/Y" also carries the counts. */
-  message = g_strdup_printf (_("Processed %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " scenes"),
+  /* The seed's "Processed X/Y" message convention. */
+  message = g_strdup_printf (_("Processed %" PRIu64 "/%" PRIu64 " scenes"),
                              checked, total);
   sh_job_set_progress (job, total > 0 ? 100.0 * checked / total : -1, message);
+  /* Set directly too: a translated message no longer carries them. */
+  sh_job_set_counts (job, checked, total);
 }
 
 static void

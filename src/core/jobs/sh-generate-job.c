@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sh-generate-options.h"
@@ -833,8 +835,8 @@ snapshot_cb (GObject      *object,
     }
 
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "Checking Stash for %" G_GUINT64_FORMAT " scene",
-                                          "Checking Stash for %" G_GUINT64_FORMAT " scenes",
+                                          "Checking Stash for %" PRIu64 " scene",
+                                          "Checking Stash for %" PRIu64 " scenes",
                                           data->tracked), data->tracked);
   sh_job_set_progress (data->job, -1, message);
   sh_stash_client_test_connection_async (data->client, data->io, test_connection_cb, data_ref (data));

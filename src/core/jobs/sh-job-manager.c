@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sh-job-context.h"
@@ -583,8 +585,8 @@ finish_run (RunData    *run,
             ? json_array_get_length (json_node_get_array (errors))
             : json_node_get_int (errors);
         }
-      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Completed with %" G_GINT64_FORMAT " error",
-                                              "Completed with %" G_GINT64_FORMAT " errors",
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Completed with %" PRId64 " error",
+                                              "Completed with %" PRId64 " errors",
                                               n_errors), n_errors);
       sh_job_set_status (job, SH_JOB_COMPLETED);
       sh_job_set_progress (job, 100, message);

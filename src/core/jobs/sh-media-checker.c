@@ -25,6 +25,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <stdlib.h>
 
@@ -1165,7 +1167,7 @@ classify_answer (Run          *run,
       if (content_type_is (content_type, "text/html"))
         {
           g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
-                       _("A request for the %s of scene %" G_GINT64_FORMAT " was answered "
+                       _("A request for the %s of scene %" PRId64 " was answered "
                          "with a web page instead of a file. Check the server address: it "
                          "must lead to Stash itself."),
                        kind_label (kind), scene_id);
@@ -1183,7 +1185,7 @@ classify_answer (Run          *run,
         return ANSWER_PRESENT;
 
       g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
-                   _("Stash sent the %s of scene %" G_GINT64_FORMAT " as “%s”, which is "
+                   _("Stash sent the %s of scene %" PRId64 " as “%s”, which is "
                      "neither an image nor Stash’s placeholder for a missing one."),
                    kind_label (kind), scene_id, content_type ? content_type : "");
       return ANSWER_FAILED;
@@ -1199,13 +1201,13 @@ classify_answer (Run          *run,
     {
       if (sh_stash_client_has_api_key (run->self->client))
         g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
-                     _("Stash refused to send the %s of scene %" G_GINT64_FORMAT " (HTTP %u): "
+                     _("Stash refused to send the %s of scene %" PRId64 " (HTTP %u): "
                        "it did not accept the API key. Check the key in Preferences (Stash: "
                        "Settings › Security › API Key)."),
                      kind_label (kind), scene_id, status);
       else
         g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
-                     _("Stash refused to send the %s of scene %" G_GINT64_FORMAT " (HTTP %u): "
+                     _("Stash refused to send the %s of scene %" PRId64 " (HTTP %u): "
                        "it requires an API key. Enter it in Preferences (Stash: Settings › "
                        "Security › API Key)."),
                      kind_label (kind), scene_id, status);
@@ -1215,7 +1217,7 @@ classify_answer (Run          *run,
   if (status == SOUP_STATUS_FORBIDDEN)
     {
       g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_FORBIDDEN,
-                   _("Stash refused access to the %s of scene %" G_GINT64_FORMAT " (HTTP 403). "
+                   _("Stash refused access to the %s of scene %" PRId64 " (HTTP 403). "
                      "Stash blocks connections from outside the local network until a user "
                      "name and password are set."),
                    kind_label (kind), scene_id);
@@ -1223,7 +1225,7 @@ classify_answer (Run          *run,
     }
 
   g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
-               _("Stash answered a request for the %s of scene %" G_GINT64_FORMAT " with "
+               _("Stash answered a request for the %s of scene %" PRId64 " with "
                  "HTTP %u %s, so the check stopped. The server or a proxy in front of it has "
                  "a problem; try again later."),
                kind_label (kind), scene_id, status, soup_status_get_phrase (status));

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sh-job-context.h"
@@ -48,7 +50,7 @@ sync_progress (guint64  processed,
 
   total = MAX (total, (gint64) processed);
   /* "Synced X/Y scenes" also carries the counts. */
-  message = g_strdup_printf (_("Synced %" G_GUINT64_FORMAT "/%" G_GINT64_FORMAT " scenes"),
+  message = g_strdup_printf (_("Synced %" PRIu64 "/%" PRId64 " scenes"),
                              processed, total);
   sh_job_set_progress (job, total > 0 ? 100.0 * processed / total : -1, message);
   sh_job_set_counts (job, processed, total);

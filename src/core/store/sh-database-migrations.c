@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sh-database-private.h"
@@ -241,7 +243,7 @@ _sh_database_migrate (ShDatabase    *self,
     {
       g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_MIGRATION,
                    _("The database %s was created by a newer version of StashHog (schema "
-                     "version %" G_GINT64_FORMAT ", this version knows %d). Update StashHog, "
+                     "version %" PRId64 ", this version knows %d). Update StashHog, "
                      "or choose another database in Preferences."),
                    sh_database_get_location (self), version, SH_DATABASE_SCHEMA_VERSION);
       return FALSE;
