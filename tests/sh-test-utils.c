@@ -48,15 +48,18 @@ sh_test_postgres_url (void)
   return url;
 }
 
-/* Drops every table so that each test starts from an empty database. */
+/* Drops every table, so that each test starts from an empty database: every table,
+ * including those of migrations newer than the test. Plain libgda on the test's thread: it
+ * must work whatever state an earlier test left. */
 void
 sh_test_reset_postgres (void)
 {
-  static const char * const tables[] = { "job_scene", "job", "scene", "server", "schema_version" };
   g_autoptr(ShDatabaseUrl) url = NULL;
   g_autoptr(GdaConnection) cnc = NULL;
+  g_autoptr(GdaDataModel) tables = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *auth = NULL;
+  int n_tables;
 
   gda_init ();
   url = sh_database_url_parse (sh_test_postgres_url (), &error);
@@ -66,14 +69,26 @@ sh_test_reset_postgres (void)
                                          GDA_CONNECTION_OPTIONS_NONE, &error);
   g_assert_no_error (error);
 
-  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+  tables = gda_connection_execute_select_command (cnc,
+                                                  "SELECT tablename FROM pg_tables "
+                                                  "WHERE schemaname = current_schema()",
+                                                  &error);
+  g_assert_no_error (error);
+  n_tables = gda_data_model_get_n_rows (tables);
+  for (int row = 0; row < n_tables; row++)
     {
-      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS %s CASCADE", tables[i]);
+      const GValue *name = gda_data_model_get_value_at (tables, 0, row, &error);
+      g_autofree char *sql = NULL;
 
+      g_assert_no_error (error);
+      sql = g_strdup_printf ("DROP TABLE IF EXISTS \"%s\" CASCADE", g_value_get_string (name));
       /* -2 ("rows unknown") is what DDL returns; only -1 is a failure. */
       g_assert_cmpint (gda_connection_execute_non_select_command (cnc, sql, &error), !=, -1);
       g_assert_no_error (error);
     }
+
+  /* The data model must go before the connection closes. */
+  g_clear_object (&tables);
   gda_connection_close (cnc);
 }
 

@@ -17,6 +17,7 @@
 #include "sh-database-private.h"
 #include "sh-database-url.h"
 #include "sh-scene-store.h"
+#include "sh-test-utils.h"
 
 #ifdef SH_TEST_POSTGRES
 # define BACKEND "postgres"
@@ -32,28 +33,6 @@ typedef struct
   gint64        server_id;
 } Fixture;
 
-/* Async helpers: run the main context until the callback has stored its result. */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-await_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
 static const char *
 test_url (void)
 {
@@ -64,49 +43,12 @@ test_url (void)
 #endif
 }
 
-/* Drops every table, so that each test starts from an empty database. Plain libgda on the
- * test's thread: it must work whatever state an earlier test left (even a schema newer
- * than this build knows). */
+/* Each test starts from an empty PostgreSQL database. */
 static void
 reset_postgres (void)
 {
 #ifdef SH_TEST_POSTGRES
-  g_autoptr(ShDatabaseUrl) url = NULL;
-  g_autoptr(GdaConnection) cnc = NULL;
-  g_autoptr(GdaDataModel) tables = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *auth = NULL;
-  int n_tables;
-
-  url = sh_database_url_parse (test_url (), &error);
-  g_assert_no_error (error);
-  auth = sh_database_url_get_auth_string (url);
-  cnc = gda_connection_open_from_string (url->provider, url->cnc_string, auth,
-                                         GDA_CONNECTION_OPTIONS_NONE, &error);
-  g_assert_no_error (error);
-
-  /* Every table, including those of migrations newer than this test. */
-  tables = gda_connection_execute_select_command (cnc,
-                                                  "SELECT tablename FROM pg_tables "
-                                                  "WHERE schemaname = current_schema()",
-                                                  &error);
-  g_assert_no_error (error);
-  n_tables = gda_data_model_get_n_rows (tables);
-  for (int row = 0; row < n_tables; row++)
-    {
-      const GValue *name = gda_data_model_get_value_at (tables, 0, row, &error);
-      g_autofree char *sql = NULL;
-
-      g_assert_no_error (error);
-      sql = g_strdup_printf ("DROP TABLE IF EXISTS \"%s\" CASCADE", g_value_get_string (name));
-      /* -2 ("rows unknown") is what DDL returns; only -1 is a failure. */
-      g_assert_cmpint (gda_connection_execute_non_select_command (cnc, sql, &error), !=, -1);
-      g_assert_no_error (error);
-    }
-
-  /* The data model must go before the connection closes. */
-  g_clear_object (&tables);
-  gda_connection_close (cnc);
+  sh_test_reset_postgres ();
 #endif
 }
 
@@ -116,9 +58,9 @@ open_database (ShDatabase  *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sh_database_open_async (db, NULL, store_result_cb, &result);
+  sh_database_open_async (db, NULL, sh_test_store_result, &result);
 
-  return sh_database_open_finish (db, await_result (&result), error);
+  return sh_database_open_finish (db, sh_test_await (&result), error);
 }
 
 static gpointer
@@ -130,9 +72,9 @@ run_database (ShDatabase      *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sh_database_run_async (db, func, data, NULL, result_free, NULL, store_result_cb, &result);
+  sh_database_run_async (db, func, data, NULL, result_free, NULL, sh_test_store_result, &result);
 
-  return sh_database_run_finish (db, await_result (&result), error);
+  return sh_database_run_finish (db, sh_test_await (&result), error);
 }
 
 static gint64
@@ -142,9 +84,9 @@ ensure_server (ShDatabase  *db,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sh_database_ensure_server_async (db, url, NULL, store_result_cb, &result);
+  sh_database_ensure_server_async (db, url, NULL, sh_test_store_result, &result);
 
-  return sh_database_ensure_server_finish (db, await_result (&result), error);
+  return sh_database_ensure_server_finish (db, sh_test_await (&result), error);
 }
 
 static guint
@@ -157,8 +99,8 @@ upsert (ShSceneStore *store,
   g_autoptr(GError) error = NULL;
   guint n_reset = G_MAXUINT;
 
-  sh_scene_store_upsert_async (store, server_id, records, stamp, NULL, store_result_cb, &result);
-  g_assert_true (sh_scene_store_upsert_finish (store, await_result (&result), &n_reset, &error));
+  sh_scene_store_upsert_async (store, server_id, records, stamp, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_upsert_finish (store, sh_test_await (&result), &n_reset, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n_reset, !=, G_MAXUINT);
 
@@ -174,8 +116,8 @@ count (ShSceneStore      *store,
   g_autoptr(GError) error = NULL;
   guint64 n = G_MAXUINT64;
 
-  sh_scene_store_count_async (store, server_id, filter, NULL, store_result_cb, &result);
-  g_assert_true (sh_scene_store_count_finish (store, await_result (&result), &n, &error));
+  sh_scene_store_count_async (store, server_id, filter, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_count_finish (store, sh_test_await (&result), &n, &error));
   g_assert_no_error (error);
 
   return n;
@@ -194,8 +136,8 @@ list (ShSceneStore      *store,
   GPtrArray *scenes;
 
   sh_scene_store_list_async (store, server_id, filter, search, after_id, limit, NULL,
-                             store_result_cb, &result);
-  scenes = sh_scene_store_list_finish (store, await_result (&result), &error);
+                             sh_test_store_result, &result);
+  scenes = sh_scene_store_list_finish (store, sh_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (scenes);
 
@@ -214,8 +156,8 @@ set_generated (ShSceneStore *store,
   guint64 rows;
 
   sh_scene_store_set_generated_async (store, server_id, ids, n_ids, generated, NULL,
-                                      store_result_cb, &result);
-  rows = sh_scene_store_set_generated_finish (store, await_result (&result), &error);
+                                      sh_test_store_result, &result);
+  rows = sh_scene_store_set_generated_finish (store, sh_test_await (&result), &error);
   g_assert_no_error (error);
 
   return rows;
@@ -231,8 +173,8 @@ get_ids (ShSceneStore *store,
   g_autoptr(GError) error = NULL;
   GArray *found;
 
-  sh_scene_store_get_ids_async (store, server_id, ids, n_ids, NULL, store_result_cb, &result);
-  found = sh_scene_store_get_ids_finish (store, await_result (&result), &error);
+  sh_scene_store_get_ids_async (store, server_id, ids, n_ids, NULL, sh_test_store_result, &result);
+  found = sh_scene_store_get_ids_finish (store, sh_test_await (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (found);
 
@@ -247,8 +189,8 @@ last_updated_at (ShSceneStore *store,
   g_autoptr(GError) error = NULL;
   char *value;
 
-  sh_scene_store_get_last_updated_at_async (store, server_id, NULL, store_result_cb, &result);
-  value = sh_scene_store_get_last_updated_at_finish (store, await_result (&result), &error);
+  sh_scene_store_get_last_updated_at_async (store, server_id, NULL, sh_test_store_result, &result);
+  value = sh_scene_store_get_last_updated_at_finish (store, sh_test_await (&result), &error);
   g_assert_no_error (error);
 
   return value;
@@ -263,8 +205,8 @@ delete_unseen (ShSceneStore *store,
   g_autoptr(GError) error = NULL;
   guint64 rows;
 
-  sh_scene_store_delete_unseen_async (store, server_id, stamp, NULL, store_result_cb, &result);
-  rows = sh_scene_store_delete_unseen_finish (store, await_result (&result), &error);
+  sh_scene_store_delete_unseen_async (store, server_id, stamp, NULL, sh_test_store_result, &result);
+  rows = sh_scene_store_delete_unseen_finish (store, sh_test_await (&result), &error);
   g_assert_no_error (error);
 
   return rows;
@@ -788,8 +730,8 @@ test_database_run (Fixture       *fixture,
   /* Cancelled before it starts: the function never runs. */
   g_cancellable_cancel (cancellable);
   sh_database_run_async (fixture->db, must_not_run_func, NULL, NULL, NULL, cancellable,
-                         store_result_cb, &cancelled);
-  g_assert_null (sh_database_run_finish (fixture->db, await_result (&cancelled), &error));
+                         sh_test_store_result, &cancelled);
+  g_assert_null (sh_database_run_finish (fixture->db, sh_test_await (&cancelled), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
 
@@ -806,11 +748,11 @@ test_database_run (Fixture       *fixture,
   /* Closing finishes the queued work first; later work fails cleanly. */
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     sh_database_run_async (fixture->db, thread_check_func, g_thread_self (), NULL, g_free,
-                           NULL, store_result_cb, &results[i]);
+                           NULL, sh_test_store_result, &results[i]);
   sh_database_close (fixture->db);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
-      g_autofree char *done = sh_database_run_finish (fixture->db, await_result (&results[i]),
+      g_autofree char *done = sh_database_run_finish (fixture->db, sh_test_await (&results[i]),
                                                       &error);
 
       g_assert_no_error (error);
@@ -819,8 +761,8 @@ test_database_run (Fixture       *fixture,
     }
 
   sh_database_run_async (fixture->db, must_not_run_func, NULL, NULL, NULL, NULL,
-                         store_result_cb, &late);
-  g_assert_null (sh_database_run_finish (fixture->db, await_result (&late), &error));
+                         sh_test_store_result, &late);
+  g_assert_null (sh_database_run_finish (fixture->db, sh_test_await (&late), &error));
   g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN);
 }
 
@@ -1338,8 +1280,8 @@ test_scenes_cancelled (Fixture       *fixture,
 
   g_cancellable_cancel (cancellable);
   sh_scene_store_upsert_async (fixture->store, fixture->server_id, page, "sync", cancellable,
-                               store_result_cb, &result);
-  g_assert_false (sh_scene_store_upsert_finish (fixture->store, await_result (&result), NULL,
+                               sh_test_store_result, &result);
+  g_assert_false (sh_scene_store_upsert_finish (fixture->store, sh_test_await (&result), NULL,
                                                 &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 0);
