@@ -95,7 +95,7 @@ fill_func (ShDatabase     *db,
   /* Rows of a realistic size, so that the scans below read what a real mirror holds. */
   stmt = sh_database_prepare_full (db,
                                    "INSERT INTO scene (server_id, id, title, path, oshash, "
-                                   "duration, stash_created_at, stash_updated_at, generated) "
+                                   "duration, stash_created_at, stash_updated_at) "
                                    "WITH RECURSIVE n(i) AS ("
                                    "  SELECT CAST(1 AS BIGINT) "
                                    "  UNION ALL SELECT i + 1 FROM n WHERE i < ##n::gint64"
@@ -105,8 +105,8 @@ fill_func (ShDatabase     *db,
                                    "'/data/videos/studio-' || (i % 97) || '/scene-' || i "
                                    "|| '.mp4', "
                                    "'oshash-' || i, 600 + i % 3600, "
-                                   "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00', "
-                                   "FALSE FROM n",
+                                   "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00' "
+                                   "FROM n",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
@@ -117,6 +117,19 @@ fill_func (ShDatabase     *db,
     return NULL;
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
+
+  /* Each scene's row of scene_state, as the scene store adds it. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene_state (server_id, scene_id, generated) "
+                                   "SELECT server_id, id, FALSE FROM scene "
+                                   "WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", fill->server_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
   if (!sh_database_commit (db, error))
     return NULL;
 

@@ -97,8 +97,7 @@ fill_func (ShDatabase     *db,
   /* Rows of a realistic size, as a sync stores them. */
   stmt = sh_database_prepare_full (db,
                                    "INSERT INTO scene (server_id, id, title, path, oshash, "
-                                   "duration, stash_created_at, stash_updated_at, last_synced, "
-                                   "generated) "
+                                   "duration, stash_created_at, stash_updated_at, last_synced) "
                                    "WITH RECURSIVE n(i) AS ("
                                    "  SELECT CAST(1 AS BIGINT) "
                                    "  UNION ALL SELECT i + 1 FROM n WHERE i < ##n::gint64"
@@ -109,7 +108,7 @@ fill_func (ShDatabase     *db,
                                    "|| '.mp4', "
                                    "'oshash-' || i, 600 + i % 3600, "
                                    "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00', "
-                                   "'2024-05-01T12:00:00Z', i % 3 = 0 FROM n",
+                                   "'2024-05-01T12:00:00Z' FROM n",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
@@ -120,6 +119,19 @@ fill_func (ShDatabase     *db,
     return NULL;
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
+
+  /* Each scene's row of scene_state, as the scene store adds it. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene_state (server_id, scene_id, generated) "
+                                   "SELECT server_id, id, id % 3 = 0 FROM scene "
+                                   "WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", fill->server_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
   if (!sh_database_commit (db, error))
     return NULL;
 

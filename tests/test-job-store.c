@@ -159,13 +159,21 @@ add_scenes (Fixture  *fixture,
   gint64 rows;
 
   rows = execute (fixture->db,
-                  "INSERT INTO scene (server_id, id, title, generated) "
+                  "INSERT INTO scene (server_id, id, title) "
                   "WITH RECURSIVE n(i) AS ("
                   "  SELECT CAST(##first::gint64 AS BIGINT) "
                   "  UNION ALL SELECT i + 1 FROM n WHERE i < ##last::gint64"
                   ") "
-                  "SELECT CAST(##server_id::gint64 AS BIGINT), i, 'Scene', "
-                  "(##even::gint64 = 1 AND i % 2 = 0) FROM n",
+                  "SELECT CAST(##server_id::gint64 AS BIGINT), i, 'Scene' FROM n",
+                  "first", first, "last", last, "server_id", server_id, NULL);
+  g_assert_cmpint (rows, ==, last - first + 1);
+
+  /* Every scene has its row of scene_state, as the scene store adds it. */
+  rows = execute (fixture->db,
+                  "INSERT INTO scene_state (server_id, scene_id, generated) "
+                  "SELECT server_id, id, (##even::gint64 = 1 AND id % 2 = 0) FROM scene "
+                  "WHERE server_id = ##server_id::gint64 AND id >= ##first::gint64 "
+                  "AND id <= ##last::gint64",
                   "first", first, "last", last, "server_id", server_id,
                   "even", (gint64) !!even_generated, NULL);
   g_assert_cmpint (rows, ==, last - first + 1);
@@ -178,8 +186,8 @@ set_scene_generated (Fixture  *fixture,
                      gboolean  generated)
 {
   g_assert_cmpint (execute (fixture->db,
-                            "UPDATE scene SET generated = (##generated::gint64 = 1) "
-                            "WHERE server_id = ##server_id::gint64 AND id = ##id::gint64",
+                            "UPDATE scene_state SET generated = (##generated::gint64 = 1) "
+                            "WHERE server_id = ##server_id::gint64 AND scene_id = ##id::gint64",
                             "generated", (gint64) !!generated, "server_id", server_id,
                             "id", id, NULL),
                    ==, 1);
@@ -197,9 +205,9 @@ scene_flags (Fixture *fixture,
   GString *text = g_string_new (NULL);
 
   flags = query (fixture->db,
-                 "SELECT CASE WHEN generated THEN 'T' ELSE 'F' END FROM scene "
-                 "WHERE server_id = ##server_id::gint64 AND id >= ##first::gint64 "
-                 "AND id <= ##last::gint64 ORDER BY id",
+                 "SELECT CASE WHEN generated THEN 'T' ELSE 'F' END FROM scene_state "
+                 "WHERE server_id = ##server_id::gint64 AND scene_id >= ##first::gint64 "
+                 "AND scene_id <= ##last::gint64 ORDER BY scene_id",
                  "server_id", server_id, "first", first, "last", last, NULL);
   values = g_strsplit (flags, " ", -1);
   for (guint i = 0; values[i] != NULL; i++)
@@ -216,7 +224,7 @@ count_generated (Fixture  *fixture,
   g_autofree char *count = NULL;
 
   count = query (fixture->db,
-                 "SELECT CAST(COUNT(*) AS TEXT) FROM scene "
+                 "SELECT CAST(COUNT(*) AS TEXT) FROM scene_state "
                  "WHERE server_id = ##server_id::gint64 AND generated = (##generated::gint64 = 1)",
                  "server_id", server_id, "generated", (gint64) !!generated, NULL);
 
@@ -1067,10 +1075,17 @@ test_apply_generated (Fixture       *fixture,
   updated = job_scenes (fixture->store, job->id, "updated", 2);
   g_assert_cmpstr (updated, ==, "1 5 7 9");
   g_clear_pointer (&updated, g_free);
-  g_assert_cmpuint (count_job_scenes (fixture->store, job->id, "tracked"), ==, 5);
+  /* The snapshot became the list of updated scenes: scene 3 left it. */
+  g_assert_cmpuint (count_job_scenes (fixture->store, job->id, "tracked"), ==, 4);
+  g_assert_cmpuint (count_job_scenes (fixture->store, job->id, "updated"), ==, 4);
 
-  /* Finishing twice changes nothing more. */
-  g_assert_cmpuint (apply_generated (fixture->store, job->id, fixture->server_id), ==, 0);
+  /* Finishing twice changes nothing more and reports the same count, even when a flag
+   * changed in between. */
+  set_scene_generated (fixture, fixture->server_id, 5, FALSE);
+  g_assert_cmpuint (apply_generated (fixture->store, job->id, fixture->server_id), ==, 4);
+  g_clear_pointer (&flags, g_free);
+  flags = scene_flags (fixture, fixture->server_id, 1, 11);
+  g_assert_cmpstr (flags, ==, "TTTTFTTTTTF");
   g_assert_cmpuint (count_job_scenes (fixture->store, job->id, "updated"), ==, 4);
 }
 

@@ -507,7 +507,9 @@ static void
 test_database_migrate (Fixture       *fixture,
                        gconstpointer  data)
 {
-  static const char * const tables[] = { "server", "scene", "job", "job_scene" };
+  static const char * const tables[] = {
+    "server", "scene", "scene_state", "job", "job_scene", "job_applied",
+  };
   g_autoptr(GArray) versions = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id;
@@ -547,6 +549,37 @@ test_database_migrate (Fixture       *fixture,
   g_assert_cmpuint (versions->len, ==, SH_DATABASE_SCHEMA_VERSION);
   g_clear_pointer (&versions, g_array_unref);
   g_assert_cmpint (count_rows (fixture->db, "server"), ==, 1);
+}
+
+/* A database of schema 2 kept the generated flag in `scene`: the upgrade carries it over
+ * to scene_state and drops the index of the old column. */
+static void
+test_database_upgrade_generated (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 6);
+
+  upsert (fixture->store, fixture->server_id, page, "sync");
+
+  /* Back to how schema 2 left it. */
+  execute (fixture->db, "DELETE FROM scene_state");
+  execute (fixture->db, "DROP TABLE job_applied");
+  execute (fixture->db, "UPDATE scene SET generated = (id IN (2, 4, 5))");
+  execute (fixture->db, "CREATE INDEX scene_server_generated_idx "
+                        "ON scene (server_id, generated, id)");
+  execute (fixture->db, "DELETE FROM schema_version WHERE version = 3");
+  fixture_close (fixture);
+  fixture_open (fixture);
+
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_YES), ==, 3);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_NO), ==, 3);
+  g_assert_cmpint (count_rows (fixture->db, "job_applied"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->db, "schema_version"), ==, SH_DATABASE_SCHEMA_VERSION);
+
+  /* The flag lives in scene_state now: changing it leaves the old column alone. */
+  g_assert_cmpuint (set_generated (fixture->store, fixture->server_id,
+                                   (const gint64[]) { 1 }, 1, TRUE), ==, 1);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_YES), ==, 4);
 }
 
 static void
@@ -1002,6 +1035,9 @@ test_scenes_delete_unseen (Fixture       *fixture,
   scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
   g_assert_cmpint (((ShSceneRecord *)scenes->pdata[0])->id, ==, 3);
   g_assert_cmpuint (delete_unseen (fixture->store, fixture->server_id, "full-2"), ==, 0);
+
+  /* The generated flags went with their scenes. */
+  g_assert_cmpint (count_rows (fixture->db, "scene_state"), ==, 3 + 4);
 }
 
 static void
@@ -1477,6 +1513,7 @@ main (int   argc,
   g_test_add_func ("/store/" BACKEND "/database/cannot-connect", test_database_cannot_connect);
 #endif
   ADD ("/database/migrate", test_database_migrate);
+  ADD ("/database/upgrade-generated", test_database_upgrade_generated);
   ADD ("/database/newer-schema", test_database_newer_schema);
   ADD ("/database/run", test_database_run);
   g_test_add_func ("/store/" BACKEND "/server/sanitize", test_server_sanitize);

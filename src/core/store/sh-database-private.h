@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema version this build knows; migrations are numbered 1..this. */
-#define SH_DATABASE_SCHEMA_VERSION 2
+#define SH_DATABASE_SCHEMA_VERSION 3
 
 /* Connection-private scratch tables, created on every connection after the migrations.
  * Bulk operations stage keys or rows in them with multi-row INSERTs, then apply them with
@@ -31,6 +31,9 @@ void       _sh_database_propagate_error      (ShDatabase    *self,
                                               ShStoreError   code,
                                               const char    *what);
 const char *_sh_database_get_distinct_operator (ShDatabase *self);
+const char *_sh_database_get_updated_role    (ShDatabase    *self,
+                                              const char    *job_id,
+                                              GError       **error);
 GdaHolder *_sh_database_get_holder           (GdaSet        *params,
                                               const char    *name);
 void       _sh_database_holder_set_int64     (GdaHolder     *holder,

@@ -1384,6 +1384,39 @@ _sh_database_get_distinct_operator (ShDatabase *self)
   return "IS NOT";
 }
 
+/*
+ * _sh_database_get_updated_role:
+ * @job_id: a job
+ *
+ * On the worker thread: the `job_scene` role that holds the scenes whose generated flag
+ * @job_id changed. A Generate whose snapshot was applied (it has a `job_applied` row)
+ * keeps them as its `tracked` scenes, every other job as `updated` rows.
+ *
+ * Returns: (transfer none): "tracked" or "updated"; %NULL with @error set on failure
+ */
+const char *
+_sh_database_get_updated_role (ShDatabase  *self,
+                               const char  *job_id,
+                               GError     **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (self,
+                                   "SELECT COUNT(*) FROM job_applied "
+                                   "WHERE job_id = ##job_id::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_string (params, "job_id", job_id);
+  if (!(model = sh_database_select (self, stmt, params, types, error)))
+    return NULL;
+
+  return sh_database_model_get_int64 (model, 0, 0) > 0 ? "tracked" : "updated";
+}
+
 /* Values ------------------------------------------------------------------------------ */
 
 static void

@@ -59,6 +59,11 @@ static GParamSpec *properties[N_PROPS];
   "id, title, path, oshash, phash, duration, organized, interactive, interactive_speed, " \
   "markers_digest, stash_created_at, stash_updated_at"
 
+/* The same, of `scene s` in a join. */
+#define SCENE_COLUMNS_S \
+  "s.id, s.title, s.path, s.oshash, s.phash, s.duration, s.organized, s.interactive, " \
+  "s.interactive_speed, s.markers_digest, s.stash_created_at, s.stash_updated_at"
+
 enum {
   COL_ID,
   COL_TITLE,
@@ -505,56 +510,29 @@ upsert_func (ShDatabase     *db,
              GCancellable   *cancellable,
              GError        **error)
 {
-  static const GType count_types[] = { G_TYPE_INT64, G_TYPE_NONE };
   UpsertData *upsert = data;
   const char *distinct = _sh_database_get_distinct_operator (db);
   g_autoptr(GPtrArray) scenes = unique_scenes (upsert->records);
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autofree char *count_sql = NULL;
-  g_autofree char *upsert_sql = NULL;
+  g_autofree char *reset_sql = NULL;
   GdaStatement *stmt;
   GdaSet *params;
-  guint n_reset;
+  gint64 n_reset;
 
   /* generated goes back to false when the primary file (path, oshash) or the markers
    * changed; a new title does not need new media. Compared null-safely: NULL to a value is
-   * a change. */
+   * a change. Done before the upsert, which overwrites what is compared. */
   /* CROSS JOIN pins SQLite's join order, whatever its statistics say: the staged page
    * outside, each scene looked up by its primary key inside (never a scan of the server's
    * scenes per page). PostgreSQL plans it as a plain join. */
-  count_sql = g_strdup_printf ("SELECT COUNT(*) FROM " SH_TMP_SCENE_TABLE " t "
-                               "CROSS JOIN scene s "
-                               "WHERE s.server_id = ##server_id::gint64 AND s.id = t.id "
-                               "AND s.generated "
-                               "AND (s.path %1$s t.path OR s.oshash %1$s t.oshash "
-                               "OR s.markers_digest %1$s t.markers_digest)",
+  reset_sql = g_strdup_printf ("UPDATE scene_state SET generated = FALSE "
+                               "WHERE server_id = ##server_id::gint64 AND generated = TRUE "
+                               "AND scene_id IN ("
+                               "  SELECT t.id FROM " SH_TMP_SCENE_TABLE " t "
+                               "  CROSS JOIN scene s "
+                               "  WHERE s.server_id = ##server_id::gint64 AND s.id = t.id "
+                               "  AND (s.path %1$s t.path OR s.oshash %1$s t.oshash "
+                               "  OR s.markers_digest %1$s t.markers_digest))",
                                distinct);
-  /* WHERE TRUE: without it SQLite reads ON CONFLICT as part of a join. The CASTs give
-   * PostgreSQL the parameters' types, which it cannot infer in a select list. */
-  upsert_sql = g_strdup_printf ("INSERT INTO scene (server_id, " SCENE_COLUMNS ", "
-                                "last_synced, generated) "
-                                "SELECT CAST(##server_id::gint64 AS BIGINT), id, title, path, "
-                                "oshash, phash, COALESCE(duration, 0), "
-                                "COALESCE(organized, FALSE), COALESCE(interactive, FALSE), "
-                                "interactive_speed, markers_digest, stash_created_at, "
-                                "stash_updated_at, CAST(##sync_stamp::string AS TEXT), FALSE "
-                                "FROM " SH_TMP_SCENE_TABLE " WHERE TRUE "
-                                "ON CONFLICT (server_id, id) DO UPDATE SET "
-                                "title = excluded.title, path = excluded.path, "
-                                "oshash = excluded.oshash, phash = excluded.phash, "
-                                "duration = excluded.duration, "
-                                "organized = excluded.organized, "
-                                "interactive = excluded.interactive, "
-                                "interactive_speed = excluded.interactive_speed, "
-                                "markers_digest = excluded.markers_digest, "
-                                "stash_created_at = excluded.stash_created_at, "
-                                "stash_updated_at = excluded.stash_updated_at, "
-                                "last_synced = excluded.last_synced, "
-                                "generated = CASE WHEN scene.path %1$s excluded.path "
-                                "OR scene.oshash %1$s excluded.oshash "
-                                "OR scene.markers_digest %1$s excluded.markers_digest "
-                                "THEN FALSE ELSE scene.generated END",
-                                distinct);
 
   if (!sh_database_begin (db, error))
     return NULL;
@@ -562,26 +540,59 @@ upsert_func (ShDatabase     *db,
   if (!stage_scenes (db, scenes, error))
     return NULL;
 
-  /* Counted before the upsert, against the staged rows, in the same transaction. */
-  if (!(stmt = sh_database_prepare_full (db, count_sql, &params, error)))
+  if (!(stmt = sh_database_prepare_full (db, reset_sql, &params, error)))
     return NULL;
   sh_database_set_int64 (params, "server_id", upsert->server_id);
-  if (!(model = sh_database_select (db, stmt, params, count_types, error)))
+  if ((n_reset = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
-  n_reset = sh_database_model_get_int64 (model, 0, 0);
-  g_clear_object (&model);
 
-  if (!(stmt = sh_database_prepare_full (db, upsert_sql, &params, error)))
+  /* WHERE TRUE: without it SQLite reads ON CONFLICT as part of a join. The CASTs give
+   * PostgreSQL the parameters' types, which it cannot infer in a select list. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene (server_id, " SCENE_COLUMNS ", "
+                                   "last_synced) "
+                                   "SELECT CAST(##server_id::gint64 AS BIGINT), id, title, "
+                                   "path, oshash, phash, COALESCE(duration, 0), "
+                                   "COALESCE(organized, FALSE), COALESCE(interactive, FALSE), "
+                                   "interactive_speed, markers_digest, stash_created_at, "
+                                   "stash_updated_at, CAST(##sync_stamp::string AS TEXT) "
+                                   "FROM " SH_TMP_SCENE_TABLE " WHERE TRUE "
+                                   "ON CONFLICT (server_id, id) DO UPDATE SET "
+                                   "title = excluded.title, path = excluded.path, "
+                                   "oshash = excluded.oshash, phash = excluded.phash, "
+                                   "duration = excluded.duration, "
+                                   "organized = excluded.organized, "
+                                   "interactive = excluded.interactive, "
+                                   "interactive_speed = excluded.interactive_speed, "
+                                   "markers_digest = excluded.markers_digest, "
+                                   "stash_created_at = excluded.stash_created_at, "
+                                   "stash_updated_at = excluded.stash_updated_at, "
+                                   "last_synced = excluded.last_synced",
+                                   &params, error);
+  if (stmt == NULL)
     return NULL;
   sh_database_set_int64 (params, "server_id", upsert->server_id);
   sh_database_set_string (params, "sync_stamp", upsert->sync_stamp);
   if (sh_database_execute (db, stmt, params, error) < 0)
     return NULL;
 
+  /* New scenes start not generated. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene_state (server_id, scene_id) "
+                                   "SELECT CAST(##server_id::gint64 AS BIGINT), id "
+                                   "FROM " SH_TMP_SCENE_TABLE " WHERE TRUE "
+                                   "ON CONFLICT DO NOTHING",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", upsert->server_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
   if (!sh_database_commit (db, error))
     return NULL;
 
-  return g_memdup2 (&n_reset, sizeof n_reset);
+  return g_memdup2 (&(guint) { n_reset }, sizeof (guint));
 }
 
 /**
@@ -781,10 +792,10 @@ generated_condition (ShGeneratedFilter filter)
   switch (filter)
     {
     case SH_GENERATED_YES:
-      return " AND generated = TRUE";
+      return " AND st.generated = TRUE";
 
     case SH_GENERATED_NO:
-      return " AND generated = FALSE";
+      return " AND st.generated = FALSE";
 
     case SH_GENERATED_ANY:
     default:
@@ -807,7 +818,8 @@ count_func (ShDatabase     *db,
   GdaSet *params;
   guint64 n;
 
-  sql = g_strconcat ("SELECT COUNT(*) FROM scene WHERE server_id = ##server_id::gint64",
+  sql = g_strconcat ("SELECT COUNT(*) FROM scene_state st "
+                     "WHERE st.server_id = ##server_id::gint64",
                      generated_condition (count->filter), NULL);
   if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
     return NULL;
@@ -1049,13 +1061,17 @@ list_func (ShDatabase     *db,
 
   /* lower() on both sides: each database folds case its own way (SQLite: ASCII only),
    * so the pattern must be folded by the same function as the titles. */
-  sql = g_strconcat ("SELECT " SCENE_COLUMNS ", generated FROM scene "
-                     "WHERE server_id = ##server_id::gint64 AND id > ##after_id::gint64",
+  /* The narrow scene_state outside, in id order, each scene looked up by its key. */
+  sql = g_strconcat ("SELECT " SCENE_COLUMNS_S ", st.generated "
+                     "FROM scene_state st CROSS JOIN scene s "
+                     "WHERE st.server_id = ##server_id::gint64 "
+                     "AND st.scene_id > ##after_id::gint64",
                      generated_condition (list->filter),
+                     " AND s.server_id = st.server_id AND s.id = st.scene_id",
                      list->pattern != NULL
-                       ? " AND lower(title) LIKE lower(##pattern::string) ESCAPE '!'"
+                       ? " AND lower(s.title) LIKE lower(##pattern::string) ESCAPE '!'"
                        : "",
-                     " ORDER BY id LIMIT ##limit::gint64",
+                     " ORDER BY st.scene_id LIMIT ##limit::gint64",
                      NULL);
   if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
     return NULL;
@@ -1306,14 +1322,12 @@ set_generated_func (ShDatabase     *db,
   if (!stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
     return NULL;
 
-  /* Only rows that change are written and counted. `generated = previous` rather than
-   * `generated <> value`: SQLite then looks each id up in the (server_id, generated, id)
-   * index instead of scanning every scene of the server. */
+  /* Only rows that change are written and counted. */
   stmt = sh_database_prepare_full (db,
-                                   "UPDATE scene SET generated = ##generated::boolean "
+                                   "UPDATE scene_state SET generated = ##generated::boolean "
                                    "WHERE server_id = ##server_id::gint64 "
                                    "AND generated = ##previous::boolean "
-                                   "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
+                                   "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
@@ -1552,7 +1566,7 @@ sort_expression (ShSceneSort sort,
       return postgres ? "lower(COALESCE(path, '')) COLLATE \"C\"" : "lower(COALESCE(path, ''))";
 
     case SH_SCENE_SORT_GENERATED:
-      return "generated";
+      return "st.generated";
 
     case SH_SCENE_SORT_LAST_SYNCED:
       return postgres ? "COALESCE(last_synced, '') COLLATE \"C\"" : "COALESCE(last_synced, '')";
@@ -1623,30 +1637,49 @@ list_ids_func (ShDatabase     *db,
   GdaStatement *stmt;
   GdaSet *params;
 
+  const char *role = NULL;
+  const char *from;
+
+  if (list->job_id != NULL && !(role = _sh_database_get_updated_role (db, list->job_id, error)))
+    return NULL;
+
   if (expression != NULL)
     g_string_append_printf (order, "%s%s, ", expression, direction);
-  g_string_append_printf (order, "id%s", direction);
+  g_string_append_printf (order, "st.scene_id%s", direction);
 
-  g_string_append (where, "server_id = ##server_id::gint64");
+  g_string_append (where, "st.server_id = ##server_id::gint64");
   g_string_append (where, generated_condition (list->filter));
-  /* lower() on both sides, as in list_func(). */
-  if (list->pattern != NULL)
-    g_string_append (where, " AND (lower(title) LIKE lower(##pattern::string) ESCAPE '!'"
-                            " OR lower(path) LIKE lower(##pattern::string) ESCAPE '!')");
   if (list->job_id != NULL)
-    g_string_append (where, " AND id IN (SELECT scene_id FROM job_scene "
-                            "WHERE job_id = ##job_id::string AND role = 'updated')");
+    g_string_append_printf (where, " AND st.scene_id IN (SELECT scene_id FROM job_scene "
+                                   "WHERE job_id = ##job_id::string AND role = '%s')",
+                            role);
+
+  /* By id or by the flag, the narrow scene_state alone answers; a search or a sort by
+   * another column needs the scenes themselves. lower() on both sides, as in
+   * list_func(). */
+  if (list->pattern != NULL || (expression != NULL && list->sort != SH_SCENE_SORT_GENERATED))
+    {
+      from = "scene_state st CROSS JOIN scene s";
+      g_string_append (where, " AND s.server_id = st.server_id AND s.id = st.scene_id");
+      if (list->pattern != NULL)
+        g_string_append (where, " AND (lower(s.title) LIKE lower(##pattern::string) ESCAPE '!'"
+                                " OR lower(s.path) LIKE lower(##pattern::string) ESCAPE '!')");
+    }
+  else
+    {
+      from = "scene_state st";
+    }
 
   /* SQLite before 3.44 has no ORDER BY inside an aggregate, but group_concat() keeps the
    * order of an ordered subquery; PostgreSQL says what it means. */
   if (sh_database_is_postgres (db))
-    sql = g_strdup_printf ("SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY %s) "
-                           "FROM scene WHERE %s",
-                           order->str, where->str);
+    sql = g_strdup_printf ("SELECT string_agg(CAST(st.scene_id AS TEXT), ',' ORDER BY %s) "
+                           "FROM %s WHERE %s",
+                           order->str, from, where->str);
   else
-    sql = g_strdup_printf ("SELECT group_concat(id, ',') FROM "
-                           "(SELECT id FROM scene WHERE %s ORDER BY %s)",
-                           where->str, order->str);
+    sql = g_strdup_printf ("SELECT group_concat(scene_id, ',') FROM "
+                           "(SELECT st.scene_id FROM %s WHERE %s ORDER BY %s)",
+                           from, where->str, order->str);
 
   if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
     return NULL;
@@ -1753,13 +1786,15 @@ get_scenes_sql (void)
 
   if (sql == NULL)
     {
-      GString *text = g_string_new ("SELECT " SCENE_COLUMNS ", generated, last_synced "
-                                    "FROM scene WHERE server_id = ##server_id::gint64 "
-                                    "AND id IN (");
+      GString *text = g_string_new ("SELECT " SCENE_COLUMNS_S ", st.generated, s.last_synced "
+                                    "FROM scene s CROSS JOIN scene_state st "
+                                    "WHERE s.server_id = ##server_id::gint64 "
+                                    "AND st.server_id = s.server_id AND st.scene_id = s.id "
+                                    "AND s.id IN (");
 
       for (guint i = 0; i < GET_CHUNK_ROWS; i++)
         g_string_append_printf (text, "%s##i%u::gint64", i > 0 ? ", " : "", i);
-      g_string_append (text, ") ORDER BY id");
+      g_string_append (text, ") ORDER BY s.id");
       sql = g_string_free (text, FALSE);
     }
 
