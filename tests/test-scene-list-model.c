@@ -154,11 +154,13 @@ fixture_teardown (Fixture       *fixture,
 
 /* Helpers ----------------------------------------------------------------------------- */
 
-/* The changes of the list since the last reset: how many signals, how many items
- * removed and added in all, and the length the model reported in between. */
+/* The changes of the list since the last reset: how many signals, where the last one
+ * was, how many items removed and added in all, and the length the model reported in
+ * between. */
 typedef struct
 {
   guint n_signals;
+  guint position;
   guint removed;
   guint added;
   guint n_items;
@@ -171,11 +173,17 @@ items_changed_cb (GListModel   *model,
                   guint         added,
                   ItemsChanged *changes)
 {
-  g_assert_cmpuint (position, ==, 0);
   changes->n_signals++;
+  changes->position = position;
   changes->removed += removed;
   changes->added += added;
   changes->n_items = g_list_model_get_n_items (model);
+}
+
+static void
+count_signal_cb (guint *count)
+{
+  (*count)++;
 }
 
 static void
@@ -289,15 +297,16 @@ test_counts (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_SCENES);
   g_assert_cmpuint (sh_scene_list_model_get_n_cached (model), ==, 400);
 
-  /* A filter replaces the list: everything goes, then the new list comes, in two
-   * signals (see apply_keys()). */
+  /* A filter replaces the list: the positions stay and hold other scenes, and only the
+   * change of length is signalled, at the end (see apply_keys()). */
   reset_changes (&changes);
   sh_scene_list_model_set_generated (model, SH_GENERATED_YES);
   g_assert_true (sh_scene_list_model_get_loading (model));
   wait_loaded (model);
-  g_assert_cmpuint (changes.n_signals, ==, 2);
-  g_assert_cmpuint (changes.removed, ==, N_SCENES);
-  g_assert_cmpuint (changes.added, ==, n_generated);
+  g_assert_cmpuint (changes.n_signals, ==, 1);
+  g_assert_cmpuint (changes.position, ==, n_generated);
+  g_assert_cmpuint (changes.removed, ==, N_SCENES - n_generated);
+  g_assert_cmpuint (changes.added, ==, 0);
   g_assert_cmpuint (changes.n_items, ==, n_generated);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, n_generated);
   for (guint i = 0; i < n_generated; i++)
@@ -306,7 +315,10 @@ test_counts (Fixture       *fixture,
   reset_changes (&changes);
   sh_scene_list_model_set_generated (model, SH_GENERATED_NO);
   wait_loaded (model);
-  g_assert_cmpuint (changes.n_signals, ==, 2);
+  g_assert_cmpuint (changes.n_signals, ==, 1);
+  g_assert_cmpuint (changes.position, ==, n_generated);
+  g_assert_cmpuint (changes.removed, ==, 0);
+  g_assert_cmpuint (changes.added, ==, N_SCENES - 2 * n_generated);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_SCENES - n_generated);
 
   /* Several changes in one go make one query and one replacement of the list. */
@@ -315,7 +327,7 @@ test_counts (Fixture       *fixture,
   sh_scene_list_model_set_search (model, "odd");
   sh_scene_list_model_set_sort (model, SH_SCENE_SORT_ID, TRUE);
   wait_loaded (model);
-  g_assert_cmpuint (changes.n_signals, ==, 2);
+  g_assert_cmpuint (changes.n_signals, ==, 1);
   /* The odd ids but 11, whose file is elsewhere. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_SCENES / 2 - 1);
   g_assert_cmpint (sh_scene_list_model_get_id (model, 0), ==, N_SCENES - 1);
@@ -661,6 +673,7 @@ test_reload (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   ItemsChanged changes = { 0 };
   const gint64 ids[] = { 1, 2 };
+  guint n_replaced = 0;
 
   /* A view shows scenes 1 and 2; a page far away was read but is no longer shown. */
   shown = g_list_model_get_item (G_LIST_MODEL (model), 0);
@@ -689,12 +702,32 @@ test_reload (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (changes.n_signals, ==, 0);
 
-  /* With the Generated filter, the ids change: the list is replaced. */
+  /* With the Generated filter, the ids change: the list is replaced, and says so once.
+   * The item the view holds stays at its position and now stands for the scene there,
+   * read with the first rows; only the change of length is signalled. */
+  g_signal_connect_swapped (model, "replaced", G_CALLBACK (count_signal_cb), &n_replaced);
   sh_scene_list_model_set_generated (model, SH_GENERATED_NO);
   wait_loaded (model);
-  g_assert_cmpuint (changes.n_signals, ==, 2);
+  g_assert_cmpuint (n_replaced, ==, 1);
+  g_assert_cmpuint (changes.n_signals, ==, 1);
+  g_assert_cmpuint (changes.added, ==, 0);
+  g_assert_cmpuint (changes.position + changes.removed, ==, N_SCENES);
   g_assert_cmpint (sh_scene_list_model_get_id (model, 0), ==, 4);
+  g_assert_cmpint (sh_scene_item_get_id (shown), ==, 4);
+  g_assert_true (sh_scene_item_get_loaded (shown));
+  g_assert_cmpstr (sh_scene_item_get_title (shown), ==, "Scene 0997");
+  g_assert_false (sh_scene_item_get_generated (shown));
+  {
+    g_autoptr(ShSceneItem) again = g_list_model_get_item (G_LIST_MODEL (model), 0);
+
+    g_assert_true (again == shown);
+  }
   g_assert_cmpuint (sh_scene_list_model_get_n_cached (model), ==, 400);
+
+  /* The same list again: not replaced. */
+  sh_scene_list_model_reload (model);
+  wait_loaded (model);
+  g_assert_cmpuint (n_replaced, ==, 1);
 
   g_signal_handlers_disconnect_by_data (model, &changes);
   drain ();

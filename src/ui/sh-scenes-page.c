@@ -80,6 +80,7 @@ struct _ShScenesPage
   GtkScrolledWindow   *scrolled_window;
   GtkColumnView       *column_view;
   GtkMultiSelection   *selection;
+  gboolean             scroll_to_top;  /* when the list is replaced next */
   GtkColumnViewColumn *id_column;
   GtkColumnViewColumn *title_column;
   GtkColumnViewColumn *path_column;
@@ -229,9 +230,10 @@ cell_item_notify_cb (GtkLabel    *label,
   update_cell (label, item);
 }
 
-/* The properties each kind of cell shows; the id never changes. */
+/* The properties each kind of cell shows. The model reuses the items a view shows for
+ * other scenes when its list is replaced, so even the id changes. */
 static const char * const cell_notify_signals[][4] = {
-  [CELL_ID] = { NULL },
+  [CELL_ID] = { "notify::id", NULL },
   [CELL_TITLE] = { "notify::title", "notify::path", "notify::loaded", NULL },
   [CELL_PATH] = { "notify::path", NULL },
   [CELL_GENERATED] = { "notify::generated", "notify::loaded", NULL },
@@ -359,7 +361,10 @@ static void
 apply_sort (ShScenesPage *self)
 {
   if (self->model != NULL)
-    sh_scene_list_model_set_sort (self->model, self->sort, self->descending);
+    {
+      self->scroll_to_top = TRUE;
+      sh_scene_list_model_set_sort (self->model, self->sort, self->descending);
+    }
 }
 
 static void
@@ -436,7 +441,10 @@ search_changed_cb (ShScenesPage   *self,
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
 
   if (self->model != NULL)
-    sh_scene_list_model_set_search (self->model, text);
+    {
+      self->scroll_to_top = TRUE;
+      sh_scene_list_model_set_search (self->model, text);
+    }
 }
 
 static void
@@ -468,7 +476,10 @@ generated_changed_cb (ShScenesPage *self,
                       GtkDropDown  *dropdown)
 {
   if (self->model != NULL)
-    sh_scene_list_model_set_generated (self->model, selected_generated_filter (self));
+    {
+      self->scroll_to_top = TRUE;
+      sh_scene_list_model_set_generated (self->model, selected_generated_filter (self));
+    }
 }
 
 static void
@@ -500,7 +511,27 @@ set_job_filter (ShScenesPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->job_filter_button), job_id != NULL);
 
   if (self->model != NULL)
-    sh_scene_list_model_set_job_id (self->model, job_id);
+    {
+      self->scroll_to_top = TRUE;
+      sh_scene_list_model_set_job_id (self->model, job_id);
+    }
+}
+
+/* The model keeps the rows a view shows and fills them with the scenes now at their
+ * positions (see ShSceneListModel::replaced). */
+static void
+model_replaced_cb (ShScenesPage     *self,
+                   ShSceneListModel *model)
+{
+  /* A selection by position would now pick other scenes. */
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+
+  /* A new filter or order starts at the top; a reload keeps the place. */
+  if (self->scroll_to_top)
+    {
+      self->scroll_to_top = FALSE;
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+    }
 }
 
 /* State ------------------------------------------------------------------------------- */
@@ -1203,6 +1234,8 @@ sh_scenes_page_set_session (ShScenesPage *self,
       g_signal_connect_object (model, "notify::loading", G_CALLBACK (model_loading_cb), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (model, "notify::error", G_CALLBACK (model_error_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "replaced", G_CALLBACK (model_replaced_cb), self,
                                G_CONNECT_SWAPPED);
       model_loading_cb (self, NULL, model);
 

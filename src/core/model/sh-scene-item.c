@@ -131,7 +131,8 @@ sh_scene_item_class_init (ShSceneItemClass *klass)
   properties[PROP_ID] =
     g_param_spec_int64 ("id", NULL, NULL,
                         G_MININT64, G_MAXINT64, 0,
-                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS));
 
   /**
    * ShSceneItem:title:
@@ -296,6 +297,58 @@ sh_scene_item_load (ShSceneItem         *self,
     {
       self->loaded = TRUE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * sh_scene_item_reuse:
+ * @self: a #ShSceneItem
+ * @id: the scene the item stands for from now on
+ * @record: (nullable): the scene's row, or %NULL to make the item a placeholder again
+ *
+ * Makes the item stand for another scene, notifying only what changed: the list model
+ * keeps the items a view shows when its list is replaced, so that the view keeps its
+ * rows and only their labels change. For the list model.
+ */
+void
+sh_scene_item_reuse (ShSceneItem         *self,
+                     gint64               id,
+                     const ShSceneRecord *record)
+{
+  g_return_if_fail (SH_IS_SCENE_ITEM (self));
+  g_return_if_fail (record == NULL || record->id == id);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  if (self->id != id)
+    {
+      self->id = id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+    }
+
+  if (record != NULL)
+    {
+      sh_scene_item_load (self, record);
+    }
+  else
+    {
+      set_string (self, &self->title, NULL, PROP_TITLE);
+      set_string (self, &self->path, NULL, PROP_PATH);
+      set_string (self, &self->last_synced, NULL, PROP_LAST_SYNCED);
+
+      if (self->generated)
+        {
+          self->generated = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GENERATED]);
+        }
+
+      if (self->loaded)
+        {
+          self->loaded = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+        }
     }
 
   g_object_thaw_notify (G_OBJECT (self));

