@@ -31,6 +31,15 @@ void       _sh_database_propagate_error      (ShDatabase    *self,
                                               ShStoreError   code,
                                               const char    *what);
 const char *_sh_database_get_distinct_operator (ShDatabase *self);
+gboolean   _sh_database_stage_ids            (ShDatabase    *self,
+                                              const gint64  *ids,
+                                              guint          n_ids,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+gboolean   _sh_database_clear_ids            (ShDatabase    *self,
+                                              GError       **error);
+gboolean   _sh_database_release_ids          (ShDatabase    *self,
+                                              GError       **error);
 const char *_sh_database_get_updated_role    (ShDatabase    *self,
                                               const char    *job_id,
                                               GError       **error);

@@ -87,11 +87,6 @@ static const GType job_column_types[N_JOB_COLUMNS + 1] = {
   G_TYPE_NONE,
 };
 
-/* Ids per multi-row INSERT into the scratch table: libgda builds a statement's parameter
- * set in O(n²) of its parameters, so statements stay well below a thousand. The last chunk
- * is padded by repeating the last id, so that one statement shape serves every list. */
-#define ID_CHUNK_ROWS 500
-
 /* Tracked scenes per range when a Generate finishes. The scratch table (in memory on
  * SQLite) and the rows SQLite collects for an UPDATE hold one range: memory stays small
  * whatever the number of scenes, for 20 statement triples per million scenes. */
@@ -444,111 +439,6 @@ static gboolean
 is_valid_role (const char *role)
 {
   return g_strcmp0 (role, "tracked") == 0 || g_strcmp0 (role, "updated") == 0;
-}
-
-/* Scratch ids ------------------------------------------------------------------------- */
-
-static gboolean
-clear_ids (ShDatabase  *db,
-           GError     **error)
-{
-  /* A DELETE would leave PostgreSQL's table full of dead rows, which every later use in
-   * the transaction would read again; SQLite truncates on a DELETE without WHERE. */
-  return sh_database_execute_sql (db,
-                                  sh_database_is_postgres (db)
-                                  ? "TRUNCATE " SH_TMP_ID_TABLE
-                                  : "DELETE FROM " SH_TMP_ID_TABLE,
-                                  error);
-}
-
-/* After use. PostgreSQL empties the table at commit by itself; SQLite would keep the ids
- * in memory until the next bulk operation. */
-static gboolean
-release_ids (ShDatabase  *db,
-             GError     **error)
-{
-  return sh_database_is_postgres (db) || clear_ids (db, error);
-}
-
-/* The multi-row INSERT of ID_CHUNK_ROWS ids, and its holders in order. */
-static GdaStatement *
-prepare_id_chunk (ShDatabase  *db,
-                  GdaSet     **params,
-                  GPtrArray  **holders,
-                  GError     **error)
-{
-  static char *sql = NULL;
-  GdaStatement *stmt;
-  GPtrArray *array;
-
-  if (g_once_init_enter (&sql))
-    {
-      GString *text = g_string_new ("INSERT INTO " SH_TMP_ID_TABLE " (id) VALUES ");
-
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        g_string_append_printf (text, "%s(##i%u::gint64)", i > 0 ? ", " : "", i);
-
-      g_once_init_leave (&sql, g_string_free (text, FALSE));
-    }
-
-  if (!(stmt = sh_database_prepare_full (db, sql, params, error)))
-    return NULL;
-
-  /* Looking each holder up by name for every id would cost more than binding it. */
-  array = g_object_get_data (G_OBJECT (*params), "sh-job-store-holders");
-  if (array == NULL)
-    {
-      array = g_ptr_array_sized_new (ID_CHUNK_ROWS);
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        {
-          char name[16];
-
-          g_snprintf (name, sizeof name, "i%u", i);
-          g_ptr_array_add (array, _sh_database_get_holder (*params, name));
-        }
-      g_object_set_data_full (G_OBJECT (*params), "sh-job-store-holders", array,
-                              (GDestroyNotify) g_ptr_array_unref);
-    }
-
-  *holders = array;
-
-  return stmt;
-}
-
-/* Stages @ids (at least one; duplicates allowed) in the id scratch table. In a
- * transaction. */
-static gboolean
-stage_ids (ShDatabase    *db,
-           const gint64  *ids,
-           guint          n_ids,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  GdaStatement *stmt;
-  GPtrArray *holders = NULL;
-  GdaSet *params = NULL;
-
-  g_assert (n_ids > 0);
-
-  if (!clear_ids (db, error))
-    return FALSE;
-
-  if (!(stmt = prepare_id_chunk (db, &params, &holders, error)))
-    return FALSE;
-
-  for (guint start = 0; start < n_ids; start += ID_CHUNK_ROWS)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        _sh_database_holder_set_int64 (holders->pdata[i], ids[MIN (start + i, n_ids - 1)]);
-
-      if (sh_database_execute (db, stmt, params, error) < 0)
-        return FALSE;
-    }
-
-  return TRUE;
 }
 
 /* Insert ------------------------------------------------------------------------------ */
@@ -1363,7 +1253,8 @@ snapshot_tracked_func (ShDatabase     *db,
   if (scenes->targeted && scenes->n_ids == 0)
     return sh_database_commit (db, error) ? new_count (0) : NULL;
 
-  if (scenes->targeted && !stage_ids (db, scenes->ids, scenes->n_ids, cancellable, error))
+  if (scenes->targeted
+      && !_sh_database_stage_ids (db, scenes->ids, scenes->n_ids, cancellable, error))
     return NULL;
 
   /* One statement, however many scenes: SQLite streams the rows from the narrow
@@ -1388,7 +1279,7 @@ snapshot_tracked_func (ShDatabase     *db,
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
 
-  if (scenes->targeted && !release_ids (db, error))
+  if (scenes->targeted && !_sh_database_release_ids (db, error))
     return NULL;
 
   if (!sh_database_commit (db, error))
@@ -1822,7 +1713,8 @@ apply_check_func (ShDatabase     *db,
 
   if (scenes->n_complete > 0)
     {
-      if (!stage_ids (db, scenes->complete, scenes->n_complete, cancellable, error))
+      if (!_sh_database_stage_ids (db, scenes->complete, scenes->n_complete, cancellable,
+                                   error))
         return NULL;
       if ((rows = apply_flag (db, scenes, TRUE, error)) < 0)
         return NULL;
@@ -1831,14 +1723,14 @@ apply_check_func (ShDatabase     *db,
 
   if (scenes->n_ids > 0)
     {
-      if (!stage_ids (db, scenes->ids, scenes->n_ids, cancellable, error))
+      if (!_sh_database_stage_ids (db, scenes->ids, scenes->n_ids, cancellable, error))
         return NULL;
       if ((rows = apply_flag (db, scenes, FALSE, error)) < 0)
         return NULL;
       changed += rows;
     }
 
-  if (!release_ids (db, error))
+  if (!_sh_database_release_ids (db, error))
     return NULL;
 
   if (!sh_database_commit (db, error))

@@ -88,17 +88,13 @@ static const char * const scene_param_types[N_SCENE_COLUMNS] = {
   "string::null", "string::null", "string::null",
 };
 
-static const char * const id_param_types[] = { "gint64" };
-
 /* Rows per multi-row INSERT. libgda builds a statement's parameter set in O(n²) of its
  * parameters, twice (gda_statement_get_parameters() took 0.4 s for 2,000 parameters and
  * 1.7 s for 4,000), so statements stay at about 400 parameters, which is also under the
  * 999 variables of older SQLite builds. Scene pages are cut into power-of-two chunks
  * (32, 16, …, 1), so that only six statement shapes are ever prepared whatever the page
- * size; id lists are padded to a full chunk by repeating the last id, which IN (…) does
- * not mind. */
+ * size. Id lists go through _sh_database_stage_ids(). */
 #define SCENE_CHUNK_ROWS 32
-#define ID_CHUNK_ROWS    400
 
 /* Completion of a store operation: how to free its result when nobody takes it. */
 typedef struct
@@ -271,10 +267,6 @@ static const RowsShape scene_rows = {
   0, "INSERT INTO " SH_TMP_SCENE_TABLE " (" SCENE_COLUMNS ")", scene_param_types, N_SCENE_COLUMNS,
 };
 
-static const RowsShape id_rows = {
-  1, "INSERT INTO " SH_TMP_ID_TABLE " (id)", id_param_types, 1,
-};
-
 G_LOCK_DEFINE_STATIC (rows_sql);
 
 /* The SQL text of @shape with @n_rows rows, built once per process: formatting it for
@@ -365,40 +357,6 @@ prepare_rows (ShDatabase       *db,
   *holders = array;
 
   return stmt;
-}
-
-/* Stages @ids (duplicates allowed) in the id scratch table. In a transaction. */
-static gboolean
-stage_ids (ShDatabase    *db,
-           const gint64  *ids,
-           guint          n_ids,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  GdaStatement *stmt;
-  GPtrArray *holders;
-  GdaSet *params;
-
-  if (!sh_database_execute_sql (db, "DELETE FROM " SH_TMP_ID_TABLE, error))
-    return FALSE;
-
-  stmt = prepare_rows (db, &id_rows, ID_CHUNK_ROWS, &params, &holders, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint start = 0; start < n_ids; start += ID_CHUNK_ROWS)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        _sh_database_holder_set_int64 (holders->pdata[i], ids[MIN (start + i, n_ids - 1)]);
-
-      if (sh_database_execute (db, stmt, params, error) < 0)
-        return FALSE;
-    }
-
-  return TRUE;
 }
 
 /* Upsert ------------------------------------------------------------------------------ */
@@ -1211,7 +1169,7 @@ get_ids_func (ShDatabase     *db,
   if (!sh_database_begin (db, error))
     return NULL;
 
-  if (!stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
+  if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
     return NULL;
 
   stmt = sh_database_prepare_full (db,
@@ -1236,7 +1194,7 @@ get_ids_func (ShDatabase     *db,
     }
   g_clear_object (&model);
 
-  if (!sh_database_commit (db, error))
+  if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
     return NULL;
 
   return g_steal_pointer (&found);
@@ -1319,7 +1277,7 @@ set_generated_func (ShDatabase     *db,
   if (!sh_database_begin (db, error))
     return NULL;
 
-  if (!stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
+  if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
     return NULL;
 
   /* Only rows that change are written and counted. */
@@ -1337,7 +1295,7 @@ set_generated_func (ShDatabase     *db,
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
 
-  if (!sh_database_commit (db, error))
+  if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
     return NULL;
 
   return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
