@@ -5,8 +5,10 @@
  *
  * The connect flow in a real window, against the fake Stash over loopback: an API key
  * entered in Preferences and tested, a wrong key, an address nothing answers at, and a
- * self-signed certificate trusted by its fingerprint. Each test runs the application in a
- * subprocess, with STASHHOG_URL and STASHHOG_DATABASE set as a user of the demo would.
+ * self-signed certificate trusted by its fingerprint; and the database preference, on
+ * SQLite and on the PostgreSQL server of the test run. Each test runs the application in a
+ * subprocess, with STASHHOG_URL (and mostly STASHHOG_DATABASE) set as a user of the demo
+ * would.
  */
 
 #include "config.h"
@@ -18,6 +20,7 @@
 #include "sh-gui-test-utils.h"
 #include "sh-preferences-window.h"
 #include "sh-secrets.h"
+#include "sh-test-utils.h"
 
 #define SUBPROCESS_TIMEOUT (30 * G_USEC_PER_SEC)
 #define API_KEY            "Ak7-secret-key"
@@ -495,6 +498,295 @@ test_connect_database_error (void)
   g_test_trap_assert_passed ();
 }
 
+/* The PostgreSQL half of the database preference */
+
+#define DATABASE_PASSWORD "Pg-typed-secret-7"
+#define ADDRESS_PASSWORD  "Pg-address-secret-9"
+
+typedef struct
+{
+  Fixture  fixture;
+  char    *sqlite;       /* (owned) the database it starts with */
+  char    *good;         /* (owned) the test server's address, without a password */
+  char    *password;     /* (owned) what is typed into the password field */
+  char    *user;         /* (owned) (nullable) */
+  char    *host;         /* (owned) */
+  int      port;
+} PostgresFixture;
+
+static char *
+postgres_address (PostgresFixture *fixture,
+                  const char      *password,
+                  int              port,
+                  const char      *database)
+{
+  return g_uri_join_with_user (G_URI_FLAGS_ENCODED, "postgresql", fixture->user, password, NULL,
+                               fixture->host, port, database, NULL, NULL);
+}
+
+static const char *
+database_status (ShPreferencesWindow *prefs)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (prefs_child (prefs, "database_row")));
+}
+
+/* Types the address and password and presses Test; returns what the status row says. */
+static const char *
+test_database (ShPreferencesWindow *prefs,
+               const char          *address,
+               const char          *password)
+{
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "database_url_row")), address);
+  gtk_editable_set_text (GTK_EDITABLE (prefs_child (prefs, "database_password_row")), password);
+  g_assert_cmpstr (database_status (prefs), ==, "Not tested yet");
+
+  sh_gui_click (prefs_child (prefs, "database_test_button"));
+  /* An address that cannot be one is refused at once; any other is opened. */
+  if (!database_test_finished (prefs))
+    {
+      g_assert_cmpstr (database_status (prefs), ==, "Opening…");
+      g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (prefs_child (prefs,
+                                                                        "database_test_button"))));
+      sh_gui_wait (database_test_finished, prefs, "the database test");
+    }
+  sh_gui_flush ();
+
+  return database_status (prefs);
+}
+
+static gboolean
+status_is (ShPreferencesWindow *prefs,
+           const char          *css_class)
+{
+  return gtk_widget_has_css_class (GTK_WIDGET (prefs_child (prefs, "database_row")), css_class);
+}
+
+typedef struct
+{
+  ShApplication *app;
+  const char    *provider;
+} ProviderWait;
+
+static gboolean
+connected_to (gpointer data)
+{
+  ProviderWait *wait = data;
+  ShSession *session = sh_application_get_session (wait->app);
+
+  return sh_application_get_state (wait->app) == SH_CONNECTION_CONNECTED &&
+         g_strcmp0 (sh_database_get_provider (sh_session_get_database (session)),
+                    wait->provider) == 0;
+}
+
+typedef struct
+{
+  const char *database;
+  const char *password;
+} SecretWait;
+
+static gboolean
+password_stored (gpointer data)
+{
+  SecretWait *wait = data;
+  g_autofree char *stored = NULL;
+
+  sh_secrets_lookup_async (SH_SECRET_DATABASE_PASSWORD, wait->database, NULL, stored_cb,
+                           &stored);
+  while (stored == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return g_str_equal (stored, wait->password);
+}
+
+/* No key of the settings holds @secret, in any form. */
+static void
+check_settings_lack (GSettings  *settings,
+                     const char *secret)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *text = g_variant_print (value, FALSE);
+
+      if (strstr (text, secret) != NULL)
+        g_error ("The settings key %s holds a password: %s", keys[i], text);
+    }
+}
+
+static void
+check_postgres_database (ShApplication *app,
+                         ShWindow      *window,
+                         gpointer       data)
+{
+  PostgresFixture *fixture = data;
+  GSettings *settings = sh_application_get_settings (app);
+  ProviderWait on_sqlite = { app, "SQLite" };
+  ProviderWait on_postgres = { app, "PostgreSQL" };
+  SecretWait typed = { fixture->good, fixture->password };
+  SecretWait in_address = { fixture->good, ADDRESS_PASSWORD };
+  ShPreferencesWindow *prefs;
+  AdwComboRow *kind_row;
+  GtkWidget *url_row;
+  GtkWidget *password_row;
+  g_autofree char *works = NULL;
+  g_autofree char *wrong_name = NULL;
+  g_autofree char *closed_port = NULL;
+  g_autofree char *with_password = NULL;
+  g_autofree char *setting = NULL;
+  const char *status;
+
+  /* It starts on its SQLite file, which the preference shows. */
+  sh_gui_wait (connected_to, &on_sqlite, "the SQLite session");
+  prefs = open_preferences (app);
+  kind_row = ADW_COMBO_ROW (prefs_child (prefs, "database_kind_row"));
+  url_row = GTK_WIDGET (prefs_child (prefs, "database_url_row"));
+  password_row = GTK_WIDGET (prefs_child (prefs, "database_password_row"));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (kind_row)));
+  g_assert_cmpuint (adw_combo_row_get_selected (kind_row), ==, 0);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (kind_row)), ==, fixture->sqlite);
+  g_assert_false (gtk_widget_get_visible (url_row));
+  g_assert_false (gtk_widget_get_visible (password_row));
+
+  /* PostgreSQL asks for its address and password. */
+  adw_combo_row_set_selected (kind_row, 1);
+  sh_gui_flush ();
+  g_assert_true (gtk_widget_get_mapped (url_row));
+  g_assert_true (gtk_widget_get_mapped (password_row));
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (password_row));
+  sh_gui_assert_buttons_labelled (GTK_WIDGET (prefs));
+
+  /* The test server: it works, and is used from then on. */
+  status = test_database (prefs, fixture->good, fixture->password);
+  works = g_strdup_printf ("Works: PostgreSQL at %s", fixture->good);
+  g_assert_cmpstr (status, ==, works);
+  g_assert_true (status_is (prefs, "status-success"));
+  g_assert_false (status_is (prefs, "status-error"));
+  sh_gui_wait (connected_to, &on_postgres, "the PostgreSQL session");
+  setting = g_settings_get_string (settings, "database-url");
+  g_assert_cmpstr (setting, ==, fixture->good);
+  g_clear_pointer (&setting, g_free);
+
+  /* The password went to the keyring, and only there. */
+  sh_gui_wait (password_stored, &typed, "the password in the keyring");
+  check_settings_lack (settings, fixture->password);
+
+  /* A database that does not exist on that server: said so, and nothing changes. */
+  wrong_name = postgres_address (fixture, NULL, fixture->port, "/stashhog_no_such_database");
+  status = test_database (prefs, wrong_name, fixture->password);
+  g_test_message ("A database that does not exist: %s", status);
+  g_assert_true (status_is (prefs, "status-error"));
+  g_assert_false (status_is (prefs, "status-success"));
+  g_assert_true (g_str_has_prefix (status, "Could not open the database "));
+  g_assert_nonnull (strstr (status, wrong_name));
+  g_assert_nonnull (strstr (status, "\"stashhog_no_such_database\" does not exist"));
+  g_assert_nonnull (strstr (status, "Check that the server is running"));
+  g_assert_null (strstr (status, fixture->password));
+
+  /* A port nothing listens on: said so, differently. */
+  {
+    g_autofree char *unused = unused_url ();
+    g_autoptr(GUri) uri = g_uri_parse (unused, G_URI_FLAGS_NONE, NULL);
+
+    closed_port = postgres_address (fixture, NULL, g_uri_get_port (uri), "/stashhog_test");
+  }
+  status = test_database (prefs, closed_port, fixture->password);
+  g_test_message ("A closed port: %s", status);
+  g_assert_true (status_is (prefs, "status-error"));
+  g_assert_true (g_str_has_prefix (status, "Could not open the database "));
+  g_assert_nonnull (strstr (status, closed_port));
+  g_assert_nonnull (strstr (status, "refused"));
+  g_assert_null (strstr (status, "does not exist"));
+
+  /* Neither failure replaced the database that works. */
+  sh_gui_flush ();
+  g_assert_true (connected_to (&on_postgres));
+  setting = g_settings_get_string (settings, "database-url");
+  g_assert_cmpstr (setting, ==, fixture->good);
+  g_clear_pointer (&setting, g_free);
+
+  /* Not an address: explained before anything is tried. */
+  status = test_database (prefs, "db.example.com/stashhog", "");
+  g_assert_true (status_is (prefs, "status-error"));
+  g_assert_nonnull (strstr (status, "postgresql://"));
+
+  /* A password written into the address goes to the keyring too, not to the settings. */
+  with_password = postgres_address (fixture, ADDRESS_PASSWORD, fixture->port, "/stashhog_test");
+  status = test_database (prefs, with_password, "");
+  g_assert_cmpstr (status, ==, works);
+  check_settings_lack (settings, ADDRESS_PASSWORD);
+  check_settings_lack (settings, fixture->password);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url_row)), ==, fixture->good);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (password_row)), ==, ADDRESS_PASSWORD);
+  sh_gui_wait (password_stored, &in_address, "the new password in the keyring");
+  sh_gui_wait (connected_to, &on_postgres, "the PostgreSQL session");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+}
+
+static void
+test_connect_postgres_database (void)
+{
+  if (g_getenv ("STASHHOG_TEST_POSTGRES") == NULL)
+    {
+      g_test_skip ("STASHHOG_TEST_POSTGRES is not set: this test needs a PostgreSQL server "
+                   "(build-aux/test starts one)");
+      return;
+    }
+
+  if (g_test_subprocess ())
+    {
+      PostgresFixture fixture = { 0 };
+      g_autoptr(GSettings) settings = g_settings_new (BASE_ID);
+      g_autoptr(GUri) uri = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *path;
+
+      uri = g_uri_parse (sh_test_postgres_url (), G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED,
+                         &error);
+      g_assert_no_error (error);
+      fixture.user = g_strdup (g_uri_get_user (uri));
+      fixture.host = g_strdup (g_uri_get_host (uri));
+      fixture.port = g_uri_get_port (uri);
+      path = g_uri_get_path (uri);
+      fixture.good = postgres_address (&fixture, NULL, fixture.port, path);
+      /* The server of build-aux/test trusts its user and ignores the password; a server
+       * that wants one has it in the address. */
+      if (g_uri_get_password (uri) != NULL)
+        fixture.password = g_uri_unescape_string (g_uri_get_password (uri), NULL);
+      else
+        fixture.password = g_strdup (DATABASE_PASSWORD);
+      g_assert_cmpstr (fixture.password, !=, ADDRESS_PASSWORD);
+
+      /* Chosen in Preferences, not by the environment: it starts on a file of its own. */
+      fixture.fixture.url = unused_url ();
+      fixture_set_env (&fixture.fixture);
+      fixture.sqlite = g_strdup (g_getenv ("STASHHOG_DATABASE"));
+      g_unsetenv ("STASHHOG_DATABASE");
+      g_unsetenv ("STASHHOG_DATABASE_PASSWORD");
+      g_settings_set_string (settings, "database-url", fixture.sqlite);
+
+      sh_test_reset_postgres ();
+      sh_gui_run (check_postgres_database, &fixture);
+      sh_test_reset_postgres ();
+
+      fixture_clear (&fixture.fixture);
+      g_free (fixture.sqlite);
+      g_free (fixture.good);
+      g_free (fixture.password);
+      g_free (fixture.user);
+      g_free (fixture.host);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 2 * SUBPROCESS_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +799,7 @@ main (int   argc,
   g_test_add_func ("/ui/connect/unreachable", test_connect_unreachable);
   g_test_add_func ("/ui/connect/trust-certificate", test_connect_trust_certificate);
   g_test_add_func ("/ui/connect/database-error", test_connect_database_error);
+  g_test_add_func ("/ui/connect/postgres-database", test_connect_postgres_database);
 
   return g_test_run ();
 }

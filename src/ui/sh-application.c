@@ -874,6 +874,41 @@ sh_application_use_server (ShApplication *self,
 }
 
 /**
+ * sh_application_set_database_password:
+ * @self: a #ShApplication
+ * @database: a postgresql:// address
+ * @password: (nullable): the password it opened with; %NULL or empty for none
+ *
+ * Keeps the password of @database in the keyring (or forgets the one there, when it
+ * opened without one), and uses it for the next connection to @database.
+ */
+void
+sh_application_set_database_password (ShApplication *self,
+                                      const char    *database,
+                                      const char    *password)
+{
+  g_return_if_fail (SH_IS_APPLICATION (self));
+  g_return_if_fail (is_postgres (database));
+
+  if (password != NULL && *password == '\0')
+    password = NULL;
+
+  /* Used at once: the keyring is asynchronous, and a connection may not wait for it. */
+  g_free (self->entered_database);
+  self->entered_database = g_strdup (database);
+  g_free (self->entered_password);
+  self->entered_password = g_strdup (password);
+
+  if (password != NULL)
+    sh_secrets_store_async (SH_SECRET_DATABASE_PASSWORD, database, password,
+                            self->cancellable, secret_stored_cb, g_object_ref (self));
+  else
+    /* An old password must not be sent from now on. */
+    sh_secrets_clear_async (SH_SECRET_DATABASE_PASSWORD, database, self->cancellable,
+                            secret_cleared_cb, g_object_ref (self));
+}
+
+/**
  * sh_application_use_database:
  * @self: a #ShApplication
  * @database: (nullable): an SQLite path or a postgresql:// address; %NULL or empty for the
@@ -892,15 +927,8 @@ sh_application_use_database (ShApplication *self,
   if (!sh_application_database_from_env ())
     g_settings_set_string (self->settings, "database-url", database != NULL ? database : "");
 
-  if (is_postgres (database) && password != NULL && *password != '\0')
-    {
-      g_free (self->entered_database);
-      self->entered_database = g_strdup (database);
-      g_free (self->entered_password);
-      self->entered_password = g_strdup (password);
-      sh_secrets_store_async (SH_SECRET_DATABASE_PASSWORD, database, password,
-                              self->cancellable, secret_stored_cb, g_object_ref (self));
-    }
+  if (is_postgres (database))
+    sh_application_set_database_password (self, database, password);
 
   sh_application_connect (self);
 }

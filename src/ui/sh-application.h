@@ -47,6 +47,9 @@ void               sh_application_use_server            (ShApplication        *s
 void               sh_application_use_database          (ShApplication        *self,
                                                          const char           *database,
                                                          const char           *password);
+void               sh_application_set_database_password (ShApplication        *self,
+                                                         const char           *database,
+                                                         const char           *password);
 gboolean           sh_application_has_running_jobs      (ShApplication        *self);
 
 /* Configuration, with the environment overriding settings as for stashhogctl. */

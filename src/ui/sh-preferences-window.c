@@ -366,6 +366,34 @@ on_database_changed (ShPreferencesWindow *self)
   set_status (self->database_row, _("Not tested yet"), STATUS_NEUTRAL);
 }
 
+/* A password written into the address would be saved with it, in the settings: it moves
+ * to the password field, which goes to the keyring, and the address keeps the rest. */
+static void
+move_password_out_of_address (ShPreferencesWindow *self)
+{
+  g_autofree char *url = entry_text (self->database_url_row);
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *bare = NULL;
+  const char *user;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
+  if (uri == NULL || g_uri_get_password (uri) == NULL)
+    return;
+
+  password = g_uri_unescape_string (g_uri_get_password (uri), NULL);
+  if (password == NULL)
+    password = g_strdup (g_uri_get_password (uri));
+  user = g_uri_get_user (uri);
+  bare = g_uri_join_with_user (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri),
+                               user != NULL && *user != '\0' ? user : NULL, NULL, NULL,
+                               g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
+                               g_uri_get_query (uri), g_uri_get_fragment (uri));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->database_url_row), bare);
+  gtk_editable_set_text (GTK_EDITABLE (self->database_password_row), password);
+}
+
 /* What the rows say, as the value for sh_database_new(): NULL for the default file. */
 static char *
 chosen_database (ShPreferencesWindow  *self,
@@ -385,6 +413,7 @@ chosen_database (ShPreferencesWindow  *self,
       return NULL;
     }
 
+  move_password_out_of_address (self);
   url = entry_text (self->database_url_row);
   if (!g_str_has_prefix (url, "postgresql://") && !g_str_has_prefix (url, "postgres://"))
     {
@@ -455,7 +484,12 @@ database_open_cb (GObject      *object,
   if (g_strcmp0 (current, data->database) == 0 &&
       sh_application_get_state (self->application) == SH_CONNECTION_CONNECTED)
     {
+      /* The database in use, perhaps with a new password: the next start needs it. */
       set_status (self->database_row, text, STATUS_SUCCESS);
+      if (data->database != NULL && g_str_has_prefix (data->database, "postgres") &&
+          !sh_application_database_from_env ())
+        sh_application_set_database_password (self->application, data->database,
+                                              data->password);
     }
   else if (sh_application_has_running_jobs (self->application))
     {
