@@ -526,11 +526,14 @@ model_replaced_cb (ShScenesPage     *self,
   /* A selection by position would now pick other scenes. */
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
 
-  /* A new filter or order starts at the top; a reload keeps the place. */
+  /* A new filter or order starts at the top; a reload keeps the place. An empty list
+   * has no top to scroll to (GTK warns). */
   if (self->scroll_to_top)
     {
       self->scroll_to_top = FALSE;
-      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+      if (g_list_model_get_n_items (G_LIST_MODEL (model)) > 0)
+        gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                                  0);
     }
 }
 
