@@ -19,6 +19,7 @@
 #include "sh-core.h"
 #include "sh-fake-stash.h"
 #include "sh-generate-dialog.h"
+#include "sh-generate-options.h"
 #include "sh-scenes-page.h"
 #include "sh-test-utils.h"
 #include "stashhog-ui-resources.h"
@@ -780,6 +781,185 @@ test_generate_all (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* Scenes past the fixture's, none generated, in one synthetic page of a sync. */
+static void
+add_scenes (Fixture *fixture,
+            guint    n)
+{
+  ShSceneStore *store = sh_session_get_scene_store (fixture->session);
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scenes = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  for (gint64 id = N_SCENES + 1; id <= N_SCENES + n; id++)
+    {
+      ShSceneRecord *scene = sh_scene_record_new ();
+
+      scene->id = id;
+      scene->title = g_strdup_printf ("Scene %05u", (guint) id);
+      scene->path = g_strdup_printf ("/videos/more/file-%05u.mp4", (guint) id);
+      scene->stash_created_at = g_strdup ("2024-06-01T00:00:00Z");
+      scene->stash_updated_at = g_strdup ("2024-06-01T00:00:00Z");
+      g_ptr_array_add (scenes, scene);
+    }
+
+  sh_scene_store_upsert_async (store, sh_session_get_server_id (fixture->session), scenes,
+                               "2024-06-01T12:00:00Z", NULL, sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_upsert_finish (store, sh_test_await (&result), NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+select_all (Fixture *fixture)
+{
+  GtkWidget *view = page_child (fixture, "column_view");
+  GtkSelectionModel *selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autofree char *label = NULL;
+  GtkWidget *list = NULL;
+
+  /* What Ctrl+A does: the action of the list view inside the column view. */
+  for (GtkWidget *child = gtk_widget_get_first_child (view);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      list = child;
+  g_assert_nonnull (list);
+  g_assert_true (gtk_widget_activate_action (list, "list.select-all", NULL));
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, n_items (fixture));
+  label = g_strdup_printf (ngettext ("%'lu scene selected", "%'lu scenes selected",
+                                     n_items (fixture)),
+                           (gulong) n_items (fixture));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (page_child (fixture, "selection_label"))),
+                   ==, label);
+}
+
+/* Generate for Selected; returns the dialog it opened, drawn, and the title of its target. */
+static ShGenerateDialog *
+generate_selected (Fixture     *fixture,
+                   const char **target)
+{
+  ShGenerateDialog *dialog;
+
+  g_assert_null (find_dialog ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                             "scenes.generate-selected", NULL));
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  *target = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dialog_child (dialog,
+                                                                             "target_row")));
+
+  return dialog;
+}
+
+static void
+close_dialog (ShGenerateDialog *dialog)
+{
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_for (no_dialog, NULL, "the dialog to close");
+}
+
+static gboolean
+total_known (gpointer data)
+{
+  return sh_job_get_total_items (data) >= 0;
+}
+
+static void
+test_generate_every_not_generated (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (page_child (fixture, "generated_dropdown"));
+  GtkEditable *search = GTK_EDITABLE (page_child (fixture, "search_entry"));
+  GtkSelectionModel *selection;
+  guint n_extra = SH_GENERATE_MAX_LISTED_SCENES + 100;
+  guint n_not_generated = N_SCENES - N_SCENES / 3 - N_IMPACTED + n_extra;
+  g_autofree char *subset_title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(JsonObject) parameters = NULL;
+  ShGenerateDialog *dialog;
+  GObject *target_row;
+  const char *target;
+
+  /* More scenes without media than a Generate lists, shown as “Not Generated”. */
+  add_scenes (fixture, n_extra);
+  gtk_drop_down_set_selected (dropdown, 2);
+  sh_scenes_page_set_session (fixture->page, fixture->session);
+  wait_model (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, n_not_generated);
+  g_assert_cmpuint (n_items (fixture), >, SH_GENERATE_MAX_LISTED_SCENES);
+  wait_label (fixture, "Scene 0001");
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (page_child (fixture, "column_view")));
+
+  /* All but one: a real choice, which stays a list of ids. */
+  select_all (fixture);
+  gtk_selection_model_unselect_item (selection, 0);
+  dialog = generate_selected (fixture, &target);
+  subset_title = g_strdup_printf (ngettext ("%'u Selected Scene", "%'u Selected Scenes",
+                                            n_not_generated - 1),
+                                  n_not_generated - 1);
+  g_assert_cmpstr (target, ==, subset_title);
+  parameters = sh_generate_dialog_dup_parameters (dialog);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (parameters,
+                                                                         "sceneIDs")),
+                    ==, n_not_generated - 1);
+  g_clear_pointer (&parameters, json_object_unref);
+  close_dialog (dialog);
+
+  /* Every row: that is every scene without media, and the dialog says how many. */
+  select_all (fixture);
+  dialog = generate_selected (fixture, &target);
+  g_assert_cmpstr (target, ==, "All Scenes Without Generated Media");
+  target_row = dialog_child (dialog, "target_row");
+  subtitle = g_strdup_printf (ngettext ("%'lu scene is not generated yet",
+                                        "%'lu scenes are not generated yet", n_not_generated),
+                              (gulong) n_not_generated);
+  while (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (target_row)), subtitle) != 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The job lists no scenes, and tracks every one of them. */
+  g_signal_connect (dialog, "job-created", G_CALLBACK (job_created_cb), &job);
+  g_clear_pointer (&fixture->toast, g_free);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.start", NULL));
+  wait_for (job_known, &job, "the job");
+  wait_for (no_dialog, NULL, "the dialog to close");
+  parameters = sh_job_dup_parameters (job);
+  g_assert_false (json_object_has_member (parameters, "sceneIDs"));
+  g_assert_cmpstr (fixture->toast, ==, "Generating media for every scene that is not generated");
+  wait_for (total_known, job, "the job's snapshot");
+  g_assert_cmpint (sh_job_get_total_items (job), ==, n_not_generated);
+  sh_job_manager_cancel (sh_session_get_job_manager (fixture->session), job);
+  wait_for (job_finished, job, "the job to stop");
+
+  /* “Any”: every scene, whose not generated ones are the same target. */
+  gtk_drop_down_set_selected (dropdown, 0);
+  wait_model (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, N_SCENES + n_extra);
+  select_all (fixture);
+  dialog = generate_selected (fixture, &target);
+  g_assert_cmpstr (target, ==, "All Scenes Without Generated Media");
+  close_dialog (dialog);
+
+  /* A search makes the list a part of them, however large: a list again. */
+  gtk_editable_set_text (search, "Scene");
+  while (sh_scene_list_model_get_search (sh_scenes_page_get_model (fixture->page)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  wait_model (fixture);
+  g_assert_cmpuint (n_items (fixture), ==, N_SCENES + n_extra);
+  select_all (fixture);
+  dialog = generate_selected (fixture, &target);
+  g_clear_pointer (&subset_title, g_free);
+  subset_title = g_strdup_printf (ngettext ("%'u Selected Scene", "%'u Selected Scenes",
+                                            N_SCENES + n_extra),
+                                  N_SCENES + n_extra);
+  g_assert_cmpstr (target, ==, subset_title);
+  close_dialog (dialog);
+}
+
 /* Runs @func in a subprocess, in a fixture. */
 typedef void (*FixtureFunc) (Fixture *fixture, gconstpointer user_data);
 
@@ -819,6 +999,8 @@ main (int   argc,
   g_test_add_data_func ("/ui/scenes-page/mark", test_mark, run_test);
   g_test_add_data_func ("/ui/generate-dialog/selection", test_generate, run_test);
   g_test_add_data_func ("/ui/generate-dialog/all", test_generate_all, run_test);
+  g_test_add_data_func ("/ui/generate-dialog/every-not-generated",
+                        test_generate_every_not_generated, run_test);
 
   return g_test_run ();
 }

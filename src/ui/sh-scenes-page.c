@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sh-generate-dialog.h"
+#include "sh-generate-options.h"
 #include "sh-scenes-page.h"
 #include "sh-ui-util.h"
 
@@ -802,14 +803,38 @@ job_created_cb (ShScenesPage     *self,
   g_autofree char *message = NULL;
   guint n_scenes = 0;
 
-  if (parameters != NULL && json_object_has_member (parameters, "sceneIDs"))
-    n_scenes = json_array_get_length (json_object_get_array_member (parameters, "sceneIDs"));
+  if (parameters == NULL || !json_object_has_member (parameters, "sceneIDs"))
+    {
+      g_signal_emit (self, signals[TOAST], 0,
+                     _("Generating media for every scene that is not generated"));
+      return;
+    }
+
+  n_scenes = json_array_get_length (json_object_get_array_member (parameters, "sceneIDs"));
 
   /* Translators: %'u is a number of scenes */
   message = g_strdup_printf (ngettext ("Generating media for %'u scene",
                                        "Generating media for %'u scenes", n_scenes),
                              n_scenes);
   g_signal_emit (self, signals[TOAST], 0, message);
+}
+
+/* Whether the selection is the whole list, and the list the scenes a Generate of every
+ * scene that is not generated takes: then that is the target, rather than a list of ids
+ * that can reach a million (in the job's row, and in the request to Stash). With the
+ * Generated filter at “Any” the list holds generated scenes too, but a Generate tracks
+ * only those that are not, with a list as without. A smaller selection stays a list: it
+ * says exactly what the user chose. */
+static gboolean
+selection_is_every_not_generated (ShScenesPage *self)
+{
+  guint64 n_selected = count_selected (self);
+
+  return n_selected > SH_GENERATE_MAX_LISTED_SCENES
+         && n_selected == g_list_model_get_n_items (G_LIST_MODEL (self->model))
+         && sh_scene_list_model_get_search (self->model) == NULL
+         && sh_scene_list_model_get_job_id (self->model) == NULL
+         && sh_scene_list_model_get_generated (self->model) != SH_GENERATED_YES;
 }
 
 static void
@@ -821,12 +846,15 @@ generate_selected_action (GtkWidget  *widget,
   g_autoptr(GArray) ids = NULL;
   ShGenerateDialog *dialog;
   GtkRoot *root;
+  gboolean every;
 
-  if (self->session == NULL)
+  if (self->session == NULL || self->model == NULL)
     return;
 
-  ids = dup_selected_ids (self);
-  if (ids->len == 0)
+  /* No ids: the dialog targets every scene that is not generated. */
+  every = selection_is_every_not_generated (self);
+  ids = every ? g_array_new (FALSE, FALSE, sizeof (gint64)) : dup_selected_ids (self);
+  if (!every && ids->len == 0)
     return;
 
   root = gtk_widget_get_root (widget);

@@ -10,6 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* Past this many scenes, a Generate targets every scene that is not generated instead of
+ * listing their ids (the same scenes, or more, without a huge job row and Stash request). */
+#define SH_GENERATE_MAX_LISTED_SCENES 5000
+
 /**
  * ShGenerateOption:
  * @name: Stash's name, such as `covers`

@@ -21,10 +21,7 @@
 #include "sh-job-context.h"
 #include "sh-job-error.h"
 
-/* Past this many new scenes, Generate targets every scene that needs it instead of a list
- * (the same scenes and more, without a huge request). */
-#define MAX_LISTED_SCENES 5000
-#define N_STEPS           3
+#define N_STEPS 3
 
 const ShJobTypeInfo *sh_process_new_job_get_info (void);
 
@@ -292,7 +289,8 @@ new_ids_cb (GObject      *object,
   else
     parameters = json_object_new ();
 
-  if (data->new_ids->len <= MAX_LISTED_SCENES)
+  /* Past the limit, Generate targets every scene that needs it instead of a list. */
+  if (data->new_ids->len <= SH_GENERATE_MAX_LISTED_SCENES)
     json_object_set_array_member (parameters, "sceneIDs", ids_to_json (data->new_ids));
 
   data->step = 2;
