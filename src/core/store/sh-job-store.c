@@ -492,9 +492,8 @@ set_conflict_error (const ShJobRecord  *conflict,
   if (g_strcmp0 (conflict->status, "pending") == 0)
     {
       since = format_local_time (conflict->created_at);
-      /* Translators: the first %s is a job type such as “Generate”, the second the job's
-       * id, the third a date and time. */
       g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT,
+                   /* Translators: a job type (“Generate Metadata”), its id, a date and time */
                    _("A %s job (id %s, waiting to start since %s) is already active for "
                      "this server. Wait for it to finish, or cancel it, then try again."),
                    label, conflict->id, since);
@@ -502,9 +501,8 @@ set_conflict_error (const ShJobRecord  *conflict,
   else if (g_strcmp0 (conflict->status, "cancelling") == 0)
     {
       since = format_local_time (conflict->updated_at);
-      /* Translators: the first %s is a job type such as “Generate”, the second the job's
-       * id, the third a date and time. */
       g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT,
+                   /* Translators: a job type (“Generate Metadata”), its id, a date and time */
                    _("A %s job (id %s, being cancelled since %s) is already active for "
                      "this server. Wait for it to stop, then try again."),
                    label, conflict->id, since);
@@ -513,9 +511,8 @@ set_conflict_error (const ShJobRecord  *conflict,
     {
       since = format_local_time (conflict->started_at != 0 ? conflict->started_at
                                                            : conflict->created_at);
-      /* Translators: the first %s is a job type such as “Generate”, the second the job's
-       * id, the third a date and time. */
       g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT,
+                   /* Translators: a job type (“Generate Metadata”), its id, a date and time */
                    _("A %s job (id %s, running since %s) is already active for this "
                      "server. Wait for it to finish, or cancel it, then try again."),
                    label, conflict->id, since);
