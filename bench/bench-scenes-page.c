@@ -22,6 +22,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -261,7 +262,7 @@ main (int   argc,
   GtkAdjustment *adjustment;
   ShScenesPage *page;
   GtkWindow *window;
-  double connect_ms, yes_ms, no_ms, any_ms, jump_ms;
+  double connect_ms, yes_ms, no_ms, any_ms, jump_ms, select_all_ms;
   gint64 middle_id;
   gboolean reuse;
   int status;
@@ -388,6 +389,23 @@ main (int   argc,
     jump_ms = wait_painted (&wait);
   }
 
+  /* Ctrl+A, up to the frame that shows the selection bar. */
+  {
+    GtkSelectionModel *selection;
+    g_autofree char *label = NULL;
+    FrameWait wait = { GTK_WIDGET (window), NULL, NULL, 0, 0 };
+
+    selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (
+      gtk_widget_get_template_child (GTK_WIDGET (page), SH_TYPE_SCENES_PAGE, "column_view")));
+    label = g_strdup_printf (ngettext ("%'lu scene selected", "%'lu scenes selected",
+                                       (gulong) n_scenes),
+                             (gulong) n_scenes);
+    wait.present = label;
+    wait.start = g_get_monotonic_time ();
+    gtk_selection_model_select_all (selection);
+    select_all_ms = wait_painted (&wait);
+  }
+
   g_print ("\n%" G_GINT64_FORMAT " scenes, window 1280×800\n", n_scenes);
   g_print ("connect to first rows painted      %7.1f ms  (target < %.0f ms: %s)\n",
            connect_ms, TARGET_CONNECT, verdict (connect_ms, TARGET_CONNECT));
@@ -398,6 +416,7 @@ main (int   argc,
   g_print ("filter All Scenes, rows painted    %7.1f ms  (target < %.0f ms: %s)\n",
            any_ms, TARGET_FILTER, verdict (any_ms, TARGET_FILTER));
   g_print ("jump to the middle, rows painted   %7.1f ms\n", jump_ms);
+  g_print ("select all, selection shown        %7.1f ms\n", select_all_ms);
   g_print ("peak RSS                           %7.1f MiB (target < %.0f MiB: %s)\n",
            peak_rss_mib (), TARGET_RSS, verdict (peak_rss_mib (), TARGET_RSS));
 

@@ -14,6 +14,7 @@
 
 #include "sh-generate-dialog.h"
 #include "sh-generate-options.h"
+#include "sh-scene-selection.h"
 #include "sh-scenes-page.h"
 #include "sh-ui-util.h"
 
@@ -80,7 +81,7 @@ struct _ShScenesPage
   GtkStack            *results_stack;
   GtkScrolledWindow   *scrolled_window;
   GtkColumnView       *column_view;
-  GtkMultiSelection   *selection;
+  ShSceneSelection    *selection;
   gboolean             scroll_to_top;  /* when the list is replaced next */
   GtkColumnViewColumn *id_column;
   GtkColumnViewColumn *title_column;
@@ -1126,6 +1127,7 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   cell_kind_quark = g_quark_from_static_string ("sh-scenes-page-cell-kind");
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sh-scenes-page.ui");
+  g_type_ensure (SH_TYPE_SCENE_SELECTION);
   gtk_widget_class_set_css_name (widget_class, "scenes-page");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
@@ -1280,7 +1282,7 @@ sh_scenes_page_set_session (ShScenesPage *self,
     }
 
   g_set_object (&self->model, model);
-  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (model));
+  sh_scene_selection_set_model (self->selection, G_LIST_MODEL (model));
 
   update_view (self);
 
