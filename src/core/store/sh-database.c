@@ -111,6 +111,18 @@ first_line (const char *message)
     return g_strdup (_("unknown error"));
 
   line = g_strndup (message, strcspn (message, "\r\n"));
+
+  /* libpq's severity words ("…: FATAL:  database "x" does not exist") say nothing to a
+   * user. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *prefix = i == 0 ? "FATAL:  " : "ERROR:  ";
+      char *found;
+
+      while ((found = strstr (line, prefix)) != NULL)
+        memmove (found, found + strlen (prefix), strlen (found + strlen (prefix)) + 1);
+    }
+
   g_strstrip (line);
   len = strlen (line);
   while (len > 0 && line[len - 1] == '.')
