@@ -17,10 +17,10 @@ sh_ctl_common_option_entries (ShCtlCommonOptions *options)
 {
   GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &options->url,
-      N_("The Stash server address (default: $STASHHOG_URL or the app's setting)"), N_("URL") },
+      N_("The Stash server address (default: $STASHHOG_URL or the app’s setting)"), N_("URL") },
     { "database", 0, 0, G_OPTION_ARG_FILENAME, &options->database,
       N_("An SQLite file or a postgresql:// address (default: $STASHHOG_DATABASE or the "
-         "app's setting)"), N_("DATABASE") },
+         "app’s setting)"), N_("DATABASE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Print the result as JSON"), NULL },
     { NULL }

@@ -447,7 +447,7 @@ sh_ctl_cmd_generate (int    argc,
   if (!sh_ctl_parse_options ("generate", NULL,
                              _("Run Stash’s Generate task for the scenes whose media is not "
                                "complete, and mark them generated when Stash finishes. Each "
-                               "option --X has a --no-X; defaults are the seed's."),
+                               "option --X has a --no-X, and each says what its default is."),
                              common, (GOptionEntry *) entries->data, &argc, &argv, &exit_code))
     return exit_code;
 

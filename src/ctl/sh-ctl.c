@@ -63,9 +63,9 @@ static int cmd_version (int argc, char **argv);
 
 static const ShCtlCommand commands[] = {
   { "test-connection", N_("Check that the Stash server answers"), sh_ctl_cmd_test_connection },
-  { "sync", N_("Mirror the server's scenes (--full to read all)"), sh_ctl_cmd_sync },
+  { "sync", N_("Mirror the server’s scenes (--full to read all)"), sh_ctl_cmd_sync },
   { "check", N_("Find the scenes whose generated media is missing"), sh_ctl_cmd_check },
-  { "generate", N_("Run Stash's Generate for the incomplete scenes"), sh_ctl_cmd_generate },
+  { "generate", N_("Run Stash’s Generate for the incomplete scenes"), sh_ctl_cmd_generate },
   { "process-new", N_("Sync, generate and check the new scenes"), sh_ctl_cmd_process_new },
   { "jobs", N_("List jobs"), sh_ctl_cmd_jobs },
   { "job", N_("Show a job"), sh_ctl_cmd_job },

@@ -141,13 +141,13 @@ validate_preview_options (JsonObject  *preview,
   if ((node = json_object_get_member (preview, "previewExcludeStart")) == NULL)
     json_object_set_string_member (preview, "previewExcludeStart", "0");
   else if (!is_string (node) || !valid_exclude (json_node_get_string (node)))
-    return invalid (error, _("“Exclude from start” must be seconds (such as 30) or a "
+    return invalid (error, _("“Skip at start” must be seconds (such as 30) or a "
                              "percentage (such as 2%%)."));
 
   if ((node = json_object_get_member (preview, "previewExcludeEnd")) == NULL)
     json_object_set_string_member (preview, "previewExcludeEnd", "0");
   else if (!is_string (node) || !valid_exclude (json_node_get_string (node)))
-    return invalid (error, _("“Exclude from end” must be seconds (such as 30) or a "
+    return invalid (error, _("“Skip at end” must be seconds (such as 30) or a "
                              "percentage (such as 2%%)."));
 
   if ((node = json_object_get_member (preview, "previewPreset")) == NULL)
