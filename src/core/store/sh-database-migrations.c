@@ -142,24 +142,19 @@ static const char * const migration_2[] = {
  * `job_applied` records that a Generate's snapshot was applied: from then on its
  * `tracked` scenes are the scenes it updated, and a million `updated` rows are not
  * written (see sh_job_store_apply_generated_async()). */
-static const char * const migration_3[] = {
-  "sqlite:"
-  "CREATE TABLE IF NOT EXISTS scene_state ("
-  "  server_id BIGINT NOT NULL,"
-  "  scene_id BIGINT NOT NULL,"
-  "  generated BOOLEAN NOT NULL DEFAULT FALSE,"
-  "  PRIMARY KEY (server_id, scene_id),"
-  "  FOREIGN KEY (server_id, scene_id) REFERENCES scene (server_id, id) ON DELETE CASCADE"
-  ") WITHOUT ROWID",
+#define SCENE_STATE_TABLE \
+  "CREATE TABLE IF NOT EXISTS scene_state (" \
+  "  server_id BIGINT NOT NULL," \
+  "  scene_id BIGINT NOT NULL," \
+  "  generated BOOLEAN NOT NULL DEFAULT FALSE," \
+  "  PRIMARY KEY (server_id, scene_id)," \
+  "  FOREIGN KEY (server_id, scene_id) REFERENCES scene (server_id, id) ON DELETE CASCADE" \
+  ")"
 
-  "postgresql:"
-  "CREATE TABLE IF NOT EXISTS scene_state ("
-  "  server_id BIGINT NOT NULL,"
-  "  scene_id BIGINT NOT NULL,"
-  "  generated BOOLEAN NOT NULL DEFAULT FALSE,"
-  "  PRIMARY KEY (server_id, scene_id),"
-  "  FOREIGN KEY (server_id, scene_id) REFERENCES scene (server_id, id) ON DELETE CASCADE"
-  ")",
+static const char * const migration_3[] = {
+  /* Clustered by its key on SQLite: the rows are the index. */
+  "sqlite:" SCENE_STATE_TABLE " WITHOUT ROWID",
+  "postgresql:" SCENE_STATE_TABLE,
 
   /* WHERE TRUE: without it SQLite reads ON CONFLICT as part of a join. */
   "INSERT INTO scene_state (server_id, scene_id, generated) "

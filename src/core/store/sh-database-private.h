@@ -40,6 +40,11 @@ gboolean   _sh_database_clear_ids            (ShDatabase    *self,
                                               GError       **error);
 gboolean   _sh_database_release_ids          (ShDatabase    *self,
                                               GError       **error);
+gboolean   _sh_database_read_applied         (ShDatabase    *self,
+                                              const char    *job_id,
+                                              gboolean      *applied,
+                                              guint64       *count,
+                                              GError       **error);
 const char *_sh_database_get_updated_role    (ShDatabase    *self,
                                               const char    *job_id,
                                               GError       **error);

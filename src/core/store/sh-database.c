@@ -1397,12 +1397,48 @@ _sh_database_get_distinct_operator (ShDatabase *self)
 }
 
 /*
+ * _sh_database_read_applied:
+ * @applied: (out): whether the Generate @job_id was applied
+ * @count: (out): how many scenes it updated then; 0 when not applied
+ *
+ * On the worker thread: the `job_applied` row of a Generate, which says that its
+ * `tracked` scenes are the scenes it updated (see sh_job_store_apply_generated_async()).
+ */
+gboolean
+_sh_database_read_applied (ShDatabase  *self,
+                           const char  *job_id,
+                           gboolean    *applied,
+                           guint64     *count,
+                           GError     **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (self,
+                                   "SELECT scenes_updated FROM job_applied "
+                                   "WHERE job_id = ##job_id::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return FALSE;
+  sh_database_set_string (params, "job_id", job_id);
+  if (!(model = sh_database_select (self, stmt, params, types, error)))
+    return FALSE;
+
+  *applied = gda_data_model_get_n_rows (model) > 0;
+  *count = *applied ? (guint64) sh_database_model_get_int64 (model, 0, 0) : 0;
+
+  return TRUE;
+}
+
+/*
  * _sh_database_get_updated_role:
  * @job_id: a job
  *
  * On the worker thread: the `job_scene` role that holds the scenes whose generated flag
- * @job_id changed. A Generate whose snapshot was applied (it has a `job_applied` row)
- * keeps them as its `tracked` scenes, every other job as `updated` rows.
+ * @job_id changed. A Generate whose snapshot was applied keeps them as its `tracked`
+ * scenes, every other job as `updated` rows.
  *
  * Returns: (transfer none): "tracked" or "updated"; %NULL with @error set on failure
  */
@@ -1411,22 +1447,13 @@ _sh_database_get_updated_role (ShDatabase  *self,
                                const char  *job_id,
                                GError     **error)
 {
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
-  g_autoptr(GdaDataModel) model = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
+  gboolean applied = FALSE;
+  guint64 count = 0;
 
-  stmt = sh_database_prepare_full (self,
-                                   "SELECT COUNT(*) FROM job_applied "
-                                   "WHERE job_id = ##job_id::string",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_string (params, "job_id", job_id);
-  if (!(model = sh_database_select (self, stmt, params, types, error)))
+  if (!_sh_database_read_applied (self, job_id, &applied, &count, error))
     return NULL;
 
-  return sh_database_model_get_int64 (model, 0, 0) > 0 ? "tracked" : "updated";
+  return applied ? "tracked" : "updated";
 }
 
 /* Scratch ids ------------------------------------------------------------------------- */

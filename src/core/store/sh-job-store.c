@@ -1385,35 +1385,6 @@ next_tracked_boundary (ShDatabase  *db,
   return TRUE;
 }
 
-/* The count of a snapshot applied before; FALSE in *@applied when it was not. */
-static gboolean
-read_applied (ShDatabase  *db,
-              const char  *job_id,
-              gboolean    *applied,
-              guint64     *count,
-              GError     **error)
-{
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
-  g_autoptr(GdaDataModel) model = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  stmt = sh_database_prepare_full (db,
-                                   "SELECT scenes_updated FROM job_applied "
-                                   "WHERE job_id = ##job_id::string",
-                                   &params, error);
-  if (stmt == NULL)
-    return FALSE;
-  sh_database_set_string (params, "job_id", job_id);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
-    return FALSE;
-
-  *applied = gda_data_model_get_n_rows (model) > 0;
-  *count = *applied ? (guint64) sh_database_model_get_int64 (model, 0, 0) : 0;
-
-  return TRUE;
-}
-
 static gpointer
 apply_generated_func (ShDatabase     *db,
                       GdaConnection  *cnc,
@@ -1471,7 +1442,7 @@ apply_generated_func (ShDatabase     *db,
     return NULL;
 
   /* Finishing twice changes nothing the second time and reports the same count. */
-  if (!read_applied (db, scenes->job_id, &applied, &updated, error))
+  if (!_sh_database_read_applied (db, scenes->job_id, &applied, &updated, error))
     return NULL;
   if (applied)
     return sh_database_commit (db, error) ? new_count (updated) : NULL;
