@@ -523,6 +523,23 @@ test_cache_bound (Fixture       *fixture,
     g_assert_cmpstr (sh_scene_item_get_title (first), ==, "Scene 1000");
   }
 
+  /* Every cached page held by a view: a new page is still handed out whole (it was once
+   * evicted before its item was returned), and the cache gives way instead. */
+  {
+    g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(ShSceneItem) beyond = NULL;
+
+    for (guint page = 0; page < 5; page++)
+      g_ptr_array_add (held, g_list_model_get_item (G_LIST_MODEL (model), page * 10));
+    beyond = g_list_model_get_item (G_LIST_MODEL (model), 55);
+    g_assert_true (SH_IS_SCENE_ITEM (beyond));
+    g_assert_cmpint (sh_scene_item_get_id (beyond), ==, 56);
+    wait_item_loaded (beyond);
+    g_assert_cmpstr (sh_scene_item_get_title (beyond), ==, "Scene 0945");
+    for (guint i = 0; i < held->len; i++)
+      g_assert_cmpint (sh_scene_item_get_id (held->pdata[i]), ==, i * 10 + 1);
+  }
+
   drain ();
   g_assert_finalize_object (g_steal_pointer (&model));
 }

@@ -20,6 +20,7 @@
 #include "sh-fake-stash.h"
 #include "sh-generate-dialog.h"
 #include "sh-generate-options.h"
+#include "sh-scene-selection.h"
 #include "sh-scenes-page.h"
 #include "sh-test-utils.h"
 #include "stashhog-ui-resources.h"
@@ -987,6 +988,111 @@ run_test (gconstpointer data)
   g_test_trap_assert_passed ();
 }
 
+typedef struct
+{
+  guint n_signals;
+  guint position;
+  guint n_items;
+} SelectionChanged;
+
+static void
+selection_changed_cb (GtkSelectionModel *model,
+                      guint              position,
+                      guint              n_items,
+                      SelectionChanged  *changed)
+{
+  changed->n_signals++;
+  changed->position = position;
+  changed->n_items = n_items;
+}
+
+static char *
+selected_text (GtkSelectionModel *model)
+{
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (model);
+  GString *text = g_string_new (NULL);
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean valid = gtk_bitset_iter_init_first (&iter, selected, &position);
+       valid;
+       valid = gtk_bitset_iter_next (&iter, &position))
+    g_string_append_printf (text, "%s%u", text->len > 0 ? " " : "", position);
+
+  return g_string_free (text, FALSE);
+}
+
+#define assert_selected(model, expected) \
+  G_STMT_START { \
+    g_autofree char *text_ = selected_text (model); \
+    g_assert_cmpstr (text_, ==, expected); \
+  } G_STMT_END
+
+/* The selection of the Scenes page: positions in a bitset, as GtkSelectionModel says. */
+static void
+test_selection (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(ShSceneSelection) selection = NULL;
+  g_autoptr(GtkBitset) before = NULL;
+  g_autoptr(GtkBitset) range = NULL;
+  GtkSelectionModel *model;
+  SelectionChanged changed = { 0 };
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(GObject) item = g_object_new (G_TYPE_OBJECT, NULL);
+
+      g_list_store_append (store, item);
+    }
+  selection = sh_scene_selection_new (G_LIST_MODEL (store));
+  model = GTK_SELECTION_MODEL (selection);
+  g_signal_connect (model, "selection-changed", G_CALLBACK (selection_changed_cb), &changed);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 10);
+  assert_selected (model, "");
+
+  g_assert_true (gtk_selection_model_select_range (model, 0, 6, TRUE));
+  assert_selected (model, "0 1 2 3 4 5");
+  g_assert_cmpuint (changed.n_signals, ==, 1);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.n_items, ==, 6);
+
+  /* The selection handed out is a copy: it may come back as the mask. */
+  before = gtk_selection_model_get_selection (model);
+  range = gtk_bitset_new_range (3, 7);
+  g_assert_true (gtk_selection_model_set_selection (model, range, before));
+  assert_selected (model, "3 4 5");
+  g_assert_cmpuint (gtk_bitset_get_size (before), ==, 6);
+  g_assert_cmpuint (changed.position, ==, 0);
+  g_assert_cmpuint (changed.n_items, ==, 3);
+
+  /* Nothing changes: no signal. */
+  g_assert_true (gtk_selection_model_select_item (model, 4, FALSE));
+  g_assert_cmpuint (changed.n_signals, ==, 2);
+
+  g_assert_true (gtk_selection_model_unselect_item (model, 4));
+  assert_selected (model, "3 5");
+  g_assert_cmpuint (changed.position, ==, 4);
+  g_assert_cmpuint (changed.n_items, ==, 1);
+
+  /* The selection moves with the positions. */
+  g_list_store_splice (store, 0, 2, NULL, 0);
+  assert_selected (model, "1 3");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 8);
+
+  g_assert_true (gtk_selection_model_select_all (model));
+  assert_selected (model, "0 1 2 3 4 5 6 7");
+  g_assert_true (gtk_selection_model_unselect_all (model));
+  assert_selected (model, "");
+
+  /* Another list: nothing selected. */
+  g_assert_true (gtk_selection_model_select_range (model, 0, 2, FALSE));
+  sh_scene_selection_set_model (selection, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  sh_scene_selection_set_model (selection, G_LIST_MODEL (store));
+  assert_selected (model, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -997,6 +1103,7 @@ main (int   argc,
   sh_core_init ();
   sh_ui_register_resource ();
 
+  g_test_add_func ("/ui/scene-selection", test_selection);
   g_test_add_data_func ("/ui/scenes-page/not-connected", test_not_connected, run_test);
   g_test_add_data_func ("/ui/scenes-page/filters", test_filters, run_test);
   g_test_add_data_func ("/ui/scenes-page/sort", test_sort, run_test);

@@ -202,7 +202,8 @@ sh_ctl_cmd_test_connection (int    argc,
   return SH_CTL_EXIT_OK;
 }
 
-/* The scenes a job tracked or changed, from job_scene: ids only, paged by key. */
+/* The scenes a job tracked or changed, from job_scene: ids only, paged by key. A
+ * finished Generate's tracked scenes are the ones it updated. */
 static int
 print_job_scenes (ShDatabase    *database,
                   ShStashClient *client,
@@ -334,7 +335,8 @@ sh_ctl_cmd_scenes (int    argc,
     { "job", 0, 0, G_OPTION_ARG_STRING, &job_id,
       N_("Only the scenes this job changed (View Impacted Scenes)"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      N_("With --job: updated (default) or tracked"), N_("ROLE") },
+      N_("With --job: updated (default), or tracked: the scenes a Generate set out to "
+         "do, which become those it updated when it finishes"), N_("ROLE") },
     { NULL }
   };
 

@@ -100,7 +100,8 @@ sh_scene_selection_get_selection_in_range (GtkSelectionModel *model,
 {
   ShSceneSelection *self = SH_SCENE_SELECTION (model);
 
-  return gtk_bitset_ref (self->selected);
+  /* A copy: the caller may keep it, or hand it back as a mask. Ranges copy cheaply. */
+  return gtk_bitset_copy (self->selected);
 }
 
 /* The selected positions become (selected ∩ mask) ∪ (old − mask); one signal covers what

@@ -364,8 +364,9 @@ apply_sort (ShScenesPage *self)
 {
   if (self->model != NULL)
     {
-      self->scroll_to_top = TRUE;
       sh_scene_list_model_set_sort (self->model, self->sort, self->descending);
+      /* Only when the filter really changed, which reads the list again. */
+      self->scroll_to_top = sh_scene_list_model_get_loading (self->model);
     }
 }
 
@@ -444,8 +445,9 @@ search_changed_cb (ShScenesPage   *self,
 
   if (self->model != NULL)
     {
-      self->scroll_to_top = TRUE;
       sh_scene_list_model_set_search (self->model, text);
+      /* Only when the filter really changed, which reads the list again. */
+      self->scroll_to_top = sh_scene_list_model_get_loading (self->model);
     }
 }
 
@@ -479,8 +481,9 @@ generated_changed_cb (ShScenesPage *self,
 {
   if (self->model != NULL)
     {
-      self->scroll_to_top = TRUE;
       sh_scene_list_model_set_generated (self->model, selected_generated_filter (self));
+      /* Only when the filter really changed, which reads the list again. */
+      self->scroll_to_top = sh_scene_list_model_get_loading (self->model);
     }
 }
 
@@ -514,8 +517,9 @@ set_job_filter (ShScenesPage *self,
 
   if (self->model != NULL)
     {
-      self->scroll_to_top = TRUE;
       sh_scene_list_model_set_job_id (self->model, job_id);
+      /* Only when the filter really changed, which reads the list again. */
+      self->scroll_to_top = sh_scene_list_model_get_loading (self->model);
     }
 }
 
@@ -684,6 +688,10 @@ model_loading_cb (ShScenesPage     *self,
 
   if (sh_scene_list_model_get_loading (model))
     self->busy_source = g_timeout_add (BUSY_DELAY_MS, busy_timeout_cb, self);
+  else
+    /* The list was read: replaced (see model_replaced_cb()), the same, or an error. A
+     * later reload keeps the place. */
+    self->scroll_to_top = FALSE;
 
   update_view (self);
 }

@@ -919,6 +919,12 @@ count_tracked_cb (GObject      *object,
       return;
     }
 
+  /* Once applied, the snapshot holds only the scenes the job updated (see
+   * sh_job_store_apply_generated_async()): the total stored at the snapshot is the size
+   * of the snapshot then. */
+  if (sh_job_get_total_items (data->job) > 0)
+    count = MAX (count, (guint64) sh_job_get_total_items (data->job));
+
   data->tracked = count;
   sh_job_context_log (data->context, "Re-attached to Stash job %s (%" G_GUINT64_FORMAT
                       " tracked scenes)", data->stash_job_id, count);

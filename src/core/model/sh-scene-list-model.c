@@ -182,14 +182,15 @@ page_is_shown (Page *page)
 }
 
 /* Drops the least recently used pages beyond the cache size, but never one a view still
- * shows: its items could not be refreshed any more. */
+ * shows (its items could not be refreshed any more), nor the most recently used one,
+ * whose item may be on its way to a caller that holds nothing yet. */
 static void
 evict_pages (ShSceneListModel *self)
 {
   guint max_pages = MAX (1, self->cache_size / self->page_size);
   GList *l = self->lru.tail;
 
-  while (self->lru.length > max_pages && l != NULL)
+  while (self->lru.length > max_pages && l != NULL && l != self->lru.head)
     {
       Page *page = l->data;
 
@@ -383,6 +384,7 @@ page_reuse (ShSceneListModel *self,
   guint first = page->index * self->page_size;
   guint n_items = MIN (self->page_size, self->keys->len - first);
   gboolean loaded = rows != NULL;
+  gboolean same = TRUE;
 
   for (guint i = n_items; i < page->n_items; i++)
     g_clear_object (&page->items[i]);
@@ -393,17 +395,27 @@ page_reuse (ShSceneListModel *self,
       gint64 id = g_array_index (self->keys, gint64, first + i);
       const ShSceneRecord *record = rows != NULL ? g_hash_table_lookup (rows, &id) : NULL;
 
-      if (i < page->n_items)
-        sh_scene_item_reuse (page->items[i], id, record);
-      else
-        page->items[i] = sh_scene_item_new (id);
+      if (i >= page->n_items)
+        {
+          page->items[i] = sh_scene_item_new (id);
+          same = FALSE;
+        }
+      else if (record != NULL || sh_scene_item_get_id (page->items[i]) != id
+               || !sh_scene_item_get_loaded (page->items[i]))
+        {
+          sh_scene_item_reuse (page->items[i], id, record);
+          same = same && record != NULL;
+        }
+      /* else the same scene stays where it was, shown as it was until read again */
+
       loaded = loaded && record != NULL;
     }
 
   page->n_items = n_items;
   page->serial = ++self->next_serial;
-  page->state = loaded ? PAGE_LOADED : PAGE_EMPTY;
-  page->stale = FALSE;
+  page->state = loaded || same ? PAGE_LOADED : PAGE_EMPTY;
+  /* Rows kept as they were are read again, in place. */
+  page->stale = !loaded && same;
 }
 
 /* Replaces the list by @keys; @first_rows, when given, are the rows of its first pages.

@@ -87,9 +87,9 @@ static const GType job_column_types[N_JOB_COLUMNS + 1] = {
   G_TYPE_NONE,
 };
 
-/* Tracked scenes per range when a Generate finishes. The scratch table (in memory on
- * SQLite) and the rows SQLite collects for an UPDATE hold one range: memory stays small
- * whatever the number of scenes, for 20 statement triples per million scenes. */
+/* Tracked scenes per range when a Generate finishes on SQLite. What SQLite collects for
+ * the IN list of an UPDATE holds one range: memory stays small whatever the number of
+ * scenes, for 20 ranges (a boundary query and two statements each) per million scenes. */
 #define GENERATED_CHUNK_ROWS 50000
 
 static void
