@@ -346,6 +346,74 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpuint (stored, <, N_SCENES);
 }
 
+typedef struct
+{
+  ShFakeStash *fake;
+  gboolean     done;
+} TouchData;
+
+/* After the first page is stored: one scene behind the sync's cursor changes, then one
+ * ahead of it, which this sync reads, newer than the first. */
+static void
+touch_during_sync (guint64  processed,
+                   gint64   total,
+                   gpointer user_data)
+{
+  TouchData *touch = user_data;
+
+  if (touch->done)
+    return;
+  touch->done = TRUE;
+  sh_fake_stash_touch_scene (touch->fake, 2);
+  sh_fake_stash_touch_scene (touch->fake, N_SCENES);
+}
+
+/* A scene changed while a sync ran is read by the next one, even when the sync read a
+ * newer one (the newest scene read was where the next sync started: scene 2 was lost). */
+static void
+test_changed_during_sync (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShSceneRecord) two = NULL;
+  g_autoptr(ShSceneRecord) last = NULL;
+  g_autofree char *two_updated = NULL;
+  g_autofree char *last_updated = NULL;
+  ShSceneSyncResult sync = { 0 };
+  TouchData touch = { fixture->fake, FALSE };
+
+  sh_scene_sync_run_async (fixture->client, fixture->store, fixture->server_id, TRUE,
+                           PAGE_SIZE, touch_during_sync, &touch, NULL,
+                           sh_test_store_result, &result);
+  g_assert_true (sh_scene_sync_run_finish (sh_test_await (&result), &sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (touch.done);
+  g_assert_cmpuint (sync.synced, ==, N_SCENES);
+
+  two_updated = sh_fake_stash_dup_scene_updated_at (fixture->fake, 2);
+  last_updated = sh_fake_stash_dup_scene_updated_at (fixture->fake, N_SCENES);
+  g_assert_cmpstr (two_updated, <, last_updated);
+  two = get_scene (fixture, 2);
+  g_assert_cmpstr (two->stash_updated_at, !=, two_updated);
+  last = get_scene (fixture, N_SCENES);
+  g_assert_cmpstr (last->stash_updated_at, ==, last_updated);
+  g_clear_pointer (&two, sh_scene_record_free);
+
+  /* The next sync starts where Stash was when the first began: both again. */
+  g_assert_true (run_sync (fixture, FALSE, NULL, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_false (sync.full);
+  g_assert_cmpuint (sync.synced, ==, 2);
+  two = get_scene (fixture, 2);
+  g_assert_cmpstr (two->stash_updated_at, ==, two_updated);
+
+  /* Then nothing is left. */
+  g_assert_true (run_sync (fixture, FALSE, NULL, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync.synced, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +428,7 @@ main (int   argc,
   ADD ("removal", test_removal);
   ADD ("error-keeps-mirror", test_error_keeps_mirror);
   ADD ("cancel", test_cancel);
+  ADD ("changed-during-sync", test_changed_during_sync);
 
 #undef ADD
 

@@ -508,7 +508,7 @@ test_database_migrate (Fixture       *fixture,
                        gconstpointer  data)
 {
   static const char * const tables[] = {
-    "server", "scene", "scene_state", "job", "job_scene", "job_applied",
+    "server", "scene", "scene_state", "job", "job_scene", "job_applied", "server_sync",
   };
   g_autoptr(GArray) versions = NULL;
   g_autoptr(GError) error = NULL;

@@ -289,6 +289,19 @@ append_find_scenes_scene (ShFakeStash       *self,
 }
 
 static void
+append_scene_updated_at (ShFakeStash       *self,
+                         GString           *out,
+                         guint              id,
+                         const MediaFields *fields)
+{
+  g_autofree char *updated_at = sh_fake_stash_dup_scene_updated_at (self, id);
+
+  g_string_append (out, "{\"updated_at\":");
+  sh_fake_json_append_string (out, updated_at);
+  g_string_append_c (out, '}');
+}
+
+static void
 append_scene_id (ShFakeStash       *self,
                  GString           *out,
                  guint              id,
@@ -584,4 +597,17 @@ sh_fake_stash_resolve_find_scene_ids (ShFakeStash  *self,
   MediaFields fields = { FALSE, FALSE };
 
   return resolve_scenes (self, variables, query, append_scene_id, &fields, data, error);
+}
+
+gboolean
+sh_fake_stash_resolve_latest_scene_update (ShFakeStash  *self,
+                                           JsonObject   *variables,
+                                           const char   *query,
+                                           GString      *data,
+                                           GError      **error)
+{
+  MediaFields fields = { FALSE, FALSE };
+
+  return resolve_scenes (self, variables, query, append_scene_updated_at, &fields, data,
+                         error);
 }

@@ -54,6 +54,7 @@ static const struct {
   { "FindScenes", "findScenes", sh_fake_stash_resolve_find_scenes },
   { "CheckMediaScenes", "findScenes", sh_fake_stash_resolve_check_media_scenes },
   { "FindSceneIds", "findScenes", sh_fake_stash_resolve_find_scene_ids },
+  { "LatestSceneUpdate", "findScenes", sh_fake_stash_resolve_latest_scene_update },
   { "MetadataGenerate", "metadataGenerate", sh_fake_stash_resolve_metadata_generate },
   { "FindJob", "findJob", sh_fake_stash_resolve_find_job },
   { "JobQueue", "jobQueue", sh_fake_stash_resolve_job_queue },

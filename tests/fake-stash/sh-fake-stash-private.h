@@ -308,6 +308,11 @@ gboolean     sh_fake_stash_resolve_find_scene_ids   (ShFakeStash        *self,
                                                      const char         *query,
                                                      GString            *data,
                                                      GError            **error);
+gboolean     sh_fake_stash_resolve_latest_scene_update (ShFakeStash      *self,
+                                                        JsonObject       *variables,
+                                                        const char       *query,
+                                                        GString          *data,
+                                                        GError          **error);
 
 /* sh-fake-stash-jobs.c */
 void         sh_fake_stash_jobs_clear               (ShFakeStash        *self);

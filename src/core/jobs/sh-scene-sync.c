@@ -7,8 +7,10 @@
  * a fixed order; while one page is being written, the next one is already being fetched,
  * so the network and the database work at the same time. Each page is written in one
  * transaction. A full sync stamps every scene it sees and then deletes the ones it did
- * not see; an incremental sync asks only for scenes updated after the newest one stored,
- * using Stash's own timestamp string.
+ * not see; an incremental sync asks only for scenes updated after a point, in Stash's own
+ * timestamp text: Stash's newest updated_at when the last successful sync began. Not the
+ * newest scene that sync read: a scene changed while it ran (behind its page cursor)
+ * would sort before that, and never be read again.
  */
 
 #define G_LOG_DOMAIN "ShSceneSync"
@@ -31,6 +33,8 @@ typedef struct
   gpointer             progress_data;
 
   char                *updated_after; /* (owned) (nullable) */
+  char                *next_point;    /* (owned) Stash's newest updated_at at the start;
+                                       * "" when it has no scene */
   char                *sync_stamp;    /* (owned) */
 
   /* The page being written and the one being fetched, at most one of each. */
@@ -50,6 +54,7 @@ sync_data_free (SyncData *data)
   g_clear_object (&data->client);
   g_clear_object (&data->store);
   g_free (data->updated_after);
+  g_free (data->next_point);
   g_free (data->sync_stamp);
   g_clear_pointer (&data->writing, sh_stash_scene_page_free);
   g_clear_pointer (&data->fetched, sh_stash_scene_page_free);
@@ -78,15 +83,42 @@ fail (GTask  *task,
 }
 
 static void
+sync_point_saved_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_scene_store_set_sync_point_finish (SH_SCENE_STORE (object), result, &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_debug ("Synced %" G_GUINT64_FORMAT " scenes in %u pages (%s), %" G_GUINT64_FORMAT
+           " removed, %" G_GUINT64_FORMAT " reset; the next sync starts after %s",
+           data->result.synced, data->result.pages, data->result.full ? "full" : "incremental",
+           data->result.removed, data->result.reset, data->next_point);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Everything is stored: the next sync starts from where Stash was when this one began. */
+static void
 finish_sync (GTask *task)
 {
   SyncData *data = g_task_get_task_data (task);
 
-  g_debug ("Synced %" G_GUINT64_FORMAT " scenes in %u pages (%s), %" G_GUINT64_FORMAT
-           " removed, %" G_GUINT64_FORMAT " reset",
-           data->result.synced, data->result.pages, data->result.full ? "full" : "incremental",
-           data->result.removed, data->result.reset);
-  g_task_return_boolean (task, TRUE);
+  if (data->next_point == NULL || *data->next_point == '\0')
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  sh_scene_store_set_sync_point_async (data->store, data->server_id, data->next_point,
+                                       g_task_get_cancellable (task), sync_point_saved_cb,
+                                       g_object_ref (task));
 }
 
 static void
@@ -245,16 +277,16 @@ pump (GTask *task)
 }
 
 static void
-last_updated_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+sync_point_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SyncData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  data->updated_after = sh_scene_store_get_last_updated_at_finish (SH_SCENE_STORE (object),
-                                                                   result, &error);
+  data->updated_after = sh_scene_store_get_sync_point_finish (SH_SCENE_STORE (object), result,
+                                                              &error);
   if (error != NULL)
     {
       fail (task, g_steal_pointer (&error));
@@ -269,13 +301,43 @@ last_updated_cb (GObject      *object,
   pump (task);
 }
 
+/* Where Stash is now, before the first page: what the next sync starts after. */
+static void
+latest_update_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->next_point = sh_stash_client_latest_scene_update_finish (SH_STASH_CLIENT (object),
+                                                                 result, &error);
+  if (data->next_point == NULL)
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->result.full)
+    {
+      data->more = TRUE;
+      pump (task);
+      return;
+    }
+
+  sh_scene_store_get_sync_point_async (data->store, data->server_id,
+                                       g_task_get_cancellable (task), sync_point_cb,
+                                       g_object_ref (task));
+}
+
 /**
  * sh_scene_sync_run_async:
  * @client: the Stash client
  * @store: the scene store
  * @server_id: the server's row in the store
  * @full: %TRUE to read every scene and remove those Stash no longer has; %FALSE to read
- *   only the scenes updated since the newest one stored
+ *   only the scenes updated since the last sync began
  * @page_size: scenes per request, 0 for the default
  * @progress: (nullable) (scope notified): called after every page
  * @progress_data: data for @progress
@@ -320,16 +382,9 @@ sh_scene_sync_run_async (ShStashClient       *client,
   data->result.total = -1;
   g_task_set_task_data (task, data, (GDestroyNotify) sync_data_free);
 
-  if (full)
-    {
-      data->result.full = TRUE;
-      data->more = TRUE;
-      pump (task);
-      return;
-    }
-
-  sh_scene_store_get_last_updated_at_async (store, server_id, cancellable, last_updated_cb,
-                                            g_steal_pointer (&task));
+  data->result.full = full;
+  sh_stash_client_latest_scene_update_async (client, cancellable, latest_update_cb,
+                                             g_steal_pointer (&task));
 }
 
 /**

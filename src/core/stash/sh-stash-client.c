@@ -1487,6 +1487,104 @@ sh_stash_client_job_queue_finish (ShStashClient  *self,
 }
 
 static gpointer
+parse_latest_scene_update (JsonObject  *data,
+                           GError     **error)
+{
+  JsonNode *node = json_object_get_member (data, "findScenes");
+  JsonObject *found;
+  JsonArray *scenes;
+  JsonObject *scene;
+  const char *updated_at;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      set_shape_error (error, _("the scene list is missing"));
+      return NULL;
+    }
+  found = json_node_get_object (node);
+  node = json_object_get_member (found, "scenes");
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      set_shape_error (error, _("the scene list is missing"));
+      return NULL;
+    }
+  scenes = json_node_get_array (node);
+
+  /* No scene at all: nothing to start from. */
+  if (json_array_get_length (scenes) == 0)
+    return g_strdup ("");
+
+  node = json_array_get_element (scenes, 0);
+  scene = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  node = scene != NULL ? json_object_get_member (scene, "updated_at") : NULL;
+  updated_at = node != NULL && JSON_NODE_HOLDS_VALUE (node)
+               && json_node_get_value_type (node) == G_TYPE_STRING
+               ? json_node_get_string (node) : NULL;
+  if (updated_at == NULL || *updated_at == '\0')
+    {
+      set_shape_error (error, _("a scene without the time it was last updated"));
+      return NULL;
+    }
+
+  return g_strdup (updated_at);
+}
+
+/**
+ * sh_stash_client_latest_scene_update_async:
+ * @self: a #ShStashClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the time
+ * @user_data: data for @callback
+ *
+ * Asks for the newest `updated_at` among the server's scenes, as Stash's text.
+ */
+void
+sh_stash_client_latest_scene_update_async (ShStashClient       *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) variables = NULL;
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "filter");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "per_page");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "sort");
+  json_builder_add_string_value (builder, "updated_at");
+  json_builder_set_member_name (builder, "direction");
+  json_builder_add_string_value (builder, "DESC");
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  variables = json_builder_get_root (builder);
+
+  execute_typed (self, sh_stash_client_latest_scene_update_async, "LatestSceneUpdate",
+                 variables, parse_latest_scene_update, g_free, cancellable, callback,
+                 user_data);
+}
+
+/**
+ * sh_stash_client_latest_scene_update_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the newest `updated_at`, an empty string when the server has
+ *   no scene, or %NULL with @error set
+ */
+char *
+sh_stash_client_latest_scene_update_finish (ShStashClient  *self,
+                                            GAsyncResult   *result,
+                                            GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_latest_scene_update_async, error);
+}
+
+static gpointer
 parse_stop_job (JsonObject  *data,
                 GError     **error)
 {

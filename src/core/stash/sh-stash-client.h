@@ -125,6 +125,13 @@ void           sh_stash_client_job_queue_async        (ShStashClient        *sel
 GPtrArray     *sh_stash_client_job_queue_finish       (ShStashClient        *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
+void           sh_stash_client_latest_scene_update_async  (ShStashClient        *self,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+char          *sh_stash_client_latest_scene_update_finish (ShStashClient        *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 
 void           sh_stash_client_stop_job_async         (ShStashClient        *self,
                                                        const char           *job_id,

@@ -141,7 +141,8 @@ static const char * const migration_2[] = {
  *
  * `job_applied` records that a Generate's snapshot was applied: from then on its
  * `tracked` scenes are the scenes it updated, and a million `updated` rows are not
- * written (see sh_job_store_apply_generated_async()). */
+ * written (see sh_job_store_apply_generated_async()). `server_sync` keeps where the next
+ * incremental sync starts. */
 #define SCENE_STATE_TABLE \
   "CREATE TABLE IF NOT EXISTS scene_state (" \
   "  server_id BIGINT NOT NULL," \
@@ -167,6 +168,13 @@ static const char * const migration_3[] = {
   "  job_id TEXT NOT NULL PRIMARY KEY REFERENCES job (id) ON DELETE CASCADE,"
   "  scenes_updated BIGINT NOT NULL,"
   "  applied_at TEXT NOT NULL"
+  ")",
+
+  /* Where the next incremental sync of a server starts: Stash's newest updated_at when
+   * the last successful sync began (see sh_scene_store_set_sync_point_async()). */
+  "CREATE TABLE IF NOT EXISTS server_sync ("
+  "  server_id BIGINT NOT NULL PRIMARY KEY REFERENCES server (id) ON DELETE CASCADE,"
+  "  updated_after TEXT NOT NULL"
   ")",
 
   NULL

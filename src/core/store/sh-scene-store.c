@@ -932,6 +932,193 @@ sh_scene_store_get_last_updated_at_finish (ShSceneStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Sync point -------------------------------------------------------------------------- */
+
+static gpointer
+get_sync_point_func (ShDatabase     *db,
+                     GdaConnection  *cnc,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  static const GType types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  /* An empty mirror has no point to continue from; one synced before the point was kept
+   * continues from its newest scene. */
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT CASE WHEN EXISTS (SELECT 1 FROM scene "
+                                   "  WHERE server_id = ##server_id::gint64) "
+                                   "THEN COALESCE((SELECT updated_after FROM server_sync "
+                                   "  WHERE server_id = ##server_id::gint64), "
+                                   "  (SELECT MAX(stash_updated_at) FROM scene "
+                                   "  WHERE server_id = ##server_id::gint64)) END",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", *(gint64 *)data);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  return sh_database_model_dup_string (model, 0, 0);
+}
+
+/**
+ * sh_scene_store_get_sync_point_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the point
+ * @user_data: data for @callback
+ *
+ * Finds where an incremental sync starts: the newest Stash `updated_at` of the server
+ * when the last sync began (see sh_scene_store_set_sync_point_async()), or, when none was
+ * kept, the newest among the mirrored scenes.
+ */
+void
+sh_scene_store_get_sync_point_async (ShSceneStore        *self,
+                                     gint64               server_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_get_sync_point_async);
+
+  store_run (self, task, &string_result, get_sync_point_func,
+             g_memdup2 (&server_id, sizeof server_id), g_free);
+}
+
+/**
+ * sh_scene_store_get_sync_point_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): Stash's `updated_at` text to sync after; %NULL
+ *   when the mirror of the server is empty (without @error) or on failure (with @error)
+ */
+char *
+sh_scene_store_get_sync_point_finish (ShSceneStore  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_sync_point_async),
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64  server_id;
+  char   *updated_at;
+} SyncPointData;
+
+static void
+sync_point_data_free (gpointer data)
+{
+  SyncPointData *point = data;
+
+  g_free (point->updated_at);
+  g_free (point);
+}
+
+static gpointer
+set_sync_point_func (ShDatabase     *db,
+                     GdaConnection  *cnc,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  SyncPointData *point = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO server_sync (server_id, updated_after) "
+                                   "VALUES (##server_id::gint64, ##updated_at::string) "
+                                   "ON CONFLICT (server_id) "
+                                   "DO UPDATE SET updated_after = excluded.updated_after",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", point->server_id);
+  sh_database_set_string (params, "updated_at", point->updated_at);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  return g_memdup2 (&(gboolean) { TRUE }, sizeof (gboolean));
+}
+
+/**
+ * sh_scene_store_set_sync_point_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @updated_at: Stash's newest `updated_at` when a sync that has now succeeded began
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Keeps where the next incremental sync starts. Not the newest scene the sync read: a
+ * scene changed while the sync ran may sort before it, and would never be read.
+ */
+void
+sh_scene_store_set_sync_point_async (ShSceneStore        *self,
+                                     gint64               server_id,
+                                     const char          *updated_at,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SyncPointData *point;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (updated_at != NULL && *updated_at != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_set_sync_point_async);
+
+  point = g_new0 (SyncPointData, 1);
+  point->server_id = server_id;
+  point->updated_at = g_strdup (updated_at);
+  store_run (self, task, &boxed_result, set_sync_point_func, point, sync_point_data_free);
+}
+
+/**
+ * sh_scene_store_set_sync_point_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sh_scene_store_set_sync_point_finish (ShSceneStore  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_autofree gboolean *done = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_set_sync_point_async),
+                        FALSE);
+
+  done = g_task_propagate_pointer (G_TASK (result), error);
+
+  return done != NULL;
+}
+
 /* List -------------------------------------------------------------------------------- */
 
 typedef struct

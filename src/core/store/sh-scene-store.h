@@ -104,6 +104,23 @@ void          sh_scene_store_get_last_updated_at_async  (ShSceneStore       *sel
 char         *sh_scene_store_get_last_updated_at_finish (ShSceneStore       *self,
                                                          GAsyncResult       *result,
                                                          GError            **error);
+void          sh_scene_store_get_sync_point_async       (ShSceneStore       *self,
+                                                         gint64              server_id,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+char         *sh_scene_store_get_sync_point_finish      (ShSceneStore       *self,
+                                                         GAsyncResult       *result,
+                                                         GError            **error);
+void          sh_scene_store_set_sync_point_async       (ShSceneStore       *self,
+                                                         gint64              server_id,
+                                                         const char         *updated_at,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+gboolean      sh_scene_store_set_sync_point_finish      (ShSceneStore       *self,
+                                                         GAsyncResult       *result,
+                                                         GError            **error);
 
 void          sh_scene_store_list_async               (ShSceneStore         *self,
                                                        gint64                server_id,
