@@ -546,6 +546,67 @@ test_find_scenes_updated_after (Fixture       *fixture,
   g_assert_cmpint (((ShSceneRecord *) g_ptr_array_index (changed->scenes, 1))->id, ==, 500);
 }
 
+static char *
+latest_scene_update (Fixture  *fixture,
+                     GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_stash_client_latest_scene_update_async (fixture->client, NULL, store_result, &result);
+
+  return sh_stash_client_latest_scene_update_finish (fixture->client, wait_result (&result),
+                                                     error);
+}
+
+/* Where Stash is now: the newest updated_at, as its text; "" without scenes; a clear
+ * error for an answer of the wrong shape. */
+static void
+test_latest_scene_update (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  const char *bodies[] = {
+    "{\"data\": {\"findScenes\": null}}",
+    "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"1\"}]}}}",
+    "{\"data\": {\"findScenes\": {\"scenes\": [{\"updated_at\": 17}]}}}",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *latest = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *empty = NULL;
+  g_autoptr(JsonNode) variables = NULL;
+  JsonObject *filter;
+
+  sh_fake_stash_touch_scene (fixture->fake, 77);
+  expected = sh_fake_stash_dup_scene_updated_at (fixture->fake, 77);
+  latest = latest_scene_update (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (latest, ==, expected);
+
+  /* One scene, the newest first: Stash sorts the text itself. */
+  variables = sh_fake_stash_dup_last_variables (fixture->fake, "LatestSceneUpdate");
+  filter = json_object_get_object_member (json_node_get_object (variables), "filter");
+  g_assert_cmpint (json_object_get_int_member (filter, "per_page"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (filter, "sort"), ==, "updated_at");
+  g_assert_cmpstr (json_object_get_string_member (filter, "direction"), ==, "DESC");
+
+  sh_fake_stash_set_scene_count (fixture->fake, 0);
+  empty = latest_scene_update (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (empty, ==, "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *bad = NULL;
+
+      sh_fake_stash_fail_requests (fixture->fake, 1, 200, "application/json", bodies[i]);
+      bad = latest_scene_update (fixture, &error);
+      g_assert_null (bad);
+      g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "Stash sent an unexpected answer"));
+      g_clear_error (&error);
+    }
+}
+
 static void
 wait_for_job_status (Fixture          *fixture,
                      const char       *job_id,
@@ -795,6 +856,7 @@ main (int   argc,
   ADD ("find-scenes/paging", test_find_scenes);
   ADD ("find-scenes/fields", test_find_scenes_fields);
   ADD ("find-scenes/updated-after", test_find_scenes_updated_after);
+  ADD ("latest-scene-update", test_latest_scene_update);
   ADD ("jobs", test_jobs);
   ADD ("probe", test_probe);
   g_test_add_func ("/stash/client/key-never-logged", test_key_never_logged);
