@@ -197,42 +197,6 @@ sh_job_store_get_database (ShJobStore *self)
 
 /* Plumbing ---------------------------------------------------------------------------- */
 
-/* The task data of every operation: its input, which the worker may also write to, and
- * how to free its result when nobody takes it. */
-typedef struct
-{
-  gpointer       data;         /* (owned) (nullable) */
-  GDestroyNotify data_free;
-  GDestroyNotify result_free;
-} StoreOp;
-
-static void
-store_op_free (gpointer user_data)
-{
-  StoreOp *op = user_data;
-
-  if (op->data != NULL && op->data_free != NULL)
-    op->data_free (op->data);
-  g_free (op);
-}
-
-static void
-store_op_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StoreOp *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gpointer value;
-
-  value = sh_database_run_finish (SH_DATABASE (object), result, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, value, op->result_free);
-}
-
 /* Runs @func on the database's worker with @data, which @task owns (so that the worker
  * may leave something in it for the _finish function), and completes @task with the
  * result. */
@@ -244,17 +208,7 @@ store_run (ShJobStore     *self,
            GDestroyNotify  data_free,
            GDestroyNotify  result_free)
 {
-  StoreOp *op = g_new0 (StoreOp, 1);
-
-  op->data = data;
-  op->data_free = data_free;
-  op->result_free = result_free;
-  g_task_set_task_data (task, op, store_op_free);
-  /* Once the worker has committed, that is the truth, cancelled or not. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  sh_database_run_async (self->db, func, data, NULL, result_free,
-                         g_task_get_cancellable (task), store_op_cb, g_object_ref (task));
+  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
 }
 
 static gboolean
@@ -708,14 +662,12 @@ sh_job_store_insert_finish (ShJobStore    *self,
                             ShJobRecord  **conflict,
                             GError       **error)
 {
-  StoreOp *op;
   InsertData *insert;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
   g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_insert_async), FALSE);
 
-  op = g_task_get_task_data (G_TASK (result));
-  insert = op->data;
+  insert = _sh_database_task_get_data (G_TASK (result));
   if (conflict != NULL)
     *conflict = g_steal_pointer (&insert->conflict);
 
@@ -1751,7 +1703,6 @@ sh_job_store_apply_check_async (ShJobStore          *self,
 
   if (n_incomplete == 0 && n_complete == 0)
     {
-      g_task_set_task_data (task, g_new0 (StoreOp, 1), store_op_free);
       g_task_return_pointer (task, new_count (0), g_free);
       return;
     }

@@ -96,17 +96,6 @@ static const char * const scene_param_types[N_SCENE_COLUMNS] = {
  * size. Id lists go through _sh_database_stage_ids(). */
 #define SCENE_CHUNK_ROWS 32
 
-/* Completion of a store operation: how to free its result when nobody takes it. */
-typedef struct
-{
-  GDestroyNotify result_free;
-} StoreOpInfo;
-
-static const StoreOpInfo boxed_result = { g_free };
-static const StoreOpInfo string_result = { g_free };
-static const StoreOpInfo ptr_array_result = { (GDestroyNotify) g_ptr_array_unref };
-static const StoreOpInfo array_result = { (GDestroyNotify) g_array_unref };
-
 static void
 sh_scene_store_dispose (GObject *object)
 {
@@ -212,38 +201,16 @@ sh_scene_store_get_database (ShSceneStore *self)
 
 /* Plumbing ---------------------------------------------------------------------------- */
 
-static void
-store_op_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  const StoreOpInfo *info = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gpointer value;
-
-  value = sh_database_run_finish (SH_DATABASE (object), result, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, value, info->result_free);
-}
-
 /* Runs @func on the database's worker and completes @task with its result. */
 static void
-store_run (ShSceneStore      *self,
-           GTask             *task,
-           const StoreOpInfo *info,
-           ShDatabaseFunc     func,
-           gpointer           data,
-           GDestroyNotify     data_free)
+store_run (ShSceneStore   *self,
+           GTask          *task,
+           GDestroyNotify  result_free,
+           ShDatabaseFunc  func,
+           gpointer        data,
+           GDestroyNotify  data_free)
 {
-  g_task_set_task_data (task, (gpointer)info, NULL);
-  /* Once the worker has committed, that is the truth, cancelled or not. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  sh_database_run_async (self->db, func, data, data_free, info->result_free,
-                         g_task_get_cancellable (task), store_op_cb, g_object_ref (task));
+  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
 }
 
 static gboolean
@@ -590,7 +557,6 @@ sh_scene_store_upsert_async (ShSceneStore        *self,
 
   if (records->len == 0)
     {
-      g_task_set_task_data (task, (gpointer)&boxed_result, NULL);
       g_task_return_pointer (task, g_new0 (guint, 1), g_free);
       return;
     }
@@ -600,7 +566,7 @@ sh_scene_store_upsert_async (ShSceneStore        *self,
   upsert->records = g_ptr_array_ref (records);
   upsert->sync_stamp = g_strdup (sync_stamp);
 
-  store_run (self, task, &boxed_result, upsert_func, upsert, upsert_data_free);
+  store_run (self, task, g_free, upsert_func, upsert, upsert_data_free);
 }
 
 /**
@@ -710,7 +676,7 @@ sh_scene_store_delete_unseen_async (ShSceneStore        *self,
   delete->server_id = server_id;
   delete->sync_stamp = g_strdup (sync_stamp);
 
-  store_run (self, task, &boxed_result, delete_unseen_func, delete, delete_unseen_data_free);
+  store_run (self, task, g_free, delete_unseen_func, delete, delete_unseen_data_free);
 }
 
 /**
@@ -823,7 +789,7 @@ sh_scene_store_count_async (ShSceneStore        *self,
   count->server_id = server_id;
   count->filter = filter;
 
-  store_run (self, task, &boxed_result, count_func, count, g_free);
+  store_run (self, task, g_free, count_func, count, g_free);
 }
 
 /**
@@ -855,30 +821,47 @@ sh_scene_store_count_finish (ShSceneStore  *self,
 
 /* Last updated ------------------------------------------------------------------------ */
 
+/* One text of a server's, read by @sql with its ##server_id parameter. */
+typedef struct
+{
+  gint64      server_id;
+  const char *sql;       /* static */
+} ServerTextQuery;
+
 static gpointer
-last_updated_func (ShDatabase     *db,
-                   GdaConnection  *cnc,
-                   gpointer        data,
-                   GCancellable   *cancellable,
-                   GError        **error)
+server_text_func (ShDatabase     *db,
+                  GdaConnection  *cnc,
+                  gpointer        data,
+                  GCancellable   *cancellable,
+                  GError        **error)
 {
   static const GType types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  ServerTextQuery *query = data;
   g_autoptr(GdaDataModel) model = NULL;
   GdaStatement *stmt;
   GdaSet *params;
 
-  stmt = sh_database_prepare_full (db,
-                                   "SELECT MAX(stash_updated_at) FROM scene "
-                                   "WHERE server_id = ##server_id::gint64",
-                                   &params, error);
-  if (stmt == NULL)
+  if (!(stmt = sh_database_prepare_full (db, query->sql, &params, error)))
     return NULL;
-  sh_database_set_int64 (params, "server_id", *(gint64 *)data);
+  sh_database_set_int64 (params, "server_id", query->server_id);
   if (!(model = sh_database_select (db, stmt, params, types, error)))
     return NULL;
 
-  /* NULL without an error: no scenes yet. */
+  /* NULL without an error: nothing to read. */
   return sh_database_model_dup_string (model, 0, 0);
+}
+
+static void
+run_server_text (ShSceneStore *self,
+                 GTask        *task,
+                 gint64        server_id,
+                 const char   *sql)
+{
+  ServerTextQuery *query = g_new0 (ServerTextQuery, 1);
+
+  query->server_id = server_id;
+  query->sql = sql;
+  store_run (self, task, g_free, server_text_func, query, g_free);
 }
 
 /**
@@ -907,8 +890,9 @@ sh_scene_store_get_last_updated_at_async (ShSceneStore        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_scene_store_get_last_updated_at_async);
 
-  store_run (self, task, &string_result, last_updated_func,
-             g_memdup2 (&server_id, sizeof server_id), g_free);
+  run_server_text (self, task, server_id,
+                   "SELECT MAX(stash_updated_at) FROM scene "
+                   "WHERE server_id = ##server_id::gint64");
 }
 
 /**
@@ -933,37 +917,6 @@ sh_scene_store_get_last_updated_at_finish (ShSceneStore  *self,
 }
 
 /* Sync point -------------------------------------------------------------------------- */
-
-static gpointer
-get_sync_point_func (ShDatabase     *db,
-                     GdaConnection  *cnc,
-                     gpointer        data,
-                     GCancellable   *cancellable,
-                     GError        **error)
-{
-  static const GType types[] = { G_TYPE_STRING, G_TYPE_NONE };
-  g_autoptr(GdaDataModel) model = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  /* An empty mirror has no point to continue from; one synced before the point was kept
-   * continues from its newest scene. */
-  stmt = sh_database_prepare_full (db,
-                                   "SELECT CASE WHEN EXISTS (SELECT 1 FROM scene "
-                                   "  WHERE server_id = ##server_id::gint64) "
-                                   "THEN COALESCE((SELECT updated_after FROM server_sync "
-                                   "  WHERE server_id = ##server_id::gint64), "
-                                   "  (SELECT MAX(stash_updated_at) FROM scene "
-                                   "  WHERE server_id = ##server_id::gint64)) END",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", *(gint64 *)data);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
-    return NULL;
-
-  return sh_database_model_dup_string (model, 0, 0);
-}
 
 /**
  * sh_scene_store_get_sync_point_async:
@@ -992,8 +945,15 @@ sh_scene_store_get_sync_point_async (ShSceneStore        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_scene_store_get_sync_point_async);
 
-  store_run (self, task, &string_result, get_sync_point_func,
-             g_memdup2 (&server_id, sizeof server_id), g_free);
+  /* An empty mirror has no point to continue from; one synced before the point was kept
+   * continues from its newest scene. */
+  run_server_text (self, task, server_id,
+                   "SELECT CASE WHEN EXISTS (SELECT 1 FROM scene "
+                   "  WHERE server_id = ##server_id::gint64) "
+                   "THEN COALESCE((SELECT updated_after FROM server_sync "
+                   "  WHERE server_id = ##server_id::gint64), "
+                   "  (SELECT MAX(stash_updated_at) FROM scene "
+                   "  WHERE server_id = ##server_id::gint64)) END");
 }
 
 /**
@@ -1092,7 +1052,7 @@ sh_scene_store_set_sync_point_async (ShSceneStore        *self,
   point = g_new0 (SyncPointData, 1);
   point->server_id = server_id;
   point->updated_at = g_strdup (updated_at);
-  store_run (self, task, &boxed_result, set_sync_point_func, point, sync_point_data_free);
+  store_run (self, task, g_free, set_sync_point_func, point, sync_point_data_free);
 }
 
 /**
@@ -1282,7 +1242,7 @@ sh_scene_store_list_async (ShSceneStore        *self,
   list->after_id = after_id;
   list->limit = limit;
 
-  store_run (self, task, &ptr_array_result, list_func, list, list_data_free);
+  store_run (self, task, (GDestroyNotify) g_ptr_array_unref, list_func, list, list_data_free);
 }
 
 /**
@@ -1419,14 +1379,13 @@ sh_scene_store_get_ids_async (ShSceneStore        *self,
 
   if (n_ids == 0)
     {
-      g_task_set_task_data (task, (gpointer)&array_result, NULL);
       g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (gint64)),
                              (GDestroyNotify) g_array_unref);
       return;
     }
 
-  store_run (self, task, &array_result, get_ids_func, ids_data_new (server_id, ids, n_ids),
-             ids_data_free);
+  store_run (self, task, (GDestroyNotify) g_array_unref, get_ids_func,
+             ids_data_new (server_id, ids, n_ids), ids_data_free);
 }
 
 /**
@@ -1524,7 +1483,6 @@ sh_scene_store_set_generated_async (ShSceneStore        *self,
 
   if (n_ids == 0)
     {
-      g_task_set_task_data (task, (gpointer)&boxed_result, NULL);
       g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
       return;
     }
@@ -1532,7 +1490,7 @@ sh_scene_store_set_generated_async (ShSceneStore        *self,
   data = ids_data_new (server_id, ids, n_ids);
   data->generated = !!generated;
 
-  store_run (self, task, &boxed_result, set_generated_func, data, ids_data_free);
+  store_run (self, task, g_free, set_generated_func, data, ids_data_free);
 }
 
 /**
@@ -1650,7 +1608,8 @@ sh_scene_store_list_ids_created_after_async (ShSceneStore        *self,
   data->server_id = server_id;
   data->created_after = g_strdup (created_after);
 
-  store_run (self, task, &array_result, created_after_func, data, created_after_data_free);
+  store_run (self, task, (GDestroyNotify) g_array_unref, created_after_func, data,
+             created_after_data_free);
 }
 
 /**
@@ -1899,7 +1858,7 @@ sh_scene_store_list_ids_async (ShSceneStore        *self,
   list->sort = sort;
   list->descending = !!descending;
 
-  store_run (self, task, &array_result, list_ids_func, list, list_ids_data_free);
+  store_run (self, task, (GDestroyNotify) g_array_unref, list_ids_func, list, list_ids_data_free);
 }
 
 /**
@@ -2045,14 +2004,13 @@ sh_scene_store_get_scenes_async (ShSceneStore        *self,
 
   if (n_ids == 0)
     {
-      g_task_set_task_data (task, (gpointer)&ptr_array_result, NULL);
       g_task_return_pointer (task,
                              g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free),
                              (GDestroyNotify) g_ptr_array_unref);
       return;
     }
 
-  store_run (self, task, &ptr_array_result, get_scenes_func,
+  store_run (self, task, (GDestroyNotify) g_ptr_array_unref, get_scenes_func,
              ids_data_new (server_id, ids, n_ids), ids_data_free);
 }
 
