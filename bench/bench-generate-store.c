@@ -19,143 +19,9 @@
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "bench-util.h"
 #include "sh-job-store.h"
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-await_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
-static void
-check (GError *error)
-{
-  if (error != NULL)
-    {
-      g_printerr ("bench-generate-store: %s\n", error->message);
-      exit (EXIT_FAILURE);
-    }
-}
-
-/* CPU seconds of the whole process: the work runs on the database's worker thread. */
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-static double
-peak_rss_mib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-
-  return usage.ru_maxrss / 1024.0;
-}
-
-typedef struct
-{
-  gint64 server_id;
-  gint64 n_scenes;
-} FillData;
-
-static gpointer
-fill_func (ShDatabase     *db,
-           GdaConnection  *cnc,
-           gpointer        data,
-           GCancellable   *cancellable,
-           GError        **error)
-{
-  FillData *fill = data;
-  GdaStatement *stmt;
-  GdaSet *params;
-  gint64 rows;
-
-  /* Rows of a realistic size, so that the scans below read what a real mirror holds. */
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO scene (server_id, id, title, path, oshash, "
-                                   "duration, stash_created_at, stash_updated_at) "
-                                   "WITH RECURSIVE n(i) AS ("
-                                   "  SELECT CAST(1 AS BIGINT) "
-                                   "  UNION ALL SELECT i + 1 FROM n WHERE i < ##n::gint64"
-                                   ") "
-                                   "SELECT CAST(##server_id::gint64 AS BIGINT), i, "
-                                   "'Scene number ' || i || ', with a title of usual length', "
-                                   "'/data/videos/studio-' || (i % 97) || '/scene-' || i "
-                                   "|| '.mp4', "
-                                   "'oshash-' || i, 600 + i % 3600, "
-                                   "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00' "
-                                   "FROM n",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "n", fill->n_scenes);
-  sh_database_set_int64 (params, "server_id", fill->server_id);
-
-  if (!sh_database_begin (db, error))
-    return NULL;
-  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
-    return NULL;
-
-  /* Each scene's row of scene_state, as the scene store adds it. */
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO scene_state (server_id, scene_id, generated) "
-                                   "SELECT server_id, id, FALSE FROM scene "
-                                   "WHERE server_id = ##server_id::gint64",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", fill->server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
-
-  if (!sh_database_commit (db, error))
-    return NULL;
-
-  return g_memdup2 (&rows, sizeof rows);
-}
-
-static gpointer
-delete_server_func (ShDatabase     *db,
-                    GdaConnection  *cnc,
-                    gpointer        data,
-                    GCancellable   *cancellable,
-                    GError        **error)
-{
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  stmt = sh_database_prepare_full (db, "DELETE FROM server WHERE id = ##id::gint64", &params,
-                                   error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "id", *(gint64 *)data);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
-
-  return GINT_TO_POINTER (TRUE);
-}
 
 static void
 report (const char *label,
@@ -164,7 +30,7 @@ report (const char *label,
         double      cpu)
 {
   g_print ("%-28s %8" G_GUINT64_FORMAT " scenes %6.2f s, CPU %6.2f s, peak RSS %7.1f MiB\n",
-           label, n, seconds, cpu, peak_rss_mib ());
+           label, n, seconds, cpu, bench_peak_rss_mib ());
 }
 
 int
@@ -183,7 +49,7 @@ main (int   argc,
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *server_url = NULL;
-  FillData fill = { 0, n_scenes };
+  BenchFill fill = { 0, n_scenes, 0 };
   gint64 server_id;
   guint64 n;
   double cpu;
@@ -197,60 +63,62 @@ main (int   argc,
   if (url == NULL)
     {
       dir = g_dir_make_tmp ("bench-generate-store-XXXXXX", &error);
-      check (error);
+      bench_check (error, "temporary directory");
       path = g_build_filename (dir, "bench.db", NULL);
       url = path;
     }
 
   db = sh_database_new (url, NULL);
-  sh_database_open_async (db, NULL, store_result_cb, &result);
-  sh_database_open_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_open_async (db, NULL, bench_store_result, &result);
+  sh_database_open_finish (db, bench_await (&result), &error);
+  bench_check (error, "open");
   g_clear_object (&result);
 
   server_url = g_strdup_printf ("http://bench-%" G_GINT64_FORMAT ".invalid", g_get_real_time ());
-  sh_database_ensure_server_async (db, server_url, NULL, store_result_cb, &result);
-  server_id = sh_database_ensure_server_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_ensure_server_async (db, server_url, NULL, bench_store_result, &result);
+  server_id = sh_database_ensure_server_finish (db, bench_await (&result), &error);
+  bench_check (error, "server");
   g_clear_object (&result);
   fill.server_id = server_id;
 
   timer = g_timer_new ();
-  sh_database_run_async (db, fill_func, &fill, NULL, g_free, NULL, store_result_cb, &result);
-  filled = sh_database_run_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_run_async (db, bench_fill_func, &fill, NULL, g_free, NULL, bench_store_result,
+                         &result);
+  filled = sh_database_run_finish (db, bench_await (&result), &error);
+  bench_check (error, "fill");
   g_clear_object (&result);
   g_print ("%s, %" G_GINT64_FORMAT " scenes, none generated (filled in %.2f s, not timed)\n",
            sh_database_get_provider (db), *filled, g_timer_elapsed (timer, NULL));
   g_print ("%-28s %8s        %6s    %6s          peak RSS %7.1f MiB\n", "after setup", "", "", "",
-           peak_rss_mib ());
+           bench_peak_rss_mib ());
 
   store = sh_job_store_new (db);
   job = sh_job_record_new ();
   job->type = g_strdup ("stash_generate");
   job->server_id = server_id;
-  sh_job_store_insert_async (store, job, NULL, store_result_cb, &result);
-  sh_job_store_insert_finish (store, await_result (&result), NULL, &error);
-  check (error);
+  sh_job_store_insert_async (store, job, NULL, bench_store_result, &result);
+  sh_job_store_insert_finish (store, bench_await (&result), NULL, &error);
+  bench_check (error, "job");
   g_clear_object (&result);
 
   g_timer_start (timer);
-  cpu = cpu_seconds ();
+  cpu = bench_cpu_seconds ();
   sh_job_store_snapshot_tracked_async (store, job->id, server_id, NULL, 0, NULL,
-                                       store_result_cb, &result);
-  n = sh_job_store_snapshot_tracked_finish (store, await_result (&result), &error);
-  check (error);
+                                       bench_store_result, &result);
+  n = sh_job_store_snapshot_tracked_finish (store, bench_await (&result), &error);
+  bench_check (error, "snapshot");
   g_clear_object (&result);
-  report ("snapshot_tracked (all)", n, g_timer_elapsed (timer, NULL), cpu_seconds () - cpu);
+  report ("snapshot_tracked (all)", n, g_timer_elapsed (timer, NULL),
+          bench_cpu_seconds () - cpu);
 
   g_timer_start (timer);
-  cpu = cpu_seconds ();
-  sh_job_store_apply_generated_async (store, job->id, server_id, NULL, store_result_cb,
+  cpu = bench_cpu_seconds ();
+  sh_job_store_apply_generated_async (store, job->id, server_id, NULL, bench_store_result,
                                       &result);
-  n = sh_job_store_apply_generated_finish (store, await_result (&result), &error);
-  check (error);
+  n = sh_job_store_apply_generated_finish (store, bench_await (&result), &error);
+  bench_check (error, "apply");
   g_clear_object (&result);
-  report ("apply_generated", n, g_timer_elapsed (timer, NULL), cpu_seconds () - cpu);
+  report ("apply_generated", n, g_timer_elapsed (timer, NULL), bench_cpu_seconds () - cpu);
 
   if ((gint64) n != n_scenes)
     {
@@ -259,10 +127,10 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  sh_database_run_async (db, delete_server_func, &server_id, NULL, NULL, NULL,
-                         store_result_cb, &result);
-  sh_database_run_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_run_async (db, bench_delete_server_func, &server_id, NULL, NULL, NULL,
+                         bench_store_result, &result);
+  sh_database_run_finish (db, bench_await (&result), &error);
+  bench_check (error, "delete the server");
   g_clear_object (&result);
 
   g_clear_object (&store);

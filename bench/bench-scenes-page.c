@@ -25,8 +25,8 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "bench-util.h"
 #include "sh-core.h"
 #include "sh-scenes-page.h"
 #include "stashhog-ui-resources.h"
@@ -37,108 +37,6 @@
 #define TARGET_FILTER  200.0
 #define TARGET_RSS     200.0
 
-static void
-check (GError     *error,
-       const char *what)
-{
-  if (error != NULL)
-    {
-      g_printerr ("bench-scenes-page: %s: %s\n", what, error->message);
-      exit (EXIT_FAILURE);
-    }
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **)user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-await_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
-static double
-peak_rss_mib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-
-  return usage.ru_maxrss / 1024.0;
-}
-
-/* The fill (child process) ------------------------------------------------------------ */
-
-typedef struct
-{
-  gint64 server_id;
-  gint64 n_scenes;
-} FillData;
-
-static gpointer
-fill_func (ShDatabase     *db,
-           GdaConnection  *cnc,
-           gpointer        data,
-           GCancellable   *cancellable,
-           GError        **error)
-{
-  FillData *fill = data;
-  GdaStatement *stmt;
-  GdaSet *params;
-  gint64 rows;
-
-  /* Rows of a realistic size, as a sync stores them. */
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO scene (server_id, id, title, path, oshash, "
-                                   "duration, stash_created_at, stash_updated_at, last_synced) "
-                                   "WITH RECURSIVE n(i) AS ("
-                                   "  SELECT CAST(1 AS BIGINT) "
-                                   "  UNION ALL SELECT i + 1 FROM n WHERE i < ##n::gint64"
-                                   ") "
-                                   "SELECT CAST(##server_id::gint64 AS BIGINT), i, "
-                                   "'Scene number ' || i || ', with a title of usual length', "
-                                   "'/data/videos/studio-' || (i % 97) || '/scene-' || i "
-                                   "|| '.mp4', "
-                                   "'oshash-' || i, 600 + i % 3600, "
-                                   "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00', "
-                                   "'2024-05-01T12:00:00Z' FROM n",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "n", fill->n_scenes);
-  sh_database_set_int64 (params, "server_id", fill->server_id);
-
-  if (!sh_database_begin (db, error))
-    return NULL;
-  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
-    return NULL;
-
-  /* Each scene's row of scene_state, as the scene store adds it. */
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO scene_state (server_id, scene_id, generated) "
-                                   "SELECT server_id, id, id % 3 = 0 FROM scene "
-                                   "WHERE server_id = ##server_id::gint64",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", fill->server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
-
-  if (!sh_database_commit (db, error))
-    return NULL;
-
-  return g_memdup2 (&rows, sizeof rows);
-}
-
 static int
 fill (const char *path,
       gint64      n_scenes)
@@ -147,21 +45,22 @@ fill (const char *path,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree gint64 *rows = NULL;
-  FillData data = { 0, n_scenes };
+  BenchFill data = { 0, n_scenes, 3 };
 
-  sh_database_open_async (db, NULL, store_result_cb, &result);
-  sh_database_open_finish (db, await_result (&result), &error);
-  check (error, "open");
+  sh_database_open_async (db, NULL, bench_store_result, &result);
+  sh_database_open_finish (db, bench_await (&result), &error);
+  bench_check (error, "open");
   g_clear_object (&result);
 
-  sh_database_ensure_server_async (db, SERVER_URL, NULL, store_result_cb, &result);
-  data.server_id = sh_database_ensure_server_finish (db, await_result (&result), &error);
-  check (error, "server");
+  sh_database_ensure_server_async (db, SERVER_URL, NULL, bench_store_result, &result);
+  data.server_id = sh_database_ensure_server_finish (db, bench_await (&result), &error);
+  bench_check (error, "server");
   g_clear_object (&result);
 
-  sh_database_run_async (db, fill_func, &data, NULL, g_free, NULL, store_result_cb, &result);
-  rows = sh_database_run_finish (db, await_result (&result), &error);
-  check (error, "fill");
+  sh_database_run_async (db, bench_fill_func, &data, NULL, g_free, NULL, bench_store_result,
+                         &result);
+  rows = sh_database_run_finish (db, bench_await (&result), &error);
+  bench_check (error, "fill");
 
   sh_database_close (db);
 
@@ -286,7 +185,7 @@ main (int   argc,
   else
     {
       dir = g_dir_make_tmp ("bench-scenes-page-XXXXXX", &error);
-      check (error, "temporary directory");
+      bench_check (error, "temporary directory");
       path = g_build_filename (dir, "bench.db", NULL);
     }
 
@@ -299,7 +198,7 @@ main (int   argc,
 
       if (!g_spawn_sync (NULL, (char **) fill_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
                          NULL, &status, &error) || !g_spawn_check_wait_status (status, &error))
-        check (error, "fill");
+        bench_check (error, "fill");
       g_print ("filled %" G_GINT64_FORMAT " scenes in %.1f s (not timed below)\n",
                n_scenes, g_timer_elapsed (timer, NULL));
     }
@@ -312,9 +211,9 @@ main (int   argc,
   sh_ui_register_resource ();
 
   session = sh_session_new (SERVER_URL, NULL, NULL, path, NULL);
-  sh_session_open_async (session, NULL, store_result_cb, &result);
-  sh_session_open_finish (session, await_result (&result), &error);
-  check (error, "session");
+  sh_session_open_async (session, NULL, bench_store_result, &result);
+  sh_session_open_finish (session, bench_await (&result), &error);
+  bench_check (error, "session");
 
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (window, 1280, 800);
@@ -418,7 +317,7 @@ main (int   argc,
   g_print ("jump to the middle, rows painted   %7.1f ms\n", jump_ms);
   g_print ("select all, selection shown        %7.1f ms\n", select_all_ms);
   g_print ("peak RSS                           %7.1f MiB (target < %.0f MiB: %s)\n",
-           peak_rss_mib (), TARGET_RSS, verdict (peak_rss_mib (), TARGET_RSS));
+           bench_peak_rss_mib (), TARGET_RSS, verdict (bench_peak_rss_mib (), TARGET_RSS));
 
   gtk_window_destroy (window);
   sh_session_close (session);

@@ -17,38 +17,9 @@
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "bench-util.h"
 #include "sh-scene-store.h"
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  *slot = g_object_ref (result);
-}
-
-static GAsyncResult *
-await_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  return *slot;
-}
-
-static void
-check (GError *error)
-{
-  if (error != NULL)
-    {
-      g_printerr ("bench-store: %s\n", error->message);
-      exit (EXIT_FAILURE);
-    }
-}
 
 static GPtrArray *
 make_page (guint first,
@@ -82,19 +53,6 @@ make_page (guint first,
   return page;
 }
 
-/* CPU seconds of the whole process: the work runs on the database's worker thread, and
- * wall-clock time on a busy machine says little. */
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
-         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 static guint64
 upsert_all (ShSceneStore *store,
             gint64        server_id,
@@ -104,7 +62,7 @@ upsert_all (ShSceneStore *store,
             guint         n_scenes)
 {
   g_autoptr(GTimer) timer = g_timer_new ();
-  double cpu = cpu_seconds ();
+  double cpu = bench_cpu_seconds ();
   guint64 n_reset = 0;
   double seconds;
 
@@ -115,14 +73,14 @@ upsert_all (ShSceneStore *store,
       guint reset = 0;
 
       sh_scene_store_upsert_async (store, server_id, pages->pdata[i], stamp, NULL,
-                                   store_result_cb, &result);
-      sh_scene_store_upsert_finish (store, await_result (&result), &reset, &error);
-      check (error);
+                                   bench_store_result, &result);
+      sh_scene_store_upsert_finish (store, bench_await (&result), &reset, &error);
+      bench_check (error, "upsert");
       n_reset += reset;
     }
 
   seconds = g_timer_elapsed (timer, NULL);
-  cpu = cpu_seconds () - cpu;
+  cpu = bench_cpu_seconds () - cpu;
   g_print ("%-26s %8u scenes %6.2f s %8.0f/s, CPU %6.2f s %8.0f/s "
            "(n_reset %" G_GUINT64_FORMAT ")\n",
            label, n_scenes, seconds, n_scenes / seconds, cpu, n_scenes / cpu, n_reset);
@@ -148,37 +106,16 @@ set_generated_all (ShSceneStore *store,
     g_array_append_val (ids, id);
 
   timer = g_timer_new ();
-  cpu = cpu_seconds ();
+  cpu = bench_cpu_seconds ();
   sh_scene_store_set_generated_async (store, server_id, (gint64 *)ids->data, n_ids, TRUE, NULL,
-                                      store_result_cb, &result);
-  changed = sh_scene_store_set_generated_finish (store, await_result (&result), &error);
-  check (error);
+                                      bench_store_result, &result);
+  changed = sh_scene_store_set_generated_finish (store, bench_await (&result), &error);
+  bench_check (error, "set generated");
   seconds = g_timer_elapsed (timer, NULL);
-  cpu = cpu_seconds () - cpu;
+  cpu = bench_cpu_seconds () - cpu;
   g_print ("%-26s %8u ids    %6.2f s %8.0f/s, CPU %6.2f s %8.0f/s "
            "(changed %" G_GUINT64_FORMAT ")\n",
            label, n_ids, seconds, n_ids / seconds, cpu, n_ids / cpu, changed);
-}
-
-static gpointer
-delete_server_func (ShDatabase     *db,
-                    GdaConnection  *cnc,
-                    gpointer        data,
-                    GCancellable   *cancellable,
-                    GError        **error)
-{
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  stmt = sh_database_prepare_full (db, "DELETE FROM server WHERE id = ##id::gint64", &params,
-                                   error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "id", *(gint64 *)data);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
-
-  return GINT_TO_POINTER (TRUE);
 }
 
 int
@@ -208,22 +145,22 @@ main (int   argc,
   if (url == NULL)
     {
       dir = g_dir_make_tmp ("bench-store-XXXXXX", &error);
-      check (error);
+      bench_check (error, "temporary directory");
       path = g_build_filename (dir, "bench.db", NULL);
       url = path;
     }
 
   db = sh_database_new (url, NULL);
-  sh_database_open_async (db, NULL, store_result_cb, &result);
-  sh_database_open_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_open_async (db, NULL, bench_store_result, &result);
+  sh_database_open_finish (db, bench_await (&result), &error);
+  bench_check (error, "open");
   g_clear_object (&result);
 
   server_url = g_strdup_printf ("http://bench-%" G_GINT64_FORMAT ".invalid",
                                 g_get_real_time ());
-  sh_database_ensure_server_async (db, server_url, NULL, store_result_cb, &result);
-  server_id = sh_database_ensure_server_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_ensure_server_async (db, server_url, NULL, bench_store_result, &result);
+  server_id = sh_database_ensure_server_finish (db, bench_await (&result), &error);
+  bench_check (error, "server");
   g_clear_object (&result);
 
   store = sh_scene_store_new (db);
@@ -243,10 +180,10 @@ main (int   argc,
   upsert_all (store, server_id, moved, "sync-3", "upsert (10 % moved)", n_scenes);
   set_generated_all (store, server_id, 1000000, "set_generated (1,000,000)");
 
-  sh_database_run_async (db, delete_server_func, &server_id, NULL, NULL, NULL,
-                         store_result_cb, &result);
-  sh_database_run_finish (db, await_result (&result), &error);
-  check (error);
+  sh_database_run_async (db, bench_delete_server_func, &server_id, NULL, NULL, NULL,
+                         bench_store_result, &result);
+  sh_database_run_finish (db, bench_await (&result), &error);
+  bench_check (error, "delete the server");
   g_clear_object (&result);
 
   g_clear_object (&store);

@@ -16,29 +16,13 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 
+#include "bench-util.h"
 #include "sh-core.h"
 #include "sh-database.h"
 #include "sh-scene-store.h"
 #include "sh-scene-sync.h"
 #include "sh-stash-client.h"
-
-static void
-store_result (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
 
 static double
 run_sync (ShStashClient     *client,
@@ -53,8 +37,8 @@ run_sync (ShStashClient     *client,
   gint64 start = g_get_monotonic_time ();
 
   sh_scene_sync_run_async (client, store, server_id, full, page_size, NULL, NULL, NULL,
-                           store_result, &result);
-  if (!sh_scene_sync_run_finish (wait_result (&result), out, &error))
+                           bench_store_result, &result);
+  if (!sh_scene_sync_run_finish (bench_await (&result), out, &error))
     g_error ("Sync failed: %s", error->message);
 
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
@@ -77,7 +61,6 @@ main (int   argc,
   g_autofree char *scenes_arg = NULL;
   ShSceneSyncResult full = { 0 };
   ShSceneSyncResult incremental = { 0 };
-  struct rusage usage;
   guint scenes = 100000;
   guint page_size = 0;
   gint64 server_id;
@@ -113,27 +96,26 @@ main (int   argc,
   client = sh_stash_client_new (line + strlen ("Listening on "), NULL, &error);
   g_assert_no_error (error);
   database = sh_database_new (db_path, NULL);
-  sh_database_open_async (database, NULL, store_result, &result);
-  if (!sh_database_open_finish (database, wait_result (&result), &error))
+  sh_database_open_async (database, NULL, bench_store_result, &result);
+  if (!sh_database_open_finish (database, bench_await (&result), &error))
     g_error ("%s", error->message);
   g_clear_object (&result);
 
   sh_database_ensure_server_async (database, sh_stash_client_get_base_url (client), NULL,
-                                   store_result, &result);
-  server_id = sh_database_ensure_server_finish (database, wait_result (&result), &error);
+                                   bench_store_result, &result);
+  server_id = sh_database_ensure_server_finish (database, bench_await (&result), &error);
   g_assert_no_error (error);
   store = sh_scene_store_new (database);
 
   full_seconds = run_sync (client, store, server_id, TRUE, page_size, &full);
   incremental_seconds = run_sync (client, store, server_id, FALSE, page_size, &incremental);
-  getrusage (RUSAGE_SELF, &usage);
 
   g_print ("scenes:            %" G_GUINT64_FORMAT " in %u pages\n", full.synced, full.pages);
   g_print ("full sync:         %.2f s, %.0f scenes/s\n", full_seconds,
            full.synced / full_seconds);
   g_print ("incremental sync:  %.3f s, %" G_GUINT64_FORMAT " scenes changed\n",
            incremental_seconds, incremental.synced);
-  g_print ("peak resident:     %.1f MB\n", usage.ru_maxrss / 1024.0);
+  g_print ("peak resident:     %.1f MB\n", bench_peak_rss_mib ());
 
   g_clear_object (&store);
   sh_database_close (database);

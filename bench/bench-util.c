@@ -1,0 +1,162 @@
+/* bench-util.c
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <sys/resource.h>
+
+#include "bench-util.h"
+
+/* A GAsyncReadyCallback that keeps the result in the GAsyncResult * at @user_data. */
+void
+bench_store_result (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+GAsyncResult *
+bench_await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return *slot;
+}
+
+/* Ends the benchmark when @error is set: a figure measured after a failure means nothing. */
+void
+bench_check (GError     *error,
+             const char *what)
+{
+  if (error != NULL)
+    {
+      g_printerr ("%s: %s: %s\n", g_get_prgname (), what, error->message);
+      exit (EXIT_FAILURE);
+    }
+}
+
+/* CPU seconds of the whole process: the work runs on the database's worker thread. */
+double
+bench_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double
+bench_peak_rss_mib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+
+  return usage.ru_maxrss / 1024.0;
+}
+
+/*
+ * bench_fill_func:
+ * @data: a #BenchFill
+ *
+ * On the worker, in one transaction: adds scenes 1..n to the server with one set-based
+ * statement, rows of a realistic size (as a sync stores them, so that scans read what a
+ * real mirror holds), and each scene's row of scene_state, as the scene store adds it.
+ *
+ * Returns: (transfer full): the number of scenes added, a #gint64
+ */
+gpointer
+bench_fill_func (ShDatabase     *db,
+                 GdaConnection  *cnc,
+                 gpointer        data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  BenchFill *fill = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene (server_id, id, title, path, oshash, "
+                                   "duration, stash_created_at, stash_updated_at, last_synced) "
+                                   "WITH RECURSIVE n(i) AS ("
+                                   "  SELECT CAST(1 AS BIGINT) "
+                                   "  UNION ALL SELECT i + 1 FROM n WHERE i < ##n::gint64"
+                                   ") "
+                                   "SELECT CAST(##server_id::gint64 AS BIGINT), i, "
+                                   "'Scene number ' || i || ', with a title of usual length', "
+                                   "'/data/videos/studio-' || (i % 97) || '/scene-' || i "
+                                   "|| '.mp4', "
+                                   "'oshash-' || i, 600 + i % 3600, "
+                                   "'2024-03-01T10:00:00+01:00', '2024-03-02T10:00:00+01:00', "
+                                   "'2024-05-01T12:00:00Z' FROM n",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "n", fill->n_scenes);
+  sh_database_set_int64 (params, "server_id", fill->server_id);
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  stmt = sh_database_prepare_full (db,
+                                   fill->generated_every > 0
+                                   ? "INSERT INTO scene_state (server_id, scene_id, generated) "
+                                     "SELECT server_id, id, id % ##every::gint64 = 0 "
+                                     "FROM scene WHERE server_id = ##server_id::gint64"
+                                   : "INSERT INTO scene_state (server_id, scene_id, generated) "
+                                     "SELECT server_id, id, FALSE "
+                                     "FROM scene WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", fill->server_id);
+  if (fill->generated_every > 0)
+    sh_database_set_int64 (params, "every", fill->generated_every);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  if (!sh_database_commit (db, error))
+    return NULL;
+
+  return g_memdup2 (&rows, sizeof rows);
+}
+
+/*
+ * bench_delete_server_func:
+ * @data: the server's row id, a #gint64
+ *
+ * On the worker: deletes a server with its scenes and jobs, so that a benchmark leaves a
+ * shared database as it found it.
+ */
+gpointer
+bench_delete_server_func (ShDatabase     *db,
+                          GdaConnection  *cnc,
+                          gpointer        data,
+                          GCancellable   *cancellable,
+                          GError        **error)
+{
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db, "DELETE FROM server WHERE id = ##id::gint64", &params,
+                                   error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "id", *(gint64 *)data);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  return GINT_TO_POINTER (TRUE);
+}
