@@ -249,11 +249,11 @@ fetch_data_free (FetchData *fetch)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchData, fetch_data_free)
 
-static void
-fill_page (Page      *page,
-           GPtrArray *records)
+/* Scene id → its #ShSceneRecord in @records (which keeps them). */
+static GHashTable *
+records_by_id (GPtrArray *records)
 {
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTable *by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
 
   for (guint i = 0; i < records->len; i++)
     {
@@ -262,6 +262,13 @@ fill_page (Page      *page,
       g_hash_table_insert (by_id, &record->id, record);
     }
 
+  return by_id;
+}
+
+static void
+fill_page (Page       *page,
+           GHashTable *by_id)
+{
   for (guint i = 0; i < page->n_items; i++)
     {
       gint64 id = sh_scene_item_get_id (page->items[i]);
@@ -298,7 +305,9 @@ get_scenes_cb (GObject      *object,
         }
       else
         {
-          fill_page (page, records);
+          g_autoptr(GHashTable) by_id = records_by_id (records);
+
+          fill_page (page, by_id);
           page->state = PAGE_LOADED;
         }
     }
@@ -440,15 +449,7 @@ apply_keys (ShSceneListModel *self,
   self->keys = keys;
 
   if (first_rows != NULL)
-    {
-      rows = g_hash_table_new (g_int64_hash, g_int64_equal);
-      for (guint i = 0; i < first_rows->len; i++)
-        {
-          ShSceneRecord *record = g_ptr_array_index (first_rows, i);
-
-          g_hash_table_insert (rows, &record->id, record);
-        }
-    }
+    rows = records_by_id (first_rows);
 
   l = self->lru.head;
   while (l != NULL)
@@ -476,7 +477,7 @@ apply_keys (ShSceneListModel *self,
       page = page_new (self, index);
       g_hash_table_insert (self->pages, GUINT_TO_POINTER (index), page);
       g_queue_push_tail_link (&self->lru, &page->link);
-      fill_page (page, first_rows);
+      fill_page (page, rows);
       page->state = PAGE_LOADED;
     }
   evict_pages (self);
