@@ -182,10 +182,61 @@ static const char * const migration_3[] = {
   NULL
 };
 
+/* The truth of a Generate and the life of its process.
+ *
+ * `job_scene_failure`: the tracked scenes that a Generate's verification found lacking,
+ * with the media kinds they lack (a space-separated list of kind names) and the lines of
+ * Stash's error log that name them. It is the job's `failed` role; job_scene keeps its
+ * CHECK of two roles, which SQLite cannot alter.
+ *
+ * `scene_failure`: per scene, the consecutive Generates that failed it and the last
+ * reason. Sparse (only scenes that failed at least once); a scene with `failed_generates`
+ * at or above the setting (3) is *failing* and left out of whole-library runs. A verified
+ * success or a changed file removes the row.
+ *
+ * `sync_cursor`: a full sync pass under way. `after_id` is the last scene id it wrote;
+ * `sync_point` is Stash's newest updated_at when the pass began, which becomes the
+ * incremental sync point only when the pass completes.
+ *
+ * `job.owner` names the process that runs the job; `job.heartbeat_at` is when it last
+ * said so, in seconds since the epoch by the database server's clock (never a client's),
+ * so that a job whose process is gone can be told from a live one on another machine. */
+static const char * const migration_4[] = {
+  "CREATE TABLE IF NOT EXISTS job_scene_failure ("
+  "  job_id TEXT NOT NULL REFERENCES job (id) ON DELETE CASCADE,"
+  "  scene_id BIGINT NOT NULL,"
+  "  missing TEXT NOT NULL,"
+  "  errors TEXT,"
+  "  PRIMARY KEY (job_id, scene_id)"
+  ")",
+
+  "CREATE TABLE IF NOT EXISTS scene_failure ("
+  "  server_id BIGINT NOT NULL,"
+  "  scene_id BIGINT NOT NULL,"
+  "  failed_generates INTEGER NOT NULL DEFAULT 0,"
+  "  last_reason TEXT,"
+  "  last_job_id TEXT,"
+  "  PRIMARY KEY (server_id, scene_id),"
+  "  FOREIGN KEY (server_id, scene_id) REFERENCES scene (server_id, id) ON DELETE CASCADE"
+  ")",
+
+  "CREATE TABLE IF NOT EXISTS sync_cursor ("
+  "  server_id BIGINT NOT NULL PRIMARY KEY REFERENCES server (id) ON DELETE CASCADE,"
+  "  after_id BIGINT NOT NULL,"
+  "  sync_point TEXT"
+  ")",
+
+  "ALTER TABLE job ADD COLUMN owner TEXT",
+  "ALTER TABLE job ADD COLUMN heartbeat_at BIGINT",
+
+  NULL
+};
+
 static const ShMigration migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
   { 3, migration_3 },
+  { 4, migration_4 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SH_DATABASE_SCHEMA_VERSION);
