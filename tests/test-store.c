@@ -289,7 +289,7 @@ fixture_open (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   fixture->db = sh_database_new (fixture->url, NULL);
-  g_assert_true (open_database (fixture->db, &error));
+  open_database (fixture->db, &error);
   g_assert_no_error (error);
 
   fixture->store = sh_scene_store_new (fixture->db);
@@ -567,7 +567,7 @@ test_database_upgrade_generated (Fixture       *fixture,
   execute (fixture->db, "UPDATE scene SET generated = (id IN (2, 4, 5))");
   execute (fixture->db, "CREATE INDEX scene_server_generated_idx "
                         "ON scene (server_id, generated, id)");
-  execute (fixture->db, "DELETE FROM schema_version WHERE version = 3");
+  execute (fixture->db, "DELETE FROM schema_version WHERE version >= 3");
   fixture_close (fixture);
   fixture_open (fixture);
 

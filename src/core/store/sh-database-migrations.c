@@ -198,9 +198,11 @@ static const char * const migration_3[] = {
  * `sync_point` is Stash's newest updated_at when the pass began, which becomes the
  * incremental sync point only when the pass completes.
  *
- * `job.owner` names the process that runs the job; `job.heartbeat_at` is when it last
- * said so, in seconds since the epoch by the database server's clock (never a client's),
- * so that a job whose process is gone can be told from a live one on another machine. */
+ * `job_owner`: for a job being run, the process that runs it (`owner`) and when it last
+ * said so (`heartbeat_at`, seconds since the epoch by the database server's clock, never
+ * a client's), so that a job whose process is gone can be told from a live one on
+ * another machine. A table of its own, not columns of `job`: SQLite cannot add a column
+ * idempotently, and only running jobs have a row. */
 static const char * const migration_4[] = {
   "CREATE TABLE IF NOT EXISTS job_scene_failure ("
   "  job_id TEXT NOT NULL REFERENCES job (id) ON DELETE CASCADE,"
@@ -226,8 +228,11 @@ static const char * const migration_4[] = {
   "  sync_point TEXT"
   ")",
 
-  "ALTER TABLE job ADD COLUMN owner TEXT",
-  "ALTER TABLE job ADD COLUMN heartbeat_at BIGINT",
+  "CREATE TABLE IF NOT EXISTS job_owner ("
+  "  job_id TEXT NOT NULL PRIMARY KEY REFERENCES job (id) ON DELETE CASCADE,"
+  "  owner TEXT NOT NULL,"
+  "  heartbeat_at BIGINT NOT NULL"
+  ")",
 
   NULL
 };
