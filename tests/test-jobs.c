@@ -16,6 +16,7 @@
 #include "sh-fake-stash.h"
 #include "sh-job-error.h"
 #include "sh-job-context.h"
+#include "sh-generate-options.h"
 #include "sh-job-manager.h"
 #include "sh-scene-sync.h"
 #include "sh-session.h"
@@ -262,7 +263,8 @@ test_generate_defaults (Fixture       *fixture,
   job = create_and_run (fixture, "stash_generate", NULL);
   g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
 
-  /* Exactly the seed's defaults, and no sceneIDs: Stash covers every scene. */
+  /* Exactly the seed's defaults, and the ids of the 40 not-generated scenes (few enough
+   * to send, so that Stash does exactly what the window says). */
   sent = sh_fake_stash_dup_last_variables (fixture->fake, "MetadataGenerate");
   input = json_object_get_object_member (json_node_get_object (sent), "input");
   expected = json_from_string ("{\"covers\": true, \"sprites\": true, \"previews\": true,"
@@ -274,7 +276,11 @@ test_generate_defaults (Fixture       *fixture,
                                " \"overwrite\": false,"
                                " \"previewOptions\": {\"previewSegments\": 12,"
                                " \"previewSegmentDuration\": 0.75, \"previewExcludeStart\": \"0\","
-                               " \"previewExcludeEnd\": \"0\", \"previewPreset\": \"slow\"}}",
+                               " \"previewExcludeEnd\": \"0\", \"previewPreset\": \"slow\"},"
+                               " \"sceneIDs\": [\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\",\"10\","
+                               " \"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\",\"18\",\"19\",\"20\","
+                               " \"21\",\"22\",\"23\",\"24\",\"25\",\"26\",\"27\",\"28\",\"29\",\"30\","
+                               " \"31\",\"32\",\"33\",\"34\",\"35\",\"36\",\"37\",\"38\",\"39\",\"40\"]}",
                                NULL);
   {
     g_autoptr(JsonNode) input_node = json_node_init_object (json_node_alloc (), input);
@@ -658,7 +664,8 @@ static void
 test_generate_reattach (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autoptr(JsonNode) input = json_from_string ("{\"covers\": true}", NULL);
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(JsonNode) input = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GAsyncResult) load_result = NULL;
   g_autoptr(GError) error = NULL;
@@ -671,7 +678,10 @@ test_generate_reattach (Fixture       *fixture,
 
   sync_scenes (fixture);
 
-  /* A Stash job that StashHog started before it crashed. */
+  /* A Stash job that StashHog started before it crashed, with the job's options (what
+   * the re-attached job verifies). */
+  g_assert_true (sh_generate_options_validate (options, NULL));
+  input = sh_generate_options_to_input (options, NULL);
   sh_fake_stash_set_job_speed (fixture->fake, 50);
   sh_stash_client_metadata_generate_async (fixture->client, input, NULL, sh_test_store_result,
                                            &result);

@@ -59,6 +59,7 @@ static const struct {
   { "FindJob", "findJob", sh_fake_stash_resolve_find_job },
   { "JobQueue", "jobQueue", sh_fake_stash_resolve_job_queue },
   { "StopJob", "stopJob", sh_fake_stash_resolve_stop_job },
+  { "Logs", "logs", sh_fake_stash_resolve_logs },
 };
 
 static void

@@ -38,7 +38,9 @@ sh_fake_job_append_json (GString   *out,
       g_string_append_c (out, ']');
     }
 
-  g_string_append (out, ",\"description\":\"Generating...\",\"progress\":");
+  g_string_append (out, ",\"description\":");
+  sh_fake_json_append_string (out, job->description);
+  g_string_append (out, ",\"progress\":");
   /* -1 is "indefinite" inside Stash, and null on the wire. */
   if (job->progress < 0)
     g_string_append (out, "null");

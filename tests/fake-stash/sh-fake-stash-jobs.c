@@ -7,6 +7,8 @@
  * (internal/manager/task_generate.go), on a timer instead of ffmpeg: one job at a time in
  * FIFO order; a first tick with indefinite progress while it counts; then one task per
  * scene every ms_per_task with progress done/total; a graveyard of the last ten jobs.
+ * A task that fails (a "broken" scene) only logs its error, as Stash's tasks do, and the
+ * job still ends FINISHED. Other jobs (a Scan, say) run as plain ticks in the same queue.
  */
 
 #include "config.h"
@@ -103,6 +105,9 @@ end_job (ShFakeStash     *self,
 
   set_status (self, job, status);
   sh_fake_stash_ws_job_event (self, job, "REMOVE");
+  if (!job->foreign && status == SH_FAKE_JOB_FINISHED)
+    sh_fake_stash_log_add (self, "Info", "Generate finished (%.3fs)",
+                           (job->end_time - job->start_time) / (double) G_USEC_PER_SEC);
   schedule_next (self);
 }
 
@@ -117,10 +122,20 @@ count_tasks (ShFakeStash *self,
   job->tasks = g_array_new (FALSE, FALSE, sizeof (guint));
   job->counted = TRUE;
 
-  for (guint i = 0; job->scene_ids != NULL && i < job->scene_ids->len; i++)
+  /* FindMany fails for an unknown id, and for a repeated one (it finds fewer scenes than
+   * it was asked for); the error is ignored and nothing is queued. */
+  if (job->scene_ids != NULL)
     {
-      if (!sh_fake_scene_exists (self, g_array_index (job->scene_ids, guint, i)))
-        return;
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+      for (guint i = 0; i < job->scene_ids->len; i++)
+        {
+          guint id = g_array_index (job->scene_ids, guint, i);
+
+          if (!sh_fake_scene_exists (self, id) ||
+              !g_hash_table_add (seen, GUINT_TO_POINTER (id)))
+            return;
+        }
     }
 
   for (guint i = 0; i < n_targets; i++)
@@ -177,6 +192,47 @@ start_task (ShFakeStash *self,
   schedule (self, self->ms_per_task, tick_cb);
 }
 
+/* The task's work: what it was asked to make now exists, but for the broken artifacts,
+ * whose errors go only to the log, in the words of Stash's generators. */
+static void
+run_task (ShFakeStash *self,
+          ShFakeJob   *job,
+          guint        id)
+{
+  guint broken = GPOINTER_TO_UINT (g_hash_table_lookup (self->broken, GUINT_TO_POINTER (id)));
+  guint wanted = job->selected & sh_fake_scene_applicable (self, id);
+  char path[256];
+
+  if (!job->overwrite)
+    wanted &= self->scene_bits[id];
+  broken &= wanted;
+  sh_fake_scene_clear_missing (self, id, wanted & ~broken);
+  if (broken == 0)
+    return;
+
+  sh_fake_scene_format_path (self, id, path, sizeof path);
+  if (broken & SH_FAKE_ARTIFACT_COVER)
+    sh_fake_stash_log_add (self, "Error", "error generating screenshot for %s: "
+                           "ffmpeg: exit status 1", path);
+  if (broken & SH_FAKE_ARTIFACT_SPRITE)
+    sh_fake_stash_log_add (self, "Error", "error generating sprite: %s: exit status 1", path);
+  if (broken & SH_FAKE_ARTIFACT_PREVIEW)
+    sh_fake_stash_log_add (self, "Error", "[generator] failed to generate preview for %s: "
+                           "ffmpeg: exit status 1", path);
+  if (broken & SH_FAKE_ARTIFACT_WEBP)
+    sh_fake_stash_log_add (self, "Error", "[generator] failed to generate webp preview for "
+                           "%s: ffmpeg: exit status 1", path);
+  if (broken & SH_FAKE_ARTIFACT_PHASH)
+    sh_fake_stash_log_add (self, "Error", "error generating phash for %s: "
+                           "unexpected EOF", path);
+  if (broken & SH_FAKE_ARTIFACT_HEATMAP)
+    sh_fake_stash_log_add (self, "Error", "error generating heatmap for %s: "
+                           "invalid funscript", path);
+  if (broken & SH_FAKE_MARKER_ARTIFACTS)
+    sh_fake_stash_log_add (self, "Error", "[generator] failed to generate marker video: "
+                           "%s: exit status 1", path);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -186,6 +242,21 @@ tick_cb (gpointer user_data)
   g_clear_pointer (&self->job_source, g_source_unref);
   g_assert (job != NULL);
   g_assert (job->status == SH_FAKE_JOB_RUNNING || job->status == SH_FAKE_JOB_STOPPING);
+
+  if (job->foreign)
+    {
+      job->n_done++;
+      job->progress = (double) job->n_done / job->tasks->len;
+      if (job->status == SH_FAKE_JOB_STOPPING || job->n_done >= job->tasks->len)
+        end_job (self, job, job->status == SH_FAKE_JOB_STOPPING ? SH_FAKE_JOB_CANCELLED
+                                                                : SH_FAKE_JOB_FINISHED);
+      else
+        {
+          sh_fake_stash_ws_job_event (self, job, "UPDATE");
+          schedule (self, self->ms_per_task, tick_cb);
+        }
+      return G_SOURCE_REMOVE;
+    }
 
   if (!job->counted)
     {
@@ -204,6 +275,7 @@ tick_cb (gpointer user_data)
         }
 
       job->progress = 0;
+      sh_fake_stash_log_add (self, "Info", "Generate started with 1 parallel tasks");
       start_task (self, job);
       return G_SOURCE_REMOVE;
     }
@@ -215,8 +287,7 @@ tick_cb (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  sh_fake_scene_clear_missing (self, g_array_index (job->tasks, guint, job->n_done),
-                               job->selected);
+  run_task (self, job, g_array_index (job->tasks, guint, job->n_done));
   job->n_done++;
   job->progress = (double) job->n_done / job->tasks->len;
   g_clear_pointer (&job->sub_tasks, g_ptr_array_unref);
@@ -265,6 +336,7 @@ sh_fake_stash_jobs_add (ShFakeStash *self,
   job->progress = -1;
   job->add_time = g_get_real_time ();
   job->fails = self->fail_next_job;
+  job->description = "Generating...";
   self->fail_next_job = FALSE;
 
   /* Null or omitted booleans are false; imagePreviews only counts together with previews. */
@@ -344,6 +416,65 @@ sh_fake_stash_jobs_stop (ShFakeStash *self,
     end_job (self, job, SH_FAKE_JOB_CANCELLED);
   else if (job->status == SH_FAKE_JOB_RUNNING)
     set_status (self, job, SH_FAKE_JOB_STOPPING);
+}
+
+/**
+ * sh_fake_stash_add_foreign_job:
+ * @description: what Stash calls it, such as "Scanning..."
+ * @n_ticks: how many task times it runs
+ *
+ * Queues a job that is not a Generate, as if someone had started a Scan in Stash's UI.
+ *
+ * Returns: its id
+ */
+guint
+sh_fake_stash_add_foreign_job (ShFakeStash *self,
+                               const char  *description,
+                               guint        n_ticks)
+{
+  ShFakeJob *job;
+
+  g_return_val_if_fail (SH_IS_FAKE_STASH (self), 0);
+
+  job = g_new0 (ShFakeJob, 1);
+  job->id = self->next_job_id++;
+  job->status = SH_FAKE_JOB_READY;
+  job->progress = -1;
+  job->add_time = g_get_real_time ();
+  job->description = g_intern_string (description);
+  job->foreign = TRUE;
+  job->counted = TRUE;
+  job->tasks = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_set_size (job->tasks, MAX (n_ticks, 1));
+
+  g_queue_push_tail (&self->queue, job);
+  sh_fake_stash_emit_job_changed (self, job);
+  sh_fake_stash_ws_job_event (self, job, "ADD");
+  if (g_queue_get_length (&self->queue) == 1)
+    schedule_next (self);
+
+  return job->id;
+}
+
+/**
+ * sh_fake_stash_set_broken:
+ * @id: a scene
+ * @artifacts: the media whose generation fails for it, or 0
+ *
+ * Makes Stash's generators fail for these media of the scene: a Generate logs an error
+ * for each (and only in the log), leaves them missing, and still ends FINISHED.
+ */
+void
+sh_fake_stash_set_broken (ShFakeStash    *self,
+                          guint           id,
+                          ShFakeArtifact  artifacts)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+
+  if (artifacts == 0)
+    g_hash_table_remove (self->broken, GUINT_TO_POINTER (id));
+  else
+    g_hash_table_insert (self->broken, GUINT_TO_POINTER (id), GUINT_TO_POINTER (artifacts));
 }
 
 /* Jobs live only in memory: a restart loses them and numbers them from 1 again. */

@@ -74,7 +74,17 @@ typedef struct
   guint            overwrite : 1;
   guint            counted : 1;
   guint            fails : 1;
+  guint            foreign : 1;    /* not a Generate: ticks without touching media */
+  const char      *description;  /* "Generating...", "Scanning...", … (static) */
 } ShFakeJob;
+
+/* One entry of Stash's log (pkg/logger): what the `logs` query and loggingSubscribe give. */
+typedef struct
+{
+  gint64  time;      /* real time in µs */
+  char   *level;     /* (owned) Trace, Debug, Info, Progress, Warning, Error */
+  char   *message;   /* (owned) */
+} ShFakeLogEntry;
 
 struct _ShFakeStash
 {
@@ -107,6 +117,9 @@ struct _ShFakeStash
   GQueue              queue;               /* ShFakeJob (owned); the head runs */
   GQueue              graveyard;           /* ShFakeJob (owned); newest first */
   GSource            *job_source;          /* (owned) (nullable) */
+  GHashTable         *broken;              /* (owned) scene id → ShFakeArtifact that fail */
+  GQueue              log;                 /* ShFakeLogEntry (owned), oldest first */
+  guint               log_capacity;
 
   /* WebSockets */
   GPtrArray          *websockets;          /* (owned) ShFakeWebsocket */
@@ -348,7 +361,23 @@ gboolean     sh_fake_stash_resolve_stop_job         (ShFakeStash        *self,
                                                      GString            *data,
                                                      GError            **error);
 
+/* sh-fake-stash-log.c */
+void         sh_fake_stash_log_add                  (ShFakeStash        *self,
+                                                     const char         *level,
+                                                     const char         *format,
+                                                     ...) G_GNUC_PRINTF (3, 4);
+void         sh_fake_stash_log_clear                (ShFakeStash        *self);
+void         sh_fake_log_entry_append_json          (GString            *out,
+                                                     const ShFakeLogEntry *entry);
+gboolean     sh_fake_stash_resolve_logs             (ShFakeStash        *self,
+                                                     JsonObject         *variables,
+                                                     const char         *query,
+                                                     GString            *data,
+                                                     GError            **error);
+
 /* sh-fake-stash-ws.c */
+void         sh_fake_stash_ws_log_event             (ShFakeStash        *self,
+                                                     const ShFakeLogEntry *entry);
 void         sh_fake_stash_ws_init                  (ShFakeStash        *self);
 void         sh_fake_stash_ws_clear                 (ShFakeStash        *self);
 void         sh_fake_stash_ws_handler               (SoupServer               *server,

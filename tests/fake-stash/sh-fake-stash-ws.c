@@ -21,7 +21,8 @@ typedef struct
 {
   ShFakeStash             *self;            /* (unowned) */
   SoupWebsocketConnection *connection;      /* (owned) */
-  char                    *subscription_id; /* (owned) (nullable) */
+  char                    *subscription_id; /* (owned) (nullable) jobsSubscribe */
+  char                    *log_subscription_id; /* (owned) (nullable) loggingSubscribe */
   guint                    initialised : 1;
   guint                    closed : 1;
 } ShFakeWebsocket;
@@ -44,6 +45,7 @@ websocket_free (gpointer data)
   g_signal_handlers_disconnect_by_data (ws->connection, ws);
   g_clear_object (&ws->connection);
   g_free (ws->subscription_id);
+  g_free (ws->log_subscription_id);
   g_free (ws);
 }
 
@@ -132,17 +134,32 @@ handle_subscribe (ShFakeWebsocket *ws,
       return;
     }
 
-  if (g_strcmp0 (ws->subscription_id, id) == 0)
+  if (g_strcmp0 (ws->subscription_id, id) == 0 || g_strcmp0 (ws->log_subscription_id, id) == 0)
     {
       reason = g_strdup_printf ("Subscriber for %s already exists", id);
       close_with (ws, 4409, reason);
       return;
     }
 
+  /* loggingSubscribe sends what is logged from now on, in batches; no past entries. */
+  if (query != NULL && strstr (query, "loggingSubscribe") != NULL)
+    {
+      if (ws->log_subscription_id != NULL)
+        {
+          send_message (ws, "error", id,
+                        "[{\"message\":\"the fake Stash serves one log subscription per "
+                        "connection\"}]");
+          return;
+        }
+      ws->log_subscription_id = g_strdup (id);
+      return;
+    }
+
   if (query == NULL || strstr (query, "jobsSubscribe") == NULL)
     {
       send_message (ws, "error", id,
-                    "[{\"message\":\"the fake Stash only serves jobsSubscribe\"}]");
+                    "[{\"message\":\"the fake Stash only serves jobsSubscribe and "
+                    "loggingSubscribe\"}]");
       return;
     }
 
@@ -211,6 +228,8 @@ on_message (SoupWebsocketConnection *connection,
     {
       if (g_strcmp0 (ws->subscription_id, id) == 0)
         g_clear_pointer (&ws->subscription_id, g_free);
+      if (g_strcmp0 (ws->log_subscription_id, id) == 0)
+        g_clear_pointer (&ws->log_subscription_id, g_free);
     }
   else
     {
@@ -395,4 +414,27 @@ void
 sh_fake_stash_ws_forget_jobs (ShFakeStash *self)
 {
   g_hash_table_remove_all (self->throttles);
+}
+
+/* A batch of one entry to every log subscriber, at once (Stash batches what arrives
+ * within a short time; one entry per batch is a valid batching). */
+void
+sh_fake_stash_ws_log_event (ShFakeStash          *self,
+                            const ShFakeLogEntry *entry)
+{
+  g_autoptr(GString) payload = g_string_new ("{\"data\":{\"loggingSubscribe\":[");
+
+  if (self->websockets == NULL)
+    return;
+
+  sh_fake_log_entry_append_json (payload, entry);
+  g_string_append (payload, "]}}");
+
+  for (guint i = 0; i < self->websockets->len; i++)
+    {
+      ShFakeWebsocket *ws = g_ptr_array_index (self->websockets, i);
+
+      if (ws->log_subscription_id != NULL)
+        send_message (ws, "next", ws->log_subscription_id, payload->str);
+    }
 }

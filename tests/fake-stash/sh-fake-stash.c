@@ -71,6 +71,8 @@ sh_fake_stash_finalize (GObject *object)
   g_clear_pointer (&self->system_status, g_free);
   g_clear_pointer (&self->scene_bits, g_free);
   g_clear_pointer (&self->overrides, g_hash_table_unref);
+  g_clear_pointer (&self->broken, g_hash_table_unref);
+  sh_fake_stash_log_clear (self);
   g_clear_pointer (&self->failure_content_type, g_free);
   g_clear_pointer (&self->failure_body, g_bytes_unref);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
@@ -117,6 +119,9 @@ sh_fake_stash_init (ShFakeStash *self)
   self->next_job_id = 1;
   g_queue_init (&self->queue);
   g_queue_init (&self->graveyard);
+  g_queue_init (&self->log);
+  self->log_capacity = 1000;
+  self->broken = g_hash_table_new (NULL, NULL);
 
   sh_fake_stash_scenes_reset (self, 0);
   sh_fake_stash_ws_init (self);
@@ -282,8 +287,8 @@ sh_fake_stash_stop (ShFakeStash *self)
 }
 
 /* Like restarting Stash: jobs exist only in its memory, so the queue (running job
- * included, without any event), the graveyard and the job ids are gone, and so is every
- * WebSocket. Scenes and generated media persist. */
+ * included, without any event), the graveyard and the job ids are gone, and so are every
+ * WebSocket and the log cache. Scenes and generated media persist. */
 void
 sh_fake_stash_restart (ShFakeStash *self)
 {
@@ -292,6 +297,7 @@ sh_fake_stash_restart (ShFakeStash *self)
   sh_fake_stash_jobs_clear (self);
   sh_fake_stash_ws_forget_jobs (self);
   sh_fake_stash_ws_drop_all (self);
+  sh_fake_stash_log_clear (self);
 }
 
 /* %NULL or "" configures no credentials: then any non-empty ApiKey gets 401. */

@@ -109,6 +109,15 @@ ShFakeArtifact   sh_fake_stash_get_missing           (ShFakeStash     *self,
 void             sh_fake_stash_set_job_speed         (ShFakeStash     *self,
                                                       guint            ms_per_task);
 void             sh_fake_stash_fail_next_job         (ShFakeStash     *self);
+void             sh_fake_stash_set_broken            (ShFakeStash     *self,
+                                                      guint            id,
+                                                      ShFakeArtifact   artifacts);
+guint            sh_fake_stash_add_foreign_job       (ShFakeStash     *self,
+                                                      const char      *description,
+                                                      guint            n_ticks);
+guint            sh_fake_stash_get_log_length        (ShFakeStash     *self);
+void             sh_fake_stash_set_log_capacity      (ShFakeStash     *self,
+                                                      guint            n);
 char            *sh_fake_stash_dup_job_status        (ShFakeStash     *self,
                                                       const char      *job_id);
 

@@ -6,16 +6,24 @@
  * `stash_generate`: runs Stash's Generate task and records, all or nothing, which scenes
  * are complete. The workflow of DESIGN.md:
  *
- *  1. validate (scene ids must be in the mirror);
- *  2. snapshot the tracked scenes (not generated) into job_scene, in one transaction;
- *  3. check the connection (and ffmpeg);
- *  4. subscribe to jobsSubscribe, then send metadataGenerate; keep Stash's job id and
- *     addTime at once (they identify the job across a StashHog crash);
+ *  1. validate (scene ids deduplicated and in the mirror; or the failed scenes of an
+ *     earlier Generate);
+ *  2. snapshot the tracked scenes (not generated; for a whole-library run, not failing)
+ *     into job_scene, in one transaction;
+ *  3. check the connection (and ffmpeg), then confirm the targets in Stash when they are
+ *     few enough to send: ids Stash no longer has leave the mirror, never get marked, and
+ *     an empty target starts no Stash job;
+ *  4. subscribe to jobsSubscribe (and Stash's log), then send metadataGenerate; keep
+ *     Stash's job id, and its addTime from the first source that answers (findJob, an
+ *     event): together with the description they identify the job across a restart;
  *  5. follow the job: subscription events, findJob polling when the socket is down or
- *     silent, retries with backoff while Stash is unreachable (up to a grace period), and
- *     detection of a restarted Stash (id gone, or another addTime);
- *  6. FINISHED → one transaction marks the tracked scenes generated; anything else writes
- *     nothing;
+ *     silent, retries with backoff while Stash cannot be reached (up to a grace period),
+ *     and detection of a restarted Stash (id gone, another addTime or description);
+ *  6. FINISHED is not proof (Stash calls a Generate FINISHED when tasks failed): read
+ *     Stash's error lines, probe every tracked scene for the media the options asked for,
+ *     record the scenes that lack some with the lines that name them, then in one
+ *     transaction mark the tracked scenes generated, or nothing at all when one failed
+ *     (unless the user chose to mark the scenes that succeeded);
  *  7. cancel → stopJob, then wait for Stash to say CANCELLED (or FINISHED: the truth wins).
  */
 
@@ -27,16 +35,33 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "sh-generate-options.h"
 #include "sh-job-context.h"
 #include "sh-job-error.h"
+#include "sh-media-checker.h"
 #include "sh-stash-error.h"
+#include "sh-stash-log.h"
 #include "sh-stash-subscription.h"
 
 #define MAX_BACKOFF_MS          30000
 #define SUBSCRIBE_WAIT_MS       3000
 /* With a live socket, poll anyway when it has been quiet this long (events can be lost). */
 #define QUIET_FACTOR            5
+/* Up to this many not-generated scenes are sent as sceneIDs (confirmed in Stash first), so
+ * that Stash does exactly what the window says; more, and Stash walks its library. */
+#define MAX_SENT_IDS            10000
+/* Tracked scenes verified per step: bounded memory however large the snapshot. */
+#define VERIFY_PAGE             2000
+#define VERIFY_IN_FLIGHT        16
+/* Lines of Stash's log kept per failed scene. */
+#define MAX_ERRORS_PER_SCENE    5
+#define MAX_LOG_LINES           20000
+/* A job first seen after a failed look-up must have been added within this window of
+ * our own metadataGenerate (Stash's clock against ours, generously). */
+#define IDENTIFY_WINDOW_S       120
+#define GENERATE_DESCRIPTION    "Generating..."
 
 const ShJobTypeInfo *sh_generate_job_get_info (void);
 
@@ -59,6 +84,24 @@ typedef struct
   char                *add_time;        /* (owned) (nullable) */
   guint64              tracked;
   char                *start_time;      /* (owned) ISO 8601 */
+
+  GArray              *targets;         /* (owned) (nullable) the scenes asked for */
+  GArray              *send_ids;        /* (owned) (nullable) the sceneIDs sent */
+  guint64              removed;         /* targets Stash no longer had */
+  gboolean             identify_failed; /* a look-up failed before the job was known */
+  gint64               sent_at;         /* real time when metadataGenerate answered */
+  gulong               log_id;
+  GPtrArray           *log_lines;       /* (owned) ShStashLogEntry: errors seen live */
+  gint64               stash_start;     /* Stash's start and end of the job, µs */
+  gint64               stash_end;
+
+  /* Verification */
+  ShMediaKind          kinds;
+  gint64               verify_after;
+  guint64              verified;
+  guint64              failed;
+  GArray              *page_ids;        /* (owned) (nullable) */
+  ShMediaCheckResult  *page_result;     /* (owned) (nullable) */
 
   guint                poll_source;
   guint                poll_delay_ms;
@@ -87,9 +130,15 @@ generate_data_clear (GenerateData *data)
     {
       g_clear_signal_handler (&data->update_id, data->subscription);
       g_clear_signal_handler (&data->connected_id, data->subscription);
+      g_clear_signal_handler (&data->log_id, data->subscription);
       sh_stash_subscription_stop (data->subscription);
       g_clear_object (&data->subscription);
     }
+  g_clear_pointer (&data->targets, g_array_unref);
+  g_clear_pointer (&data->send_ids, g_array_unref);
+  g_clear_pointer (&data->log_lines, g_ptr_array_unref);
+  g_clear_pointer (&data->page_ids, g_array_unref);
+  g_clear_pointer (&data->page_result, sh_media_check_result_free);
   if (data->cancelled_id != 0)
     g_cancellable_disconnect (data->cancellable, data->cancelled_id);
   g_clear_object (&data->cancellable);
@@ -145,6 +194,7 @@ complete (GenerateData *data,
     {
       g_clear_signal_handler (&data->update_id, data->subscription);
       g_clear_signal_handler (&data->connected_id, data->subscription);
+      g_clear_signal_handler (&data->log_id, data->subscription);
       sh_stash_subscription_stop (data->subscription);
     }
   /* Outstanding polls end quietly. */
@@ -201,49 +251,452 @@ base_result (GenerateData *data,
   json_object_set_string_member (result, "status", status);
   json_object_set_int_member (result, "scenes_tracked", data->tracked);
   json_object_set_int_member (result, "scenes_updated_count", updated);
+  json_object_set_int_member (result, "scenes_verified", data->verified);
+  json_object_set_int_member (result, "scenes_failed", data->failed);
+  json_object_set_int_member (result, "scenes_removed", data->removed);
   json_object_set_string_member (result, "start_time", data->start_time);
   json_object_set_string_member (result, "end_time", end_time);
 
   return result;
 }
 
-/* Step 6: Stash confirmed FINISHED. */
+/* Step 6: Stash says FINISHED. Verify, then record all or nothing. */
 
 static void
-apply_generated_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+apply_verified_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(GenerateData) data = user_data;
   g_autoptr(JsonObject) out = NULL;
   g_autoptr(GError) error = NULL;
   guint64 updated;
 
-  updated = sh_job_store_apply_generated_finish (SH_JOB_STORE (object), result, &error);
+  updated = sh_job_store_apply_verified_finish (SH_JOB_STORE (object), result, &error);
   if (error != NULL)
     {
       complete (data, NULL, g_steal_pointer (&error));
       return;
     }
 
-  sh_job_context_log (data->context, "Updated generated attribute for %" G_GUINT64_FORMAT
-                      " scenes", updated);
-  out = base_result (data, "completed", updated);
-  complete (data, out, NULL);
+  if (data->failed == 0)
+    {
+      sh_job_context_log (data->context, "Updated generated attribute for %" G_GUINT64_FORMAT
+                          " scenes", updated);
+      out = base_result (data, "completed", updated);
+      complete (data, out, NULL);
+      return;
+    }
+
+  if (updated > 0 || json_object_get_boolean_member_with_default (sh_job_context_get_parameters (data->context),
+                                                                  "markSucceeded", FALSE))
+    {
+      g_autofree char *message = NULL;
+
+      sh_job_context_log (data->context, "Updated generated attribute for %" G_GUINT64_FORMAT
+                          " scenes; %" G_GUINT64_FORMAT " still lack media", updated,
+                          data->failed);
+      out = base_result (data, "completed_with_errors", updated);
+      json_object_set_int_member (out, "errors", data->failed);
+      complete (data, out, NULL);
+      return;
+    }
+
+  {
+    g_autofree char *message = NULL;
+
+    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%" PRIu64 " of %" PRIu64 " scene still lacks media "
+                                            "after Stash’s Generate; nothing was marked as "
+                                            "generated. Retry the failed scenes, or see the "
+                                            "job’s details for Stash’s errors.",
+                                            "%" PRIu64 " of %" PRIu64 " scenes still lack media "
+                                            "after Stash’s Generate; nothing was marked as "
+                                            "generated. Retry the failed scenes, or see the "
+                                            "job’s details for Stash’s errors.",
+                                            data->failed),
+                               data->failed, data->tracked);
+    sh_job_context_log (data->context, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                        " scenes still lack media; nothing marked", data->failed, data->tracked);
+    out = base_result (data, "failed", 0);
+    json_object_set_string_member (out, "error", message);
+    complete (data, out, NULL);
+  }
 }
 
 static void
-finish_success (GenerateData *data)
+apply_outcome (GenerateData *data)
+{
+  gboolean mark = data->failed == 0 ||
+                  json_object_get_boolean_member_with_default (sh_job_context_get_parameters (data->context),
+                                                               "markSucceeded", FALSE);
+
+  sh_job_set_progress (data->job, 100, _("Recording the generated scenes"));
+  /* Not cancellable: Stash finished, and this is the one write that says so. */
+  sh_job_store_apply_verified_async (sh_job_context_get_job_store (data->context),
+                                     sh_job_get_id (data->job),
+                                     sh_job_context_get_server_id (data->context),
+                                     mark, NULL, apply_verified_cb, data_ref (data));
+}
+
+static void verify_next_page (GenerateData *data);
+
+static void
+show_verify_progress (GenerateData *data)
+{
+  guint64 done = data->verified + data->failed;
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("Verifying the generated media: %" PRIu64 " of %" PRIu64 " scenes"),
+                             done, data->tracked);
+  sh_job_set_counts (data->job, (gint64) done, (gint64) data->tracked);
+  sh_job_set_progress (data->job, data->tracked > 0 ? 100.0 * done / data->tracked : 100, message);
+}
+
+static void
+delete_removed_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+  guint64 n;
+
+  n = sh_scene_store_delete_finish (SH_SCENE_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+  if (n > 0)
+    sh_job_context_log (data->context, "Removed %" G_GUINT64_FORMAT " scenes that Stash no "
+                        "longer has", n);
+
+  show_verify_progress (data);
+  verify_next_page (data);
+}
+
+/* The tracked scenes of the page that Stash did not list are gone from Stash: out of the
+ * mirror (and so out of the snapshot at the finish), never marked. */
+static void
+remove_vanished (GenerateData *data)
+{
+  ShMediaCheckResult *checked = data->page_result;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) vanished = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < checked->complete->len; i++)
+    g_hash_table_add (seen, &g_array_index (checked->complete, gint64, i));
+  for (guint i = 0; i < checked->incomplete->len; i++)
+    g_hash_table_add (seen, &g_array_index (checked->incomplete, gint64, i));
+  for (guint i = 0; i < data->page_ids->len; i++)
+    if (!g_hash_table_contains (seen, &g_array_index (data->page_ids, gint64, i)))
+      g_array_append_val (vanished, g_array_index (data->page_ids, gint64, i));
+
+  data->verified += checked->complete->len;
+  data->failed += checked->incomplete->len;
+  data->removed += vanished->len;
+  if (data->tracked >= vanished->len)
+    data->tracked -= vanished->len;
+
+  sh_scene_store_delete_async (sh_job_context_get_scene_store (data->context),
+                               sh_job_context_get_server_id (data->context),
+                               (const gint64 *) vanished->data, vanished->len, data->io,
+                               delete_removed_cb, data_ref (data));
+}
+
+static void
+add_failures_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_add_failures_finish (SH_JOB_STORE (object), result, &error))
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  remove_vanished (data);
+}
+
+static char *
+missing_names (guint missing)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint k = 0; k < SH_MEDIA_N_KINDS; k++)
+    if (missing & (1u << k))
+      g_string_append_printf (names, "%s%s", names->len ? " " : "",
+                              sh_media_kind_to_string (1u << k));
+
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* The lines of Stash's log that name the scene: its file's path, or its title (covers). */
+static char *
+errors_about (GenerateData        *data,
+              const ShSceneRecord *scene)
+{
+  g_autoptr(GString) lines = g_string_new (NULL);
+  guint n = 0;
+
+  for (guint i = 0; data->log_lines != NULL && i < data->log_lines->len && n < MAX_ERRORS_PER_SCENE; i++)
+    {
+      const ShStashLogEntry *entry = g_ptr_array_index (data->log_lines, i);
+
+      if ((scene->path != NULL && *scene->path != '\0' && strstr (entry->message, scene->path)) ||
+          (scene->title != NULL && *scene->title != '\0' && strstr (entry->message, scene->title)))
+        {
+          g_string_append_printf (lines, "%s%s", lines->len ? "\n" : "", entry->message);
+          n++;
+        }
+    }
+
+  return lines->len > 0 ? g_string_free (g_steal_pointer (&lines), FALSE) : NULL;
+}
+
+static void
+get_failed_scenes_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  ShMediaCheckResult *checked = data->page_result;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GPtrArray) failures = NULL;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GError) error = NULL;
+
+  scenes = sh_scene_store_get_scenes_finish (SH_SCENE_STORE (object), result, &error);
+  if (scenes == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < scenes->len; i++)
+    {
+      ShSceneRecord *scene = g_ptr_array_index (scenes, i);
+
+      g_hash_table_insert (by_id, &scene->id, scene);
+    }
+
+  failures = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_failure_free);
+  for (guint i = 0; i < checked->incomplete->len; i++)
+    {
+      gint64 id = g_array_index (checked->incomplete, gint64, i);
+      ShSceneRecord *scene = g_hash_table_lookup (by_id, &id);
+      g_autofree char *missing = missing_names (g_array_index (checked->incomplete_missing, guint, i));
+      g_autofree char *errors = scene != NULL ? errors_about (data, scene) : NULL;
+
+      g_ptr_array_add (failures, sh_scene_failure_new (id, missing, errors));
+    }
+
+  sh_job_store_add_failures_async (sh_job_context_get_job_store (data->context),
+                                   sh_job_get_id (data->job), failures, data->io,
+                                   add_failures_cb, data_ref (data));
+}
+
+static void
+verify_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&data->page_result, sh_media_check_result_free);
+  data->page_result = sh_media_checker_run_finish (SH_MEDIA_CHECKER (object), result, &error);
+  if (data->page_result == NULL)
+    {
+      g_prefix_error (&error, _("Stash finished, but its media could not be verified; nothing "
+                                "was marked as generated: "));
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->page_result->incomplete->len == 0)
+    {
+      remove_vanished (data);
+      return;
+    }
+
+  sh_scene_store_get_scenes_async (sh_job_context_get_scene_store (data->context),
+                                   sh_job_context_get_server_id (data->context),
+                                   (const gint64 *) data->page_result->incomplete->data,
+                                   data->page_result->incomplete->len, data->io,
+                                   get_failed_scenes_cb, data_ref (data));
+}
+
+static void
+verify_page_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(ShMediaChecker) checker = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&data->page_ids, g_array_unref);
+  data->page_ids = sh_job_store_list_job_scenes_finish (SH_JOB_STORE (object), result, &error);
+  if (data->page_ids == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->page_ids->len == 0)
+    {
+      apply_outcome (data);
+      return;
+    }
+
+  data->verify_after = g_array_index (data->page_ids, gint64, data->page_ids->len - 1);
+  checker = sh_media_checker_new (data->client, data->kinds);
+  sh_media_checker_set_max_in_flight (checker, VERIFY_IN_FLIGHT);
+  sh_media_checker_run_async (checker, (const gint64 *) data->page_ids->data, data->page_ids->len,
+                              NULL, NULL, data->io, verify_checked_cb, data_ref (data));
+}
+
+static void
+verify_next_page (GenerateData *data)
+{
+  sh_job_store_list_job_scenes_async (sh_job_context_get_job_store (data->context),
+                                      sh_job_get_id (data->job), "tracked", data->verify_after,
+                                      VERIFY_PAGE, data->io, verify_page_cb, data_ref (data));
+}
+
+static void
+start_verification (GenerateData *data)
+{
+  data->kinds = sh_generate_options_get_kinds (sh_job_context_get_parameters (data->context));
+  data->verify_after = 0;
+  data->verified = data->failed = 0;
+
+  /* Nothing that can be probed was asked for (transcodes only): Stash's word is all. */
+  if (data->kinds == 0)
+    {
+      apply_outcome (data);
+      return;
+    }
+
+  sh_job_context_log (data->context, "Verifying %" G_GUINT64_FORMAT " scenes (%u lines of "
+                      "Stash’s error log)", data->tracked,
+                      data->log_lines != NULL ? data->log_lines->len : 0);
+  show_verify_progress (data);
+  verify_next_page (data);
+}
+
+static gint64
+parse_time (const char *text)
+{
+  g_autoptr(GDateTime) time = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return time != NULL ? g_date_time_to_unix (time) * G_USEC_PER_SEC +
+                        g_date_time_get_microsecond (time)
+                      : 0;
+}
+
+static gboolean
+keep_log_line (GenerateData          *data,
+               const ShStashLogEntry *entry)
+{
+  if (!sh_stash_log_entry_is_error (entry))
+    return FALSE;
+  /* Only what Stash logged while our job ran (Stash's clock on both sides). */
+  if (entry->usec != 0 && data->stash_start != 0 && entry->usec + G_USEC_PER_SEC < data->stash_start)
+    return FALSE;
+  if (entry->usec != 0 && data->stash_end != 0 && entry->usec > data->stash_end + G_USEC_PER_SEC)
+    return FALSE;
+  if (data->log_lines == NULL)
+    data->log_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_stash_log_entry_free);
+  if (data->log_lines->len >= MAX_LOG_LINES)
+    return FALSE;
+
+  for (guint i = 0; i < data->log_lines->len; i++)
+    {
+      const ShStashLogEntry *other = g_ptr_array_index (data->log_lines, i);
+
+      if (other->usec == entry->usec && g_str_equal (other->message, entry->message))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+logs_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (data->done)
+    return;
+
+  /* The log only explains; a Stash that cannot give it is verified all the same. */
+  entries = sh_stash_client_logs_finish (SH_STASH_CLIENT (object), result, &error);
+  if (entries == NULL)
+    g_debug ("Could not read Stash’s log: %s", error->message);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      ShStashLogEntry *entry = g_ptr_array_index (entries, i);
+
+      if (keep_log_line (data, entry))
+        g_ptr_array_add (data->log_lines, g_ptr_array_steal_index (entries, i--));
+    }
+
+  start_verification (data);
+}
+
+static void
+on_log_entries (ShStashSubscription *subscription,
+                GPtrArray           *entries,
+                GenerateData        *data)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      ShStashLogEntry *entry = g_ptr_array_index (entries, i);
+
+      if (keep_log_line (data, entry))
+        g_ptr_array_add (data->log_lines, sh_stash_log_entry_copy (entry));
+    }
+}
+
+static void
+finish_success (GenerateData     *data,
+                const ShStashJob *stash_job)
 {
   g_clear_handle_id (&data->poll_source, g_source_remove);
-  sh_job_set_progress (data->job, 100, _("Recording the generated scenes"));
+  data->stash_start = parse_time (stash_job->start_time);
+  data->stash_end = parse_time (stash_job->end_time);
+  if (data->subscription != NULL)
+    g_clear_signal_handler (&data->log_id, data->subscription);
+
+  /* Lines seen live before Stash started our job belong to the jobs ahead of it. */
+  for (guint i = 0; data->log_lines != NULL && i < data->log_lines->len; i++)
+    {
+      const ShStashLogEntry *entry = g_ptr_array_index (data->log_lines, i);
+
+      if (entry->usec != 0 && data->stash_start != 0 &&
+          entry->usec + G_USEC_PER_SEC < data->stash_start)
+        g_ptr_array_remove_index (data->log_lines, i--);
+    }
+
+  sh_job_set_progress (data->job, 100, _("Reading Stash’s log"));
   sh_job_set_sub_task (data->job, NULL);
 
-  /* Not cancellable: Stash finished, and this is the one write that says so. */
-  sh_job_store_apply_generated_async (sh_job_context_get_job_store (data->context),
-                                      sh_job_get_id (data->job),
-                                      sh_job_context_get_server_id (data->context),
-                                      NULL, apply_generated_cb, data_ref (data));
+  /* Lines the socket missed (a gap, a dropped batch) are in Stash's log cache. Not
+   * cancellable from here on: Stash finished, and its outcome must be recorded. */
+  g_cancellable_disconnect (data->cancellable, data->cancelled_id);
+  data->cancelled_id = 0;
+  sh_stash_client_logs_async (data->client, data->io, logs_cb, data_ref (data));
 }
 
 /* Step 5: following the job */
@@ -327,7 +780,7 @@ handle_stash_job (GenerateData     *data,
     case SH_STASH_JOB_FINISHED:
       /* Even when a stop was asked for: Stash finished first, and the truth wins. */
       sh_job_context_log (data->context, "Stash job %s finished", data->stash_job_id);
-      finish_success (data);
+      finish_success (data, stash_job);
       return;
 
     case SH_STASH_JOB_CANCELLED:
@@ -362,23 +815,74 @@ handle_stash_job (GenerateData     *data,
 }
 
 static void
+fail_lost (GenerateData *data)
+{
+  fail (data, SH_JOB_ERROR_STASH_LOST,
+        _("Stash restarted; its Generate was lost. No scene was marked as generated; run the "
+          "job again (Stash keeps what it had already generated)."));
+}
+
+/* Whether @stash_job is ours: the same id, description and addTime as when we first saw
+ * it. The first sighting pins addTime, but only of a Generate; one first seen after a
+ * look-up failed must also have been added around the time we asked (a restarted Stash
+ * numbers its jobs from 1 again). Fails the run and returns FALSE otherwise. */
+static gboolean
+identify (GenerateData     *data,
+          const ShStashJob *stash_job)
+{
+  if (g_strcmp0 (stash_job->description, GENERATE_DESCRIPTION) != 0)
+    {
+      sh_job_context_log (data->context, "Stash job %s is now “%s”: not ours",
+                          data->stash_job_id, stash_job->description);
+      fail_lost (data);
+      return FALSE;
+    }
+
+  if (data->add_time != NULL)
+    {
+      if (g_strcmp0 (stash_job->add_time, data->add_time) == 0)
+        return TRUE;
+      fail_lost (data);
+      return FALSE;
+    }
+
+  if (data->identify_failed && data->sent_at != 0)
+    {
+      gint64 added = parse_time (stash_job->add_time);
+
+      if (added == 0 || ABS (added - data->sent_at) > (gint64) IDENTIFY_WINDOW_S * G_USEC_PER_SEC)
+        {
+          sh_job_context_log (data->context, "Stash job %s was added at %s, not when we "
+                              "asked: not ours", data->stash_job_id,
+                              stash_job->add_time ? stash_job->add_time : "(unknown)");
+          fail (data, SH_JOB_ERROR_STASH_LOST,
+                _("StashHog could not tell whether Stash’s job %s is the Generate it started "
+                  "(Stash may have restarted). No scene was marked as generated; run the job "
+                  "again (Stash keeps what it had already generated)."), data->stash_job_id);
+          return FALSE;
+        }
+    }
+
+  data->add_time = g_strdup (stash_job->add_time);
+  sh_job_set_stash_job (data->job, data->stash_job_id, data->add_time);
+  sh_job_context_persist_now (data->context);
+
+  return TRUE;
+}
+
+static void
 on_job_update (ShStashSubscription *subscription,
                guint                type,
                ShStashJob          *stash_job,
                GenerateData        *data)
 {
-  if (data->stash_job_id == NULL || g_strcmp0 (stash_job->id, data->stash_job_id) != 0)
+  if (data->done || data->stash_job_id == NULL ||
+      g_strcmp0 (stash_job->id, data->stash_job_id) != 0)
     return;
 
-  /* An ADD for our id with another addTime is a new job of a restarted Stash. */
-  if (data->add_time != NULL && stash_job->add_time != NULL &&
-      g_strcmp0 (stash_job->add_time, data->add_time) != 0)
-    {
-      fail (data, SH_JOB_ERROR_STASH_LOST,
-            _("Stash restarted; the job was lost. No scene was marked as generated; run the "
-              "job again (Stash keeps what it had already generated)."));
-      return;
-    }
+  /* An event for our id with another addTime is a new job of a restarted Stash. */
+  if (!identify (data, stash_job))
+    return;
 
   handle_stash_job (data, stash_job);
 }
@@ -390,6 +894,12 @@ is_transient (const GError *error)
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT) ||
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP) ||
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_JSON);
+}
+
+static gboolean
+is_unreachable (const GError *error)
+{
+  return g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT);
 }
 
 static gboolean
@@ -442,20 +952,32 @@ find_job_cb (GObject      *object,
           return;
         }
 
+      if (data->add_time == NULL)
+        data->identify_failed = TRUE;
       if (data->unreachable_since == 0)
         data->unreachable_since = now;
+      /* "Unreachable" only when Stash cannot be reached; a proxy's 502 or a timeout is a
+       * request that fails, and says so. */
       if (now - data->unreachable_since > (gint64) grace * G_USEC_PER_SEC)
         {
-          fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
-                _("Stash was unreachable for more than %u seconds (%s). No scene was marked "
-                  "as generated; when Stash is back, run the job again."), grace,
-                error->message);
+          if (is_unreachable (error))
+            fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
+                  _("Stash was unreachable for more than %u seconds (%s). No scene was marked "
+                    "as generated; when Stash is back, run the job again."), grace,
+                  error->message);
+          else
+            fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
+                  _("Asking Stash about its job %s kept failing for more than %u seconds (%s). "
+                    "No scene was marked as generated; when Stash answers again, run the job "
+                    "again."), data->stash_job_id, grace, error->message);
           return;
         }
       if (check_stop_deadline (data))
         return;
 
-      message = g_strdup_printf (_("Stash is unreachable; retrying (%s)"), error->message);
+      message = is_unreachable (error)
+        ? g_strdup_printf (_("Stash is unreachable; retrying (%s)"), error->message)
+        : g_strdup_printf (_("Stash’s answer about the job failed; retrying (%s)"), error->message);
       sh_job_set_progress (data->job, sh_job_get_progress (data->job), message);
 
       /* Back off: twice the last delay, up to half a minute. */
@@ -475,13 +997,8 @@ find_job_cb (GObject      *object,
       return;
     }
 
-  if (data->add_time != NULL && g_strcmp0 (stash_job->add_time, data->add_time) != 0)
-    {
-      fail (data, SH_JOB_ERROR_STASH_LOST,
-            _("Stash restarted; the job was lost. No scene was marked as generated; run the "
-              "job again (Stash keeps what it had already generated)."));
-      return;
-    }
+  if (!identify (data, stash_job))
+    return;
 
   handle_stash_job (data, stash_job);
   if (data->done)
@@ -649,14 +1166,18 @@ initial_find_job_cb (GObject      *object,
   if (data->done)
     return;
 
-  /* The addTime pins the job; without it (Stash unreachable right now), monitoring
-   * continues and restart detection relies on the id alone. */
-  if (sh_stash_client_find_job_finish (SH_STASH_CLIENT (object), result, &stash_job, &error) &&
-      stash_job != NULL)
-    data->add_time = g_strdup (stash_job->add_time);
-
-  sh_job_set_stash_job (data->job, data->stash_job_id, data->add_time);
-  sh_job_context_persist_now (data->context);
+  /* The addTime pins the job; an event of the subscription may have pinned it already.
+   * Without it (this look-up failed), the next answer pins it, if it is plausible. */
+  if (!sh_stash_client_find_job_finish (SH_STASH_CLIENT (object), result, &stash_job, &error) ||
+      stash_job == NULL)
+    {
+      if (data->add_time == NULL)
+        data->identify_failed = TRUE;
+      sh_job_set_stash_job (data->job, data->stash_job_id, data->add_time);
+      sh_job_context_persist_now (data->context);
+    }
+  else if (!identify (data, stash_job))
+    return;
 
   if (stash_job != NULL)
     handle_stash_job (data, stash_job);
@@ -682,6 +1203,7 @@ metadata_generate_cb (GObject      *object,
     }
 
   data->stash_job_id = g_steal_pointer (&stash_job_id);
+  data->sent_at = g_get_real_time ();
   sh_job_context_log (data->context, "Started Stash job %s", data->stash_job_id);
   sh_job_set_stash_job (data->job, data->stash_job_id, NULL);
   sh_job_set_progress (data->job, -1, _("Waiting in Stash’s queue"));
@@ -707,7 +1229,8 @@ send_generate (GenerateData *data)
       return;
     }
 
-  input = sh_generate_options_to_input (sh_job_context_get_parameters (data->context));
+  input = sh_generate_options_to_input (sh_job_context_get_parameters (data->context),
+                                        data->send_ids);
   data->generate_sent = TRUE;
   sh_job_set_progress (data->job, -1, _("Starting Generate in Stash"));
   sh_stash_client_metadata_generate_async (data->client, input, data->io,
@@ -740,6 +1263,9 @@ static void
 subscribe (GenerateData *data)
 {
   data->subscription = sh_stash_subscription_new (data->client);
+  sh_stash_subscription_set_follow_log (data->subscription, TRUE);
+  data->log_id = g_signal_connect (data->subscription, "log-entries",
+                                   G_CALLBACK (on_log_entries), data);
   data->update_id = g_signal_connect (data->subscription, "job-update",
                                       G_CALLBACK (on_job_update), data);
   data->connected_id = g_signal_connect (data->subscription, "connected",
@@ -747,7 +1273,144 @@ subscribe (GenerateData *data)
   sh_stash_subscription_start (data->subscription);
 }
 
-/* Step 3: connection check */
+/* Step 3: connection check, then the targets confirmed */
+
+static void
+start_stash_job (GenerateData *data)
+{
+  if (data->stop_requested)
+    {
+      g_autoptr(JsonObject) out = base_result (data, "cancelled", 0);
+
+      complete (data, out, NULL);
+      return;
+    }
+
+  /* Subscribe first: Stash sends no snapshot, so events must not be missed. */
+  subscribe (data);
+  data->subscribe_wait_source = g_timeout_add (SUBSCRIBE_WAIT_MS, subscribe_wait_timeout, data);
+}
+
+static void
+confirm_deleted_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  sh_scene_store_delete_finish (SH_SCENE_STORE (object), result, &error);
+  if (error != NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->removed > 0)
+    sh_job_context_log (data->context, "Removed %" G_GUINT64_FORMAT " scenes that Stash no "
+                        "longer has", data->removed);
+
+  /* An empty target starts no Stash job: with no sceneIDs Stash would walk everything. */
+  if (data->send_ids->len == 0)
+    {
+      g_autoptr(JsonObject) out = base_result (data, "completed", 0);
+
+      json_object_set_string_member (out, "reason", "nothing to do");
+      sh_job_set_counts (data->job, 0, 0);
+      sh_job_set_progress (data->job, 100, _("Nothing to do: Stash no longer has the targeted "
+                                             "scenes"));
+      complete (data, out, NULL);
+      return;
+    }
+
+  start_stash_job (data);
+}
+
+static void
+confirm_checked_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(ShMediaCheckResult) checked = NULL;
+  g_autoptr(GHashTable) present = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) vanished = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+
+  checked = sh_media_checker_run_finish (SH_MEDIA_CHECKER (object), result, &error);
+  if (checked == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < checked->complete->len; i++)
+    g_hash_table_add (present, &g_array_index (checked->complete, gint64, i));
+  for (guint i = 0; i < checked->incomplete->len; i++)
+    g_hash_table_add (present, &g_array_index (checked->incomplete, gint64, i));
+
+  data->send_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (present));
+  for (guint i = 0; i < data->page_ids->len; i++)
+    {
+      gint64 id = g_array_index (data->page_ids, gint64, i);
+
+      if (g_hash_table_contains (present, &id))
+        g_array_append_val (data->send_ids, id);
+      else
+        g_array_append_val (vanished, id);
+    }
+  g_clear_pointer (&data->page_ids, g_array_unref);
+
+  data->removed += vanished->len;
+  data->tracked = data->send_ids->len;
+  sh_job_set_counts (data->job, 0, data->tracked);
+
+  sh_scene_store_delete_async (sh_job_context_get_scene_store (data->context),
+                               sh_job_context_get_server_id (data->context),
+                               (const gint64 *) vanished->data, vanished->len, data->io,
+                               confirm_deleted_cb, data_ref (data));
+}
+
+static void
+confirm_list_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(ShMediaChecker) checker = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&data->page_ids, g_array_unref);
+  data->page_ids = sh_job_store_list_job_scenes_finish (SH_JOB_STORE (object), result, &error);
+  if (data->page_ids == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Only whether Stash has them: the phash is in the answer itself, no file is probed. */
+  sh_job_set_progress (data->job, -1, _("Confirming the scenes in Stash"));
+  checker = sh_media_checker_new (data->client, SH_MEDIA_PHASH);
+  sh_media_checker_run_async (checker, (const gint64 *) data->page_ids->data, data->page_ids->len,
+                              NULL, NULL, data->io, confirm_checked_cb, data_ref (data));
+}
+
+/* Stash generates nothing for a list with an id it does not have, and walks the whole
+ * library for no list: so a list is sent when it is small enough, after asking Stash
+ * which of its scenes still exist. */
+static void
+confirm_targets (GenerateData *data)
+{
+  if (data->targets == NULL && data->tracked > MAX_SENT_IDS)
+    {
+      start_stash_job (data);
+      return;
+    }
+
+  sh_job_store_list_job_scenes_async (sh_job_context_get_job_store (data->context),
+                                      sh_job_get_id (data->job), "tracked", 0, 0, data->io,
+                                      confirm_list_cb, data_ref (data));
+}
 
 static void
 test_connection_cb (GObject      *object,
@@ -788,9 +1451,7 @@ test_connection_cb (GObject      *object,
       return;
     }
 
-  /* Subscribe first: Stash sends no snapshot, so events must not be missed. */
-  subscribe (data);
-  data->subscribe_wait_source = g_timeout_add (SUBSCRIBE_WAIT_MS, subscribe_wait_timeout, data);
+  confirm_targets (data);
 }
 
 /* Step 2: snapshot */
@@ -861,7 +1522,9 @@ get_ids_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GenerateData) data = user_data;
-  g_autoptr(GArray) requested = sh_generate_options_dup_scene_ids (sh_job_context_get_parameters (data->context));
+  GArray *requested = data->targets;
+  gboolean retry = json_object_has_member (sh_job_context_get_parameters (data->context),
+                                           "retryFailedOf");
   g_autoptr(GArray) present = NULL;
   g_autoptr(GHashTable) known = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GString) missing = g_string_new (NULL);
@@ -887,8 +1550,15 @@ get_ids_cb (GObject      *object,
         g_string_append_printf (missing, "%s%" G_GINT64_FORMAT, missing->len ? ", " : "", id);
     }
 
-  /* Stash quietly does nothing for a list with an unknown id, so never send one. */
-  if (n_missing > 0)
+  /* Stash quietly does nothing for a list with an unknown id, so never send one. A
+   * retry takes what is left of the failed scenes (the others were removed since). */
+  if (retry)
+    {
+      g_clear_pointer (&data->targets, g_array_unref);
+      data->targets = g_array_ref (present);
+      requested = data->targets;
+    }
+  else if (n_missing > 0)
     {
       fail (data, SH_JOB_ERROR_INVALID_PARAMETERS,
             g_dngettext (GETTEXT_PACKAGE,
@@ -901,6 +1571,39 @@ get_ids_cb (GObject      *object,
     }
 
   take_snapshot (data, requested);
+}
+
+static void
+list_failed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  data->targets = sh_job_store_list_job_scenes_finish (SH_JOB_STORE (object), result, &error);
+  if (data->targets == NULL)
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  if (data->targets->len == 0)
+    {
+      fail (data, SH_JOB_ERROR_INVALID_PARAMETERS,
+            _("The job %s has no failed scenes to retry."),
+            json_object_get_string_member (sh_job_context_get_parameters (data->context),
+                                           "retryFailedOf"));
+      return;
+    }
+
+  sh_job_context_log (data->context, "Retrying %u failed scenes of job %s", data->targets->len,
+                      json_object_get_string_member (sh_job_context_get_parameters (data->context),
+                                                     "retryFailedOf"));
+  sh_scene_store_get_ids_async (sh_job_context_get_scene_store (data->context),
+                                sh_job_context_get_server_id (data->context),
+                                (const gint64 *) data->targets->data, data->targets->len,
+                                data->io, get_ids_cb, data_ref (data));
 }
 
 /* Re-attach after a crash: the snapshot and the Stash job exist already. */
@@ -967,15 +1670,29 @@ generate_run_async (ShJobContext        *context,
     {
       data->stash_job_id = g_strdup (record->stash_job_id);
       data->add_time = g_strdup (record->stash_job_added_at);
+      data->identify_failed = data->add_time == NULL;
+      data->sent_at = record->started_at;
       sh_job_store_count_job_scenes_async (sh_job_context_get_job_store (context),
                                            sh_job_get_id (data->job), "tracked", data->io,
                                            count_tracked_cb, data_ref (data));
       return;
     }
 
+  if (json_object_has_member (sh_job_context_get_parameters (context), "retryFailedOf"))
+    {
+      sh_job_set_progress (data->job, -1, _("Reading the failed scenes"));
+      sh_job_store_list_job_scenes_async (sh_job_context_get_job_store (context),
+                                          json_object_get_string_member (sh_job_context_get_parameters (context),
+                                                                         "retryFailedOf"),
+                                          "failed", 0, 0, data->io, list_failed_cb,
+                                          data_ref (data));
+      return;
+    }
+
   ids = sh_generate_options_dup_scene_ids (sh_job_context_get_parameters (context));
   if (ids != NULL)
     {
+      data->targets = g_array_ref (ids);
       sh_job_set_progress (data->job, -1, _("Checking the selected scenes"));
       sh_scene_store_get_ids_async (sh_job_context_get_scene_store (context),
                                     sh_job_context_get_server_id (context),

@@ -208,12 +208,15 @@ sh_generate_options_validate (JsonObject  *parameters,
   else if (node != NULL)
     {
       g_autoptr(JsonArray) normalized = json_array_new ();
+      g_autoptr(GHashTable) seen = NULL;
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (node))
         return invalid (error, _("“sceneIDs” must be a list of scene ids."));
 
+      /* Stash generates nothing at all for a list with a repeated id: keep each once. */
       array = json_node_get_array (node);
+      seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *element = json_array_get_element (array, i);
@@ -235,7 +238,11 @@ sh_generate_options_validate (JsonObject  *parameters,
 
           {
             g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, id);
+            gint64 *key = g_new (gint64, 1);
 
+            *key = (gint64) id;
+            if (!g_hash_table_add (seen, key))
+              continue;
             json_array_add_string_element (normalized, text);
           }
         }
@@ -244,6 +251,20 @@ sh_generate_options_validate (JsonObject  *parameters,
                                  "every scene that needs it."));
       json_object_set_array_member (parameters, "sceneIDs", json_array_ref (normalized));
     }
+
+  node = json_object_get_member (parameters, "markSucceeded");
+  if (node == NULL)
+    json_object_set_boolean_member (parameters, "markSucceeded", FALSE);
+  else if (!is_boolean (node))
+    return invalid (error, _("The option “%s” must be true or false."), "markSucceeded");
+
+  node = json_object_get_member (parameters, "retryFailedOf");
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    json_object_remove_member (parameters, "retryFailedOf");
+  else if (node != NULL && (!is_string (node) || *json_node_get_string (node) == '\0'))
+    return invalid (error, _("“retryFailedOf” must be the id of a Generate job."));
+  else if (node != NULL && json_object_has_member (parameters, "sceneIDs"))
+    return invalid (error, _("Retry the failed scenes of a job, or choose scenes, not both."));
 
   node = json_object_get_member (parameters, "previewOptions");
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
@@ -260,7 +281,8 @@ sh_generate_options_validate (JsonObject  *parameters,
   for (GList *l = members; l != NULL; l = l->next)
     {
       const char *name = l->data;
-      gboolean known = g_str_equal (name, "sceneIDs") || g_str_equal (name, "previewOptions");
+      gboolean known = g_str_equal (name, "sceneIDs") || g_str_equal (name, "previewOptions") ||
+                       g_str_equal (name, "markSucceeded") || g_str_equal (name, "retryFailedOf");
 
       for (guint i = 0; !known && i < G_N_ELEMENTS (options); i++)
         known = g_str_equal (name, options[i].name);
@@ -279,18 +301,89 @@ sh_generate_options_validate (JsonObject  *parameters,
  *   (the seed's defaults filled in), the preview options, and `sceneIDs` only when scenes
  *   were targeted
  */
+/**
+ * sh_generate_options_to_input:
+ * @parameters: validated parameters
+ * @scene_ids: (nullable) (element-type gint64): the scenes to send as `sceneIDs`, or
+ *   %NULL to let Stash walk the whole library
+ *
+ * Returns: (transfer full): Stash's `GenerateMetadataInput`: the options, without
+ *   StashHog's own (markSucceeded, retryFailedOf)
+ */
 JsonNode *
-sh_generate_options_to_input (JsonObject *parameters)
+sh_generate_options_to_input (JsonObject *parameters,
+                              GArray     *scene_ids)
 {
-  g_autoptr(JsonNode) copy = NULL;
-  JsonNode *input;
+  g_autoptr(JsonObject) input = json_object_new ();
+  JsonNode *preview;
 
   g_return_val_if_fail (parameters != NULL, NULL);
 
-  copy = json_node_init_object (json_node_alloc (), parameters);
-  input = json_node_copy (copy);
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    json_object_set_boolean_member (input, options[i].name,
+                                    json_object_get_boolean_member_with_default (parameters,
+                                                                                 options[i].name,
+                                                                                 options[i].default_value));
+  preview = json_object_get_member (parameters, "previewOptions");
+  if (preview != NULL && JSON_NODE_HOLDS_OBJECT (preview))
+    json_object_set_member (input, "previewOptions", json_node_copy (preview));
 
-  return input;
+  if (scene_ids != NULL)
+    {
+      JsonArray *array = json_array_sized_new (scene_ids->len);
+
+      for (guint i = 0; i < scene_ids->len; i++)
+        {
+          char text[24];
+
+          g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, g_array_index (scene_ids, gint64, i));
+          json_array_add_string_element (array, text);
+        }
+      json_object_set_array_member (input, "sceneIDs", array);
+    }
+
+  return json_node_init_object (json_node_alloc (), input);
+}
+
+/**
+ * sh_generate_options_get_kinds:
+ * @parameters: validated parameters
+ *
+ * The media a Generate with these options must leave behind, as the media check knows
+ * them: what its verification probes. Transcodes and image media are not probed (Stash
+ * makes transcodes only where needed, and images are not scenes).
+ *
+ * Returns: the #ShMediaKind mask; 0 when nothing checkable was asked for
+ */
+ShMediaKind
+sh_generate_options_get_kinds (JsonObject *parameters)
+{
+  ShMediaKind kinds = 0;
+
+  g_return_val_if_fail (parameters != NULL, 0);
+
+#define OPTION(name) json_object_get_boolean_member_with_default (parameters, name, FALSE)
+  if (OPTION ("covers"))
+    kinds |= SH_MEDIA_COVER;
+  if (OPTION ("sprites"))
+    kinds |= SH_MEDIA_SPRITE | SH_MEDIA_VTT;
+  if (OPTION ("previews"))
+    kinds |= SH_MEDIA_PREVIEW;
+  if (OPTION ("previews") && OPTION ("imagePreviews"))
+    kinds |= SH_MEDIA_WEBP;
+  if (OPTION ("phashes"))
+    kinds |= SH_MEDIA_PHASH;
+  if (OPTION ("interactiveHeatmapsSpeeds"))
+    kinds |= SH_MEDIA_HEATMAP;
+  if (OPTION ("markers"))
+    kinds |= SH_MEDIA_MARKER_VIDEO;
+  if (OPTION ("markerScreenshots"))
+    kinds |= SH_MEDIA_MARKER_SCREENSHOT;
+  if (OPTION ("markerImagePreviews"))
+    kinds |= SH_MEDIA_MARKER_WEBP;
+#undef OPTION
+
+  return kinds;
 }
 
 /**

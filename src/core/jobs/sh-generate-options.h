@@ -8,6 +8,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sh-media-checker.h"
+
 G_BEGIN_DECLS
 
 /* Past this many scenes, a Generate targets every scene that is not generated instead of
@@ -33,7 +35,9 @@ const ShGenerateOption *sh_generate_options_get_all       (guint       *n_option
 const char * const     *sh_generate_options_get_presets   (void);
 gboolean                sh_generate_options_validate      (JsonObject  *parameters,
                                                            GError     **error);
-JsonNode               *sh_generate_options_to_input      (JsonObject  *parameters);
+JsonNode               *sh_generate_options_to_input      (JsonObject  *parameters,
+                                                           GArray      *scene_ids);
+ShMediaKind             sh_generate_options_get_kinds     (JsonObject  *parameters);
 GArray                 *sh_generate_options_dup_scene_ids (JsonObject  *parameters);
 
 G_END_DECLS

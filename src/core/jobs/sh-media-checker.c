@@ -233,6 +233,7 @@ sh_media_check_result_new (ShMediaKind kinds)
   result->kinds = kinds;
   result->complete = g_array_new (FALSE, FALSE, sizeof (gint64));
   result->incomplete = g_array_new (FALSE, FALSE, sizeof (gint64));
+  result->incomplete_missing = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
     result->samples[i] = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX_SAMPLES);
 
@@ -247,6 +248,7 @@ sh_media_check_result_free (ShMediaCheckResult *result)
 
   g_clear_pointer (&result->complete, g_array_unref);
   g_clear_pointer (&result->incomplete, g_array_unref);
+  g_clear_pointer (&result->incomplete_missing, g_array_unref);
   for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
     g_clear_pointer (&result->samples[i], g_array_unref);
   g_free (result);
@@ -1395,6 +1397,7 @@ add_page_results (Run  *run,
         }
 
       g_array_append_val (result->incomplete, scene->id);
+      g_array_append_val (result->incomplete_missing, missing);
       for (guint k = 0; k < SH_MEDIA_N_KINDS; k++)
         {
           if (!(missing & (1 << k)))

@@ -64,6 +64,8 @@ gboolean     sh_media_kinds_from_strings (const char * const  *names,
  * @kinds: the kinds that were checked
  * @complete: (element-type gint64): ids of the scenes that miss none of @kinds, ascending
  * @incomplete: (element-type gint64): ids of the scenes that miss at least one, ascending
+ * @incomplete_missing: (element-type guint): for each of @incomplete, the #ShMediaKind
+ *   it misses
  * @missing_count: per kind (index = bit position), the number of scenes that miss it
  * @samples: (element-type gint64): per kind, up to five ids of scenes that miss it
  * @checked: scenes checked; given ids that Stash does not have are not counted (and are
@@ -77,6 +79,7 @@ typedef struct
   ShMediaKind  kinds;
   GArray      *complete;
   GArray      *incomplete;
+  GArray      *incomplete_missing;
   guint64      missing_count[SH_MEDIA_N_KINDS];
   GArray      *samples[SH_MEDIA_N_KINDS];
   guint64      checked;

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sh-stash-error.h"
+#include "sh-stash-log.h"
 #include "sh-stash-subscription.h"
 
 /* The protocol of the graphql-ws library, which Stash's own web UI uses. Without a
@@ -16,6 +17,9 @@
 #define PROTOCOL                    "graphql-transport-ws"
 #define SUBSCRIPTION_ID             "1"
 #define OPERATION_NAME              "JobsSubscribe"
+/* The optional second subscription on the same connection: Stash's new log lines. */
+#define LOG_SUBSCRIPTION_ID         "2"
+#define LOG_OPERATION_NAME          "LoggingSubscribe"
 
 /* Stash's own keep-alive interval; the server never pings a graphql-transport-ws client,
  * so our pings are the only way to notice a connection that died without a FIN. */
@@ -37,6 +41,7 @@ struct _ShStashSubscription
   GMainContext            *context;            /* (owned) the creator's thread-default context */
   GCancellable            *cancellable;        /* (owned) new after stop (), cancelled in dispose */
   char                    *document;           /* (owned) the JobsSubscribe document */
+  char                    *log_document;       /* (owned) (nullable) LoggingSubscribe, when followed */
 
   SoupWebsocketConnection *connection;         /* (owned) (nullable) */
   GError                  *close_error;        /* (owned) (nullable) why the connection failed */
@@ -64,6 +69,7 @@ enum {
 
 enum {
   JOB_UPDATE,
+  LOG_ENTRIES,
   CONNECTED,
   DISCONNECTED,
   N_SIGNALS
@@ -179,13 +185,15 @@ send_simple_message (SoupWebsocketConnection *connection,
 
 static gboolean
 send_subscribe (SoupWebsocketConnection *connection,
+                const char              *id,
+                const char              *operation_name,
                 const char              *document)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, SUBSCRIPTION_ID);
+  json_builder_add_string_value (builder, id);
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, "subscribe");
   json_builder_set_member_name (builder, "payload");
@@ -193,7 +201,7 @@ send_subscribe (SoupWebsocketConnection *connection,
   json_builder_set_member_name (builder, "query");
   json_builder_add_string_value (builder, document);
   json_builder_set_member_name (builder, "operationName");
-  json_builder_add_string_value (builder, OPERATION_NAME);
+  json_builder_add_string_value (builder, operation_name);
   json_builder_set_member_name (builder, "variables");
   json_builder_begin_object (builder);
   json_builder_end_object (builder);
@@ -381,7 +389,11 @@ sh_stash_subscription_handle_ack (ShStashSubscription *self)
 
   clear_source (&self->ack_timeout);
 
-  if (!send_subscribe (self->connection, self->document))
+  if (!send_subscribe (self->connection, SUBSCRIPTION_ID, OPERATION_NAME, self->document))
+    return;
+  if (self->log_document != NULL &&
+      !send_subscribe (self->connection, LOG_SUBSCRIPTION_ID, LOG_OPERATION_NAME,
+                       self->log_document))
     return;
 
   self->backoff = BACKOFF_MIN;
@@ -406,6 +418,22 @@ sh_stash_subscription_handle_next (ShStashSubscription *self,
   JsonObject *data = NULL;
   JsonObject *update = NULL;
   JsonObject *job_object = NULL;
+
+  if (self->connected && self->log_document != NULL &&
+      g_strcmp0 (get_string_member (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
+    {
+      g_autoptr(GPtrArray) entries = NULL;
+
+      payload = get_object_member (message, "payload");
+      if (payload != NULL)
+        data = get_object_member (payload, "data");
+      entries = sh_stash_log_entries_from_json (data != NULL
+                                                ? json_object_get_member (data, "loggingSubscribe")
+                                                : NULL);
+      if (entries->len > 0)
+        g_signal_emit (self, signals[LOG_ENTRIES], 0, entries);
+      return;
+    }
 
   if (!self->connected || g_strcmp0 (get_string_member (message, "id"), SUBSCRIPTION_ID) != 0)
     {
@@ -452,6 +480,14 @@ sh_stash_subscription_handle_error (ShStashSubscription *self,
                                     JsonObject          *message)
 {
   g_autofree char *errors = NULL;
+
+  /* The log is an explanation only: a Stash that refuses it still serves the jobs. */
+  if (g_strcmp0 (get_string_member (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
+    {
+      g_debug ("Stash refused the log subscription");
+      g_clear_pointer (&self->log_document, g_free);
+      return;
+    }
 
   if (g_strcmp0 (get_string_member (message, "id"), SUBSCRIPTION_ID) != 0)
     {
@@ -763,6 +799,7 @@ sh_stash_subscription_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->document, g_free);
+  g_clear_pointer (&self->log_document, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (sh_stash_subscription_parent_class)->finalize (object);
@@ -884,6 +921,26 @@ sh_stash_subscription_class_init (ShStashSubscriptionClass *klass)
                   G_TYPE_NONE, 2,
                   G_TYPE_UINT,
                   SH_TYPE_STASH_JOB | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * ShStashSubscription::log-entries:
+   * @self: a #ShStashSubscription
+   * @entries: (element-type ShStashLogEntry): new lines of Stash's log
+   *
+   * Emitted for every `loggingSubscribe` batch, when
+   * [method@StashSubscription.set_follow_log] asked for them. Stash drops batches for
+   * slow subscribers and a reconnect loses what was logged meanwhile: read the `logs`
+   * query when completeness matters.
+   */
+  signals[LOG_ENTRIES] =
+    g_signal_new ("log-entries",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0,
+                  NULL, NULL,
+                  NULL,
+                  G_TYPE_NONE, 1,
+                  G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * ShStashSubscription::connected:
@@ -1063,4 +1120,24 @@ sh_stash_subscription_set_keepalive_interval (ShStashSubscription *self,
       self->keepalive_interval = msec;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEPALIVE_INTERVAL]);
     }
+}
+
+/**
+ * sh_stash_subscription_set_follow_log:
+ * @self: a #ShStashSubscription
+ * @follow: whether to subscribe to Stash's log as well
+ *
+ * Also subscribes to `loggingSubscribe` on the same connection and emits
+ * #ShStashSubscription::log-entries. Takes effect at the next connection: call it before
+ * [method@StashSubscription.start].
+ */
+void
+sh_stash_subscription_set_follow_log (ShStashSubscription *self,
+                                      gboolean             follow)
+{
+  g_return_if_fail (SH_IS_STASH_SUBSCRIPTION (self));
+
+  g_clear_pointer (&self->log_document, g_free);
+  if (follow)
+    self->log_document = sh_stash_client_load_query (LOG_OPERATION_NAME);
 }

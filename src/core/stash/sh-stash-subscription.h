@@ -21,6 +21,8 @@ ShStashSubscription *sh_stash_subscription_new                    (ShStashClient
 ShStashClient       *sh_stash_subscription_get_client             (ShStashSubscription *self);
 void                 sh_stash_subscription_start                  (ShStashSubscription *self);
 void                 sh_stash_subscription_stop                   (ShStashSubscription *self);
+void                 sh_stash_subscription_set_follow_log         (ShStashSubscription *self,
+                                                                   gboolean             follow);
 gboolean             sh_stash_subscription_get_connected          (ShStashSubscription *self);
 guint                sh_stash_subscription_get_keepalive_interval (ShStashSubscription *self);
 void                 sh_stash_subscription_set_keepalive_interval (ShStashSubscription *self,

@@ -62,6 +62,9 @@ struct _ShDatabase
   GAsyncQueue    *queue;           /* (owned) of ShDatabaseOp */
   gboolean        closed;
 
+  /* Any thread (atomic): failed Generates in a row that make a scene *failing*. */
+  guint           failing_threshold;
+
   /* Worker thread only. */
   GdaConnection  *cnc;             /* (owned) (nullable) */
   GdaSqlParser   *parser;          /* (owned) (nullable) */
@@ -443,6 +446,32 @@ sh_database_init (ShDatabase *self)
 {
   g_mutex_init (&self->mutex);
   self->queue = g_async_queue_new ();
+  self->failing_threshold = SH_DEFAULT_FAILING_THRESHOLD;
+}
+
+/**
+ * sh_database_set_failing_threshold:
+ * @self: a #ShDatabase
+ * @n: failed Generates in a row (at least 1)
+ *
+ * From @n consecutive failed Generates on, a scene is *failing*: whole-library Generates
+ * leave it out, and the Failing filter lists it (the `scene_failure` table).
+ */
+void
+sh_database_set_failing_threshold (ShDatabase *self,
+                                   guint       n)
+{
+  g_return_if_fail (SH_IS_DATABASE (self));
+
+  g_atomic_int_set (&self->failing_threshold, MAX (n, 1));
+}
+
+guint
+sh_database_get_failing_threshold (ShDatabase *self)
+{
+  g_return_val_if_fail (SH_IS_DATABASE (self), SH_DEFAULT_FAILING_THRESHOLD);
+
+  return g_atomic_int_get (&self->failing_threshold);
 }
 
 /**

@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* Failed Generates in a row after which a scene is *failing* (a setting). */
+#define SH_DEFAULT_FAILING_THRESHOLD 3
+
 #define SH_TYPE_DATABASE (sh_database_get_type ())
 
 G_DECLARE_FINAL_TYPE (ShDatabase, sh_database, SH, DATABASE, GObject)
@@ -74,6 +77,9 @@ char         *sh_database_sanitize_server_url  (const char           *url,
 
 /* Helpers for an ShDatabaseFunc: worker thread only. */
 gboolean      sh_database_is_postgres          (ShDatabase           *self);
+void          sh_database_set_failing_threshold (ShDatabase          *self,
+                                                 guint                n);
+guint         sh_database_get_failing_threshold (ShDatabase          *self);
 GdaStatement *sh_database_prepare              (ShDatabase           *self,
                                                 const char           *sql,
                                                 GError              **error);

@@ -392,7 +392,8 @@ select_record (ShDatabase    *db,
 static gboolean
 is_valid_role (const char *role)
 {
-  return g_strcmp0 (role, "tracked") == 0 || g_strcmp0 (role, "updated") == 0;
+  return g_strcmp0 (role, "tracked") == 0 || g_strcmp0 (role, "updated") == 0 ||
+         g_strcmp0 (role, "failed") == 0;
 }
 
 /* Insert ------------------------------------------------------------------------------ */
@@ -1173,6 +1174,35 @@ scenes_data_new (const char *job_id,
   return scenes;
 }
 
+/* Whether any scene of the server is failing now. */
+static gboolean
+has_failing (ShDatabase  *db,
+             gint64       server_id,
+             gboolean    *failing,
+             GError     **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT COUNT(*) FROM scene_failure "
+                                   "WHERE server_id = ##server_id::gint64 "
+                                   "AND failed_generates >= ##threshold::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return FALSE;
+  sh_database_set_int64 (params, "server_id", server_id);
+  sh_database_set_int64 (params, "threshold", sh_database_get_failing_threshold (db));
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return FALSE;
+
+  *failing = sh_database_model_get_int64 (model, 0, 0) > 0;
+
+  return TRUE;
+}
+
 static gpointer
 snapshot_tracked_func (ShDatabase     *db,
                        GdaConnection  *cnc,
@@ -1183,6 +1213,7 @@ snapshot_tracked_func (ShDatabase     *db,
   ScenesData *scenes = data;
   GdaStatement *stmt;
   GdaSet *params;
+  gboolean failing = FALSE;
   gint64 rows;
 
   if (!sh_database_begin (db, error))
@@ -1209,6 +1240,12 @@ snapshot_tracked_func (ShDatabase     *db,
   /* One statement, however many scenes: SQLite streams the rows from the narrow
    * scene_state into job_scene. The CAST gives PostgreSQL the type of a parameter in a
    * select list. */
+  /* A whole-library Generate leaves the failing scenes out (one broken file must not fail
+   * everybody's all-or-nothing outcome); a targeted one takes them. Most libraries have
+   * none, and then the plain statement keeps the snapshot a single scan. */
+  if (!scenes->targeted && !has_failing (db, scenes->server_id, &failing, error))
+    return NULL;
+
   stmt = sh_database_prepare_full (db,
                                    scenes->targeted
                                    ? "INSERT INTO job_scene (job_id, scene_id, role) "
@@ -1216,6 +1253,15 @@ snapshot_tracked_func (ShDatabase     *db,
                                      "FROM scene_state WHERE server_id = ##server_id::gint64 "
                                      "AND generated = FALSE "
                                      "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ")"
+                                   : failing
+                                   ? "INSERT INTO job_scene (job_id, scene_id, role) "
+                                     "SELECT CAST(##job_id::string AS TEXT), scene_id, 'tracked' "
+                                     "FROM scene_state WHERE server_id = ##server_id::gint64 "
+                                     "AND generated = FALSE "
+                                     "AND NOT EXISTS (SELECT 1 FROM scene_failure f "
+                                     "  WHERE f.server_id = ##server_id::gint64 "
+                                     "  AND f.scene_id = scene_state.scene_id "
+                                     "  AND f.failed_generates >= ##threshold::gint64)"
                                    : "INSERT INTO job_scene (job_id, scene_id, role) "
                                      "SELECT CAST(##job_id::string AS TEXT), scene_id, 'tracked' "
                                      "FROM scene_state WHERE server_id = ##server_id::gint64 "
@@ -1225,6 +1271,8 @@ snapshot_tracked_func (ShDatabase     *db,
     return NULL;
   sh_database_set_string (params, "job_id", scenes->job_id);
   sh_database_set_int64 (params, "server_id", scenes->server_id);
+  if (failing && !scenes->targeted)
+    sh_database_set_int64 (params, "threshold", sh_database_get_failing_threshold (db));
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
 
@@ -1337,14 +1385,15 @@ next_tracked_boundary (ShDatabase  *db,
   return TRUE;
 }
 
-static gpointer
-apply_generated_func (ShDatabase     *db,
-                      GdaConnection  *cnc,
-                      gpointer        data,
-                      GCancellable   *cancellable,
-                      GError        **error)
+/* Inside a transaction: the tracked scenes of @scenes's job get the flag and the job is
+ * marked applied; *@updated is how many flags changed. */
+static gboolean
+apply_tracked (ShDatabase    *db,
+               ScenesData    *scenes,
+               GCancellable  *cancellable,
+               guint64       *updated_out,
+               GError       **error)
 {
-  ScenesData *scenes = data;
   g_autofree char *now = NULL;
   GdaStatement *drop_stmt;
   GdaStatement *update_stmt;
@@ -1353,7 +1402,6 @@ apply_generated_func (ShDatabase     *db,
   GdaSet *update_params;
   GdaSet *params;
   guint64 updated = 0;
-  gboolean applied = FALSE;
   gboolean more = TRUE;
   gint64 after = G_MININT64;
 
@@ -1373,7 +1421,7 @@ apply_generated_func (ShDatabase     *db,
                                         "  AND st.generated = FALSE)",
                                         &drop_params, error);
   if (drop_stmt == NULL)
-    return NULL;
+    return FALSE;
 
   update_stmt = sh_database_prepare_full (db,
                                           "UPDATE scene_state SET generated = TRUE "
@@ -1388,16 +1436,7 @@ apply_generated_func (ShDatabase     *db,
                                           "  AND scene_id <= ##last::gint64)",
                                           &update_params, error);
   if (update_stmt == NULL)
-    return NULL;
-
-  if (!sh_database_begin (db, error))
-    return NULL;
-
-  /* Finishing twice changes nothing the second time and reports the same count. */
-  if (!_sh_database_read_applied (db, scenes->job_id, &applied, &updated, error))
-    return NULL;
-  if (applied)
-    return sh_database_commit (db, error) ? new_count (updated) : NULL;
+    return FALSE;
 
   /* On SQLite, range by range of tracked scene ids, so that what SQLite keeps for the
    * IN list of an UPDATE holds at most GENERATED_CHUNK_ROWS scenes; all in the one
@@ -1408,7 +1447,7 @@ apply_generated_func (ShDatabase     *db,
       gint64 rows;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
+        return FALSE;
 
       /* PostgreSQL keeps no per-row state in memory for these statements (its hash
        * tables spill to disk), so it takes all the scenes in one range. */
@@ -1418,21 +1457,21 @@ apply_generated_func (ShDatabase     *db,
           last = G_MAXINT64;
         }
       else if (!next_tracked_boundary (db, scenes->job_id, after, &more, &last, error))
-        return NULL;
+        return FALSE;
 
       sh_database_set_string (drop_params, "job_id", scenes->job_id);
       sh_database_set_int64 (drop_params, "after", after);
       sh_database_set_int64 (drop_params, "last", last);
       sh_database_set_int64 (drop_params, "server_id", scenes->server_id);
       if (sh_database_execute (db, drop_stmt, drop_params, error) < 0)
-        return NULL;
+        return FALSE;
 
       sh_database_set_string (update_params, "job_id", scenes->job_id);
       sh_database_set_int64 (update_params, "after", after);
       sh_database_set_int64 (update_params, "last", last);
       sh_database_set_int64 (update_params, "server_id", scenes->server_id);
       if ((rows = sh_database_execute (db, update_stmt, update_params, error)) < 0)
-        return NULL;
+        return FALSE;
 
       updated += rows;
       after = last;
@@ -1444,17 +1483,39 @@ apply_generated_func (ShDatabase     *db,
                                    "VALUES (##job_id::string, ##count::gint64, ##now::string)",
                                    &params, error);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   sh_database_set_string (params, "job_id", scenes->job_id);
   sh_database_set_int64 (params, "count", (gint64) updated);
   sh_database_set_string (params, "now", now);
   if (sh_database_execute (db, stmt, params, error) < 0)
+    return FALSE;
+
+  *updated_out = updated;
+
+  return TRUE;
+}
+
+static gpointer
+apply_generated_func (ShDatabase     *db,
+                      GdaConnection  *cnc,
+                      gpointer        data,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  ScenesData *scenes = data;
+  gboolean applied = FALSE;
+  guint64 updated = 0;
+
+  if (!sh_database_begin (db, error))
     return NULL;
 
-  if (!sh_database_commit (db, error))
+  /* Finishing twice changes nothing the second time and reports the same count. */
+  if (!_sh_database_read_applied (db, scenes->job_id, &applied, &updated, error))
+    return NULL;
+  if (!applied && !apply_tracked (db, scenes, cancellable, &updated, error))
     return NULL;
 
-  return new_count (updated);
+  return sh_database_commit (db, error) ? new_count (updated) : NULL;
 }
 
 /**
@@ -1788,8 +1849,24 @@ list_job_scenes_func (ShDatabase     *db,
       && !(role = _sh_database_get_updated_role (db, job_scenes->job_id, error)))
     return NULL;
 
+  /* The failed scenes of a Generate have a table of their own (with what they lack). */
+  if (g_str_equal (role, "failed"))
+    stmt = sh_database_prepare_full (db,
+                                     job_scenes->limit > 0
+                                     ? "SELECT scene_id FROM job_scene_failure "
+                                       "WHERE job_id = ##job_id::string "
+                                       "AND ##role::string = 'failed' "
+                                       "AND scene_id > ##after_id::gint64 "
+                                       "ORDER BY scene_id LIMIT ##limit::gint64"
+                                     : "SELECT scene_id FROM job_scene_failure "
+                                       "WHERE job_id = ##job_id::string "
+                                       "AND ##role::string = 'failed' "
+                                       "AND scene_id > ##after_id::gint64 "
+                                       "ORDER BY scene_id",
+                                     &params, error);
   /* The primary key (job_id, role, scene_id) serves the page straight from the index. */
-  stmt = sh_database_prepare_full (db,
+  else
+    stmt = sh_database_prepare_full (db,
                                    job_scenes->limit > 0
                                    ? "SELECT scene_id FROM job_scene "
                                      "WHERE job_id = ##job_id::string AND role = ##role::string "
@@ -1906,8 +1983,12 @@ count_job_scenes_func (ShDatabase     *db,
     return NULL;
 
   stmt = sh_database_prepare_full (db,
-                                   "SELECT COUNT(*) FROM job_scene "
-                                   "WHERE job_id = ##job_id::string AND role = ##role::string",
+                                   g_str_equal (role, "failed")
+                                   ? "SELECT COUNT(*) FROM job_scene_failure "
+                                     "WHERE job_id = ##job_id::string "
+                                     "AND ##role::string = 'failed'"
+                                   : "SELECT COUNT(*) FROM job_scene "
+                                     "WHERE job_id = ##job_id::string AND role = ##role::string",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
@@ -1978,4 +2059,419 @@ sh_job_store_count_job_scenes_finish (ShJobStore    *self,
     *count = value != NULL ? *value : 0;
 
   return value != NULL;
+}
+
+/* Verified outcomes ------------------------------------------------------------------- */
+
+/**
+ * sh_scene_failure_new:
+ * @scene_id: a scene
+ * @missing: the media kinds it lacks, space-separated names
+ * @errors: (nullable): the lines of Stash's log about it, one per line
+ *
+ * Returns: (transfer full): what a Generate's verification found about one scene
+ */
+ShSceneFailure *
+sh_scene_failure_new (gint64      scene_id,
+                      const char *missing,
+                      const char *errors)
+{
+  ShSceneFailure *failure = g_new0 (ShSceneFailure, 1);
+
+  failure->scene_id = scene_id;
+  failure->missing = g_strdup (missing);
+  failure->errors = g_strdup (errors);
+
+  return failure;
+}
+
+void
+sh_scene_failure_free (ShSceneFailure *failure)
+{
+  if (failure == NULL)
+    return;
+
+  g_free (failure->missing);
+  g_free (failure->errors);
+  g_free (failure);
+}
+
+typedef struct
+{
+  char      *job_id;    /* (owned) */
+  GPtrArray *failures;  /* (owned) ShSceneFailure */
+  gint64     after_id;
+  guint      limit;
+} FailuresData;
+
+static void
+failures_data_free (gpointer data)
+{
+  FailuresData *failures = data;
+
+  g_free (failures->job_id);
+  g_clear_pointer (&failures->failures, g_ptr_array_unref);
+  g_free (failures);
+}
+
+static gpointer
+add_failures_func (ShDatabase     *db,
+                   GdaConnection  *cnc,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  FailuresData *failures = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  /* Verifying again (after a re-attach) replaces what was found before. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO job_scene_failure (job_id, scene_id, missing, errors) "
+                                   "VALUES (##job_id::string, ##scene_id::gint64, "
+                                   "##missing::string, ##errors::string::null) "
+                                   "ON CONFLICT (job_id, scene_id) DO UPDATE SET "
+                                   "missing = excluded.missing, errors = excluded.errors",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+
+  for (guint i = 0; i < failures->failures->len; i++)
+    {
+      const ShSceneFailure *failure = g_ptr_array_index (failures->failures, i);
+
+      sh_database_set_string (params, "job_id", failures->job_id);
+      sh_database_set_int64 (params, "scene_id", failure->scene_id);
+      sh_database_set_string (params, "missing", failure->missing ? failure->missing : "");
+      if (failure->errors != NULL)
+        sh_database_set_string (params, "errors", failure->errors);
+      else
+        sh_database_set_null (params, "errors");
+      if (sh_database_execute (db, stmt, params, error) < 0)
+        return NULL;
+    }
+
+  return sh_database_commit (db, error) ? new_count (failures->failures->len) : NULL;
+}
+
+/**
+ * sh_job_store_add_failures_async:
+ * @self: a #ShJobStore
+ * @job_id: the Generate job
+ * @failures: (element-type ShSceneFailure): what its verification found; not kept
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when written
+ * @user_data: data for @callback
+ *
+ * Records, in one transaction, tracked scenes that still lack media after the Generate:
+ * the job's `failed` scenes (see sh_job_store_list_job_scenes_async()). A scene recorded
+ * again is replaced.
+ */
+void
+sh_job_store_add_failures_async (ShJobStore          *self,
+                                 const char          *job_id,
+                                 GPtrArray           *failures,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FailuresData *data;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL);
+  g_return_if_fail (failures != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_add_failures_async);
+
+  data = g_new0 (FailuresData, 1);
+  data->job_id = g_strdup (job_id);
+  data->failures = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_failure_free);
+  for (guint i = 0; i < failures->len; i++)
+    {
+      const ShSceneFailure *failure = g_ptr_array_index (failures, i);
+
+      g_ptr_array_add (data->failures, sh_scene_failure_new (failure->scene_id, failure->missing,
+                                                             failure->errors));
+    }
+
+  store_run (self, task, add_failures_func, data, failures_data_free, g_free);
+}
+
+gboolean
+sh_job_store_add_failures_finish (ShJobStore    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_autofree guint64 *count = NULL;
+
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_add_failures_async), FALSE);
+
+  count = g_task_propagate_pointer (G_TASK (result), error);
+
+  return count != NULL;
+}
+
+static gpointer
+list_failures_func (ShDatabase     *db,
+                    GdaConnection  *cnc,
+                    gpointer        data,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_NONE };
+  FailuresData *failures = data;
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  int n_rows;
+
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT scene_id, missing, errors FROM job_scene_failure "
+                                   "WHERE job_id = ##job_id::string "
+                                   "AND scene_id > ##after_id::gint64 "
+                                   "ORDER BY scene_id LIMIT ##limit::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_string (params, "job_id", failures->job_id);
+  sh_database_set_int64 (params, "after_id", failures->after_id);
+  sh_database_set_int64 (params, "limit", failures->limit > 0 ? failures->limit : G_MAXINT32);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  list = g_ptr_array_new_full (MAX (n_rows, 0), (GDestroyNotify) sh_scene_failure_free);
+  for (int row = 0; row < n_rows; row++)
+    {
+      ShSceneFailure *failure = g_new0 (ShSceneFailure, 1);
+
+      failure->scene_id = sh_database_model_get_int64 (model, row, 0);
+      failure->missing = sh_database_model_dup_string (model, row, 1);
+      failure->errors = sh_database_model_dup_string (model, row, 2);
+      g_ptr_array_add (list, failure);
+    }
+
+  return g_steal_pointer (&list);
+}
+
+/**
+ * sh_job_store_list_failures_async:
+ * @self: a #ShJobStore
+ * @job_id: a Generate job
+ * @after_id: list scene ids greater than this (0 for the first page)
+ * @limit: at most this many; 0 for all
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the failures
+ * @user_data: data for @callback
+ *
+ * Reads one page of a Generate's failed scenes, by ascending id, with what each lacks and
+ * the lines of Stash's log about it.
+ */
+void
+sh_job_store_list_failures_async (ShJobStore          *self,
+                                  const char          *job_id,
+                                  gint64               after_id,
+                                  guint                limit,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FailuresData *data;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_list_failures_async);
+
+  data = g_new0 (FailuresData, 1);
+  data->job_id = g_strdup (job_id);
+  data->after_id = after_id;
+  data->limit = limit;
+
+  store_run (self, task, list_failures_func, data, failures_data_free,
+             (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * sh_job_store_list_failures_finish:
+ *
+ * Returns: (transfer full) (element-type ShSceneFailure): the failures; %NULL with
+ *   @error set on failure
+ */
+GPtrArray *
+sh_job_store_list_failures_finish (ShJobStore    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_list_failures_async), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  ScenesData *scenes;   /* (owned) */
+  gboolean    mark;
+} VerifiedData;
+
+static void
+verified_data_free (gpointer data)
+{
+  VerifiedData *verified = data;
+
+  scenes_data_free (verified->scenes);
+  g_free (verified);
+}
+
+static gpointer
+apply_verified_func (ShDatabase     *db,
+                     GdaConnection  *cnc,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  VerifiedData *verified = data;
+  ScenesData *scenes = verified->scenes;
+  gboolean applied = FALSE;
+  guint64 updated = 0;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+
+  /* Applying twice changes nothing the second time. */
+  if (!_sh_database_read_applied (db, scenes->job_id, &applied, &updated, error))
+    return NULL;
+  if (applied)
+    return sh_database_commit (db, error) ? new_count (updated) : NULL;
+
+  /* One more failed Generate for each failed scene still in the mirror, counted once per
+   * job however often this runs. The CASTs give PostgreSQL the parameters' types. */
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO scene_failure (server_id, scene_id, "
+                                   "  failed_generates, last_reason, last_job_id) "
+                                   "SELECT CAST(##server_id::gint64 AS BIGINT), f.scene_id, 1, "
+                                   "  f.missing, f.job_id "
+                                   "FROM job_scene_failure f "
+                                   "WHERE f.job_id = ##job_id::string "
+                                   "AND EXISTS (SELECT 1 FROM scene s "
+                                   "  WHERE s.server_id = ##server_id::gint64 "
+                                   "  AND s.id = f.scene_id) "
+                                   "ON CONFLICT (server_id, scene_id) DO UPDATE SET "
+                                   "failed_generates = scene_failure.failed_generates + 1, "
+                                   "last_reason = excluded.last_reason, "
+                                   "last_job_id = excluded.last_job_id "
+                                   "WHERE COALESCE(scene_failure.last_job_id, '') "
+                                   "  <> excluded.last_job_id",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", scenes->server_id);
+  sh_database_set_string (params, "job_id", scenes->job_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  /* A scene this Generate verified complete is no longer failing. scene_failure is small:
+   * walk it, not the snapshot. */
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM scene_failure "
+                                   "WHERE server_id = ##server_id::gint64 "
+                                   "AND EXISTS (SELECT 1 FROM job_scene j "
+                                   "  WHERE j.job_id = ##job_id::string AND j.role = 'tracked' "
+                                   "  AND j.scene_id = scene_failure.scene_id) "
+                                   "AND NOT EXISTS (SELECT 1 FROM job_scene_failure f "
+                                   "  WHERE f.job_id = ##job_id::string "
+                                   "  AND f.scene_id = scene_failure.scene_id)",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", scenes->server_id);
+  sh_database_set_string (params, "job_id", scenes->job_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  if (verified->mark)
+    {
+      /* The failed scenes leave the snapshot, which then lists what the job updated. */
+      stmt = sh_database_prepare_full (db,
+                                       "DELETE FROM job_scene "
+                                       "WHERE job_id = ##job_id::string AND role = 'tracked' "
+                                       "AND scene_id IN (SELECT scene_id FROM job_scene_failure "
+                                       "  WHERE job_id = ##job_id::string)",
+                                       &params, error);
+      if (stmt == NULL)
+        return NULL;
+      sh_database_set_string (params, "job_id", scenes->job_id);
+      if (sh_database_execute (db, stmt, params, error) < 0)
+        return NULL;
+
+      if (!apply_tracked (db, scenes, cancellable, &updated, error))
+        return NULL;
+    }
+
+  return sh_database_commit (db, error) ? new_count (updated) : NULL;
+}
+
+/**
+ * sh_job_store_apply_verified_async:
+ * @self: a #ShJobStore
+ * @job_id: a Generate that Stash reported `FINISHED` and whose scenes were verified, the
+ *   failed ones recorded with sh_job_store_add_failures_async()
+ * @server_id: the server's row id
+ * @mark: whether to mark the tracked scenes that did not fail generated; %FALSE when the
+ *   job fails as a whole
+ * @cancellable: (nullable): a #GCancellable; the change is all or nothing
+ * @callback: called with the number of scenes marked
+ * @user_data: data for @callback
+ *
+ * Records a verified Generate's outcome in one transaction: each failed scene counts one
+ * more failed Generate (see `scene_failure`), each verified scene is no longer failing,
+ * and with @mark the other tracked scenes get the flag as in
+ * sh_job_store_apply_generated_async(). Applying again changes nothing.
+ */
+void
+sh_job_store_apply_verified_async (ShJobStore          *self,
+                                   const char          *job_id,
+                                   gint64               server_id,
+                                   gboolean             mark,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  VerifiedData *data;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_apply_verified_async);
+
+  data = g_new0 (VerifiedData, 1);
+  data->scenes = scenes_data_new (job_id, server_id);
+  data->mark = mark;
+
+  store_run (self, task, apply_verified_func, data, verified_data_free, g_free);
+}
+
+guint64
+sh_job_store_apply_verified_finish (ShJobStore    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_apply_verified_async), 0);
+
+  return propagate_count (result, error);
 }

@@ -137,4 +137,57 @@ gboolean      sh_job_store_count_job_scenes_finish    (ShJobStore           *sel
                                                        guint64              *count,
                                                        GError              **error);
 
+/**
+ * ShSceneFailure:
+ * @scene_id: a tracked scene of a Generate
+ * @missing: the media kinds it still lacks after the Generate, space-separated names
+ *   (see sh_media_kind_to_string())
+ * @errors: (nullable): the lines of Stash's log that name it, one per line
+ *
+ * A scene that a Generate's verification found lacking.
+ */
+typedef struct
+{
+  gint64  scene_id;
+  char   *missing;
+  char   *errors;
+} ShSceneFailure;
+
+ShSceneFailure *sh_scene_failure_new                (gint64                scene_id,
+                                                     const char           *missing,
+                                                     const char           *errors);
+void            sh_scene_failure_free               (ShSceneFailure       *failure);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShSceneFailure, sh_scene_failure_free)
+
+void          sh_job_store_add_failures_async         (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       GPtrArray            *failures,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_add_failures_finish        (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+void          sh_job_store_list_failures_async        (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       gint64                after_id,
+                                                       guint                 limit,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_job_store_list_failures_finish       (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+void          sh_job_store_apply_verified_async       (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       gint64                server_id,
+                                                       gboolean              mark,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_job_store_apply_verified_finish      (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
 G_END_DECLS

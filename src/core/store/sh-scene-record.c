@@ -36,6 +36,7 @@ sh_scene_record_copy (const ShSceneRecord *self)
   copy->stash_created_at = g_strdup (self->stash_created_at);
   copy->stash_updated_at = g_strdup (self->stash_updated_at);
   copy->last_synced = g_strdup (self->last_synced);
+  copy->failure_reason = g_strdup (self->failure_reason);
 
   return copy;
 }
@@ -51,6 +52,7 @@ sh_scene_record_free (ShSceneRecord *self)
   g_free (self->oshash);
   g_free (self->phash);
   g_free (self->markers_digest);
+  g_free (self->failure_reason);
   g_free (self->stash_created_at);
   g_free (self->stash_updated_at);
   g_free (self->last_synced);

@@ -51,6 +51,8 @@ typedef struct
   char   *stash_updated_at;
   gboolean generated;
   char   *last_synced;
+  int     failed_generates;  /* consecutive failed Generates; 0 for most scenes */
+  char   *failure_reason;    /* (nullable) what the last failed Generate left missing */
 } ShSceneRecord;
 
 GType          sh_scene_record_get_type (void) G_GNUC_CONST;

@@ -36,7 +36,8 @@ G_DEFINE_FINAL_TYPE (ShSceneStore, sh_scene_store, G_TYPE_OBJECT)
 G_DEFINE_ENUM_TYPE (ShGeneratedFilter, sh_generated_filter,
                     G_DEFINE_ENUM_VALUE (SH_GENERATED_ANY, "any"),
                     G_DEFINE_ENUM_VALUE (SH_GENERATED_YES, "yes"),
-                    G_DEFINE_ENUM_VALUE (SH_GENERATED_NO, "no"))
+                    G_DEFINE_ENUM_VALUE (SH_GENERATED_NO, "no"),
+                    G_DEFINE_ENUM_VALUE (SH_GENERATED_FAILING, "failing"))
 
 G_DEFINE_ENUM_TYPE (ShSceneSort, sh_scene_sort,
                     G_DEFINE_ENUM_VALUE (SH_SCENE_SORT_ID, "id"),
@@ -428,6 +429,48 @@ stage_scenes (ShDatabase  *db,
   return TRUE;
 }
 
+/* Inside the upsert's transaction, with the page staged: forgets the failed Generates of
+ * the scenes whose file or markers changed. scene_failure is sparse, usually empty: a
+ * probe of its key first spares the join. */
+static gboolean
+clear_failures_of_changed (ShDatabase  *db,
+                           gint64       server_id,
+                           const char  *distinct,
+                           GError     **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT COUNT(*) FROM (SELECT 1 FROM scene_failure "
+                                   "WHERE server_id = ##server_id::gint64 LIMIT 1) AS any_failure",
+                                   &params, error);
+  if (stmt == NULL)
+    return FALSE;
+  sh_database_set_int64 (params, "server_id", server_id);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return FALSE;
+  if (sh_database_model_get_int64 (model, 0, 0) == 0)
+    return TRUE;
+
+  sql = g_strdup_printf ("DELETE FROM scene_failure "
+                         "WHERE server_id = ##server_id::gint64 AND scene_id IN ("
+                         "  SELECT t.id FROM " SH_TMP_SCENE_TABLE " t "
+                         "  CROSS JOIN scene s "
+                         "  WHERE s.server_id = ##server_id::gint64 AND s.id = t.id "
+                         "  AND (s.path %1$s t.path OR s.oshash %1$s t.oshash "
+                         "  OR s.markers_digest %1$s t.markers_digest))",
+                         distinct);
+  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+    return FALSE;
+  sh_database_set_int64 (params, "server_id", server_id);
+
+  return sh_database_execute (db, stmt, params, error) >= 0;
+}
+
 static gpointer
 upsert_func (ShDatabase     *db,
              GdaConnection  *cnc,
@@ -469,6 +512,10 @@ upsert_func (ShDatabase     *db,
     return NULL;
   sh_database_set_int64 (params, "server_id", upsert->server_id);
   if ((n_reset = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  /* A changed file is a new chance: its failed Generates no longer count. */
+  if (!clear_failures_of_changed (db, upsert->server_id, distinct, error))
     return NULL;
 
   /* WHERE TRUE: without it SQLite reads ON CONFLICT as part of a join. The CASTs give
@@ -721,10 +768,24 @@ generated_condition (ShGeneratedFilter filter)
     case SH_GENERATED_NO:
       return " AND st.generated = FALSE";
 
+    case SH_GENERATED_FAILING:
+      return " AND EXISTS (SELECT 1 FROM scene_failure f "
+             "WHERE f.server_id = st.server_id AND f.scene_id = st.scene_id "
+             "AND f.failed_generates >= ##threshold::gint64)";
+
     case SH_GENERATED_ANY:
     default:
       return "";
     }
+}
+
+static void
+bind_generated_condition (ShDatabase        *db,
+                          GdaSet            *params,
+                          ShGeneratedFilter  filter)
+{
+  if (filter == SH_GENERATED_FAILING)
+    sh_database_set_int64 (params, "threshold", sh_database_get_failing_threshold (db));
 }
 
 static gpointer
@@ -748,6 +809,7 @@ count_func (ShDatabase     *db,
   if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
     return NULL;
   sh_database_set_int64 (params, "server_id", count->server_id);
+  bind_generated_condition (db, params, count->filter);
   if (!(model = sh_database_select (db, stmt, params, types, error)))
     return NULL;
 
@@ -1144,6 +1206,24 @@ scene_from_row (GdaDataModel *model,
   return scene;
 }
 
+/* A page's failure counts, by key from the sparse scene_failure (most scenes have none). */
+#define FAILURE_COLUMNS \
+  "(SELECT f.failed_generates FROM scene_failure f " \
+  "  WHERE f.server_id = st.server_id AND f.scene_id = st.scene_id), " \
+  "(SELECT f.last_reason FROM scene_failure f " \
+  "  WHERE f.server_id = st.server_id AND f.scene_id = st.scene_id) "
+
+static void
+read_failure (ShSceneRecord *scene,
+              GdaDataModel  *model,
+              int            row,
+              int            column)
+{
+  if (!sh_database_model_is_null (model, row, column))
+    scene->failed_generates = (int) sh_database_model_get_int64 (model, row, column);
+  scene->failure_reason = sh_database_model_dup_string (model, row, column + 1);
+}
+
 static gpointer
 list_func (ShDatabase     *db,
            GdaConnection  *cnc,
@@ -1154,7 +1234,7 @@ list_func (ShDatabase     *db,
   static const GType types[] = {
     G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE,
     G_TYPE_BOOLEAN, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
-    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_NONE,
+    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_NONE,
   };
   ListData *list = data;
   g_autoptr(GdaDataModel) model = NULL;
@@ -1167,7 +1247,7 @@ list_func (ShDatabase     *db,
   /* lower() on both sides: each database folds case its own way (SQLite: ASCII only),
    * so the pattern must be folded by the same function as the titles. */
   /* The narrow scene_state outside, in id order, each scene looked up by its key. */
-  sql = g_strconcat ("SELECT " SCENE_COLUMNS_S ", st.generated "
+  sql = g_strconcat ("SELECT " SCENE_COLUMNS_S ", st.generated, " FAILURE_COLUMNS
                      "FROM scene_state st CROSS JOIN scene s "
                      "WHERE st.server_id = ##server_id::gint64 "
                      "AND st.scene_id > ##after_id::gint64",
@@ -1181,6 +1261,7 @@ list_func (ShDatabase     *db,
   if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
     return NULL;
   sh_database_set_int64 (params, "server_id", list->server_id);
+  bind_generated_condition (db, params, list->filter);
   sh_database_set_int64 (params, "after_id", list->after_id);
   sh_database_set_int64 (params, "limit", list->limit);
   if (list->pattern != NULL)
@@ -1192,7 +1273,12 @@ list_func (ShDatabase     *db,
   n_rows = gda_data_model_get_n_rows (model);
   scenes = g_ptr_array_new_full (MAX (n_rows, 0), (GDestroyNotify) sh_scene_record_free);
   for (int row = 0; row < n_rows; row++)
-    g_ptr_array_add (scenes, scene_from_row (model, row));
+    {
+      ShSceneRecord *scene = scene_from_row (model, row);
+
+      read_failure (scene, model, row, COL_GENERATED + 1);
+      g_ptr_array_add (scenes, scene);
+    }
 
   return g_steal_pointer (&scenes);
 }
@@ -1445,6 +1531,94 @@ set_generated_func (ShDatabase     *db,
     return NULL;
 
   return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
+}
+
+static gpointer
+delete_func (ShDatabase     *db,
+             GdaConnection  *cnc,
+             gpointer        data,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  IdsData *ids = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  if (!sh_database_begin (db, error))
+    return NULL;
+
+  if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
+    return NULL;
+
+  /* scene_state and scene_failure rows go with the scenes (ON DELETE CASCADE). */
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM scene WHERE server_id = ##server_id::gint64 "
+                                   "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", ids->server_id);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
+    return NULL;
+
+  return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
+}
+
+/**
+ * sh_scene_store_delete_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @ids: (array length=n_ids): scenes that Stash no longer has; unknown ones are ignored
+ * @n_ids: the number of ids
+ * @cancellable: (nullable): a #GCancellable; the change is all or nothing
+ * @callback: called with the number of scenes removed
+ * @user_data: data for @callback
+ *
+ * Removes scenes from the mirror, in one transaction.
+ */
+void
+sh_scene_store_delete_async (ShSceneStore        *self,
+                             gint64               server_id,
+                             const gint64        *ids,
+                             guint                n_ids,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_delete_async);
+
+  if (n_ids == 0)
+    {
+      g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
+      return;
+    }
+
+  store_run (self, task, g_free, delete_func, ids_data_new (server_id, ids, n_ids), ids_data_free);
+}
+
+guint64
+sh_scene_store_delete_finish (ShSceneStore  *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_autofree guint64 *rows = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  rows = g_task_propagate_pointer (G_TASK (result), error);
+
+  return rows != NULL ? *rows : 0;
 }
 
 /**
@@ -1794,6 +1968,7 @@ list_ids_func (ShDatabase     *db,
   if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
     return NULL;
   sh_database_set_int64 (params, "server_id", list->server_id);
+  bind_generated_condition (db, params, list->filter);
   if (list->pattern != NULL)
     sh_database_set_string (params, "pattern", list->pattern);
   if (list->job_id != NULL)
@@ -1896,7 +2071,8 @@ get_scenes_sql (void)
 
   if (sql == NULL)
     {
-      GString *text = g_string_new ("SELECT " SCENE_COLUMNS_S ", st.generated, s.last_synced "
+      GString *text = g_string_new ("SELECT " SCENE_COLUMNS_S ", st.generated, s.last_synced, "
+                                    FAILURE_COLUMNS
                                     "FROM scene s CROSS JOIN scene_state st "
                                     "WHERE s.server_id = ##server_id::gint64 "
                                     "AND st.server_id = s.server_id AND st.scene_id = s.id "
@@ -1923,7 +2099,7 @@ get_scenes_func (ShDatabase     *db,
   static const GType types[] = {
     G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE,
     G_TYPE_BOOLEAN, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING,
-    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_NONE,
+    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_NONE,
   };
   IdsData *ids = data;
   g_autoptr(GPtrArray) scenes = NULL;
@@ -1963,6 +2139,7 @@ get_scenes_func (ShDatabase     *db,
           ShSceneRecord *scene = scene_from_row (model, row);
 
           scene->last_synced = sh_database_model_dup_string (model, row, COL_GENERATED + 1);
+          read_failure (scene, model, row, COL_GENERATED + 2);
           g_ptr_array_add (scenes, scene);
         }
     }

@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (ShSceneStore, sh_scene_store, SH, SCENE_STORE, GObject)
  * @SH_GENERATED_ANY: every scene
  * @SH_GENERATED_YES: scenes whose generated media is complete
  * @SH_GENERATED_NO: scenes with generated media missing
+ * @SH_GENERATED_FAILING: scenes whose Generates failed so often in a row that
+ *   whole-library runs leave them out (see sh_database_set_failing_threshold())
  *
  * Which scenes a query returns, by their `generated` flag.
  */
@@ -30,6 +32,7 @@ typedef enum
   SH_GENERATED_ANY,
   SH_GENERATED_YES,
   SH_GENERATED_NO,
+  SH_GENERATED_FAILING,
 } ShGeneratedFilter;
 
 #define SH_TYPE_GENERATED_FILTER (sh_generated_filter_get_type ())
@@ -190,6 +193,17 @@ void          sh_scene_store_get_scenes_async         (ShSceneStore         *sel
                                                        GAsyncReadyCallback   callback,
                                                        gpointer              user_data);
 GPtrArray    *sh_scene_store_get_scenes_finish        (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_scene_store_delete_async             (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       const gint64         *ids,
+                                                       guint                 n_ids,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+guint64       sh_scene_store_delete_finish            (ShSceneStore         *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
 
