@@ -1068,6 +1068,320 @@ test_session (Fixture       *fixture,
   }
 }
 
+
+/* The truth of a Generate (issue: a flag you can trust). --------------------------------- */
+
+static guint64
+count_role (Fixture    *fixture,
+            ShJob      *job,
+            const char *role)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+  guint64 n = 0;
+
+  sh_job_store_count_job_scenes_async (store, sh_job_get_id (job), role, NULL,
+                                       sh_test_store_result, &result);
+  g_assert_true (sh_job_store_count_job_scenes_finish (store, sh_test_await (&result), &n, &error));
+  g_assert_no_error (error);
+
+  return n;
+}
+
+static GPtrArray *
+list_failures (Fixture *fixture,
+               ShJob   *job)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+  GPtrArray *failures;
+
+  sh_job_store_list_failures_async (store, sh_job_get_id (job), 0, 0, NULL,
+                                    sh_test_store_result, &result);
+  failures = sh_job_store_list_failures_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+
+  return failures;
+}
+
+static ShSceneFailure *
+find_failure (GPtrArray *failures,
+              gint64     id)
+{
+  for (guint i = 0; i < failures->len; i++)
+    if (((ShSceneFailure *) g_ptr_array_index (failures, i))->scene_id == id)
+      return g_ptr_array_index (failures, i);
+
+  return NULL;
+}
+
+static JsonArray *
+sent_scene_ids (Fixture *fixture)
+{
+  g_autoptr(JsonNode) sent = sh_fake_stash_dup_last_variables (fixture->fake, "MetadataGenerate");
+  JsonObject *input = json_object_get_object_member (json_node_get_object (sent), "input");
+
+  if (!json_object_has_member (input, "sceneIDs"))
+    return NULL;
+  return json_array_ref (json_object_get_array_member (input, "sceneIDs"));
+}
+
+/* Case 1: Stash fails the previews of three scenes and the cover of one, and still says
+ * FINISHED. The job fails, nothing is marked, and the four scenes are recorded with what
+ * they lack and Stash's lines about them. */
+static void
+test_generate_partial_failure (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GPtrArray) failures = NULL;
+  g_autofree char *status = NULL;
+  ShSceneFailure *failure;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
+  sh_fake_stash_set_broken (fixture->fake, 7, SH_FAKE_ARTIFACT_PREVIEW);
+  sh_fake_stash_set_broken (fixture->fake, 9, SH_FAKE_ARTIFACT_PREVIEW);
+  sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_COVER);
+
+  job = create_and_run (fixture, "stash_generate", NULL);
+
+  /* Stash itself called it a success. */
+  status = sh_fake_stash_dup_job_status (fixture->fake, sh_job_get_stash_job_id (job));
+  g_assert_cmpstr (status, ==, "FINISHED");
+
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "4 of 40 scenes still lack media"));
+  g_assert_nonnull (strstr (sh_job_get_error (job), "nothing was marked"));
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
+  g_assert_cmpint (result_int (job, "scenes_failed"), ==, 4);
+  g_assert_cmpint (result_int (job, "scenes_verified"), ==, 36);
+  g_assert_cmpuint (count_role (fixture, job, "failed"), ==, 4);
+
+  failures = list_failures (fixture, job);
+  g_assert_cmpuint (failures->len, ==, 4);
+  failure = find_failure (failures, 7);
+  g_assert_nonnull (failure);
+  g_assert_cmpstr (failure->missing, ==, "preview");
+  g_assert_nonnull (failure->errors);
+  g_assert_nonnull (strstr (failure->errors, "failed to generate preview"));
+  failure = find_failure (failures, 12);
+  g_assert_nonnull (failure);
+  g_assert_cmpstr (failure->missing, ==, "cover");
+  g_assert_nonnull (failure->errors);
+
+  /* One failed Generate is not yet failing. */
+  g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, 0);
+}
+
+/* With "also mark the scenes that succeeded": exactly the verified scenes are marked, the
+ * job completes with errors; a retry of the failed scenes (once Stash can make them)
+ * marks the rest. */
+static void
+test_generate_mark_succeeded (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) retry = NULL;
+  g_autoptr(JsonArray) sent = NULL;
+  g_autofree char *parameters = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
+  sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_SPRITE);
+
+  job = create_and_run (fixture, "stash_generate", "{\"markSucceeded\": true}");
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (job, "errors"), ==, 2);
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 38);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 38);
+  g_assert_cmpuint (count_role (fixture, job, "updated"), ==, 38);
+  g_assert_cmpuint (count_role (fixture, job, "failed"), ==, 2);
+  g_assert_nonnull (strstr (sh_job_get_message (job), "2 errors"));
+
+  /* Stash can make them now: the retry targets exactly the two. */
+  sh_fake_stash_set_broken (fixture->fake, 3, 0);
+  sh_fake_stash_set_broken (fixture->fake, 12, 0);
+  parameters = g_strdup_printf ("{\"retryFailedOf\": \"%s\"}", sh_job_get_id (job));
+  retry = create_and_run (fixture, "stash_generate", parameters);
+  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
+  sent = sent_scene_ids (fixture);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
+  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
+/* A scene that fails Generate after Generate becomes failing and leaves whole-library
+ * runs, so the others are marked; a targeted run still takes it; a success clears it. */
+static void
+test_generate_failing_scene (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(ShJob) first = NULL;
+  g_autoptr(ShJob) second = NULL;
+  g_autoptr(ShJob) third = NULL;
+  g_autoptr(ShJob) targeted = NULL;
+  g_autoptr(ShJob) fixed = NULL;
+  g_autoptr(JsonArray) sent = NULL;
+
+  sh_database_set_failing_threshold (fixture->db, 2);
+  sync_scenes (fixture);
+  sh_fake_stash_set_broken (fixture->fake, 5, SH_FAKE_ARTIFACT_COVER);
+
+  first = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (first), ==, SH_JOB_FAILED);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, 0);
+  second = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (second), ==, SH_JOB_FAILED);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, 1);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
+
+  /* Left out: not a target, not part of the outcome. */
+  third = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (third), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (third, "scenes_tracked"), ==, N_SCENES - 1);
+  sent = sent_scene_ids (fixture);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (json_array_get_length (sent), ==, N_SCENES - 1);
+  for (guint i = 0; i < json_array_get_length (sent); i++)
+    g_assert_cmpstr (json_array_get_string_element (sent, i), !=, "5");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES - 1);
+
+  /* Chosen by hand, it is tried (and fails again). */
+  targeted = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"5\"]}");
+  g_assert_cmpint (sh_job_get_status (targeted), ==, SH_JOB_FAILED);
+  g_assert_cmpint (result_int (targeted, "scenes_tracked"), ==, 1);
+
+  /* Once it succeeds it is no longer failing. */
+  sh_fake_stash_set_broken (fixture->fake, 5, 0);
+  fixed = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"5\"]}");
+  g_assert_cmpint (sh_job_get_status (fixed), ==, SH_JOB_COMPLETED);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, 0);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
+/* Case 2: a repeated id makes Stash generate nothing; it is sent once. */
+static void
+test_generate_duplicate_ids (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(JsonArray) sent = NULL;
+
+  sync_scenes (fixture);
+  job = create_and_run (fixture, "stash_generate",
+                        "{\"sceneIDs\": [\"1\", \"2\", \"2\", \"3\"]}");
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  sent = sent_scene_ids (fixture);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (json_array_get_length (sent), ==, 3);
+  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "1");
+  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "2");
+  g_assert_cmpstr (json_array_get_string_element (sent, 2), ==, "3");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 3);
+  /* Stash really made them. */
+  g_assert_cmpuint (sh_fake_stash_get_missing (fixture->fake, 2) &
+                    (SH_FAKE_ARTIFACT_COVER | SH_FAKE_ARTIFACT_SPRITE | SH_FAKE_ARTIFACT_PREVIEW |
+                     SH_FAKE_ARTIFACT_PHASH), ==, 0);
+}
+
+/* Case 3: a scene deleted in Stash since the last sync is confirmed gone before the
+ * start, removed from the mirror, never marked; alone, it starts no Stash job. */
+static void
+test_generate_deleted_scene (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) alone = NULL;
+  g_autoptr(JsonArray) sent = NULL;
+  guint generates;
+
+  sync_scenes (fixture);
+  sh_fake_stash_remove_scene (fixture->fake, 25);
+  sh_fake_stash_remove_scene (fixture->fake, 30);
+
+  job = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"25\", \"26\"]}");
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (job, "scenes_removed"), ==, 1);
+  g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 1);
+  sent = sent_scene_ids (fixture);
+  g_assert_cmpuint (json_array_get_length (sent), ==, 1);
+  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "26");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES - 1);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 1);
+
+  generates = sh_fake_stash_get_request_count (fixture->fake, "MetadataGenerate");
+  alone = create_and_run (fixture, "stash_generate", "{\"sceneIDs\": [\"30\"]}");
+  g_assert_cmpint (sh_job_get_status (alone), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (alone, "scenes_removed"), ==, 1);
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "MetadataGenerate"), ==,
+                    generates);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES - 2);
+}
+
+static gboolean
+generate_sent (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return sh_fake_stash_get_request_count (fixture->fake, "MetadataGenerate") > 0;
+}
+
+/* Case 4: the first findJob fails, Stash restarts, a Scan gets the same id and finishes.
+ * It is not our Generate: the job fails, nothing is marked. */
+static void
+test_generate_reused_id (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_websockets_enabled (fixture->fake, FALSE);
+  sh_fake_stash_set_job_speed (fixture->fake, 200);
+  sh_fake_stash_fail_operation (fixture->fake, "FindJob", 1, 502);
+
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  g_assert_no_error (error);
+  start_job (fixture, job, &result);
+  wait_until (generate_sent, fixture);
+  /* Before the next poll: Stash restarts, and a Scan takes job id 1 and finishes. */
+  while (sh_fake_stash_get_request_count (fixture->fake, "FindJob") < 1)
+    g_main_context_iteration (NULL, TRUE);
+  sh_fake_stash_restart (fixture->fake);
+  sh_fake_stash_set_job_speed (fixture->fake, 1);
+  g_assert_cmpuint (sh_fake_stash_add_foreign_job (fixture->fake, "Scanning...", 1), ==, 1);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (job), "restarted"));
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
+}
+
+/* A findJob that keeps failing while Stash is reachable is not "unreachable". */
+static void
+test_generate_find_job_fails (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_websockets_enabled (fixture->fake, FALSE);
+  sh_fake_stash_set_job_speed (fixture->fake, 500);
+  sh_fake_stash_fail_operation (fixture->fake, "FindJob", 1000, 502);
+
+  job = create_and_run (fixture, "stash_generate", NULL);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
+  g_assert_null (strstr (sh_job_get_error (job), "unreachable"));
+  g_assert_nonnull (strstr (sh_job_get_error (job), "kept failing"));
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1093,6 +1407,13 @@ main (int   argc,
   ADD ("generate/finished-before-stop", test_generate_finished_before_stop);
   ADD ("generate/websocket-drop", test_generate_websocket_drop);
   ADD ("generate/reattach", test_generate_reattach);
+  ADD ("generate/partial-failure", test_generate_partial_failure);
+  ADD ("generate/mark-succeeded", test_generate_mark_succeeded);
+  ADD ("generate/failing-scene", test_generate_failing_scene);
+  ADD ("generate/duplicate-ids", test_generate_duplicate_ids);
+  ADD ("generate/deleted-scene", test_generate_deleted_scene);
+  ADD ("generate/reused-id", test_generate_reused_id);
+  ADD ("generate/find-job-fails", test_generate_find_job_fails);
   ADD ("conflict", test_conflict);
   ADD ("retry", test_retry);
   ADD ("status-mapping", test_status_mapping);

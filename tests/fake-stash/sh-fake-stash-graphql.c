@@ -204,6 +204,18 @@ sh_fake_stash_handle_graphql (ShFakeStash       *self,
 
   sh_fake_stash_record_request (self, NULL, operation, variables);
 
+  /* A proxy in front that fails one kind of request only (a 502 for findJob, say). */
+  if (self->n_operation_failures > 0 && g_strcmp0 (operation, self->failing_operation) == 0)
+    {
+      static const char page[] = "<html><body><h1>502 Bad Gateway</h1></body></html>\n";
+
+      self->n_operation_failures--;
+      soup_server_message_set_status (msg, self->operation_failure_status, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page,
+                                        sizeof page - 1);
+      return;
+    }
+
   if (variables != NULL && !JSON_NODE_HOLDS_OBJECT (variables) && !JSON_NODE_HOLDS_NULL (variables))
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST, "variables must be an object", NULL, NULL);

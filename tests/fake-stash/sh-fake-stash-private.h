@@ -132,6 +132,9 @@ struct _ShFakeStash
   char               *failure_content_type; /* (owned) (nullable) */
   GBytes             *failure_body;         /* (owned) (nullable) */
   GPtrArray          *delayed;              /* (owned) ShFakeDelayed */
+  guint               n_operation_failures;
+  guint               operation_failure_status;
+  char               *failing_operation;    /* (owned) (nullable) */
   guint               n_media_failures;
   guint               media_failure_status;
 

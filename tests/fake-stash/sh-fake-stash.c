@@ -74,6 +74,7 @@ sh_fake_stash_finalize (GObject *object)
   g_clear_pointer (&self->broken, g_hash_table_unref);
   sh_fake_stash_log_clear (self);
   g_clear_pointer (&self->failure_content_type, g_free);
+  g_clear_pointer (&self->failing_operation, g_free);
   g_clear_pointer (&self->failure_body, g_bytes_unref);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
   g_clear_pointer (&self->last_variables, g_hash_table_unref);
@@ -379,6 +380,23 @@ sh_fake_stash_set_latency (ShFakeStash *self,
   g_return_if_fail (SH_IS_FAKE_STASH (self));
 
   self->latency_ms = ms;
+}
+
+/* The next @n requests of the operation @operation_name get an HTML error page with
+ * @status, as from a proxy whose upstream failed; other requests are served. */
+void
+sh_fake_stash_fail_operation (ShFakeStash *self,
+                              const char  *operation_name,
+                              guint        n,
+                              guint        status)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+  g_return_if_fail (operation_name != NULL);
+
+  g_free (self->failing_operation);
+  self->failing_operation = g_strdup (operation_name);
+  self->n_operation_failures = n;
+  self->operation_failure_status = status;
 }
 
 /* The next @n requests to /graphql get exactly this answer (and a Location: /login with

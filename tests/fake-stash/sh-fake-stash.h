@@ -129,6 +129,10 @@ void             sh_fake_stash_fail_requests         (ShFakeStash     *self,
                                                       guint            status,
                                                       const char      *content_type,
                                                       const char      *body);
+void             sh_fake_stash_fail_operation        (ShFakeStash     *self,
+                                                      const char      *operation_name,
+                                                      guint            n,
+                                                      guint            status);
 void             sh_fake_stash_fail_media_requests   (ShFakeStash     *self,
                                                       guint            n,
                                                       guint            status);

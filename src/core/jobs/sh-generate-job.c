@@ -368,9 +368,12 @@ delete_removed_cb (GObject      *object,
       complete (data, NULL, g_steal_pointer (&error));
       return;
     }
+  /* Scenes removed before the start are counted already (and gone from the mirror). */
   if (n > 0)
     sh_job_context_log (data->context, "Removed %" G_GUINT64_FORMAT " scenes that Stash no "
                         "longer has", n);
+  data->removed += n;
+  data->tracked -= MIN (n, data->tracked);
 
   show_verify_progress (data);
   verify_next_page (data);
@@ -395,9 +398,6 @@ remove_vanished (GenerateData *data)
 
   data->verified += checked->complete->len;
   data->failed += checked->incomplete->len;
-  data->removed += vanished->len;
-  if (data->tracked >= vanished->len)
-    data->tracked -= vanished->len;
 
   sh_scene_store_delete_async (sh_job_context_get_scene_store (data->context),
                                sh_job_context_get_server_id (data->context),

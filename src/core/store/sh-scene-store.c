@@ -841,7 +841,7 @@ sh_scene_store_count_async (ShSceneStore        *self,
   CountData *count;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (filter <= SH_GENERATED_NO);
+  g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
@@ -1314,7 +1314,7 @@ sh_scene_store_list_async (ShSceneStore        *self,
   ListData *list;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (filter <= SH_GENERATED_NO);
+  g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (limit > 0);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
@@ -2018,7 +2018,7 @@ sh_scene_store_list_ids_async (ShSceneStore        *self,
   ListIdsData *list;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (filter <= SH_GENERATED_NO);
+  g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (sort <= SH_SCENE_SORT_LAST_SYNCED);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
