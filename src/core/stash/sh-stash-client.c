@@ -799,13 +799,19 @@ typedef struct
   guint         discard_excess : 1;
 } Request;
 
+/* The request has its outcome: neither the deadline nor the caller can change it now. */
+static void
+request_disarm (Request *request)
+{
+  g_source_destroy (request->deadline);
+  g_clear_signal_handler (&request->cancelled_id, request->caller_cancellable);
+}
+
 static void
 request_free (Request *request)
 {
-  if (request->cancelled_id != 0)
-    g_signal_handler_disconnect (request->caller_cancellable, request->cancelled_id);
+  request_disarm (request);
   g_clear_object (&request->caller_cancellable);
-  g_source_destroy (request->deadline);
   g_clear_pointer (&request->deadline, g_source_unref);
   /* Cancelling first ends the message, so that dropping an unfinished stream does not
    * wait for the rest of the answer. */
@@ -846,6 +852,7 @@ request_return_error (GTask        *task,
   ShStashClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
 
+  request_disarm (request);
   g_debug ("%s: failed after %.0f ms: %s", request->operation_name ?: "probe",
            (g_get_monotonic_time () - request->started_at) / 1000.0, error->message);
   g_task_return_error (task, classify_error (self, request->message, request->operation_name,
@@ -861,6 +868,7 @@ request_return_too_large (GTask *task)
 
   g_assert (request->operation_name != NULL);
 
+  request_disarm (request);
   /* Stop the transfer now rather than when the task lets go of the stream. */
   g_cancellable_cancel (request->cancellable);
   g_debug ("%s: the answer is larger than %" G_GSIZE_FORMAT " bytes", request->operation_name,
@@ -876,6 +884,7 @@ request_return_body (GTask *task)
 {
   Request *request = g_task_get_task_data (task);
 
+  request_disarm (request);
   g_debug ("%s: answered %u after %.0f ms", request->operation_name ?: "probe",
            soup_message_get_status (request->message),
            (g_get_monotonic_time () - request->started_at) / 1000.0);
