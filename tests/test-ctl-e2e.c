@@ -624,6 +624,38 @@ test_connection_unreachable (Fixture       *f,
   g_assert_cmpstr (run.out, ==, "");
 }
 
+/* A server that trickles its answer a byte a second used to keep test-connection waiting
+ * for minutes; now it fails at the deadline, after one attempt. */
+static void
+test_connection_trickle (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_auto(CtlRun) run = { 0 };
+  g_auto(CtlRun) bad = { 0 };
+  gint64 started;
+  double elapsed;
+
+  fake_start (f, "--scenes", "3", "--fault", "trickle", NULL);
+  f->env = g_environ_setenv (f->env, "STASHHOG_REQUEST_TIMEOUT", "2", TRUE);
+
+  started = g_get_monotonic_time ();
+  proc = ctl_spawn (f, "test-connection", NULL);
+  ctl_finish (proc, &run, 2 + 8);
+  elapsed = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  g_test_message ("test-connection ended after %.2f s", elapsed);
+
+  assert_error_line (&run, 1, "Stash did not answer TestConnection within 2 seconds");
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_cmpfloat (elapsed, >=, 1.9);
+  g_assert_cmpfloat (elapsed, <, 2.0 + 4.0);
+
+  /* A deadline that is not a number of seconds is a usage error. */
+  f->env = g_environ_setenv (f->env, "STASHHOG_REQUEST_TIMEOUT", "soon", TRUE);
+  ctl (f, &bad, "test-connection", NULL);
+  assert_error_line (&bad, 2, "STASHHOG_REQUEST_TIMEOUT");
+}
+
 static void
 assert_no_key (CtlRun *run)
 {
@@ -1152,6 +1184,7 @@ main (int   argc,
 
   ADD ("test-connection/ok", test_connection_ok);
   ADD ("test-connection/unreachable", test_connection_unreachable);
+  ADD ("test-connection/trickle", test_connection_trickle);
   ADD ("test-connection/api-key", test_connection_api_key);
   ADD ("test-connection/no-url", test_connection_no_url);
   ADD ("sync", test_sync);

@@ -350,6 +350,164 @@ test_cancelled (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A server that answers with JSON nested 100,000 levels deep used to overflow the stack of
+ * json-glib's parser: now the depth is checked first. */
+static void
+test_nested (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  g_autoptr(ShStashServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_fake_stash_answer_nested (fixture->fake, 1, 100000);
+  assert_test_connection_fails (fixture, SH_STASH_ERROR_BAD_RESPONSE, "nested too deeply");
+
+  /* Nesting that a parser copes with is only refused past the limit. */
+  sh_fake_stash_answer_nested (fixture->fake, 1, 300);
+  assert_test_connection_fails (fixture, SH_STASH_ERROR_BAD_RESPONSE, "TestConnection");
+
+  info = test_connection (fixture->client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+}
+
+/* A byte a second keeps libsoup's idle timeout from ever firing; the deadline covers the
+ * whole request. */
+static void
+test_trickle (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(ShStashServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started;
+  double elapsed;
+
+  sh_stash_client_set_timeout (fixture->client, 2);
+  g_assert_cmpuint (sh_stash_client_get_timeout (fixture->client), ==, 2);
+  sh_fake_stash_trickle_answers (fixture->fake, 1, 1000);
+
+  started = g_get_monotonic_time ();
+  info = test_connection (fixture->client, &error);
+  elapsed = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  g_test_message ("The trickled request ended after %.2f s", elapsed);
+
+  g_assert_null (info);
+  g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT);
+  g_assert_cmpstr (error->message, ==,
+                   "Stash did not answer TestConnection within 2 seconds. The server may be "
+                   "busy; try again later.");
+  g_assert_false (sh_stash_error_is_unreachable (error));
+  g_assert_cmpfloat (elapsed, >=, 1.9);
+  g_assert_cmpfloat (elapsed, <, 2.0 + 1.5);
+  g_clear_error (&error);
+
+  /* The client is not stuck: the next request is answered. */
+  info = test_connection (fixture->client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+}
+
+/* The peak resident set size of this process, in bytes. */
+static guint64
+peak_rss (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10) * 1024;
+}
+
+/* A 200 MB answer used to be read whole (and then copied): now reading stops at the cap,
+ * and memory stays bounded. */
+static void
+test_huge (Fixture       *fixture,
+           gconstpointer  user_data)
+{
+  g_autoptr(ShStashServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 before;
+  guint64 after;
+
+  /* Announced in Content-Length: refused before reading. */
+  sh_fake_stash_answer_huge (fixture->fake, 1, 200 * 1000 * 1000, TRUE);
+  before = peak_rss ();
+  assert_test_connection_fails (fixture, SH_STASH_ERROR_BAD_RESPONSE, "larger than 64 MB");
+
+  /* Chunked: read up to the cap, then dropped. */
+  sh_fake_stash_answer_huge (fixture->fake, 1, 200 * 1000 * 1000, FALSE);
+  info = test_connection (fixture->client, &error);
+  after = peak_rss ();
+  g_test_message ("Peak RSS grew by %" G_GUINT64_FORMAT " MB", (after - before) >> 20);
+
+  g_assert_null (info);
+  g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "Stash’s answer to TestConnection is larger than 64 MB."));
+  g_assert_cmpuint (after - before, <, 100 * 1024 * 1024);
+  g_clear_error (&error);
+
+  /* The client goes on working. */
+  info = test_connection (fixture->client, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+}
+
+/* Every failure says which request failed and how; only one where the server could not be
+ * reached says so. */
+static void
+test_truthful_errors (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  static const struct {
+    guint       status;
+    const char *content_type;
+    const char *body;
+    int         code;
+    const char *needle;
+  } answers[] = {
+    { 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>",
+      SH_STASH_ERROR_HTTP,
+      "Stash’s TestConnection request failed: the server answered 502 Bad Gateway" },
+    { 503, "text/plain", "no healthy upstream",
+      SH_STASH_ERROR_HTTP,
+      "Stash’s TestConnection request failed: the server answered 503 Service Unavailable" },
+    { 200, "text/plain", "hello",
+      SH_STASH_ERROR_NOT_JSON,
+      "Stash’s TestConnection request failed: the answer from " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(ShStashServerInfo) info = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sh_fake_stash_fail_requests (fixture->fake, 1, answers[i].status,
+                                   answers[i].content_type, answers[i].body);
+      info = test_connection (fixture->client, &error);
+      g_assert_null (info);
+      g_assert_error (error, SH_STASH_ERROR, answers[i].code);
+      if (!g_str_has_prefix (error->message, answers[i].needle))
+        g_error ("“%s” does not start with “%s”", error->message, answers[i].needle);
+      g_assert_false (sh_stash_error_is_unreachable (error));
+    }
+
+  {
+    g_autoptr(ShStashServerInfo) info = NULL;
+    g_autoptr(GError) error = NULL;
+
+    sh_fake_stash_stop (fixture->fake);
+    info = test_connection (fixture->client, &error);
+    g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT);
+    g_assert_true (sh_stash_error_is_unreachable (error));
+  }
+
+  g_assert_false (sh_stash_error_is_unreachable (NULL));
+}
+
 static char *
 certificate_sha256 (GTlsCertificate *certificate)
 {
@@ -852,6 +1010,10 @@ main (int   argc,
   ADD ("error/timeout", test_timeout);
   ADD ("error/cannot-connect", test_cannot_connect);
   ADD ("error/cancelled", test_cancelled);
+  ADD ("error/nested", test_nested);
+  ADD ("error/trickle", test_trickle);
+  ADD ("error/huge", test_huge);
+  ADD ("error/truthful", test_truthful_errors);
   g_test_add_func ("/stash/client/error/tls", test_tls);
   ADD ("find-scenes/paging", test_find_scenes);
   ADD ("find-scenes/fields", test_find_scenes_fields);

@@ -547,6 +547,28 @@ test_fake_generate_events (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_connected, ==, 1);
 }
 
+/* A message nested 100,000 levels deep used to overflow the stack of json-glib's parser:
+ * now it is dropped unparsed, and the subscription goes on. */
+static void
+test_fake_nested_message (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  sh_stash_subscription_start (fixture->subscription);
+  WAIT_UNTIL (fixture->n_connected == 1, 5000);
+  /* Events arrive: the fake has the subscription. */
+  assert_generate_events (fixture);
+
+  sh_fake_stash_send_nested_websocket_message (fixture->fake, 100000);
+  run_for (200);
+
+  g_assert_true (sh_stash_subscription_get_connected (fixture->subscription));
+  g_assert_cmpuint (fixture->n_disconnected, ==, 0);
+  /* Work for another Generate, whose events still arrive. */
+  sh_fake_stash_set_all_missing (fixture->fake, SH_FAKE_ARTIFACT_ALL, TRUE);
+  assert_generate_events (fixture);
+  g_assert_cmpuint (fixture->n_connected, ==, 1);
+}
+
 static void
 test_fake_right_key (Fixture       *fixture,
                      gconstpointer  user_data)
@@ -945,6 +967,7 @@ main (int   argc,
   ADD_FAKE_TEST ("restart", test_fake_restart, &no_keys);
   ADD_FAKE_TEST ("websockets-disabled", test_fake_websockets_disabled, &no_keys);
   ADD_FAKE_TEST ("stop", test_fake_stop, &no_keys);
+  ADD_FAKE_TEST ("nested-message", test_fake_nested_message, &no_keys);
 
 #undef ADD_FAKE_TEST
 

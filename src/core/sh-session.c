@@ -34,6 +34,7 @@ struct _ShSession
   gint64         server_id;
   GCancellable  *cancellable;      /* (owned) */
   guint          refresh_ms;
+  guint          request_timeout;  /* seconds; 0 for the client's default */
   guint          refresh_source;
   gboolean       refreshing;
   char          *api_key;          /* (owned) (nullable) */
@@ -249,6 +250,8 @@ sh_session_open_async (ShSession           *self,
     }
   if (self->fingerprint != NULL)
     sh_stash_client_set_trusted_fingerprint (self->client, self->fingerprint);
+  if (self->request_timeout > 0)
+    sh_stash_client_set_timeout (self->client, self->request_timeout);
 
   self->database = sh_database_new (self->database_url, self->database_password);
   sh_database_open_async (self->database, cancellable, open_cb, g_steal_pointer (&task));
@@ -366,4 +369,24 @@ sh_session_set_refresh_interval (ShSession *self,
 {
   g_return_if_fail (SH_IS_SESSION (self));
   self->refresh_ms = msec;
+}
+
+/**
+ * sh_session_set_request_timeout:
+ * @self: a #ShSession
+ * @seconds: how long a request to Stash may take in all, at least 1
+ *
+ * Sets the deadline of the client's requests, now if the session is open and when it
+ * opens otherwise (see sh_stash_client_set_timeout()).
+ */
+void
+sh_session_set_request_timeout (ShSession *self,
+                                guint      seconds)
+{
+  g_return_if_fail (SH_IS_SESSION (self));
+  g_return_if_fail (seconds > 0);
+
+  self->request_timeout = seconds;
+  if (self->client != NULL)
+    sh_stash_client_set_timeout (self->client, seconds);
 }

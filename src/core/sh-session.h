@@ -38,5 +38,7 @@ ShJobManager  *sh_session_get_job_manager    (ShSession            *self);
 gint64         sh_session_get_server_id      (ShSession            *self);
 void           sh_session_set_refresh_interval (ShSession          *self,
                                                 guint               msec);
+void           sh_session_set_request_timeout  (ShSession          *self,
+                                                guint               seconds);
 
 G_END_DECLS

@@ -80,8 +80,16 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
   g_autofree char *url = sh_ctl_resolve_url (options, &error);
   g_autofree char *key = NULL;
   ShStashClient *client;
+  guint timeout;
 
   if (url == NULL)
+    {
+      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      return NULL;
+    }
+
+  timeout = sh_ctl_resolve_request_timeout (&error);
+  if (timeout == 0)
     {
       *exit_code = sh_ctl_usage_error ("%s", error->message);
       return NULL;
@@ -94,6 +102,7 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
       *exit_code = sh_ctl_usage_error ("%s", error->message);
       return NULL;
     }
+  sh_stash_client_set_timeout (client, timeout);
 
   return client;
 }

@@ -132,6 +132,47 @@ sh_ctl_resolve_database (ShCtlCommonOptions *options)
   return g_steal_pointer (&database);
 }
 
+/**
+ * sh_ctl_resolve_request_timeout:
+ * @error: return location for a #GError
+ *
+ * Returns: how long a request to Stash may take, in seconds, from $STASHHOG_REQUEST_TIMEOUT,
+ *   the app's setting or 30; 0 with @error set when the variable is not a number from 1
+ *   to 600
+ */
+guint
+sh_ctl_resolve_request_timeout (GError **error)
+{
+  const char *text = g_getenv ("STASHHOG_REQUEST_TIMEOUT");
+  g_autoptr(GSettings) settings = NULL;
+  guint64 seconds;
+
+  if (text != NULL && *text != '\0')
+    {
+      if (!g_ascii_string_to_unsigned (text, 10, 1, 600, &seconds, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("STASHHOG_REQUEST_TIMEOUT must be a number of seconds from 1 to "
+                         "600, not “%s”"), text);
+          return 0;
+        }
+      return (guint) seconds;
+    }
+
+  settings = app_settings ();
+  if (settings != NULL)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      g_object_get (settings, "settings-schema", &schema, NULL);
+      /* An installed schema may be older than this program. */
+      if (g_settings_schema_has_key (schema, "request-timeout"))
+        return g_settings_get_uint (settings, "request-timeout");
+    }
+
+  return SH_CTL_DEFAULT_REQUEST_TIMEOUT;
+}
+
 /* A GAsyncReadyCallback that stores the result for sh_ctl_wait(). */
 void
 sh_ctl_store_result (GObject      *object,

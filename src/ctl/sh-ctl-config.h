@@ -19,12 +19,15 @@ typedef struct
   gboolean  json;       /* the option --json */
 } ShCtlCommonOptions;
 
+#define SH_CTL_DEFAULT_REQUEST_TIMEOUT 30
+
 GOptionEntry *sh_ctl_common_option_entries (ShCtlCommonOptions *options);
 void          sh_ctl_common_options_clear  (ShCtlCommonOptions *options);
 
 char    *sh_ctl_resolve_url      (ShCtlCommonOptions  *options,
                                   GError             **error);
 char    *sh_ctl_resolve_database (ShCtlCommonOptions  *options);
+guint    sh_ctl_resolve_request_timeout (GError      **error);
 char    *sh_ctl_lookup_api_key   (const char          *url);
 char    *sh_ctl_lookup_database_password (const char  *database);
 void     sh_ctl_store_result     (GObject             *object,

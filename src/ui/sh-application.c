@@ -50,6 +50,7 @@ struct _ShApplication
   gulong             jobs_changed_id;
   GHashTable        *watches;             /* (owned) ShJob → JobWatch */
   gulong             poll_changed_id;
+  gulong             timeout_changed_id;
 };
 
 enum {
@@ -552,6 +553,14 @@ apply_poll_interval (ShApplication *self)
 }
 
 static void
+apply_request_timeout (ShApplication *self)
+{
+  if (self->session != NULL)
+    sh_session_set_request_timeout (self->session,
+                                    g_settings_get_uint (self->settings, "request-timeout"));
+}
+
+static void
 sh_application_close_session (ShApplication *self)
 {
   g_autoptr(ShSession) session = g_steal_pointer (&self->session);
@@ -608,11 +617,14 @@ session_open_cb (GObject      *object,
 static void
 connect_open_session (GTask *task)
 {
+  ShApplication *self = g_task_get_source_object (task);
   ConnectData *data = g_task_get_task_data (task);
   g_autoptr(ShSession) session = NULL;
 
   session = sh_session_new (data->url, data->api_key, data->fingerprint, data->database,
                             data->password);
+  sh_session_set_request_timeout (session, g_settings_get_uint (self->settings,
+                                                                "request-timeout"));
   sh_session_open_async (session, g_task_get_cancellable (task), session_open_cb,
                          g_object_ref (task));
 }
@@ -1250,6 +1262,14 @@ on_poll_interval_changed (GSettings     *settings,
 }
 
 static void
+on_request_timeout_changed (GSettings     *settings,
+                            const char    *key,
+                            ShApplication *self)
+{
+  apply_request_timeout (self);
+}
+
+static void
 sh_application_startup (GApplication *app)
 {
   ShApplication *self = SH_APPLICATION (app);
@@ -1266,6 +1286,8 @@ sh_application_startup (GApplication *app)
   self->settings = g_settings_new (BASE_ID);
   self->poll_changed_id = g_signal_connect (self->settings, "changed::poll-interval",
                                             G_CALLBACK (on_poll_interval_changed), self);
+  self->timeout_changed_id = g_signal_connect (self->settings, "changed::request-timeout",
+                                               G_CALLBACK (on_request_timeout_changed), self);
 
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -1306,7 +1328,10 @@ sh_application_dispose (GObject *object)
 
   sh_application_watch_jobs (self, NULL);
   if (self->settings != NULL)
-    g_clear_signal_handler (&self->poll_changed_id, self->settings);
+    {
+      g_clear_signal_handler (&self->poll_changed_id, self->settings);
+      g_clear_signal_handler (&self->timeout_changed_id, self->settings);
+    }
   g_clear_object (&self->session);
   g_clear_object (&self->connect_cancellable);
   g_clear_object (&self->cancellable);

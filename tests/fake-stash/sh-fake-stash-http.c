@@ -21,6 +21,24 @@ typedef struct
   gulong             finished_id;
 } ShFakeDelayed;
 
+/* An answer written a piece at a time: trickled, or too large to build in memory. */
+typedef struct
+{
+  ShFakeStash       *self;         /* (unowned) */
+  SoupServerMessage *msg;          /* (owned) */
+  GBytes            *data;         /* (owned) (nullable) a trickled answer; NULL when huge */
+  guint64            offset;       /* bytes handed to libsoup so far */
+  guint64            size;         /* the whole answer */
+  GSource           *source;       /* (owned) (nullable) the trickle's timer */
+  gulong             finished_id;
+  gulong             wrote_chunk_id;
+} ShFakeStream;
+
+#define HUGE_CHUNK_BYTES (64 * 1024)
+
+static const char huge_prefix[] = "{\"data\":{\"padding\":\"";
+static const char huge_suffix[] = "\"}}";
+
 static const char index_html[] =
   "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Stash</title></head>"
   "<body><noscript>You need to enable JavaScript to run this app.</noscript>"
@@ -93,6 +111,185 @@ sh_fake_stash_http_clear (ShFakeStash *self)
 {
   if (self->delayed != NULL)
     g_ptr_array_set_size (self->delayed, 0);
+  if (self->streams != NULL)
+    g_ptr_array_set_size (self->streams, 0);
+}
+
+static void
+stream_free (gpointer data)
+{
+  ShFakeStream *stream = data;
+
+  if (stream->source != NULL)
+    g_source_destroy (stream->source);
+  g_clear_pointer (&stream->source, g_source_unref);
+  g_clear_signal_handler (&stream->finished_id, stream->msg);
+  g_clear_signal_handler (&stream->wrote_chunk_id, stream->msg);
+  g_object_unref (stream->msg);
+  g_clear_pointer (&stream->data, g_bytes_unref);
+  g_free (stream);
+}
+
+static void
+stream_finished_cb (SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  ShFakeStream *stream = user_data;
+
+  /* Written in full, or the client went away. */
+  g_ptr_array_remove_fast (stream->self->streams, stream);
+}
+
+static ShFakeStream *
+stream_new (ShFakeStash       *self,
+            SoupServerMessage *msg)
+{
+  ShFakeStream *stream = g_new0 (ShFakeStream, 1);
+
+  stream->self = self;
+  stream->msg = g_object_ref (msg);
+  stream->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (stream_finished_cb),
+                                          stream);
+  g_ptr_array_add (self->streams, stream);
+
+  return stream;
+}
+
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  ShFakeStream *stream = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (stream->msg);
+  const char *data = g_bytes_get_data (stream->data, NULL);
+
+  soup_message_body_append (body, SOUP_MEMORY_COPY, data + stream->offset, 1);
+  stream->offset++;
+  if (stream->offset == stream->size)
+    {
+      soup_message_body_complete (body);
+      g_clear_pointer (&stream->source, g_source_unref);
+      soup_server_message_unpause (stream->msg);
+      return G_SOURCE_REMOVE;
+    }
+
+  soup_server_message_unpause (stream->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Sends the answer already set on @msg a byte at a time, as chunks. */
+static void
+trickle_answer (ShFakeStash       *self,
+                SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  ShFakeStream *stream;
+
+  stream = stream_new (self, msg);
+  stream->data = soup_message_body_flatten (body);
+  stream->size = g_bytes_get_size (stream->data);
+  soup_message_body_truncate (body);
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_CHUNKED);
+
+  if (stream->size == 0)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+
+  stream->source = g_timeout_source_new (self->trickle_ms_per_byte);
+  g_source_set_callback (stream->source, trickle_cb, stream, NULL);
+  g_source_set_static_name (stream->source, "[fake-stash] trickle");
+  g_source_attach (stream->source, self->context);
+}
+
+/* Appends the next piece of a huge answer, or ends it. */
+static void
+huge_append (ShFakeStream *stream)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (stream->msg);
+  char buf[HUGE_CHUNK_BYTES];
+  gsize prefix_len = strlen (huge_prefix);
+  gsize suffix_len = strlen (huge_suffix);
+  gsize len;
+
+  if (stream->offset == stream->size)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+
+  len = (gsize) MIN ((guint64) sizeof buf, stream->size - stream->offset);
+  for (gsize i = 0; i < len; i++)
+    {
+      guint64 at = stream->offset + i;
+
+      if (at < prefix_len)
+        buf[i] = huge_prefix[at];
+      else if (at >= stream->size - suffix_len)
+        buf[i] = huge_suffix[at - (stream->size - suffix_len)];
+      else
+        buf[i] = 'x';
+    }
+  soup_message_body_append (body, SOUP_MEMORY_COPY, buf, len);
+  stream->offset += len;
+}
+
+static void
+huge_wrote_chunk_cb (SoupServerMessage *msg,
+                     guint              chunk_size,
+                     gpointer           user_data)
+{
+  ShFakeStream *stream = user_data;
+
+  huge_append (stream);
+  soup_server_message_unpause (msg);
+}
+
+/* A valid answer of exactly the configured size, written a chunk at a time as the client
+ * takes it: the server never holds more than a chunk. */
+static void
+huge_answer (ShFakeStash       *self,
+             SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  ShFakeStream *stream;
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, "application/json", NULL);
+  if (self->huge_with_length)
+    soup_message_headers_set_content_length (headers, (goffset) self->huge_size);
+  else
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_body_set_accumulate (body, FALSE);
+
+  stream = stream_new (self, msg);
+  stream->size = self->huge_size;
+  stream->wrote_chunk_id = g_signal_connect (msg, "wrote-chunk",
+                                             G_CALLBACK (huge_wrote_chunk_cb), stream);
+  huge_append (stream);
+}
+
+/* Opens @depth arrays in `data` and closes them again. */
+static void
+nested_answer (ShFakeStash       *self,
+               SoupServerMessage *msg)
+{
+  GString *text = g_string_sized_new (2 * self->nested_depth + 16);
+  gsize len;
+
+  g_string_append (text, "{\"data\":");
+  for (guint i = 0; i < self->nested_depth; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < self->nested_depth; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+
+  len = text->len;
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (text, FALSE), len);
 }
 
 void
@@ -189,6 +386,17 @@ graphql_cb (SoupServer        *server,
                   "WebSocket upgrades are disabled\n");
       return;
     }
+  else if (self->n_nested > 0)
+    {
+      self->n_nested--;
+      nested_answer (self, msg);
+    }
+  else if (self->n_huge > 0)
+    {
+      self->n_huge--;
+      huge_answer (self, msg);
+      return;
+    }
   else if (self->n_failures > 0)
     {
       /* A proxy, or something that is not Stash, answers before Stash authenticates. */
@@ -206,6 +414,12 @@ graphql_cb (SoupServer        *server,
   else if (sh_fake_stash_authorize (self, msg, path, query))
     {
       sh_fake_stash_handle_graphql (self, msg, query);
+      if (self->n_trickled > 0)
+        {
+          self->n_trickled--;
+          trickle_answer (self, msg);
+          return;
+        }
     }
 
   sh_fake_stash_deliver (self, msg);
@@ -318,6 +532,8 @@ sh_fake_stash_http_attach (ShFakeStash *self,
 
   if (self->delayed == NULL)
     self->delayed = g_ptr_array_new_with_free_func (delayed_free);
+  if (self->streams == NULL)
+    self->streams = g_ptr_array_new_with_free_func (stream_free);
 
   soup_server_add_handler (server, NULL, default_cb, self, NULL);
   /* The same path for both: the HTTP handler runs first and can refuse the upgrade. */

@@ -135,6 +135,14 @@ struct _ShFakeStash
   guint               n_operation_failures;
   guint               operation_failure_status;
   char               *failing_operation;    /* (owned) (nullable) */
+  guint               n_nested;
+  guint               nested_depth;
+  guint               n_trickled;
+  guint               trickle_ms_per_byte;
+  guint               n_huge;
+  guint64             huge_size;
+  guint               huge_with_length : 1;
+  GPtrArray          *streams;              /* (owned) ShFakeStream: answers being written */
   guint               n_media_failures;
   guint               media_failure_status;
 
@@ -389,6 +397,8 @@ void         sh_fake_stash_ws_handler               (SoupServer               *s
                                                      SoupWebsocketConnection  *connection,
                                                      gpointer                  user_data);
 void         sh_fake_stash_ws_drop_all              (ShFakeStash        *self);
+void         sh_fake_stash_ws_send_nested           (ShFakeStash        *self,
+                                                     guint               depth);
 void         sh_fake_stash_ws_job_event             (ShFakeStash        *self,
                                                      ShFakeJob          *job,
                                                      const char         *type);

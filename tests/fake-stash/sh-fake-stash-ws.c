@@ -292,6 +292,25 @@ sh_fake_stash_ws_drop_all (ShFakeStash *self)
     }
 }
 
+void
+sh_fake_stash_ws_send_nested (ShFakeStash *self,
+                              guint        depth)
+{
+  g_autoptr(GString) payload = g_string_sized_new (depth + 32);
+
+  g_string_append (payload, "{\"data\":{\"jobsSubscribe\":");
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (payload, '[');
+
+  for (guint i = 0; i < self->websockets->len; i++)
+    {
+      ShFakeWebsocket *ws = g_ptr_array_index (self->websockets, i);
+
+      if (ws->subscription_id != NULL)
+        send_message (ws, "next", ws->subscription_id, payload->str);
+    }
+}
+
 guint
 sh_fake_stash_ws_count (ShFakeStash *self)
 {

@@ -64,6 +64,7 @@ sh_fake_stash_finalize (GObject *object)
 
   sh_fake_stash_ws_clear (self);
   g_clear_pointer (&self->delayed, g_ptr_array_unref);
+  g_clear_pointer (&self->streams, g_ptr_array_unref);
   g_clear_pointer (&self->url, g_free);
   g_clear_object (&self->certificate);
   g_clear_pointer (&self->api_key, g_free);
@@ -418,4 +419,90 @@ sh_fake_stash_fail_requests (ShFakeStash *self,
   g_clear_pointer (&self->failure_body, g_bytes_unref);
   if (body != NULL)
     self->failure_body = g_bytes_new (body, strlen (body));
+}
+
+/**
+ * sh_fake_stash_answer_nested:
+ * @self: a #ShFakeStash
+ * @n: how many requests
+ * @depth: how many arrays to nest
+ *
+ * The next @n requests to /graphql get, before any authentication, a 200 answer whose
+ * `data` is @depth arrays nested in each other: valid JSON that overflows the stack of a
+ * recursive parser when @depth is large (100,000 is plenty).
+ */
+void
+sh_fake_stash_answer_nested (ShFakeStash *self,
+                             guint        n,
+                             guint        depth)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+
+  self->n_nested = n;
+  self->nested_depth = depth;
+}
+
+/**
+ * sh_fake_stash_trickle_answers:
+ * @self: a #ShFakeStash
+ * @n: how many requests
+ * @ms_per_byte: the time between two bytes
+ *
+ * The next @n GraphQL requests get their real answer, but chunked a byte at a time with
+ * @ms_per_byte between bytes (1000 for a byte a second): the connection is never idle for
+ * long, yet the answer takes minutes.
+ */
+void
+sh_fake_stash_trickle_answers (ShFakeStash *self,
+                               guint        n,
+                               guint        ms_per_byte)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+  g_return_if_fail (ms_per_byte > 0);
+
+  self->n_trickled = n;
+  self->trickle_ms_per_byte = ms_per_byte;
+}
+
+/**
+ * sh_fake_stash_answer_huge:
+ * @self: a #ShFakeStash
+ * @n: how many requests
+ * @size: the size of the answer in bytes (at least 32)
+ * @with_length: whether to announce @size in `Content-Length`, or send it chunked
+ *
+ * The next @n requests to /graphql get, before any authentication, a valid JSON answer of
+ * @size bytes (`{"data":{"padding":"xxx…"}}`). It is made as it is sent, a chunk at a time
+ * and only as fast as the client reads, so the fake itself stays small.
+ */
+void
+sh_fake_stash_answer_huge (ShFakeStash *self,
+                           guint        n,
+                           guint64      size,
+                           gboolean     with_length)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+  g_return_if_fail (size >= 32);
+
+  self->n_huge = n;
+  self->huge_size = size;
+  self->huge_with_length = !!with_length;
+}
+
+/**
+ * sh_fake_stash_send_nested_websocket_message:
+ * @self: a #ShFakeStash
+ * @depth: how many arrays to open
+ *
+ * Sends every subscribed WebSocket a `next` message whose payload opens @depth arrays and
+ * never closes them: libsoup refuses messages over 128 KiB by default, and this is the
+ * deepest nesting that fits (100,000 does).
+ */
+void
+sh_fake_stash_send_nested_websocket_message (ShFakeStash *self,
+                                             guint        depth)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+
+  sh_fake_stash_ws_send_nested (self, depth);
 }

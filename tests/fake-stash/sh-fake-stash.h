@@ -136,6 +136,18 @@ void             sh_fake_stash_fail_operation        (ShFakeStash     *self,
 void             sh_fake_stash_fail_media_requests   (ShFakeStash     *self,
                                                       guint            n,
                                                       guint            status);
+void             sh_fake_stash_answer_nested         (ShFakeStash     *self,
+                                                      guint            n,
+                                                      guint            depth);
+void             sh_fake_stash_trickle_answers       (ShFakeStash     *self,
+                                                      guint            n,
+                                                      guint            ms_per_byte);
+void             sh_fake_stash_answer_huge           (ShFakeStash     *self,
+                                                      guint            n,
+                                                      guint64          size,
+                                                      gboolean         with_length);
+void             sh_fake_stash_send_nested_websocket_message (ShFakeStash *self,
+                                                              guint        depth);
 void             sh_fake_stash_drop_websockets       (ShFakeStash     *self);
 void             sh_fake_stash_set_websockets_enabled (ShFakeStash    *self,
                                                        gboolean        enabled);

@@ -6,6 +6,7 @@
  * The fake Stash as a program, for demos and benchmarks:
  *
  *   stashhog-fake-stash --scenes N [--port P] [--tls] [--job-speed MS] [--missing all|none]
+ *                       [--fault nested|trickle|huge]
  *
  * The API key comes only from STASHHOG_FAKE_API_KEY: a key on the command line would show
  * up in `ps`. Prints "Listening on <url>" once it serves, and serves until SIGINT/SIGTERM.
@@ -37,6 +38,7 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *missing = NULL;
+  g_autofree char *fault = NULL;
   const char *api_key;
   int scenes = 1000;
   int port = 0;
@@ -51,6 +53,9 @@ main (int   argc,
     { "job-speed", 0, 0, G_OPTION_ARG_INT, &job_speed, "Milliseconds per generate task", "MS" },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing, "Generated media missing at start",
       "all|none" },
+    { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
+      "Answer every GraphQL request with JSON nested 100,000 deep, a byte a second, or "
+      "200 MB", "nested|trickle|huge" },
     { NULL }
   };
 
@@ -67,7 +72,9 @@ main (int   argc,
     }
 
   if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 ||
-      (missing != NULL && !g_str_equal (missing, "all") && !g_str_equal (missing, "none")))
+      (missing != NULL && !g_str_equal (missing, "all") && !g_str_equal (missing, "none")) ||
+      (fault != NULL && !g_str_equal (fault, "nested") && !g_str_equal (fault, "trickle") &&
+       !g_str_equal (fault, "huge")))
     {
       g_printerr ("Invalid arguments; see --help.\n");
       return 2;
@@ -78,6 +85,13 @@ main (int   argc,
   sh_fake_stash_set_job_speed (fake, (guint) job_speed);
   if (g_strcmp0 (missing, "all") == 0)
     sh_fake_stash_set_all_missing (fake, SH_FAKE_ARTIFACT_ALL, TRUE);
+
+  if (g_strcmp0 (fault, "nested") == 0)
+    sh_fake_stash_answer_nested (fake, G_MAXUINT, 100000);
+  else if (g_strcmp0 (fault, "trickle") == 0)
+    sh_fake_stash_trickle_answers (fake, G_MAXUINT, 1000);
+  else if (g_strcmp0 (fault, "huge") == 0)
+    sh_fake_stash_answer_huge (fake, G_MAXUINT, 200 * 1000 * 1000, FALSE);
 
   api_key = g_getenv ("STASHHOG_FAKE_API_KEY");
   if (api_key != NULL && *api_key != '\0')

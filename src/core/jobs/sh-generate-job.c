@@ -891,15 +891,10 @@ static gboolean
 is_transient (const GError *error)
 {
   return g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT) ||
+         g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CONNECTION_LOST) ||
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT) ||
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP) ||
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_JSON);
-}
-
-static gboolean
-is_unreachable (const GError *error)
-{
-  return g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT);
 }
 
 static gboolean
@@ -960,7 +955,7 @@ find_job_cb (GObject      *object,
        * request that fails, and says so. */
       if (now - data->unreachable_since > (gint64) grace * G_USEC_PER_SEC)
         {
-          if (is_unreachable (error))
+          if (sh_stash_error_is_unreachable (error))
             fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
                   _("Stash was unreachable for more than %u seconds (%s). No scene was marked "
                     "as generated; when Stash is back, run the job again."), grace,
@@ -975,7 +970,7 @@ find_job_cb (GObject      *object,
       if (check_stop_deadline (data))
         return;
 
-      message = is_unreachable (error)
+      message = sh_stash_error_is_unreachable (error)
         ? g_strdup_printf (_("Stash is unreachable; retrying (%s)"), error->message)
         : g_strdup_printf (_("Stash’s answer about the job failed; retrying (%s)"), error->message);
       sh_job_set_progress (data->job, sh_job_get_progress (data->job), message);

@@ -15,12 +15,18 @@
 #include "sh-scene-record.h"
 #include "sh-stash-client.h"
 #include "sh-stash-error.h"
+#include "sh-stash-json.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_CONNECTIONS         16
 #define QUERIES_PATH            "/io/github/stashhog/StashHog/queries/"
-/* A GraphQL answer larger than this is not something we asked for. */
-#define MAX_RESPONSE_BYTES      (256 * 1024 * 1024)
+/* The biggest answer we ask for, a page of 1000 scenes with their files and markers, is a
+ * few megabytes; anything much larger is a broken or hostile server. */
+#define MAX_RESPONSE_BYTES      (64 * 1024 * 1024)
+/* A media probe asks for one byte; what else comes (an error page) is read up to this and
+ * then dropped. */
+#define MAX_PROBE_BYTES         (64 * 1024)
+#define READ_CHUNK_BYTES        (64 * 1024)
 
 struct _ShStashClient
 {
@@ -31,6 +37,7 @@ struct _ShStashClient
   char        *base_url;            /* (owned) without trailing slash */
   char        *api_key;             /* (owned) (nullable) */
   char        *trusted_fingerprint; /* (owned) (nullable) lower-case hex SHA-256 */
+  guint        timeout_seconds;     /* the deadline of a whole request */
 };
 
 G_DEFINE_FINAL_TYPE (ShStashClient, sh_stash_client, G_TYPE_OBJECT)
@@ -83,7 +90,10 @@ sh_stash_client_class_init (ShStashClientClass *klass)
 static void
 sh_stash_client_init (ShStashClient *self)
 {
-  /* libsoup's default of 2 connections per host would cap the media checks' concurrency. */
+  self->timeout_seconds = DEFAULT_TIMEOUT_SECONDS;
+  /* libsoup's default of 2 connections per host would cap the media checks' concurrency.
+   * Its "timeout" is an idle timeout (a byte a second keeps it waiting for ever); requests
+   * also have a deadline of their own, and the WebSocket handshake has this one. */
   self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_SECONDS,
                                                  "user-agent", "StashHog/" PACKAGE_VERSION,
                                                  "max-conns-per-host", MAX_CONNECTIONS,
@@ -217,13 +227,39 @@ sh_stash_client_set_trusted_fingerprint (ShStashClient *self,
   self->trusted_fingerprint = g_string_free (g_steal_pointer (&normalized), FALSE);
 }
 
+/**
+ * sh_stash_client_set_timeout:
+ * @self: a #ShStashClient
+ * @seconds: the deadline, at least 1
+ *
+ * Sets how long a whole request may take, from connecting to the last byte of the answer
+ * (30 seconds by default). A request that takes longer fails with
+ * %SH_STASH_ERROR_TIMEOUT, however steadily the server trickles its answer. The WebSocket
+ * handshake of a subscription gets the same time without an answer.
+ */
 void
 sh_stash_client_set_timeout (ShStashClient *self,
                              guint          seconds)
 {
   g_return_if_fail (SH_IS_STASH_CLIENT (self));
+  g_return_if_fail (seconds > 0);
 
+  self->timeout_seconds = seconds;
   soup_session_set_timeout (self->session, seconds);
+}
+
+/**
+ * sh_stash_client_get_timeout:
+ * @self: a #ShStashClient
+ *
+ * Returns: the deadline of a request, in seconds
+ */
+guint
+sh_stash_client_get_timeout (ShStashClient *self)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), 0);
+
+  return self->timeout_seconds;
 }
 
 /**
@@ -473,26 +509,46 @@ is_network_error (const GError *error)
     }
 }
 
-/**
- * sh_stash_client_classify_message_error:
- * @self: a #ShStashClient
- * @message: the message that failed
- * @error: the transport error
- *
- * Turns a transport error into an %SH_STASH_ERROR a user can act on. Cancellation stays
- * %G_IO_ERROR_CANCELLED.
- *
- * Returns: (transfer full): the error
- */
-GError *
-sh_stash_client_classify_message_error (ShStashClient *self,
-                                        SoupMessage   *message,
-                                        const GError  *error)
+static GError *
+timeout_error (ShStashClient *self,
+               const char    *operation_name)
+{
+  guint n = self->timeout_seconds;
+
+  if (operation_name != NULL)
+    return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "Stash did not answer %s within %u second. The server "
+                                     "may be busy; try again later.",
+                                     "Stash did not answer %s within %u seconds. The server "
+                                     "may be busy; try again later.", n),
+                        operation_name, n);
+
+  return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "Stash at %s did not answer within %u second. The server "
+                                   "may be busy; try again later.",
+                                   "Stash at %s did not answer within %u seconds. The server "
+                                   "may be busy; try again later.", n),
+                      self->base_url, n);
+}
+
+/* Turns a transport error into an SH_STASH_ERROR. @operation_name names the request in
+ * the message when there is one; @timed_out says that our deadline cancelled it. */
+static GError *
+classify_error (ShStashClient *self,
+                SoupMessage   *message,
+                const char    *operation_name,
+                gboolean       timed_out,
+                const GError  *error)
 {
   g_autofree char *detail = NULL;
+  guint status = message != NULL ? soup_message_get_status (message) : SOUP_STATUS_NONE;
 
-  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
-  g_return_val_if_fail (error != NULL, NULL);
+  g_assert (error != NULL);
+
+  if (timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return timeout_error (self, operation_name);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -500,23 +556,23 @@ sh_stash_client_classify_message_error (ShStashClient *self,
   detail = sh_stash_redact (error->message, self->api_key);
 
   /* A refused WebSocket handshake fails with a generic error; the status says why. */
-  if (message != NULL && soup_message_get_status (message) >= 300)
+  if (status >= 300)
     {
       GError *status_err = NULL;
 
       if (status_error (self, message, &status_err))
         return status_err;
 
+      if (operation_name != NULL)
+        return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
+                            _("Stash’s %s request failed: the server answered %u %s."),
+                            operation_name, status,
+                            soup_message_get_reason_phrase (message) ?: "");
+
       return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
                           _("Stash at %s answered with HTTP %u %s."), self->base_url,
-                          soup_message_get_status (message),
-                          soup_message_get_reason_phrase (message));
+                          status, soup_message_get_reason_phrase (message) ?: "");
     }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT,
-                        _("Stash at %s did not answer in time. The server may be busy or "
-                          "unreachable; try again later."), self->base_url);
 
   if (error->domain == G_TLS_ERROR ||
       (message != NULL && soup_message_get_tls_peer_certificate_errors (message) != 0))
@@ -536,6 +592,33 @@ sh_stash_client_classify_message_error (ShStashClient *self,
                           self->base_url, detail);
     }
 
+  /* The server was reached and had begun to answer: whatever broke, it is not that Stash
+   * cannot be reached. */
+  if (status != SOUP_STATUS_NONE)
+    {
+      if (operation_name != NULL)
+        return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CONNECTION_LOST,
+                            _("Stash’s answer to %s broke off: %s. Try again later."),
+                            operation_name, detail);
+
+      return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CONNECTION_LOST,
+                          _("The answer of Stash at %s broke off: %s. Try again later."),
+                          self->base_url, detail);
+    }
+
+  if (error->domain == SOUP_SESSION_ERROR)
+    {
+      if (operation_name != NULL)
+        return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
+                            _("Stash’s %s request failed: the answer from %s is not HTTP "
+                              "(%s). Check the address."),
+                            operation_name, self->base_url, detail);
+
+      return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
+                          _("The answer from %s is not HTTP (%s). Check the address."),
+                          self->base_url, detail);
+    }
+
   if (is_network_error (error))
     return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
                         _("Cannot connect to Stash at %s: %s. Check that the server is "
@@ -543,6 +626,30 @@ sh_stash_client_classify_message_error (ShStashClient *self,
 
   return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
                       _("The connection to Stash at %s failed: %s."), self->base_url, detail);
+}
+
+/**
+ * sh_stash_client_classify_message_error:
+ * @self: a #ShStashClient
+ * @message: (nullable): the message that failed
+ * @error: the transport error
+ *
+ * Turns a transport error into an %SH_STASH_ERROR a user can act on. Cancellation stays
+ * %G_IO_ERROR_CANCELLED. Only errors that mean the server could not be reached become
+ * %SH_STASH_ERROR_CANNOT_CONNECT or %SH_STASH_ERROR_TLS.
+ *
+ * Returns: (transfer full): the error
+ */
+GError *
+sh_stash_client_classify_message_error (ShStashClient *self,
+                                        SoupMessage   *message,
+                                        const GError  *error)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+  g_return_val_if_fail (message == NULL || SOUP_IS_MESSAGE (message), NULL);
+  g_return_val_if_fail (error != NULL, NULL);
+
+  return classify_error (self, message, NULL, FALSE, error);
 }
 
 /* Joins the messages of a GraphQL `errors` array; NULL when there are none. */
@@ -608,9 +715,18 @@ parse_graphql_response (ShStashClient  *self,
       const char *reason = soup_message_get_reason_phrase (message);
 
       g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
-                   _("Stash at %s answered with HTTP %u %s. The server or a proxy in front "
-                     "of it has a problem; try again later."),
-                   self->base_url, status, reason ? reason : "");
+                   _("Stash’s %s request failed: the server answered %u %s. The server or a "
+                     "proxy in front of it has a problem; try again later."),
+                   operation_name, status, reason ? reason : "");
+      return NULL;
+    }
+
+  /* json-glib's parser recurses once per level: bound the depth before it sees the text. */
+  if (!sh_stash_json_depth_ok (text, size, SH_STASH_JSON_MAX_DEPTH))
+    {
+      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+                   _("Stash’s answer to %s is nested too deeply to be read (more than %u "
+                     "levels)."), operation_name, SH_STASH_JSON_MAX_DEPTH);
       return NULL;
     }
 
@@ -619,12 +735,13 @@ parse_graphql_response (ShStashClient  *self,
     {
       if (!SOUP_STATUS_IS_SUCCESSFUL (status))
         g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
-                     _("Stash at %s answered with HTTP %u %s."), self->base_url, status,
-                     soup_message_get_reason_phrase (message));
+                     _("Stash’s %s request failed: the server answered %u %s."),
+                     operation_name, status, soup_message_get_reason_phrase (message) ?: "");
       else
         g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_JSON,
-                     _("Stash at %s sent an answer that is not JSON. Check that the address "
-                       "leads to Stash and not to another service."), self->base_url);
+                     _("Stash’s %s request failed: the answer from %s is not JSON. Check "
+                       "that the address leads to Stash and not to another service."),
+                     operation_name, self->base_url);
       return NULL;
     }
 
@@ -647,8 +764,8 @@ parse_graphql_response (ShStashClient  *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
-                   _("Stash at %s answered with HTTP %u %s."), self->base_url, status,
-                   soup_message_get_reason_phrase (message));
+                   _("Stash’s %s request failed: the server answered %u %s."),
+                   operation_name, status, soup_message_get_reason_phrase (message) ?: "");
       return NULL;
     }
 
@@ -663,11 +780,272 @@ parse_graphql_response (ShStashClient  *self,
   return json_node_ref (data);
 }
 
+/* One request, bounded in time and size: the whole of it (connecting, sending, reading the
+ * answer) must end before the deadline, and the answer is read in chunks that stop at a
+ * cap instead of being gathered whole by libsoup. */
+typedef struct
+{
+  SoupMessage  *message;            /* (owned) */
+  char         *operation_name;     /* (owned) (nullable) NULL for a media probe */
+  GCancellable *cancellable;        /* (owned) cancelled by the deadline or the caller */
+  GCancellable *caller_cancellable; /* (owned) (nullable) */
+  gulong        cancelled_id;
+  GSource      *deadline;           /* (owned) */
+  GInputStream *stream;             /* (owned) (nullable) the answer's body */
+  GByteArray   *body;               /* (owned) */
+  gsize         max_bytes;
+  gint64        started_at;
+  guint         timed_out : 1;
+  guint         discard_excess : 1;
+} Request;
+
+/* The request has its outcome: neither the deadline nor the caller can change it now. */
+static void
+request_disarm (Request *request)
+{
+  g_source_destroy (request->deadline);
+  g_clear_signal_handler (&request->cancelled_id, request->caller_cancellable);
+}
+
+static void
+request_free (Request *request)
+{
+  request_disarm (request);
+  g_clear_object (&request->caller_cancellable);
+  g_clear_pointer (&request->deadline, g_source_unref);
+  /* Cancelling first ends the message, so that dropping an unfinished stream does not
+   * wait for the rest of the answer. */
+  if (request->stream != NULL && !g_input_stream_is_closed (request->stream))
+    g_cancellable_cancel (request->cancellable);
+  g_clear_object (&request->stream);
+  g_clear_object (&request->cancellable);
+  g_clear_object (&request->message);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_free (request->operation_name);
+  g_free (request);
+}
+
+static gboolean
+request_deadline_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_caller_cancelled_cb (GCancellable *caller_cancellable,
+                             gpointer      user_data)
+{
+  Request *request = user_data;
+
+  g_cancellable_cancel (request->cancellable);
+}
+
+static void
+request_return_error (GTask        *task,
+                      const GError *error)
+{
+  ShStashClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+
+  request_disarm (request);
+  g_debug ("%s: failed after %.0f ms: %s", request->operation_name ?: "probe",
+           (g_get_monotonic_time () - request->started_at) / 1000.0, error->message);
+  g_task_return_error (task, classify_error (self, request->message, request->operation_name,
+                                             request->timed_out, error));
+}
+
+static void
+request_return_too_large (GTask *task)
+{
+  ShStashClient *self = g_task_get_source_object (task);
+  Request *request = g_task_get_task_data (task);
+  guint mb = (guint) (request->max_bytes / (1024 * 1024));
+
+  g_assert (request->operation_name != NULL);
+
+  request_disarm (request);
+  /* Stop the transfer now rather than when the task lets go of the stream. */
+  g_cancellable_cancel (request->cancellable);
+  g_debug ("%s: the answer is larger than %" G_GSIZE_FORMAT " bytes", request->operation_name,
+           request->max_bytes);
+  g_task_return_new_error (task, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+                           _("Stash’s answer to %s is larger than %u MB. Stash at %s may be "
+                             "broken, or it is not Stash."),
+                           request->operation_name, mb, self->base_url);
+}
+
+static void
+request_return_body (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  request_disarm (request);
+  g_debug ("%s: answered %u after %.0f ms", request->operation_name ?: "probe",
+           soup_message_get_status (request->message),
+           (g_get_monotonic_time () - request->started_at) / 1000.0);
+  g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&request->body)),
+                         (GDestroyNotify) g_bytes_unref);
+}
+
+static void request_read_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data);
+
+static void
+request_read_next (GTask *task)
+{
+  Request *request = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (request->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                                   request->cancellable, request_read_cb, task);
+}
+
+static void
+request_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size;
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  if (chunk == NULL)
+    {
+      request_return_error (task, error);
+      return;
+    }
+
+  size = g_bytes_get_size (chunk);
+  if (size == 0)
+    {
+      g_input_stream_close (request->stream, NULL, NULL);
+      request_return_body (task);
+      return;
+    }
+
+  if (size > request->max_bytes - request->body->len)
+    {
+      if (request->discard_excess)
+        {
+          request_return_body (task);
+          return;
+        }
+      request_return_too_large (task);
+      return;
+    }
+
+  g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL), size);
+  request_read_next (g_steal_pointer (&task));
+}
+
+static void
+request_send_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Request *request = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (request->stream == NULL)
+    {
+      request_return_error (task, error);
+      return;
+    }
+
+  /* No need to read what is announced too large (it may be compressed: a body within the
+   * cap is still counted as it is read). */
+  headers = soup_message_get_response_headers (request->message);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > (goffset) request->max_bytes)
+    {
+      if (request->discard_excess)
+        request_return_body (task);
+      else
+        request_return_too_large (task);
+      return;
+    }
+
+  request_read_next (g_steal_pointer (&task));
+}
+
+/* Sends @message and reads its answer into a GBytes of at most @max_bytes, all before the
+ * client's deadline. Past the cap the request fails, or with @discard_excess returns what
+ * it has. Errors are SH_STASH_ERROR (or G_IO_ERROR_CANCELLED), named after
+ * @operation_name. */
+static void
+request_send_async (ShStashClient       *self,
+                    SoupMessage         *message,
+                    const char          *operation_name,
+                    gsize                max_bytes,
+                    gboolean             discard_excess,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Request *request;
+
+  g_assert (SH_IS_STASH_CLIENT (self));
+  g_assert (SOUP_IS_MESSAGE (message));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, request_send_async);
+
+  request = g_new0 (Request, 1);
+  request->message = g_object_ref (message);
+  request->operation_name = g_strdup (operation_name);
+  request->cancellable = g_cancellable_new ();
+  request->body = g_byte_array_new ();
+  request->max_bytes = max_bytes;
+  request->discard_excess = !!discard_excess;
+  request->started_at = g_get_monotonic_time ();
+  request->deadline = g_timeout_source_new (self->timeout_seconds * 1000);
+  g_source_set_callback (request->deadline, request_deadline_cb, request, NULL);
+  g_source_set_static_name (request->deadline, "[stashhog] request deadline");
+  g_source_attach (request->deadline, g_main_context_get_thread_default ());
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (cancellable != NULL)
+    {
+      request->caller_cancellable = g_object_ref (cancellable);
+      request->cancelled_id = g_signal_connect (cancellable, "cancelled",
+                                                G_CALLBACK (request_caller_cancelled_cb),
+                                                request);
+    }
+
+  soup_session_send_async (self->session, message, G_PRIORITY_DEFAULT, request->cancellable,
+                           request_send_cb, g_steal_pointer (&task));
+}
+
+static GBytes *
+request_send_finish (ShStashClient  *self,
+                     GAsyncResult   *result,
+                     GError        **error)
+{
+  g_assert (g_task_is_valid (result, self));
+  g_assert (g_task_get_source_tag (G_TASK (result)) == request_send_async);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 typedef struct
 {
   SoupMessage *message;          /* (owned) */
   char        *operation_name;   /* (owned) */
-  gint64       started_at;
 } ExecuteData;
 
 static void
@@ -684,21 +1062,16 @@ execute_cb (GObject      *object,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShStashClient *self = g_task_get_source_object (task);
+  ShStashClient *self = SH_STASH_CLIENT (object);
   ExecuteData *data = g_task_get_task_data (task);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   JsonNode *node;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
-  g_debug ("%s: %s after %.0f ms", data->operation_name,
-           error ? "failed" : "answered",
-           (g_get_monotonic_time () - data->started_at) / 1000.0);
-
-  if (error != NULL)
+  body = request_send_finish (self, result, &error);
+  if (body == NULL)
     {
-      g_task_return_error (task, sh_stash_client_classify_message_error (self, data->message,
-                                                                         error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -779,7 +1152,6 @@ sh_stash_client_execute_async (ShStashClient       *self,
   data = g_new0 (ExecuteData, 1);
   data->message = sh_stash_client_new_message (self, SOUP_METHOD_POST, url);
   data->operation_name = g_strdup (operation_name);
-  data->started_at = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) execute_data_free);
 
   soup_message_headers_replace (soup_message_get_request_headers (data->message),
@@ -787,8 +1159,8 @@ sh_stash_client_execute_async (ShStashClient       *self,
   soup_message_set_request_body_from_bytes (data->message, "application/json", body);
 
   g_debug ("%s: sending to %s", operation_name, url);
-  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                                    cancellable, execute_cb, g_steal_pointer (&task));
+  request_send_async (self, data->message, operation_name, MAX_RESPONSE_BYTES, FALSE,
+                      cancellable, execute_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1653,11 +2025,10 @@ probe_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   const char *content_type;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  body = request_send_finish (self, result, &error);
   if (body == NULL)
     {
-      g_task_return_error (task, sh_stash_client_classify_message_error (self, data->message,
-                                                                         error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
@@ -1701,8 +2072,8 @@ sh_stash_client_probe_async (ShStashClient       *self,
   g_task_set_task_data (task, data, (GDestroyNotify) probe_data_free);
   soup_message_headers_set_range (soup_message_get_request_headers (data->message), 0, 0);
 
-  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                                    cancellable, probe_cb, g_steal_pointer (&task));
+  request_send_async (self, data->message, NULL, MAX_PROBE_BYTES, TRUE, cancellable,
+                      probe_cb, g_steal_pointer (&task));
 }
 
 /**

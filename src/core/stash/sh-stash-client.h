@@ -58,6 +58,7 @@ void           sh_stash_client_set_trusted_fingerprint (ShStashClient       *sel
                                                         const char          *sha256_hex);
 void           sh_stash_client_set_timeout            (ShStashClient        *self,
                                                        guint                 seconds);
+guint          sh_stash_client_get_timeout            (ShStashClient        *self);
 SoupSession   *sh_stash_client_get_session            (ShStashClient        *self);
 SoupMessage   *sh_stash_client_new_message            (ShStashClient        *self,
                                                        const char           *method,

@@ -9,3 +9,21 @@
 #include "sh-stash-error.h"
 
 G_DEFINE_QUARK (sh-stash-error-quark, sh_stash_error)
+
+/**
+ * sh_stash_error_is_unreachable:
+ * @error: (nullable): an error from a Stash operation
+ *
+ * Whether @error means that Stash could not be reached at all: the connection was refused
+ * or reset, the name did not resolve, or no secure connection could be made. A server that
+ * answered, however badly (an HTTP error from a proxy, a timeout, a page that is not JSON),
+ * was reached.
+ *
+ * Returns: %TRUE for %SH_STASH_ERROR_CANNOT_CONNECT and %SH_STASH_ERROR_TLS
+ */
+gboolean
+sh_stash_error_is_unreachable (const GError *error)
+{
+  return g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT) ||
+         g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TLS);
+}

@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  * @SH_STASH_ERROR_GRAPHQL: the server answered with GraphQL errors
  * @SH_STASH_ERROR_BAD_RESPONSE: the JSON does not have the expected shape
  * @SH_STASH_ERROR_TIMEOUT: the server did not answer in time
+ * @SH_STASH_ERROR_CONNECTION_LOST: the connection broke after the server had begun to
+ *   answer
  *
  * Errors talking to a Stash server.
  */
@@ -39,8 +41,10 @@ typedef enum
   SH_STASH_ERROR_GRAPHQL,
   SH_STASH_ERROR_BAD_RESPONSE,
   SH_STASH_ERROR_TIMEOUT,
+  SH_STASH_ERROR_CONNECTION_LOST,
 } ShStashError;
 
-GQuark sh_stash_error_quark (void);
+GQuark   sh_stash_error_quark          (void);
+gboolean sh_stash_error_is_unreachable (const GError *error);
 
 G_END_DECLS

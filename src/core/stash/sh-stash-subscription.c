@@ -10,6 +10,7 @@
 
 #include "sh-stash-error.h"
 #include "sh-stash-log.h"
+#include "sh-stash-json.h"
 #include "sh-stash-subscription.h"
 
 /* The protocol of the graphql-ws library, which Stash's own web UI uses. Without a
@@ -550,6 +551,14 @@ on_message (SoupWebsocketConnection *connection,
     }
 
   data = g_bytes_get_data (bytes, &size);
+
+  /* json-glib's parser recurses once per level: bound the depth before it sees the text. */
+  if (!sh_stash_json_depth_ok (data, size, SH_STASH_JSON_MAX_DEPTH))
+    {
+      g_debug ("Ignoring a message nested more than %u levels deep", SH_STASH_JSON_MAX_DEPTH);
+      return;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, size, &error))
     {

@@ -1,0 +1,21 @@
+/* sh-stash-json.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Far deeper than anything Stash sends (a scene page is about 6 levels deep), far
+ * shallower than what overflows json-glib's recursive parser (some 10,000s of levels). */
+#define SH_STASH_JSON_MAX_DEPTH 256
+
+gboolean sh_stash_json_depth_ok (const char *data,
+                                 gsize       size,
+                                 guint       max_depth);
+
+G_END_DECLS
