@@ -31,6 +31,10 @@
 #define N_SCENES  1234
 #define PAGE_SIZE 500
 
+/* The interrupted passes read pages of this size: 13 of them, 12 full and 34 scenes. */
+#define SMALL_PAGE    100
+#define N_SMALL_PAGES (N_SCENES / SMALL_PAGE + 1)
+
 typedef struct
 {
   ShFakeStash   *fake;
@@ -414,6 +418,339 @@ test_changed_during_sync (Fixture       *fixture,
   g_assert_cmpuint (sync.synced, ==, 0);
 }
 
+/* Interrupted full passes ------------------------------------------------------------- */
+
+typedef struct
+{
+  ShFakeStash *fake;
+  guint        after_pages;  /* interrupt once this many pages are stored */
+  gboolean     restart;      /* Stash goes away instead of a proxy answering 502 */
+  guint        calls;
+} Interrupt;
+
+/* While page n is stored the next one is fetched, so the pass stops one or two pages
+ * later: the tests read where it stopped from the mirror, not from this count. */
+static void
+interrupt_after (guint64  processed,
+                 gint64   total,
+                 gpointer user_data)
+{
+  Interrupt *interrupt = user_data;
+
+  if (++interrupt->calls != interrupt->after_pages)
+    return;
+
+  if (interrupt->restart)
+    sh_fake_stash_stop (interrupt->fake);
+  else
+    sh_fake_stash_fail_requests (interrupt->fake, 1, 502, "text/html",
+                                 "<html>Bad Gateway</html>");
+}
+
+static gboolean
+run_small_pages (Fixture            *fixture,
+                 gboolean            full,
+                 Interrupt          *interrupt,
+                 ShSceneSyncResult  *out,
+                 GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_scene_sync_run_async (fixture->client, fixture->store, fixture->server_id, full,
+                           SMALL_PAGE, interrupt ? interrupt_after : NULL, interrupt, NULL,
+                           sh_test_store_result, &result);
+
+  return sh_scene_sync_run_finish (sh_test_await (&result), out, error);
+}
+
+/* Returns the cursor's id, or 0 when no pass is under way. */
+static gint64
+get_cursor (Fixture  *fixture,
+            char    **sync_point)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 after_id = -1;
+  gboolean found;
+
+  sh_scene_store_get_cursor_async (fixture->store, fixture->server_id, NULL,
+                                   sh_test_store_result, &result);
+  found = sh_scene_store_get_cursor_finish (fixture->store, sh_test_await (&result), &after_id,
+                                            sync_point, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found, ==, after_id > 0);
+
+  return after_id;
+}
+
+static guint
+find_scenes_requests (Fixture *fixture)
+{
+  return sh_fake_stash_get_request_count (fixture->fake, "FindScenes");
+}
+
+/* Like Stash coming back on the same address after a restart. */
+static void
+restart_stash (Fixture *fixture)
+{
+  g_autoptr(GUri) uri = g_uri_parse (sh_fake_stash_get_url (fixture->fake), G_URI_FLAGS_NONE,
+                                     NULL);
+  g_autoptr(GError) error = NULL;
+
+  sh_fake_stash_restart (fixture->fake);
+  sh_fake_stash_start (fixture->fake, g_uri_get_port (uri), &error);
+  g_assert_no_error (error);
+}
+
+/*
+ * interrupt_pass:
+ *
+ * Runs a pass that stops after a few pages, and checks what it left: whole pages, in id
+ * order, and the cursor on the last scene stored; or, for a mirror that was full,
+ * @expected_stored scenes.
+ *
+ * Returns: the cursor
+ */
+static gint64
+interrupt_pass (Fixture  *fixture,
+                gboolean  full,
+                gboolean  restart,
+                guint64   expected_stored)
+{
+  g_autoptr(GError) error = NULL;
+  Interrupt interrupt = { fixture->fake, 3, restart, 0 };
+  ShSceneSyncResult sync = { 0 };
+  gint64 cursor;
+
+  g_assert_false (run_small_pages (fixture, full, &interrupt, &sync, &error));
+  if (restart)
+    g_assert_true (error != NULL && error->domain == SH_STASH_ERROR);
+  else
+    g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP);
+  g_assert_cmpuint (interrupt.calls, >=, 3);
+
+  cursor = get_cursor (fixture, NULL);
+  g_assert_cmpint (cursor, >=, 3 * SMALL_PAGE);
+  g_assert_cmpint (cursor, <, N_SCENES - SMALL_PAGE);
+  if (expected_stored > 0)
+    {
+      g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, expected_stored);
+    }
+  else
+    {
+      g_assert_cmpint (cursor % SMALL_PAGE, ==, 0);
+      g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, cursor);
+    }
+
+  return cursor;
+}
+
+/* The next plain sync resumes the pass after its cursor, not from the start and not
+ * incrementally (issue 9, case 5: it went incremental from the newest scene stored, and
+ * the rest of the library never came). */
+static void
+assert_resumes (Fixture *fixture,
+                gint64   cursor)
+{
+  g_autoptr(GError) error = NULL;
+  ShSceneSyncResult sync = { 0 };
+  guint requests = find_scenes_requests (fixture);
+
+  g_assert_true (run_small_pages (fixture, FALSE, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync.full);
+  g_assert_cmpint (sync.resumed_after, ==, cursor);
+  g_assert_cmpuint (sync.synced, ==, N_SCENES - cursor);
+  g_assert_cmpint (sync.total, ==, N_SCENES - cursor);
+  /* The pages above the cursor, the last one short or empty. */
+  g_assert_cmpuint (sync.pages, ==, (N_SCENES - cursor) / SMALL_PAGE + 1);
+  g_assert_cmpuint (find_scenes_requests (fixture) - requests, ==, sync.pages);
+  g_assert_cmpuint (sync.pages, <, N_SMALL_PAGES);
+
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+
+  /* Complete: from now on incremental, with nothing to read. */
+  g_assert_true (run_small_pages (fixture, FALSE, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_false (sync.full);
+  g_assert_cmpuint (sync.synced, ==, 0);
+}
+
+static void
+test_resume_after_502 (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autofree char *sync_point = NULL;
+  g_autofree char *newest = sh_fake_stash_dup_scene_updated_at (fixture->fake, N_SCENES);
+  gint64 cursor;
+
+  /* A first sync, as `stashhogctl sync` runs it: plain, on an empty mirror. */
+  cursor = interrupt_pass (fixture, FALSE, FALSE, 0);
+  g_assert_cmpint (get_cursor (fixture, &sync_point), ==, cursor);
+  g_assert_cmpstr (sync_point, ==, newest);
+
+  assert_resumes (fixture, cursor);
+}
+
+static void
+test_resume_after_restart (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  gint64 cursor;
+
+  cursor = interrupt_pass (fixture, FALSE, TRUE, 0);
+  restart_stash (fixture);
+  assert_resumes (fixture, cursor);
+}
+
+/* Removals across an interrupted pass: each stored page removed what Stash no longer had
+ * in its id range, and the resumed pass removes the rest, but nothing below its cursor
+ * that the earlier run saw (it saw them with another sync stamp). */
+static void
+test_resume_removes (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShSceneRecord) gone = NULL;
+  ShSceneSyncResult sync = { 0 };
+  gint64 cursor;
+
+  g_assert_true (run_sync (fixture, TRUE, NULL, NULL, &sync, &error));
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES);
+
+  sh_fake_stash_remove_scene (fixture->fake, 50);
+  sh_fake_stash_remove_scene (fixture->fake, 1200);
+  cursor = interrupt_pass (fixture, TRUE, FALSE, N_SCENES - 1);
+  /* Whole pages of 100 scenes that Stash has, one of them without scene 50. */
+  g_assert_cmpint (cursor % SMALL_PAGE, ==, 1);
+  gone = get_scene (fixture, 50);
+  g_assert_null (gone);
+
+  /* Removed while the pass is interrupted, above its cursor, and the last scene. */
+  sh_fake_stash_remove_scene (fixture->fake, 1100);
+  sh_fake_stash_remove_scene (fixture->fake, N_SCENES);
+
+  g_assert_true (run_small_pages (fixture, FALSE, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync.full);
+  g_assert_cmpint (sync.resumed_after, ==, cursor);
+  g_assert_cmpuint (sync.synced, ==, N_SCENES - cursor - 3);
+  g_assert_cmpuint (sync.removed, ==, 3);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES - 4);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+  for (guint id = 1; id <= cursor; id++)
+    {
+      g_autoptr(ShSceneRecord) scene = get_scene (fixture, id);
+
+      g_assert_true ((scene != NULL) == (id != 50));
+    }
+
+  /* Nothing left to remove. */
+  g_assert_true (run_sync (fixture, TRUE, NULL, NULL, &sync, &error));
+  g_assert_cmpuint (sync.removed, ==, 0);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES - 4);
+}
+
+/* The resumed pass keeps the sync point of its first run: a scene changed behind the
+ * cursor while the pass was interrupted is read by the next incremental sync. */
+static void
+test_resume_keeps_first_sync_point (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShSceneRecord) before = NULL;
+  g_autoptr(ShSceneRecord) after = NULL;
+  g_autofree char *updated = NULL;
+  ShSceneSyncResult sync = { 0 };
+  gint64 cursor;
+
+  cursor = interrupt_pass (fixture, FALSE, FALSE, 0);
+  sh_fake_stash_touch_scene (fixture->fake, 2);
+  updated = sh_fake_stash_dup_scene_updated_at (fixture->fake, 2);
+
+  g_assert_true (run_small_pages (fixture, FALSE, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sync.resumed_after, ==, cursor);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES);
+  before = get_scene (fixture, 2);
+  g_assert_cmpstr (before->stash_updated_at, !=, updated);
+
+  g_assert_true (run_small_pages (fixture, FALSE, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_false (sync.full);
+  g_assert_cmpuint (sync.synced, ==, 1);
+  after = get_scene (fixture, 2);
+  g_assert_cmpstr (after->stash_updated_at, ==, updated);
+}
+
+/* A full sync asked for starts over, whatever pass is under way. */
+static void
+test_full_discards_cursor (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  ShSceneSyncResult sync = { 0 };
+  guint requests;
+
+  interrupt_pass (fixture, FALSE, FALSE, 0);
+
+  requests = find_scenes_requests (fixture);
+  g_assert_true (run_small_pages (fixture, TRUE, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync.full);
+  g_assert_cmpint (sync.resumed_after, ==, 0);
+  g_assert_cmpuint (sync.synced, ==, N_SCENES);
+  g_assert_cmpint (sync.total, ==, N_SCENES);
+  g_assert_cmpuint (sync.pages, ==, N_SMALL_PAGES);
+  g_assert_cmpuint (find_scenes_requests (fixture) - requests, ==, N_SMALL_PAGES);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+
+  /* Even when it stops before its first page, the old pass is forgotten: the next sync
+   * starts a pass of its own rather than resume one whose run it did not follow. */
+  interrupt_pass (fixture, TRUE, FALSE, N_SCENES);
+  sh_fake_stash_fail_requests (fixture->fake, 1, 502, "text/html", "<html>Bad Gateway</html>");
+  g_assert_false (run_small_pages (fixture, TRUE, NULL, &sync, &error));
+  g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP);
+  g_clear_error (&error);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+}
+
+/* A mirror without a sync point, filled by an older StashHog or by a pass that left no
+ * cursor, may be partial: the next plain sync reads everything instead of going
+ * incremental from its newest scene. */
+static void
+test_no_sync_point_is_full (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) page = NULL;
+  ShSceneSyncResult sync = { 0 };
+
+  /* The newest scenes only, as an incremental sync would have left them. */
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free);
+  for (gint64 id = N_SCENES - 9; id <= N_SCENES; id++)
+    {
+      ShSceneRecord *scene = sh_scene_record_new ();
+
+      scene->id = id;
+      scene->stash_updated_at = sh_fake_stash_dup_scene_updated_at (fixture->fake, id);
+      g_ptr_array_add (page, scene);
+    }
+  sh_scene_store_upsert_async (fixture->store, fixture->server_id, page, "old", NULL,
+                               sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_upsert_finish (fixture->store, sh_test_await (&result), NULL,
+                                               &error));
+  g_assert_no_error (error);
+
+  g_assert_true (run_sync (fixture, FALSE, NULL, NULL, &sync, &error));
+  g_assert_no_error (error);
+  g_assert_true (sync.full);
+  g_assert_cmpuint (sync.synced, ==, N_SCENES);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_ANY), ==, N_SCENES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -429,6 +766,12 @@ main (int   argc,
   ADD ("error-keeps-mirror", test_error_keeps_mirror);
   ADD ("cancel", test_cancel);
   ADD ("changed-during-sync", test_changed_during_sync);
+  ADD ("resume-after-502", test_resume_after_502);
+  ADD ("resume-after-restart", test_resume_after_restart);
+  ADD ("resume-removes", test_resume_removes);
+  ADD ("resume-keeps-first-sync-point", test_resume_keeps_first_sync_point);
+  ADD ("full-discards-cursor", test_full_discards_cursor);
+  ADD ("no-sync-point-is-full", test_no_sync_point_is_full);
 
 #undef ADD
 

@@ -1040,6 +1040,146 @@ test_scenes_delete_unseen (Fixture       *fixture,
   g_assert_cmpint (count_rows (fixture->db, "scene_state"), ==, 3 + 4);
 }
 
+/* A page of a full pass: its removals, the cursor and, at the end, the sync point. */
+static guint64
+full_page (Fixture    *fixture,
+           GPtrArray  *records,
+           gint64      after_id,
+           gboolean    last,
+           const char *sync_point)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 removed = G_MAXUINT64;
+
+  sh_scene_store_upsert_full_page_async (fixture->store, fixture->server_id, records, "pass",
+                                         after_id, last, sync_point, NULL,
+                                         sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_upsert_full_page_finish (fixture->store,
+                                                         sh_test_await (&result), NULL,
+                                                         &removed, &error));
+  g_assert_no_error (error);
+
+  return removed;
+}
+
+static gint64
+get_cursor (Fixture  *fixture,
+            char    **sync_point)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 after_id = -1;
+  gboolean found;
+
+  sh_scene_store_get_cursor_async (fixture->store, fixture->server_id, NULL,
+                                   sh_test_store_result, &result);
+  found = sh_scene_store_get_cursor_finish (fixture->store, sh_test_await (&result),
+                                            &after_id, sync_point, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found, ==, after_id > 0);
+
+  return after_id;
+}
+
+static char *
+get_sync_point (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *point;
+
+  sh_scene_store_get_sync_point_async (fixture->store, fixture->server_id, NULL,
+                                       sh_test_store_result, &result);
+  point = sh_scene_store_get_sync_point_finish (fixture->store, sh_test_await (&result),
+                                                &error);
+  g_assert_no_error (error);
+
+  return point;
+}
+
+static GPtrArray *
+scenes_with_ids (const gint64 *ids,
+                 guint         n_ids)
+{
+  GPtrArray *page = new_page ();
+
+  for (guint i = 0; i < n_ids; i++)
+    g_ptr_array_add (page, make_scene (ids[i], NULL, NULL, NULL, NULL));
+
+  return page;
+}
+
+static void
+test_scenes_full_pass (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) mirror = make_scenes (1, 10);
+  g_autoptr(GPtrArray) other = make_scenes (1, 4);
+  g_autoptr(GPtrArray) page1 = scenes_with_ids ((gint64[]) { 1, 2, 4, 5 }, 4);
+  g_autoptr(GPtrArray) page2 = scenes_with_ids ((gint64[]) { 6, 8 }, 2);
+  g_autoptr(GPtrArray) page3 = scenes_with_ids ((gint64[]) { 9 }, 1);
+  g_autoptr(GPtrArray) empty = new_page ();
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cursor_point = NULL;
+  g_autofree char *point = NULL;
+  gint64 other_server;
+
+  other_server = ensure_server (fixture->db, "http://other.test", &error);
+  g_assert_no_error (error);
+  upsert (fixture->store, fixture->server_id, mirror, "old");
+  upsert (fixture->store, other_server, other, "old");
+
+  /* Not a completed sync: no point to be incremental from, however full the mirror. */
+  g_assert_null (get_sync_point (fixture));
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+
+  /* Each page removes what is missing from its own id range only. */
+  g_assert_cmpuint (full_page (fixture, page1, 0, FALSE, "P0"), ==, 1);
+  g_assert_cmpint (get_cursor (fixture, &cursor_point), ==, 5);
+  g_assert_cmpstr (cursor_point, ==, "P0");
+  g_assert_null (get_sync_point (fixture));
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 9);
+
+  g_assert_cmpuint (full_page (fixture, page2, 5, FALSE, "P0"), ==, 1);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 8);
+
+  /* The last page removes everything above it, ends the pass and keeps its point. */
+  g_assert_cmpuint (full_page (fixture, page3, 8, TRUE, "P0"), ==, 1);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+  point = get_sync_point (fixture);
+  g_assert_cmpstr (point, ==, "P0");
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  g_assert_cmpuint (scenes->len, ==, 7);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[2])->id, ==, 4);
+  g_assert_cmpint (((ShSceneRecord *)scenes->pdata[5])->id, ==, 8);
+  g_assert_cmpuint (count (fixture->store, other_server, SH_GENERATED_ANY), ==, 4);
+  g_assert_cmpint (count_rows (fixture->db, "scene_state"), ==, 7 + 4);
+
+  /* An empty last page, of a pass that began when Stash had no scene: the scenes above
+   * the cursor go, and the point of the last completed pass stays. */
+  g_clear_pointer (&point, g_free);
+  g_assert_cmpuint (full_page (fixture, empty, 5, TRUE, NULL), ==, 3);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 4);
+  point = get_sync_point (fixture);
+  g_assert_cmpstr (point, ==, "P0");
+
+  /* A cursor without a point, and forgetting it. */
+  g_clear_pointer (&cursor_point, g_free);
+  g_assert_cmpuint (full_page (fixture, page1, 0, FALSE, NULL), ==, 0);
+  g_assert_cmpint (get_cursor (fixture, &cursor_point), ==, 5);
+  g_assert_null (cursor_point);
+  sh_scene_store_clear_cursor_async (fixture->store, fixture->server_id, NULL,
+                                     sh_test_store_result, &result);
+  g_assert_true (sh_scene_store_clear_cursor_finish (fixture->store, sh_test_await (&result),
+                                                     &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (get_cursor (fixture, NULL), ==, 0);
+}
+
 static void
 test_scenes_counts (Fixture       *fixture,
                     gconstpointer  data)
@@ -1522,6 +1662,7 @@ main (int   argc,
   ADD ("/scenes/duplicate-ids", test_scenes_duplicate_ids);
   ADD ("/scenes/generated-reset", test_scenes_generated_reset);
   ADD ("/scenes/delete-unseen", test_scenes_delete_unseen);
+  ADD ("/scenes/full-pass", test_scenes_full_pass);
   ADD ("/scenes/counts", test_scenes_counts);
   ADD ("/scenes/last-updated", test_scenes_last_updated);
   ADD ("/scenes/list-paging", test_scenes_list_paging);

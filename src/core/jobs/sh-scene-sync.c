@@ -6,11 +6,21 @@
  * Mirrors a Stash server's scenes into the store. Pages are read by key (id > last id) in
  * a fixed order; while one page is being written, the next one is already being fetched,
  * so the network and the database work at the same time. Each page is written in one
- * transaction. A full sync stamps every scene it sees and then deletes the ones it did
- * not see; an incremental sync asks only for scenes updated after a point, in Stash's own
- * timestamp text: Stash's newest updated_at when the last successful sync began. Not the
- * newest scene that sync read: a scene changed while it ran (behind its page cursor)
- * would sort before that, and never be read again.
+ * transaction.
+ *
+ * A full pass reads every scene. Each of its pages holds all the scenes Stash has in an
+ * id range (the previous page's last id, this page's last id], so the page's transaction
+ * also deletes the mirror's scenes of that range that are not on it, and moves the pass's
+ * cursor to the page's last id. An interrupted pass leaves the cursor, and the next sync,
+ * unless it is asked to start over, resumes the pass after it; the scenes below it were
+ * stored, and checked for removal, by the earlier run. Only the last page of a pass keeps
+ * the incremental sync point, and clears the cursor.
+ *
+ * An incremental sync asks only for scenes updated after that point, in Stash's own
+ * timestamp text: Stash's newest updated_at when the last completed pass (or incremental
+ * sync) began — for a resumed pass, when its first run began, so that what changed while
+ * it was interrupted is read again. Not the newest scene that sync read: a scene changed
+ * while it ran (behind its page cursor) would sort before that, and never be read again.
  */
 
 #define G_LOG_DOMAIN "ShSceneSync"
@@ -43,7 +53,9 @@ typedef struct
   gboolean             fetching;
   gboolean             failed;        /* the task has returned its error */
   gboolean             more;          /* Stash may have scenes after last_id */
-  gint64               last_id;
+  gint64               last_id;       /* of the last page fetched */
+  gint64               write_after;   /* full pass: the id the next page written was read
+                                       * after (the last id of the page written before) */
 
   ShSceneSyncResult    result;
 } SyncData;
@@ -121,25 +133,61 @@ finish_sync (GTask *task)
                                        g_object_ref (task));
 }
 
+/* A full pass's page is stored, with its removals and the cursor; after the last page,
+ * the pass is complete and its sync point kept. */
 static void
-delete_unseen_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+full_page_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   SyncData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  guint64 removed;
+  guint64 n_removed = 0;
+  guint n_reset = 0;
+  guint n_scenes;
 
-  removed = sh_scene_store_delete_unseen_finish (SH_SCENE_STORE (object), result, &error);
-  if (error != NULL)
+  if (!sh_scene_store_upsert_full_page_finish (SH_SCENE_STORE (object), result, &n_reset,
+                                               &n_removed, &error))
     {
       fail (task, g_steal_pointer (&error));
       return;
     }
+  if (data->failed)
+    return;
 
-  data->result.removed = removed;
-  finish_sync (task);
+  n_scenes = data->writing->scenes->len;
+  data->result.synced += n_scenes;
+  data->result.reset += n_reset;
+  data->result.removed += n_removed;
+  g_clear_pointer (&data->writing, sh_stash_scene_page_free);
+
+  if (data->progress != NULL && n_scenes > 0)
+    data->progress (data->result.synced, data->result.total, data->progress_data);
+
+  pump (task);
+}
+
+static void
+write_full_page (GTask *task)
+{
+  SyncData *data = g_task_get_task_data (task);
+  GPtrArray *scenes = data->writing->scenes;
+  gint64 after = data->write_after;
+
+  if (scenes->len > 0)
+    data->write_after = ((ShSceneRecord *) g_ptr_array_index (scenes, scenes->len - 1))->id;
+
+  sh_scene_store_upsert_full_page_async (data->store,
+                                         data->server_id,
+                                         scenes,
+                                         data->sync_stamp,
+                                         after,
+                                         scenes->len < data->page_size,
+                                         data->next_point,
+                                         g_task_get_cancellable (task),
+                                         full_page_cb,
+                                         g_object_ref (task));
 }
 
 static void
@@ -250,7 +298,10 @@ pump (GTask *task)
     {
       data->writing = g_steal_pointer (&data->fetched);
 
-      if (data->writing->scenes->len > 0)
+      /* Every page of a full pass is written, even an empty last one: it ends the pass. */
+      if (data->result.full)
+        write_full_page (task);
+      else if (data->writing->scenes->len > 0)
         sh_scene_store_upsert_async (data->store,
                                      data->server_id,
                                      data->writing->scenes,
@@ -268,34 +319,28 @@ pump (GTask *task)
   if (data->writing != NULL || data->fetching || data->fetched != NULL)
     return;
 
+  /* The last page of a full pass has kept its sync point already. */
   if (data->result.full)
-    sh_scene_store_delete_unseen_async (data->store, data->server_id, data->sync_stamp,
-                                        g_task_get_cancellable (task), delete_unseen_cb,
-                                        g_object_ref (task));
+    {
+      g_debug ("Synced %" G_GUINT64_FORMAT " scenes in %u pages (full, after scene %"
+               G_GINT64_FORMAT "), %" G_GUINT64_FORMAT " removed, %" G_GUINT64_FORMAT
+               " reset; the next sync starts after %s",
+               data->result.synced, data->result.pages, data->result.resumed_after,
+               data->result.removed, data->result.reset, data->next_point);
+      g_task_return_boolean (task, TRUE);
+    }
   else
-    finish_sync (task);
+    {
+      finish_sync (task);
+    }
 }
 
+/* The first page is read after the sync's starting point is known and, for an
+ * incremental sync or a fresh pass, after Stash's newest update was read. */
 static void
-sync_point_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+read_pages (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   SyncData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  data->updated_after = sh_scene_store_get_sync_point_finish (SH_SCENE_STORE (object), result,
-                                                              &error);
-  if (error != NULL)
-    {
-      fail (task, g_steal_pointer (&error));
-      return;
-    }
-
-  /* An empty mirror has nothing to be incremental to. */
-  data->result.full = data->updated_after == NULL;
-  g_debug ("Incremental sync after %s", data->updated_after ? data->updated_after : "(nothing)");
 
   data->more = TRUE;
   pump (task);
@@ -319,16 +364,98 @@ latest_update_cb (GObject      *object,
       return;
     }
 
-  if (data->result.full)
+  read_pages (task);
+}
+
+static void
+read_latest_update (GTask *task)
+{
+  SyncData *data = g_task_get_task_data (task);
+
+  sh_stash_client_latest_scene_update_async (data->client, g_task_get_cancellable (task),
+                                             latest_update_cb, g_object_ref (task));
+}
+
+static void
+sync_point_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->updated_after = sh_scene_store_get_sync_point_finish (SH_SCENE_STORE (object), result,
+                                                              &error);
+  if (error != NULL)
     {
-      data->more = TRUE;
-      pump (task);
+      fail (task, g_steal_pointer (&error));
       return;
     }
 
-  sh_scene_store_get_sync_point_async (data->store, data->server_id,
-                                       g_task_get_cancellable (task), sync_point_cb,
-                                       g_object_ref (task));
+  /* No completed sync to be incremental to (an empty mirror, or one whose full pass never
+   * completed, or one from before the point was kept): a full pass, from the start. */
+  data->result.full = data->updated_after == NULL;
+  g_debug ("%s sync after %s", data->result.full ? "Full" : "Incremental",
+           data->updated_after ? data->updated_after : "(nothing)");
+
+  read_latest_update (task);
+}
+
+static void
+cursor_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sync_point = NULL;
+  gint64 after_id;
+
+  if (!sh_scene_store_get_cursor_finish (SH_SCENE_STORE (object), result, &after_id,
+                                         &sync_point, &error))
+    {
+      if (error != NULL)
+        {
+          fail (task, g_steal_pointer (&error));
+          return;
+        }
+
+      sh_scene_store_get_sync_point_async (data->store, data->server_id,
+                                           g_task_get_cancellable (task), sync_point_cb,
+                                           g_object_ref (task));
+      return;
+    }
+
+  /* A full pass was interrupted: it goes on after its cursor, and what it keeps as the
+   * sync point is where Stash was when it first began, not now. Scenes changed since then
+   * below the cursor are not read by this run; the next incremental sync reads them. */
+  g_debug ("Resuming a full sync after scene %" G_GINT64_FORMAT, after_id);
+  data->result.full = TRUE;
+  data->result.resumed_after = after_id;
+  data->last_id = after_id;
+  data->write_after = after_id;
+  data->next_point = sync_point != NULL ? g_steal_pointer (&sync_point) : g_strdup ("");
+
+  read_pages (task);
+}
+
+static void
+cursor_cleared_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_scene_store_clear_cursor_finish (SH_SCENE_STORE (object), result, &error))
+    {
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  read_latest_update (task);
 }
 
 /**
@@ -336,8 +463,10 @@ latest_update_cb (GObject      *object,
  * @client: the Stash client
  * @store: the scene store
  * @server_id: the server's row in the store
- * @full: %TRUE to read every scene and remove those Stash no longer has; %FALSE to read
- *   only the scenes updated since the last sync began
+ * @full: %TRUE for a fresh full pass: read every scene and remove those Stash no longer
+ *   has, forgetting any pass under way; %FALSE to resume the full pass under way if there
+ *   is one, else to read only the scenes updated since the last completed sync began (or
+ *   everything, when no sync has completed)
  * @page_size: scenes per request, 0 for the default
  * @progress: (nullable) (scope notified): called after every page
  * @progress_data: data for @progress
@@ -346,7 +475,8 @@ latest_update_cb (GObject      *object,
  * @user_data: data for @callback
  *
  * Mirrors the scenes of a Stash server. Each page is stored in one transaction, so a
- * cancelled or failed sync leaves whole pages behind and the next sync continues.
+ * cancelled or failed sync leaves whole pages behind and the next sync continues: a full
+ * pass where it stopped, an incremental sync from the same point as before.
  */
 void
 sh_scene_sync_run_async (ShStashClient       *client,
@@ -383,8 +513,12 @@ sh_scene_sync_run_async (ShStashClient       *client,
   g_task_set_task_data (task, data, (GDestroyNotify) sync_data_free);
 
   data->result.full = full;
-  sh_stash_client_latest_scene_update_async (client, cancellable, latest_update_cb,
-                                             g_steal_pointer (&task));
+  if (full)
+    sh_scene_store_clear_cursor_async (store, server_id, cancellable, cursor_cleared_cb,
+                                       g_steal_pointer (&task));
+  else
+    sh_scene_store_get_cursor_async (store, server_id, cancellable, cursor_cb,
+                                     g_steal_pointer (&task));
 }
 
 /**

@@ -27,13 +27,15 @@ typedef void (*ShSceneSyncProgress) (guint64  processed,
 
 /**
  * ShSceneSyncResult:
- * @full: whether every scene was read (a full sync, or an incremental one that had
- *   nothing to start from)
+ * @full: whether this was a full pass, reading every scene (a full sync, or an incremental
+ *   one that had nothing to start from or resumed an interrupted pass)
  * @synced: scenes read from Stash and stored
- * @total: what Stash counted at the start
+ * @total: what Stash counted at the start (above the cursor, for a resumed pass)
  * @removed: scenes deleted from the mirror because Stash no longer has them (full only)
  * @reset: scenes whose primary file or markers changed, now marked not generated
  * @pages: requests made
+ * @resumed_after: for a full pass that an earlier sync began and did not complete, the
+ *   last scene id that sync stored, after which this one went on; 0 otherwise
  */
 typedef struct
 {
@@ -43,6 +45,7 @@ typedef struct
   guint64  removed;
   guint64  reset;
   guint    pages;
+  gint64   resumed_after;
 } ShSceneSyncResult;
 
 void     sh_scene_sync_run_async  (ShStashClient        *client,

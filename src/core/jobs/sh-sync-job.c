@@ -3,7 +3,10 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `sync_scenes`: the scene sync as a job. Parameters: `full` (boolean, default false).
+ * `sync_scenes`: the scene sync as a job. Parameters: `full` (boolean, default false):
+ * true starts a fresh full pass; false resumes an interrupted full pass if there is one,
+ * else syncs incrementally. The result's `resumed_after` names the scene a resumed pass
+ * went on after.
  */
 
 #include "config.h"
@@ -79,6 +82,8 @@ sync_cb (GObject      *object,
   json_object_set_int_member (out, "removed", sync.removed);
   json_object_set_int_member (out, "reset", sync.reset);
   json_object_set_int_member (out, "pages", sync.pages);
+  if (sync.resumed_after > 0)
+    json_object_set_int_member (out, "resumed_after", sync.resumed_after);
 
   g_task_return_pointer (task, g_steal_pointer (&out), (GDestroyNotify) json_object_unref);
 }

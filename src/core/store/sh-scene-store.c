@@ -334,7 +334,19 @@ typedef struct
   gint64     server_id;
   GPtrArray *records;     /* (owned) of ShSceneRecord */
   char      *sync_stamp;  /* (owned) */
+
+  /* A page of a full pass (see sh_scene_store_upsert_full_page_async()). */
+  gboolean   full_page;
+  gint64     after_id;
+  gboolean   last;
+  char      *sync_point;  /* (owned) (nullable) */
 } UpsertData;
+
+typedef struct
+{
+  guint   n_reset;
+  guint64 n_removed;
+} UpsertResult;
 
 static void
 upsert_data_free (gpointer data)
@@ -343,6 +355,7 @@ upsert_data_free (gpointer data)
 
   g_clear_pointer (&upsert->records, g_ptr_array_unref);
   g_free (upsert->sync_stamp);
+  g_free (upsert->sync_point);
   g_free (upsert);
 }
 
@@ -471,6 +484,108 @@ clear_failures_of_changed (ShDatabase  *db,
   return sh_database_execute (db, stmt, params, error) >= 0;
 }
 
+/* Keeps where the next incremental sync starts, inside the caller's transaction or alone. */
+static gboolean
+write_sync_point (ShDatabase  *db,
+                  gint64       server_id,
+                  const char  *updated_at,
+                  GError     **error)
+{
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "INSERT INTO server_sync (server_id, updated_after) "
+                                   "VALUES (##server_id::gint64, ##updated_at::string) "
+                                   "ON CONFLICT (server_id) "
+                                   "DO UPDATE SET updated_after = excluded.updated_after",
+                                   &params, error);
+  if (stmt == NULL)
+    return FALSE;
+  sh_database_set_int64 (params, "server_id", server_id);
+  sh_database_set_string (params, "updated_at", updated_at);
+
+  return sh_database_execute (db, stmt, params, error) >= 0;
+}
+
+/*
+ * write_full_page_end:
+ * @removed: (out): scenes deleted
+ *
+ * The part of a full pass's page that comes after its scenes are stored, in the same
+ * transaction: the page is every scene Stash has with an id in (after_id, the page's last
+ * id] — all of them above after_id for the last page — so the mirror's scenes in that
+ * range that are not on the page are gone from Stash. Deleting range by range, rather
+ * than every scene not stamped by this pass at its end, is what lets an interrupted pass
+ * resume: the scenes below its cursor were seen by an earlier run with another stamp.
+ * Then the cursor moves on to the page's last id, or, after the last page, goes away and
+ * the sync point of the pass becomes the incremental one.
+ */
+static gboolean
+write_full_page_end (ShDatabase  *db,
+                     UpsertData  *upsert,
+                     GPtrArray   *scenes,
+                     guint64     *removed,
+                     GError     **error)
+{
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 last_id = upsert->after_id;
+  gint64 rows;
+
+  for (guint i = 0; i < scenes->len; i++)
+    last_id = MAX (last_id, ((ShSceneRecord *) g_ptr_array_index (scenes, i))->id);
+
+  /* The primary key (server_id, id) bounds the scan to the page's range. */
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM scene WHERE server_id = ##server_id::gint64 "
+                                   "AND id > ##after_id::gint64 AND id <= ##last_id::gint64 "
+                                   "AND id NOT IN (SELECT id FROM " SH_TMP_SCENE_TABLE ")",
+                                   &params, error);
+  if (stmt == NULL)
+    return FALSE;
+  sh_database_set_int64 (params, "server_id", upsert->server_id);
+  sh_database_set_int64 (params, "after_id", upsert->after_id);
+  sh_database_set_int64 (params, "last_id", upsert->last ? G_MAXINT64 : last_id);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return FALSE;
+  *removed = rows;
+
+  if (!upsert->last)
+    {
+      stmt = sh_database_prepare_full (db,
+                                       "INSERT INTO sync_cursor (server_id, after_id, sync_point) "
+                                       "VALUES (##server_id::gint64, ##after_id::gint64, "
+                                       "##sync_point::string::null) "
+                                       "ON CONFLICT (server_id) DO UPDATE SET "
+                                       "after_id = excluded.after_id, "
+                                       "sync_point = excluded.sync_point",
+                                       &params, error);
+      if (stmt == NULL)
+        return FALSE;
+      sh_database_set_int64 (params, "server_id", upsert->server_id);
+      sh_database_set_int64 (params, "after_id", last_id);
+      sh_database_set_string (params, "sync_point", upsert->sync_point);
+
+      return sh_database_execute (db, stmt, params, error) >= 0;
+    }
+
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM sync_cursor WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return FALSE;
+  sh_database_set_int64 (params, "server_id", upsert->server_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return FALSE;
+
+  /* Without a point (Stash had no scene when the pass began) the next sync is full again. */
+  if (upsert->sync_point == NULL)
+    return TRUE;
+
+  return write_sync_point (db, upsert->server_id, upsert->sync_point, error);
+}
+
 static gpointer
 upsert_func (ShDatabase     *db,
              GdaConnection  *cnc,
@@ -485,6 +600,7 @@ upsert_func (ShDatabase     *db,
   GdaStatement *stmt;
   GdaSet *params;
   gint64 n_reset;
+  guint64 removed = 0;
 
   /* generated goes back to false when the primary file (path, oshash) or the markers
    * changed; a new title does not need new media. Compared null-safely: NULL to a value is
@@ -561,10 +677,13 @@ upsert_func (ShDatabase     *db,
   if (sh_database_execute (db, stmt, params, error) < 0)
     return NULL;
 
+  if (upsert->full_page && !write_full_page_end (db, upsert, scenes, &removed, error))
+    return NULL;
+
   if (!sh_database_commit (db, error))
     return NULL;
 
-  return g_memdup2 (&(guint) { n_reset }, sizeof (guint));
+  return g_memdup2 (&(UpsertResult) { n_reset, removed }, sizeof (UpsertResult));
 }
 
 /**
@@ -604,7 +723,7 @@ sh_scene_store_upsert_async (ShSceneStore        *self,
 
   if (records->len == 0)
     {
-      g_task_return_pointer (task, g_new0 (guint, 1), g_free);
+      g_task_return_pointer (task, g_new0 (UpsertResult, 1), g_free);
       return;
     }
 
@@ -631,14 +750,109 @@ sh_scene_store_upsert_finish (ShSceneStore  *self,
                               guint         *n_reset,
                               GError       **error)
 {
-  g_autofree guint *value = NULL;
+  g_autofree UpsertResult *value = NULL;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
   g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_upsert_async), FALSE);
 
   value = g_task_propagate_pointer (G_TASK (result), error);
   if (n_reset != NULL)
-    *n_reset = value != NULL ? *value : 0;
+    *n_reset = value != NULL ? value->n_reset : 0;
+
+  return value != NULL;
+}
+
+/**
+ * sh_scene_store_upsert_full_page_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @records: (element-type ShSceneRecord): a page of a full pass: every scene Stash has
+ *   with an id above @after_id, in id order, up to the last one's id; kept (and must not
+ *   change) until the operation finishes
+ * @sync_stamp: the sync's identifier, stored as `last_synced` on every scene of the page
+ * @after_id: the id the page was read after: the pass's cursor, 0 for its first page
+ * @last: whether this is the pass's last page (Stash has no scene above it), which may
+ *   be empty
+ * @sync_point: (nullable): Stash's newest `updated_at` when the pass first began, %NULL
+ *   when it had no scene
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the page is stored
+ * @user_data: data for @callback
+ *
+ * Stores a page of a full pass as sh_scene_store_upsert_async() does and, in the same
+ * transaction, deletes the mirror's scenes in the page's id range that Stash no longer
+ * has, then moves the pass's cursor (see sh_scene_store_get_cursor_async()) to the page's
+ * last id. The last page deletes every scene above @after_id that it does not hold,
+ * removes the cursor and keeps @sync_point as where the next incremental sync starts. So
+ * a pass interrupted at any point resumes after its cursor and still removes exactly what
+ * Stash no longer has.
+ */
+void
+sh_scene_store_upsert_full_page_async (ShSceneStore        *self,
+                                       gint64               server_id,
+                                       GPtrArray           *records,
+                                       const char          *sync_stamp,
+                                       gint64               after_id,
+                                       gboolean             last,
+                                       const char          *sync_point,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  UpsertData *upsert;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (records != NULL);
+  g_return_if_fail (records->len > 0 || last);
+  g_return_if_fail (sync_stamp != NULL);
+  g_return_if_fail (after_id >= 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_upsert_full_page_async);
+
+  upsert = g_new0 (UpsertData, 1);
+  upsert->server_id = server_id;
+  upsert->records = g_ptr_array_ref (records);
+  upsert->sync_stamp = g_strdup (sync_stamp);
+  upsert->full_page = TRUE;
+  upsert->after_id = after_id;
+  upsert->last = last;
+  upsert->sync_point = sync_point != NULL && *sync_point != '\0' ? g_strdup (sync_point) : NULL;
+
+  store_run (self, task, g_free, upsert_func, upsert, upsert_data_free);
+}
+
+/**
+ * sh_scene_store_upsert_full_page_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @n_reset: (out) (optional): how many known scenes went from generated to not generated
+ * @n_removed: (out) (optional): how many scenes were deleted because Stash no longer has
+ *   them
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the page, the deletions and the cursor were stored
+ */
+gboolean
+sh_scene_store_upsert_full_page_finish (ShSceneStore  *self,
+                                        GAsyncResult  *result,
+                                        guint         *n_reset,
+                                        guint64       *n_removed,
+                                        GError       **error)
+{
+  g_autofree UpsertResult *value = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result,
+                                             sh_scene_store_upsert_full_page_async), FALSE);
+
+  value = g_task_propagate_pointer (G_TASK (result), error);
+  if (n_reset != NULL)
+    *n_reset = value != NULL ? value->n_reset : 0;
+  if (n_removed != NULL)
+    *n_removed = value != NULL ? value->n_removed : 0;
 
   return value != NULL;
 }
@@ -989,8 +1203,7 @@ sh_scene_store_get_last_updated_at_finish (ShSceneStore  *self,
  * @user_data: data for @callback
  *
  * Finds where an incremental sync starts: the newest Stash `updated_at` of the server
- * when the last sync began (see sh_scene_store_set_sync_point_async()), or, when none was
- * kept, the newest among the mirrored scenes.
+ * when the last successful sync began (see sh_scene_store_set_sync_point_async()).
  */
 void
 sh_scene_store_get_sync_point_async (ShSceneStore        *self,
@@ -1007,15 +1220,17 @@ sh_scene_store_get_sync_point_async (ShSceneStore        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_scene_store_get_sync_point_async);
 
-  /* An empty mirror has no point to continue from; one synced before the point was kept
-   * continues from its newest scene. */
+  /* An empty mirror has no point to continue from. Nor has a mirror without a kept
+   * point, though it once fell back to its newest scene: such a mirror was filled by an
+   * older StashHog, or by a full pass that never completed (the point is kept only at its
+   * end), and its newest scene says nothing about what is missing below it. A first sync
+   * stopped on page 10 of 40 has the newest scenes of pages 1–10; an incremental sync from
+   * there never reads pages 11–40. Only a full pass is safe, once. */
   run_server_text (self, task, server_id,
                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM scene "
                    "  WHERE server_id = ##server_id::gint64) "
-                   "THEN COALESCE((SELECT updated_after FROM server_sync "
-                   "  WHERE server_id = ##server_id::gint64), "
-                   "  (SELECT MAX(stash_updated_at) FROM scene "
-                   "  WHERE server_id = ##server_id::gint64)) END");
+                   "THEN (SELECT updated_after FROM server_sync "
+                   "  WHERE server_id = ##server_id::gint64) END");
 }
 
 /**
@@ -1025,7 +1240,8 @@ sh_scene_store_get_sync_point_async (ShSceneStore        *self,
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): Stash's `updated_at` text to sync after; %NULL
- *   when the mirror of the server is empty (without @error) or on failure (with @error)
+ *   when no sync of the server has completed or its mirror is empty (without @error), or
+ *   on failure (with @error)
  */
 char *
 sh_scene_store_get_sync_point_finish (ShSceneStore  *self,
@@ -1062,20 +1278,8 @@ set_sync_point_func (ShDatabase     *db,
                      GError        **error)
 {
   SyncPointData *point = data;
-  GdaStatement *stmt;
-  GdaSet *params;
 
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO server_sync (server_id, updated_after) "
-                                   "VALUES (##server_id::gint64, ##updated_at::string) "
-                                   "ON CONFLICT (server_id) "
-                                   "DO UPDATE SET updated_after = excluded.updated_after",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", point->server_id);
-  sh_database_set_string (params, "updated_at", point->updated_at);
-  if (sh_database_execute (db, stmt, params, error) < 0)
+  if (!write_sync_point (db, point->server_id, point->updated_at, error))
     return NULL;
 
   return g_memdup2 (&(gboolean) { TRUE }, sizeof (gboolean));
@@ -1134,6 +1338,210 @@ sh_scene_store_set_sync_point_finish (ShSceneStore  *self,
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
   g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_set_sync_point_async),
+                        FALSE);
+
+  done = g_task_propagate_pointer (G_TASK (result), error);
+
+  return done != NULL;
+}
+
+/* Cursor ------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64  after_id;
+  char   *sync_point;  /* (owned) (nullable) */
+} CursorValue;
+
+static void
+cursor_value_free (gpointer data)
+{
+  CursorValue *cursor = data;
+
+  g_free (cursor->sync_point);
+  g_free (cursor);
+}
+
+static gpointer
+get_cursor_func (ShDatabase     *db,
+                 GdaConnection  *cnc,
+                 gpointer        data,
+                 GCancellable   *cancellable,
+                 GError        **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_STRING, G_TYPE_NONE };
+  gint64 *server_id = data;
+  g_autoptr(GdaDataModel) model = NULL;
+  CursorValue *cursor;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT after_id, sync_point FROM sync_cursor "
+                                   "WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", *server_id);
+  if (!(model = sh_database_select (db, stmt, params, types, error)))
+    return NULL;
+
+  /* NULL without an error: no pass under way. */
+  if (gda_data_model_get_n_rows (model) == 0)
+    return NULL;
+
+  cursor = g_new0 (CursorValue, 1);
+  cursor->after_id = sh_database_model_get_int64 (model, 0, 0);
+  if (!sh_database_model_is_null (model, 0, 1))
+    cursor->sync_point = sh_database_model_dup_string (model, 0, 1);
+
+  return cursor;
+}
+
+/**
+ * sh_scene_store_get_cursor_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the cursor
+ * @user_data: data for @callback
+ *
+ * Finds the cursor of a full pass that did not complete: where it resumes. Every page of
+ * a full pass moves it in the page's transaction (sh_scene_store_upsert_full_page_async()),
+ * so the scenes up to it are stored, and the pass's last page removes it.
+ */
+void
+sh_scene_store_get_cursor_async (ShSceneStore        *self,
+                                 gint64               server_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_get_cursor_async);
+
+  store_run (self, task, cursor_value_free, get_cursor_func,
+             g_memdup2 (&server_id, sizeof server_id), g_free);
+}
+
+/**
+ * sh_scene_store_get_cursor_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @after_id: (out) (optional): the last scene id the pass wrote
+ * @sync_point: (out) (optional) (transfer full) (nullable): Stash's newest `updated_at`
+ *   when the pass first began, %NULL when Stash had no scene then
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when a full pass is under way; %FALSE when none is (without @error) or
+ *   on failure (with @error)
+ */
+gboolean
+sh_scene_store_get_cursor_finish (ShSceneStore  *self,
+                                  GAsyncResult  *result,
+                                  gint64        *after_id,
+                                  char         **sync_point,
+                                  GError       **error)
+{
+  CursorValue *cursor;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_cursor_async),
+                        FALSE);
+
+  if (after_id != NULL)
+    *after_id = 0;
+  if (sync_point != NULL)
+    *sync_point = NULL;
+
+  cursor = g_task_propagate_pointer (G_TASK (result), error);
+  if (cursor == NULL)
+    return FALSE;
+
+  if (after_id != NULL)
+    *after_id = cursor->after_id;
+  if (sync_point != NULL)
+    *sync_point = g_steal_pointer (&cursor->sync_point);
+  cursor_value_free (cursor);
+
+  return TRUE;
+}
+
+static gpointer
+clear_cursor_func (ShDatabase     *db,
+                   GdaConnection  *cnc,
+                   gpointer        data,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  gint64 *server_id = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM sync_cursor WHERE server_id = ##server_id::gint64",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "server_id", *server_id);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  return g_memdup2 (&(gboolean) { TRUE }, sizeof (gboolean));
+}
+
+/**
+ * sh_scene_store_clear_cursor_async:
+ * @self: a #ShSceneStore
+ * @server_id: the server's row id
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Forgets a full pass under way, so that the next sync does not resume it: a full sync
+ * asked for starts over.
+ */
+void
+sh_scene_store_clear_cursor_async (ShSceneStore        *self,
+                                   gint64               server_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_SCENE_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_scene_store_clear_cursor_async);
+
+  store_run (self, task, g_free, clear_cursor_func,
+             g_memdup2 (&server_id, sizeof server_id), g_free);
+}
+
+/**
+ * sh_scene_store_clear_cursor_finish:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+sh_scene_store_clear_cursor_finish (ShSceneStore  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_autofree gboolean *done = NULL;
+
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_clear_cursor_async),
                         FALSE);
 
   done = g_task_propagate_pointer (G_TASK (result), error);

@@ -78,6 +78,22 @@ gboolean      sh_scene_store_upsert_finish            (ShSceneStore         *sel
                                                        guint                *n_reset,
                                                        GError              **error);
 
+void          sh_scene_store_upsert_full_page_async   (ShSceneStore         *self,
+                                                       gint64                server_id,
+                                                       GPtrArray            *records,
+                                                       const char           *sync_stamp,
+                                                       gint64                after_id,
+                                                       gboolean              last,
+                                                       const char           *sync_point,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_scene_store_upsert_full_page_finish  (ShSceneStore         *self,
+                                                       GAsyncResult         *result,
+                                                       guint                *n_reset,
+                                                       guint64              *n_removed,
+                                                       GError              **error);
+
 void          sh_scene_store_delete_unseen_async      (ShSceneStore         *self,
                                                        gint64                server_id,
                                                        const char           *sync_stamp,
@@ -122,6 +138,25 @@ void          sh_scene_store_set_sync_point_async       (ShSceneStore       *sel
                                                          GAsyncReadyCallback callback,
                                                          gpointer            user_data);
 gboolean      sh_scene_store_set_sync_point_finish      (ShSceneStore       *self,
+                                                         GAsyncResult       *result,
+                                                         GError            **error);
+
+void          sh_scene_store_get_cursor_async           (ShSceneStore       *self,
+                                                         gint64              server_id,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+gboolean      sh_scene_store_get_cursor_finish          (ShSceneStore       *self,
+                                                         GAsyncResult       *result,
+                                                         gint64             *after_id,
+                                                         char              **sync_point,
+                                                         GError            **error);
+void          sh_scene_store_clear_cursor_async         (ShSceneStore       *self,
+                                                         gint64              server_id,
+                                                         GCancellable       *cancellable,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer            user_data);
+gboolean      sh_scene_store_clear_cursor_finish        (ShSceneStore       *self,
                                                          GAsyncResult       *result,
                                                          GError            **error);
 
