@@ -606,6 +606,52 @@ test_generate_websocket_drop (Fixture       *fixture,
   g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "FindJob"), >, 2);
 }
 
+typedef struct
+{
+  char   *job_id;
+  gint64  seconds;
+} AgeData;
+
+static gpointer
+age_owner_func (ShDatabase     *db,
+                GdaConnection  *cnc,
+                gpointer        data,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  AgeData *age = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "UPDATE job_owner SET heartbeat_at = heartbeat_at - "
+                                   "##seconds::gint64 WHERE job_id = ##id::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "seconds", age->seconds);
+  sh_database_set_string (params, "id", age->job_id);
+
+  return sh_database_execute (db, stmt, params, error) == 1 ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/* Moves the heartbeat of a job's owner @seconds into the past, by the database's own
+ * value: as if the owner had died then. */
+static void
+age_owner (Fixture    *fixture,
+           const char *job_id,
+           gint64      seconds)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AgeData age = { (char *) job_id, seconds };
+
+  sh_database_run_async (fixture->db, age_owner_func, &age, NULL, NULL, NULL,
+                         sh_test_store_result, &result);
+  g_assert_nonnull (sh_database_run_finish (fixture->db, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+}
+
 /* A crash is simulated by a job row left running, with an old heartbeat. */
 static ShJob *
 leave_running_job (Fixture    *fixture,
@@ -635,6 +681,8 @@ leave_running_job (Fixture    *fixture,
   sh_job_store_update_async (store, record, NULL, sh_test_store_result, &result);
   g_assert_true (sh_job_store_update_finish (store, sh_test_await (&result), &error));
   g_assert_no_error (error);
+  /* Its owner (the manager that created it) went silent a minute ago. */
+  age_owner (fixture, sh_job_get_id (job), 60);
 
   return g_object_ref (job);
 }

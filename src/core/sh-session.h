@@ -38,5 +38,9 @@ ShJobManager  *sh_session_get_job_manager    (ShSession            *self);
 gint64         sh_session_get_server_id      (ShSession            *self);
 void           sh_session_set_refresh_interval (ShSession          *self,
                                                 guint               msec);
+void           sh_session_set_recovery       (ShSession            *self,
+                                              ShJobRecovery         recovery);
+void           sh_session_set_history_limit  (ShSession            *self,
+                                              guint                 limit);
 
 G_END_DECLS
