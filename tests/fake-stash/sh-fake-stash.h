@@ -109,6 +109,8 @@ ShFakeArtifact   sh_fake_stash_get_missing           (ShFakeStash     *self,
 void             sh_fake_stash_set_job_speed         (ShFakeStash     *self,
                                                       guint            ms_per_task);
 void             sh_fake_stash_fail_next_job         (ShFakeStash     *self);
+void             sh_fake_stash_set_stop_ignored      (ShFakeStash     *self,
+                                                      gboolean         ignored);
 char            *sh_fake_stash_dup_job_status        (ShFakeStash     *self,
                                                       const char      *job_id);
 
