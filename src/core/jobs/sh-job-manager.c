@@ -936,8 +936,9 @@ sh_job_manager_abandon (ShJobManager *self,
   if (run == NULL || run->finishing)
     return FALSE;
 
-  g_cancellable_cancel (run->cancellable);
+  /* Abandoned first: a handler that returns as soon as it is cancelled is ignored too. */
   run->abandoned = TRUE;
+  g_cancellable_cancel (run->cancellable);
 
   stash_job_id = sh_job_get_stash_job_id (job);
   if (stash_job_id != NULL)
