@@ -21,6 +21,9 @@
 #define CTL_TIMEOUT_S      60
 #define CANCEL_TIMEOUT_S   30
 #define RUNNING_TIMEOUT_S  20
+/* Seconds without a heartbeat after which stashhogctl counts a job as orphaned, in the
+ * tests that kill it (STASHHOG_STALE_AFTER; 30 otherwise). */
+#define STALE_AFTER_S      "2"
 #define TEST_API_KEY       "e2e-secret-8c1f37a2d9"
 
 typedef struct
@@ -1140,6 +1143,236 @@ test_process_new (Fixture       *f,
   g_assert_cmpint (result_int (again, "new_scenes"), ==, 0);
 }
 
+/* Processes that die, and stops that never come */
+
+/* Kills @proc with SIGKILL: no cleanup, no last write, as when a machine dies. */
+static void
+ctl_kill (GSubprocess *proc)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (proc), ==, SIGKILL);
+}
+
+/* `jobs --json`'s entry for @id. */
+static JsonObject *
+find_listed_job (Fixture    *f,
+                 const char *id)
+{
+  g_auto(CtlRun) run = { 0 };
+  g_autoptr(JsonArray) jobs = NULL;
+
+  ctl (f, &run, "jobs", "--json", NULL);
+  assert_status (&run, 0);
+  jobs = parse_json_array (run.out);
+  for (guint i = 0; i < json_array_get_length (jobs); i++)
+    {
+      JsonObject *job = json_array_get_object_element (jobs, i);
+
+      if (g_strcmp0 (json_object_get_string_member (job, "id"), id) == 0)
+        return json_object_ref (job);
+    }
+
+  g_assert_not_reached ();
+  return NULL;
+}
+
+/* Waits until `jobs` shows the job that a killed process ran as orphaned: its status is
+ * still the one in the database, and nobody recovered it, since `jobs` only looks. */
+static void
+wait_for_orphaned (Fixture    *f,
+                   const char *id,
+                   const char *status)
+{
+  gint64 deadline = g_get_monotonic_time () + RUNNING_TIMEOUT_S * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(JsonObject) job = find_listed_job (f, id);
+
+      g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, status);
+      if (json_object_get_boolean_member_with_default (job, "orphaned", FALSE))
+        {
+          g_auto(CtlRun) text = { 0 };
+          g_autofree char *line = NULL;
+
+          /* In the plain list too. */
+          ctl (f, &text, "jobs", NULL);
+          assert_status (&text, 0);
+          line = g_strdup_printf ("%s  ", id);
+          g_assert_nonnull (strstr (text.out, line));
+          g_assert_nonnull (strstr (strstr (text.out, line), "orphaned"));
+          return;
+        }
+      sleep_ms (200);
+    }
+
+  g_test_message ("Job %s never showed as orphaned", id);
+  g_assert_not_reached ();
+}
+
+/* Issue 9, case 6: a `generate` killed while Stash works leaves its Generate orphaned;
+ * the next `generate` re-attaches to it, follows it and marks the scenes, rather than
+ * refusing ("already active") while Stash's work is thrown away. */
+static void
+test_generate_reattach_after_kill (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_auto(CtlRun) again = { 0 };
+  g_autoptr(JsonObject) done = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *finished = NULL;
+
+  f->env = g_environ_setenv (f->env, "STASHHOG_STALE_AFTER", STALE_AFTER_S, TRUE);
+  fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "60", NULL);
+  sync_scenes (f, 20);
+
+  proc = ctl_spawn (f, "generate", "--json", NULL);
+  id = wait_for_running_generate (f, proc);
+  ctl_kill (proc);
+
+  wait_for_orphaned (f, id, "running");
+
+  ctl (f, &again, "generate", NULL);
+  assert_status (&again, 0);
+  g_assert_nonnull (strstr (again.err, id));
+  finished = g_strdup_printf ("Finished the earlier Generate job %s", id);
+  g_assert_nonnull (strstr (again.out, finished));
+
+  /* The earlier job itself completed, with Stash's work; no second Generate. */
+  done = ctl_job (f, 0, "job", id, "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (done, "status"), ==, "completed");
+  g_assert_false (json_object_has_member (done, "orphaned"));
+  g_assert_cmpint (result_int (done, "scenes_updated_count"), ==, 20);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 20);
+  {
+    g_auto(CtlRun) run = { 0 };
+    g_autoptr(JsonArray) jobs = NULL;
+
+    ctl (f, &run, "jobs", "--type", "stash_generate", "--json", NULL);
+    assert_status (&run, 0);
+    jobs = parse_json_array (run.out);
+    g_assert_cmpuint (json_array_get_length (jobs), ==, 1);
+  }
+}
+
+/* A sync orphaned by a dead process does not block the next one: that one fails it, with
+ * the reason, and runs. */
+static void
+test_sync_after_kill (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(JsonObject) synced = NULL;
+  g_autoptr(JsonObject) dead = NULL;
+  g_autofree char *id = NULL;
+  gint64 deadline = g_get_monotonic_time () + RUNNING_TIMEOUT_S * G_USEC_PER_SEC;
+
+  f->env = g_environ_setenv (f->env, "STASHHOG_STALE_AFTER", STALE_AFTER_S, TRUE);
+  /* Slow answers: the sync is still running when it is killed. */
+  fake_start (f, "--scenes", "30", "--latency", "2000", NULL);
+
+  proc = ctl_spawn (f, "sync", "--full", "--json", NULL);
+  while (id == NULL)
+    {
+      g_auto(CtlRun) run = { 0 };
+      g_autoptr(JsonArray) jobs = NULL;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      ctl (f, &run, "jobs", "--status", "running", "--type", "sync_scenes", "--json", NULL);
+      assert_status (&run, 0);
+      jobs = parse_json_array (run.out);
+      if (json_array_get_length (jobs) == 1)
+        id = g_strdup (json_object_get_string_member (json_array_get_object_element (jobs, 0),
+                                                      "id"));
+      else
+        sleep_ms (100);
+    }
+  ctl_kill (proc);
+
+  wait_for_orphaned (f, id, "running");
+
+  fake_restart (f, "--scenes", "30", NULL);
+  synced = ctl_job (f, 0, "sync", "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (synced, "id"), !=, id);
+  g_assert_cmpstr (json_object_get_string_member (synced, "status"), ==, "completed");
+  g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 30);
+
+  dead = ctl_job (f, 0, "job", id, "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (dead, "status"), ==, "failed");
+  g_assert_nonnull (strstr (json_object_get_string_member (dead, "error"), "stopped"));
+}
+
+/* A second Ctrl-C while Stash never confirms the stop stops waiting: exit 3 at once, and
+ * the job says that Stash may still be stopping its job. */
+static void
+test_generate_abandon_stop (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_auto(CtlRun) run = { 0 };
+  g_autoptr(JsonObject) shown = NULL;
+  g_autoptr(JsonObject) printed = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *expected = NULL;
+  const char *stash_job_id;
+  gint64 signalled;
+  double seconds;
+
+  fake_start (f, "--scenes", "300", "--missing", "all", "--job-speed", "300", "--ignore-stop",
+              NULL);
+  sync_scenes (f, 300);
+
+  proc = ctl_spawn (f, "generate", "--json", NULL);
+  id = wait_for_running_generate (f, proc);
+
+  g_subprocess_send_signal (proc, SIGINT);
+  /* The stop is under way (and never confirmed): the job says so. */
+  {
+    gint64 deadline = g_get_monotonic_time () + RUNNING_TIMEOUT_S * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_autoptr(JsonObject) job = find_listed_job (f, id);
+
+        if (g_strcmp0 (json_object_get_string_member (job, "status"), "cancelling") == 0)
+          break;
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        sleep_ms (100);
+      }
+  }
+  sleep_ms (500);
+  g_assert_nonnull (g_subprocess_get_identifier (proc));
+
+  signalled = g_get_monotonic_time ();
+  g_subprocess_send_signal (proc, SIGINT);
+  ctl_finish (proc, &run, 10);
+  seconds = (g_get_monotonic_time () - signalled) / (double) G_USEC_PER_SEC;
+  g_test_message ("Stopped waiting in %.1f s", seconds);
+  assert_status (&run, 3);
+  g_assert_cmpfloat (seconds, <, 5);
+
+  printed = parse_json_object (run.out);
+  stash_job_id = json_object_get_string_member (printed, "stash_job_id");
+  g_assert_nonnull (stash_job_id);
+  expected = g_strdup_printf ("Stash may still be stopping job %s", stash_job_id);
+  g_assert_nonnull (strstr (run.err, expected));
+
+  /* Recorded on the job, which failed: a job shown as cancelled has no Stash job behind
+   * it. Nothing was marked. */
+  shown = ctl_job (f, 0, "job", id, "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (shown, "status"), ==, "failed");
+  g_assert_nonnull (strstr (json_object_get_string_member (shown, "error"), expected));
+  g_assert_nonnull (strstr (json_object_get_string_member (shown, "error"),
+                            "stopped waiting"));
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+}
+
 /* Usage and lookup errors */
 
 static void
@@ -1194,6 +1427,9 @@ main (int   argc,
   ADD ("generate/invalid-options", test_generate_invalid_options);
   ADD ("generate/cancel-signal", test_generate_cancel_signal);
   ADD ("generate/conflict", test_generate_conflict);
+  ADD ("generate/reattach-after-kill", test_generate_reattach_after_kill);
+  ADD ("generate/abandon-stop", test_generate_abandon_stop);
+  ADD ("sync/after-kill", test_sync_after_kill);
   ADD ("check/after-generate", test_check_after_generate);
   ADD ("check/some-missing", test_check_some_missing);
   ADD ("check/marks-not-generated", test_check_marks_not_generated);

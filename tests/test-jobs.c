@@ -612,6 +612,52 @@ test_generate_websocket_drop (Fixture       *fixture,
   g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "FindJob"), >, 2);
 }
 
+typedef struct
+{
+  char   *job_id;
+  gint64  seconds;
+} AgeData;
+
+static gpointer
+age_owner_func (ShDatabase     *db,
+                GdaConnection  *cnc,
+                gpointer        data,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  AgeData *age = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "UPDATE job_owner SET heartbeat_at = heartbeat_at - "
+                                   "##seconds::gint64 WHERE job_id = ##id::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_int64 (params, "seconds", age->seconds);
+  sh_database_set_string (params, "id", age->job_id);
+
+  return sh_database_execute (db, stmt, params, error) == 1 ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/* Moves the heartbeat of a job's owner @seconds into the past, by the database's own
+ * value: as if the owner had died then. */
+static void
+age_owner (Fixture    *fixture,
+           const char *job_id,
+           gint64      seconds)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  AgeData age = { (char *) job_id, seconds };
+
+  sh_database_run_async (fixture->db, age_owner_func, &age, NULL, NULL, NULL,
+                         sh_test_store_result, &result);
+  g_assert_nonnull (sh_database_run_finish (fixture->db, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+}
+
 /* A crash is simulated by a job row left running, with an old heartbeat. */
 static ShJob *
 leave_running_job (Fixture    *fixture,
@@ -641,6 +687,8 @@ leave_running_job (Fixture    *fixture,
   sh_job_store_update_async (store, record, NULL, sh_test_store_result, &result);
   g_assert_true (sh_job_store_update_finish (store, sh_test_await (&result), &error));
   g_assert_no_error (error);
+  /* Its owner (the manager that created it) went silent a minute ago. */
+  age_owner (fixture, sh_job_get_id (job), 60);
 
   return g_object_ref (job);
 }
@@ -741,6 +789,245 @@ test_generate_reattach (Fixture       *fixture,
   lost = reload (fixture, lost_id);
   g_assert_cmpint (sh_job_get_status (lost), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (lost), "no longer"));
+}
+
+static void
+load_manager (ShJobManager  *manager,
+              ShJobRecovery  recovery)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_job_manager_load_async (manager, 0, recovery, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_manager_load_finish (manager, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+  flush ();
+}
+
+/* A job left running: its row last written @row_age seconds ago by its writer's clock,
+ * its owner's heartbeat @owner_age seconds old by the database's clock. */
+static char *
+leave_active_job (Fixture    *fixture,
+                  const char *type,
+                  gint64      row_age,
+                  gint64      owner_age)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = create_job (fixture->manager, type, NULL, &error);
+  g_autoptr(ShJobRecord) record = NULL;
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+
+  g_assert_no_error (error);
+  record = sh_job_record_copy (sh_job_get_record (job));
+  g_free (record->status);
+  record->status = g_strdup ("running");
+  record->started_at = g_get_real_time () - (row_age + 1) * G_USEC_PER_SEC;
+  record->updated_at = g_get_real_time () - row_age * G_USEC_PER_SEC;
+  sh_job_store_update_async (store, record, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_store_update_finish (store, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+  if (owner_age > 0)
+    age_owner (fixture, sh_job_get_id (job), owner_age);
+
+  return g_strdup (sh_job_get_id (job));
+}
+
+/* Liveness is the owner's heartbeat by the database's clock, not the row's updated_at
+ * (a writer's clock): a job whose owner beats is left alone however old its row, and
+ * one whose owner fell silent is recovered however fresh its row. */
+static void
+test_liveness (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(ShJobManager) patient = NULL;
+  g_autoptr(ShJobManager) restarted = NULL;
+  g_autoptr(ShJob) beating = NULL;
+  g_autoptr(ShJob) silent = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) orphaned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *beating_id = leave_active_job (fixture, "sync_scenes", 600, 0);
+  g_autofree char *silent_id = leave_active_job (fixture, "check_stash_generate", 0, 60);
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+
+  /* Judged in SQL: only the silent one is orphaned. */
+  sh_job_store_list_orphaned_async (store, fixture->server_id, 30, NULL, sh_test_store_result,
+                                    &result);
+  orphaned = sh_job_store_list_orphaned_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (orphaned->len, ==, 1);
+  g_assert_cmpstr (((ShJobRecord *) g_ptr_array_index (orphaned, 0))->id, ==, silent_id);
+
+  /* With a longer threshold, a minute of silence is not death yet. */
+  patient = new_manager (fixture, fixture->db);
+  sh_job_manager_set_stale_after (patient, 120);
+  load_manager (patient, SH_JOB_RECOVERY_REATTACH);
+  silent = reload (fixture, silent_id);
+  g_assert_cmpint (sh_job_get_status (silent), ==, SH_JOB_RUNNING);
+  g_clear_object (&silent);
+
+  restarted = new_manager (fixture, fixture->db);
+  g_assert_cmpuint (sh_job_manager_get_stale_after (restarted), ==, 30);
+  g_assert_cmpstr (sh_job_manager_get_owner (restarted), !=,
+                   sh_job_manager_get_owner (fixture->manager));
+  load_manager (restarted, SH_JOB_RECOVERY_FAIL);
+
+  beating = reload (fixture, beating_id);
+  g_assert_cmpint (sh_job_get_status (beating), ==, SH_JOB_RUNNING);
+  silent = reload (fixture, silent_id);
+  g_assert_cmpint (sh_job_get_status (silent), ==, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (silent), "stopped"));
+
+  /* And the exclusive type is free again. */
+  {
+    g_autoptr(ShJob) check = create_job (fixture->manager, "check_stash_generate", NULL,
+                                         &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (check);
+  }
+}
+
+/* Of two processes finding the same orphaned Generate, one re-attaches it. */
+/* The Stash job a crashed process left behind, started with the options its job row has
+ * (what the re-attached job verifies). */
+static JsonNode *
+default_generate_input (void)
+{
+  g_autoptr(JsonObject) options = json_object_new ();
+
+  g_assert_true (sh_generate_options_validate (options, NULL));
+  return sh_generate_options_to_input (options, NULL);
+}
+
+static void
+test_reattach_once (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(JsonNode) input = default_generate_input ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) second_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShStashJob) stash_job = NULL;
+  g_autoptr(ShJob) left = NULL;
+  g_autoptr(ShJobManager) first = NULL;
+  g_autoptr(ShJobManager) second = NULL;
+  g_autofree char *stash_id = NULL;
+  guint running = 0;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 20);
+  sh_stash_client_metadata_generate_async (fixture->client, input, NULL, sh_test_store_result,
+                                           &result);
+  stash_id = sh_stash_client_metadata_generate_finish (fixture->client, sh_test_await (&result),
+                                                       &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  sh_stash_client_find_job_async (fixture->client, stash_id, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_stash_client_find_job_finish (fixture->client, sh_test_await (&result),
+                                                  &stash_job, &error));
+  left = leave_running_job (fixture, stash_id, stash_job->add_time);
+
+  first = new_manager (fixture, fixture->db);
+  second = new_manager (fixture, fixture->db);
+  sh_job_manager_load_async (first, 0, SH_JOB_RECOVERY_REATTACH, NULL, sh_test_store_result,
+                             &first_result);
+  sh_job_manager_load_async (second, 0, SH_JOB_RECOVERY_REATTACH, NULL, sh_test_store_result,
+                             &second_result);
+  g_assert_true (sh_job_manager_load_finish (first, sh_test_await (&first_result), &error));
+  g_assert_true (sh_job_manager_load_finish (second, sh_test_await (&second_result), &error));
+  g_assert_no_error (error);
+
+  running += sh_job_manager_is_running_here (first, left) ? 1 : 0;
+  running += sh_job_manager_is_running_here (second, left) ? 1 : 0;
+  g_assert_cmpuint (running, ==, 1);
+
+  /* Wait for the one run to end. */
+  {
+    ShJobManager *owner = sh_job_manager_is_running_here (first, left) ? first : second;
+    GListModel *jobs = sh_job_manager_get_jobs (owner);
+    g_autoptr(ShJob) job = NULL;
+    g_autoptr(GAsyncResult) wait_result = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (jobs) && job == NULL; i++)
+      {
+        g_autoptr(ShJob) item = g_list_model_get_item (jobs, i);
+
+        if (g_strcmp0 (sh_job_get_id (item), sh_job_get_id (left)) == 0)
+          job = g_steal_pointer (&item);
+      }
+    g_assert_nonnull (job);
+    sh_job_manager_wait_async (owner, job, NULL, sh_test_store_result, &wait_result);
+    g_assert_true (sh_job_manager_wait_finish (owner, sh_test_await (&wait_result), &error));
+    g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  }
+  flush ();
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
+static gboolean
+job_cancelling (gpointer data)
+{
+  return sh_job_get_status (data) == SH_JOB_CANCELLING;
+}
+
+static void
+wait_ms (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+}
+
+/* Stash never confirms the stop: abandoning ends the job at once, failed, saying that
+ * Stash may still be stopping its job; the Generate stops following it. */
+static void
+test_generate_abandon (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) stored = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  guint polls;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 200);
+  sh_fake_stash_set_stop_ignored (fixture->fake, TRUE);
+  job = create_job (fixture->manager, "stash_generate", NULL, &error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+
+  sh_job_manager_cancel (fixture->manager, job);
+  wait_until (job_cancelling, job);
+  wait_ms (300);
+  g_assert_null (result);
+
+  g_assert_true (sh_job_manager_abandon (fixture->manager, job));
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
+  expected = g_strdup_printf ("Stash may still be stopping job %s", sh_job_get_stash_job_id (job));
+  g_assert_nonnull (strstr (sh_job_get_error (job), expected));
+  g_assert_false (sh_job_manager_is_running_here (fixture->manager, job));
+  g_assert_false (sh_job_manager_abandon (fixture->manager, job));
+
+  stored = reload (fixture, sh_job_get_id (job));
+  g_assert_cmpint (sh_job_get_status (stored), ==, SH_JOB_FAILED);
+  g_assert_nonnull (strstr (sh_job_get_error (stored), expected));
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
+
+  /* The Generate stopped polling Stash too. */
+  wait_ms (500);
+  polls = sh_fake_stash_get_request_count (fixture->fake, "FindJob");
+  wait_ms (500);
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "FindJob"), ==, polls);
 }
 
 static void
@@ -1414,6 +1701,9 @@ main (int   argc,
   ADD ("generate/deleted-scene", test_generate_deleted_scene);
   ADD ("generate/reused-id", test_generate_reused_id);
   ADD ("generate/find-job-fails", test_generate_find_job_fails);
+  ADD ("liveness", test_liveness);
+  ADD ("generate/reattach-once", test_reattach_once);
+  ADD ("generate/abandon", test_generate_abandon);
   ADD ("conflict", test_conflict);
   ADD ("retry", test_retry);
   ADD ("status-mapping", test_status_mapping);

@@ -5,7 +5,9 @@
  *
  * Everything a connection to one Stash server needs, opened together: the database
  * (migrated), the server's row, the client and the job manager with its jobs loaded and
- * crashed ones recovered. While open, the job list follows what other processes do.
+ * orphaned ones recovered. While open, the job list follows what other processes do, and
+ * jobs orphaned meanwhile (their process died) are recovered too. The desktop app and
+ * every stashhogctl command open one, so that recovery is the same everywhere.
  */
 
 #define G_LOG_DOMAIN "ShSession"
@@ -39,6 +41,10 @@ struct _ShSession
   gboolean       refreshing;
   char          *api_key;          /* (owned) (nullable) */
   char          *fingerprint;      /* (owned) (nullable) */
+  ShJobRecovery  recovery;
+  guint          history_limit;
+  gint64         last_recovery;    /* monotonic */
+  gboolean       recovering;
 };
 
 G_DEFINE_FINAL_TYPE (ShSession, sh_session, G_TYPE_OBJECT)
@@ -87,6 +93,8 @@ sh_session_init (ShSession *self)
   self->cancellable = g_cancellable_new ();
   self->refresh_ms = DEFAULT_REFRESH_MS;
   self->server_id = -1;
+  self->recovery = SH_JOB_RECOVERY_REATTACH;
+  self->history_limit = HISTORY_LIMIT;
 }
 
 /**
@@ -144,9 +152,40 @@ refresh_timeout (gpointer user_data)
 }
 
 static void
+recover_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(ShSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->recovering = FALSE;
+  if (!sh_job_manager_recover_finish (SH_JOB_MANAGER (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Could not recover orphaned jobs: %s", error->message);
+}
+
+static void
 refresh (ShSession *self)
 {
-  if (self->refreshing || self->manager == NULL)
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->manager == NULL)
+    return;
+
+  /* A process that dies while we are open leaves its jobs to us: look once per stale
+   * period. */
+  if (self->recovery != SH_JOB_RECOVERY_NONE && !self->recovering &&
+      now - self->last_recovery >
+        (gint64) sh_job_manager_get_stale_after (self->manager) * G_USEC_PER_SEC)
+    {
+      self->last_recovery = now;
+      self->recovering = TRUE;
+      sh_job_manager_recover_async (self->manager, self->recovery, self->cancellable,
+                                    recover_cb, g_object_ref (self));
+    }
+
+  if (self->refreshing)
     return;
 
   self->refreshing = TRUE;
@@ -183,6 +222,7 @@ ensure_server_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   ShSession *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
+  const char *stale_after;
 
   self->server_id = sh_database_ensure_server_finish (SH_DATABASE (object), result, &error);
   if (error != NULL)
@@ -193,8 +233,20 @@ ensure_server_cb (GObject      *object,
 
   self->scene_store = sh_scene_store_new (self->database);
   self->manager = sh_job_manager_new (self->database, self->client, self->server_id);
-  sh_job_manager_load_async (self->manager, HISTORY_LIMIT, TRUE, self->cancellable, load_cb,
-                             g_steal_pointer (&task));
+  stale_after = g_getenv ("STASHHOG_STALE_AFTER");
+  if (stale_after != NULL && *stale_after != '\0')
+    {
+      guint64 seconds;
+
+      /* For tests only: how soon a silent process's jobs count as orphaned. */
+      if (g_ascii_string_to_unsigned (stale_after, 10, 1, 3600, &seconds, NULL))
+        sh_job_manager_set_stale_after (self->manager, (guint) seconds);
+      else
+        g_warning ("Ignoring STASHHOG_STALE_AFTER=%s: not a number of seconds", stale_after);
+    }
+  self->last_recovery = g_get_monotonic_time ();
+  sh_job_manager_load_async (self->manager, self->history_limit, self->recovery,
+                             self->cancellable, load_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -224,8 +276,12 @@ open_cb (GObject      *object,
  * @user_data: data for @callback
  *
  * Opens the database (migrating it), records the server, creates the client and the job
- * manager, loads the job history and re-attaches Generate jobs a crash left running.
- * Nothing is sent to Stash except for such a re-attach.
+ * manager, loads the job history and recovers the orphaned jobs as
+ * sh_session_set_recovery() says (by default, re-attaching a Generate that a dead process
+ * left running). Nothing is sent to Stash except to recover such a Generate.
+ *
+ * `STASHHOG_STALE_AFTER`, for tests only, sets how many seconds without a heartbeat make
+ * a job orphaned (sh_job_manager_set_stale_after()).
  */
 void
 sh_session_open_async (ShSession           *self,
@@ -389,4 +445,35 @@ sh_session_set_request_timeout (ShSession *self,
   self->request_timeout = seconds;
   if (self->client != NULL)
     sh_stash_client_set_timeout (self->client, seconds);
+}
+
+/**
+ * sh_session_set_recovery:
+ * @self: a #ShSession
+ * @recovery: what to do with orphaned jobs; %SH_JOB_RECOVERY_REATTACH by default
+ *
+ * Takes effect when the session is opened. Commands that only look at the jobs use
+ * %SH_JOB_RECOVERY_NONE, so that they show orphaned jobs as they are.
+ */
+void
+sh_session_set_recovery (ShSession     *self,
+                         ShJobRecovery  recovery)
+{
+  g_return_if_fail (SH_IS_SESSION (self));
+  self->recovery = recovery;
+}
+
+/**
+ * sh_session_set_history_limit:
+ * @self: a #ShSession
+ * @limit: how many recent jobs to load (0 for all; 500 by default)
+ *
+ * Takes effect when the session is opened.
+ */
+void
+sh_session_set_history_limit (ShSession *self,
+                              guint      limit)
+{
+  g_return_if_fail (SH_IS_SESSION (self));
+  self->history_limit = limit;
 }

@@ -40,5 +40,9 @@ void           sh_session_set_refresh_interval (ShSession          *self,
                                                 guint               msec);
 void           sh_session_set_request_timeout  (ShSession          *self,
                                                 guint               seconds);
+void           sh_session_set_recovery       (ShSession            *self,
+                                              ShJobRecovery         recovery);
+void           sh_session_set_history_limit  (ShSession            *self,
+                                              guint                 limit);
 
 G_END_DECLS

@@ -18,7 +18,9 @@
 #include "sh-database.h"
 #include "sh-job-manager.h"
 #include "sh-scene-store.h"
+#include "sh-session.h"
 #include "sh-stash-client.h"
+#include "sh-stash-error.h"
 
 void
 sh_ctl_print_json (JsonBuilder *builder)
@@ -79,6 +81,7 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = sh_ctl_resolve_url (options, &error);
   g_autofree char *key = NULL;
+  g_autofree char *fingerprint = NULL;
   ShStashClient *client;
   guint timeout;
 
@@ -96,6 +99,7 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
     }
 
   key = sh_ctl_lookup_api_key (url);
+  fingerprint = sh_ctl_lookup_trusted_fingerprint (url);
   client = sh_stash_client_new (url, key, &error);
   if (client == NULL)
     {
@@ -103,53 +107,74 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
       return NULL;
     }
   sh_stash_client_set_timeout (client, timeout);
+  if (fingerprint != NULL)
+    sh_stash_client_set_trusted_fingerprint (client, fingerprint);
 
   return client;
 }
 
-/* Opens (and migrates) the mirror. */
-ShDatabase *
-sh_ctl_open_database (ShCtlCommonOptions  *options,
-               int                 *exit_code)
+/**
+ * sh_ctl_open_session:
+ * @options: the parsed options
+ * @recovery: what to do with jobs that dead processes left behind
+ * @exit_code: (out): the exit code on failure
+ *
+ * Opens the same session as the desktop app — database (migrated), server, client with
+ * the certificate the user trusted, job manager with its jobs loaded and recovered — for
+ * the configured server.
+ *
+ * Returns: (transfer full) (nullable): the open session, or %NULL after printing why
+ */
+ShSession *
+sh_ctl_open_session (ShCtlCommonOptions  *options,
+                     ShJobRecovery        recovery,
+                     int                 *exit_code)
 {
-  g_autofree char *location = sh_ctl_resolve_database (options);
-  g_autofree char *password = location ? sh_ctl_lookup_database_password (location) : NULL;
-  g_autoptr(ShDatabase) database = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *url = sh_ctl_resolve_url (options, &error);
+  g_autofree char *key = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *password = NULL;
+  g_autoptr(ShSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  guint timeout;
 
-  database = sh_database_new (location, password);
-  sh_database_open_async (database, NULL, sh_ctl_store_result, &result);
-  sh_ctl_wait (&result);
-  if (!sh_database_open_finish (database, result, &error))
+  if (url == NULL)
     {
-      *exit_code = sh_ctl_failure ("%s", error->message);
+      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      return NULL;
+    }
+  if ((timeout = sh_ctl_resolve_request_timeout (&error)) == 0)
+    {
+      *exit_code = sh_ctl_usage_error ("%s", error->message);
       return NULL;
     }
 
-  return g_steal_pointer (&database);
-}
+  key = sh_ctl_lookup_api_key (url);
+  fingerprint = sh_ctl_lookup_trusted_fingerprint (url);
+  location = sh_ctl_resolve_database (options);
+  password = location ? sh_ctl_lookup_database_password (location) : NULL;
 
-gint64
-sh_ctl_ensure_server (ShDatabase    *database,
-               ShStashClient *client,
-               int           *exit_code)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 server_id;
-
-  sh_database_ensure_server_async (database, sh_stash_client_get_base_url (client), NULL,
-                                   sh_ctl_store_result, &result);
+  session = sh_session_new (url, key, fingerprint, location, password);
+  /* One-shot: no need to follow other processes while it runs. */
+  sh_session_set_refresh_interval (session, 0);
+  sh_session_set_recovery (session, recovery);
+  sh_session_set_history_limit (session, 50);
+  sh_session_set_request_timeout (session, timeout);
+  sh_session_open_async (session, NULL, sh_ctl_store_result, &result);
   sh_ctl_wait (&result);
-  server_id = sh_database_ensure_server_finish (database, result, &error);
-  if (error != NULL)
+  if (!sh_session_open_finish (session, result, &error))
     {
-      *exit_code = sh_ctl_failure ("%s", error->message);
-      return -1;
+      /* An address that is not one is the user's to fix, as with sh_ctl_make_client(). */
+      if (g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH))
+        *exit_code = sh_ctl_usage_error ("%s", error->message);
+      else
+        *exit_code = sh_ctl_failure ("%s", error->message);
+      return NULL;
     }
 
-  return server_id;
+  return g_steal_pointer (&session);
 }
 
 int
@@ -214,16 +239,13 @@ sh_ctl_cmd_test_connection (int    argc,
 /* The scenes a job tracked or changed, from job_scene: ids only, paged by key. A
  * finished Generate's tracked scenes are the ones it updated. */
 static int
-print_job_scenes (ShDatabase    *database,
-                  ShStashClient *client,
-                  gint64         server_id,
+print_job_scenes (ShJobManager  *manager,
                   const char    *id,
                   const char    *role,
                   gboolean       count_only,
                   int            limit,
                   gboolean       json)
 {
-  g_autoptr(ShJobManager) manager = sh_job_manager_new (database, client, server_id);
   ShJobStore *store = sh_job_manager_get_job_store (manager);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -319,9 +341,8 @@ sh_ctl_cmd_scenes (int    argc,
 {
   g_auto(ShCtlCommonOptions) options = { 0 };
   g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&options);
-  g_autoptr(ShStashClient) client = NULL;
-  g_autoptr(ShDatabase) database = NULL;
-  g_autoptr(ShSceneStore) store = NULL;
+  g_autoptr(ShSession) session = NULL;
+  ShSceneStore *store;
   g_autoptr(GError) error = NULL;
   g_autofree char *generated = NULL;
   g_autofree char *search = NULL;
@@ -358,22 +379,16 @@ sh_ctl_cmd_scenes (int    argc,
   if (limit < 0)
     return sh_ctl_usage_error (_("--limit must not be negative"));
 
-  client = sh_ctl_make_client (&options, &exit_code);
-  if (client == NULL)
+  /* Only looking: jobs that dead processes left are left as they are. */
+  session = sh_ctl_open_session (&options, SH_JOB_RECOVERY_NONE, &exit_code);
+  if (session == NULL)
     return exit_code;
-
-  database = sh_ctl_open_database (&options, &exit_code);
-  if (database == NULL)
-    return exit_code;
-
-  server_id = sh_ctl_ensure_server (database, client, &exit_code);
-  if (server_id < 0)
-    return exit_code;
-  store = sh_scene_store_new (database);
+  server_id = sh_session_get_server_id (session);
+  store = sh_session_get_scene_store (session);
 
   if (job_id != NULL)
-    return print_job_scenes (database, client, server_id, job_id, role ? role : "updated",
-                             count_only, limit, options.json);
+    return print_job_scenes (sh_session_get_job_manager (session), job_id,
+                             role ? role : "updated", count_only, limit, options.json);
 
   if (count_only && search == NULL)
     {

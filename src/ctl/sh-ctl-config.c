@@ -258,3 +258,27 @@ sh_ctl_lookup_database_password (const char *database)
 
   return lookup_secret (SH_SECRET_DATABASE_PASSWORD, database);
 }
+
+/**
+ * sh_ctl_lookup_trusted_fingerprint:
+ * @url: the server address
+ *
+ * Returns: (transfer full) (nullable): the fingerprint of the certificate the user chose
+ *   to trust for @url in the desktop app, if any
+ */
+char *
+sh_ctl_lookup_trusted_fingerprint (const char *url)
+{
+  g_autoptr(GSettings) settings = app_settings ();
+  g_autoptr(GVariant) trusted = NULL;
+  char *fingerprint = NULL;
+
+  if (settings == NULL)
+    return NULL;
+
+  trusted = g_settings_get_value (settings, "trusted-certificates");
+  if (!g_variant_lookup (trusted, url, "s", &fingerprint))
+    return NULL;
+
+  return fingerprint;
+}

@@ -30,6 +30,7 @@ char    *sh_ctl_resolve_database (ShCtlCommonOptions  *options);
 guint    sh_ctl_resolve_request_timeout (GError      **error);
 char    *sh_ctl_lookup_api_key   (const char          *url);
 char    *sh_ctl_lookup_database_password (const char  *database);
+char    *sh_ctl_lookup_trusted_fingerprint (const char *url);
 void     sh_ctl_store_result     (GObject             *object,
                                   GAsyncResult        *result,
                                   gpointer             user_data);

@@ -6,7 +6,9 @@
  * stashhogctl's job commands. Long jobs run through the job manager in the foreground: a
  * progress bar on a terminal, plain lines otherwise, the final job as JSON with --json.
  * SIGINT or SIGTERM cancels the job properly (for Generate: stopJob, then wait for Stash)
- * and exits with 3.
+ * and exits with 3; a second one stops waiting for Stash (the job fails, saying so) and
+ * exits with 3 too. Every command opens the same ShSession as the desktop app, so jobs
+ * that a dead process left behind are recovered the same way everywhere.
  */
 
 #include "config.h"
@@ -27,54 +29,78 @@
 typedef struct
 {
   ShCtlCommonOptions  options;
-  ShStashClient      *client;
-  ShDatabase         *database;
-  ShJobManager       *manager;
+  ShSession          *session;   /* (owned) (nullable) */
+  ShStashClient      *client;    /* (unowned) the session's */
+  ShJobManager       *manager;   /* (unowned) the session's */
 } Session;
 
 static void
 session_clear (Session *session)
 {
-  g_clear_object (&session->manager);
-  if (session->database != NULL)
-    sh_database_close (session->database);
-  g_clear_object (&session->database);
-  g_clear_object (&session->client);
+  session->client = NULL;
+  session->manager = NULL;
+  if (session->session != NULL)
+    sh_session_close (session->session);
+  g_clear_object (&session->session);
   sh_ctl_common_options_clear (&session->options);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Session, session_clear)
 
+/* Commands that only look use SH_JOB_RECOVERY_NONE and show orphaned jobs as such; those
+ * that start work fail the jobs that dead processes left, and those that start a Generate
+ * re-attach an orphaned one. */
 static gboolean
-session_open (Session *session,
-              int     *exit_code)
+session_open (Session       *session,
+              ShJobRecovery  recovery,
+              int           *exit_code)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 server_id;
-
-  session->client = sh_ctl_make_client (&session->options, exit_code);
-  if (session->client == NULL)
-    return FALSE;
-  session->database = sh_ctl_open_database (&session->options, exit_code);
-  if (session->database == NULL)
-    return FALSE;
-  server_id = sh_ctl_ensure_server (session->database, session->client, exit_code);
-  if (server_id < 0)
+  session->session = sh_ctl_open_session (&session->options, recovery, exit_code);
+  if (session->session == NULL)
     return FALSE;
 
-  session->manager = sh_job_manager_new (session->database, session->client, server_id);
-
-  /* Recover jobs a crash left behind; a live Generate is left to the desktop app. */
-  sh_job_manager_load_async (session->manager, 50, FALSE, NULL, sh_ctl_store_result, &result);
-  sh_ctl_wait (&result);
-  if (!sh_job_manager_load_finish (session->manager, result, &error))
-    {
-      *exit_code = sh_ctl_failure ("%s", error->message);
-      return FALSE;
-    }
+  session->client = sh_session_get_client (session->session);
+  session->manager = sh_session_get_job_manager (session->session);
 
   return TRUE;
+}
+
+/* The ids of this server's active jobs that no live process owns. */
+static GHashTable *
+orphaned_ids (Session  *session,
+              GError  **error)
+{
+  ShJobStore *store = sh_job_manager_get_job_store (session->manager);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  GHashTable *ids;
+
+  sh_job_store_list_orphaned_async (store, sh_job_manager_get_server_id (session->manager),
+                                    sh_job_manager_get_stale_after (session->manager), NULL,
+                                    sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  records = sh_job_store_list_orphaned_finish (store, result, error);
+  if (records == NULL)
+    return NULL;
+
+  ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < records->len; i++)
+    g_hash_table_add (ids, g_strdup (((ShJobRecord *) g_ptr_array_index (records, i))->id));
+
+  return ids;
+}
+
+/* A job's JSON, with `"orphaned": true` when no live process owns it. */
+static JsonNode *
+job_to_json (ShJob    *job,
+             gboolean  orphaned)
+{
+  JsonNode *node = sh_job_to_json (job);
+
+  if (orphaned && JSON_NODE_HOLDS_OBJECT (node))
+    json_object_set_boolean_member (json_node_get_object (node), "orphaned", TRUE);
+
+  return node;
 }
 
 static int
@@ -126,6 +152,7 @@ typedef struct
   gint64        last_print;
   char         *last_line;
   guint         interrupts;
+  gboolean      abandoned;
 } Follow;
 
 static void
@@ -181,22 +208,31 @@ on_interrupt (gpointer user_data)
 {
   Follow *follow = user_data;
 
-  if (follow->interrupts++ == 0)
+  follow->interrupts++;
+  if (follow->interrupts == 1)
     {
       if (follow->terminal)
         g_printerr ("\n");
       g_printerr (_("Cancelling; waiting for the job to stop (Stash must confirm a stopped "
-                    "Generate)…\n"));
+                    "Generate). Press Ctrl-C again to stop waiting…\n"));
       sh_job_manager_cancel (follow->manager, follow->job);
+    }
+  else if (!follow->abandoned)
+    {
+      /* The user insists: stop waiting for a stop that Stash may never confirm. The job
+       * ends at once, failed, saying so. */
+      follow->abandoned = sh_job_manager_abandon (follow->manager, follow->job);
     }
 
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs a created job in the foreground and reports how it ended. */
+/* Runs a created job in the foreground (or, with @attached, follows one that this
+ * process re-attached) and reports how it ended. */
 static int
-follow_job (Session *session,
-            ShJob   *job)
+follow_job (Session  *session,
+            ShJob    *job,
+            gboolean  attached)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -214,7 +250,10 @@ follow_job (Session *session,
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &follow);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &follow);
 
-  sh_job_manager_run_async (session->manager, job, NULL, sh_ctl_store_result, &result);
+  if (attached)
+    sh_job_manager_wait_async (session->manager, job, NULL, sh_ctl_store_result, &result);
+  else
+    sh_job_manager_run_async (session->manager, job, NULL, sh_ctl_store_result, &result);
   sh_ctl_wait (&result);
 
   g_source_remove (sigint_id);
@@ -224,7 +263,8 @@ follow_job (Session *session,
   if (follow.terminal)
     g_printerr ("\r\033[K");
 
-  if (!sh_job_manager_run_finish (session->manager, result, &error))
+  if (attached ? !sh_job_manager_wait_finish (session->manager, result, &error)
+               : !sh_job_manager_run_finish (session->manager, result, &error))
     return sh_ctl_failure ("%s", error->message);
 
   if (session->options.json)
@@ -232,7 +272,56 @@ follow_job (Session *session,
   else
     print_job_summary (job);
 
+  /* Stopped waiting: the job failed (Stash may still run its job), but the user
+   * cancelled it. The error says so; with --json it is in the JSON, so say it here too. */
+  if (follow.abandoned)
+    {
+      if (session->options.json && sh_job_get_error (job) != NULL)
+        g_printerr ("stashhogctl: %s\n", sh_job_get_error (job));
+      return SH_CTL_EXIT_CANCELLED;
+    }
+
   return exit_code_for (job);
+}
+
+/* The Generate that this process re-attached when it opened the session: one that a dead
+ * process left running, whose Stash job still runs or is remembered. */
+static ShJob *
+reattached_generate (Session *session)
+{
+  GListModel *jobs = sh_job_manager_get_jobs (session->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
+
+      if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+          sh_job_manager_is_running_here (session->manager, job))
+        return g_steal_pointer (&job);
+    }
+
+  return NULL;
+}
+
+/* Follows the re-attached Generate to its end; its outcome is the command's. */
+static int
+follow_earlier_generate (Session *session,
+                         ShJob   *job)
+{
+  int exit_code;
+
+  if (!session->options.json)
+    g_printerr (_("A StashHog process that stopped left Generate job %s running, and Stash "
+                  "still has its job %s: following it to the end.\n"),
+                sh_job_get_id (job), sh_job_get_stash_job_id (job));
+
+  exit_code = follow_job (session, job, TRUE);
+
+  if (!session->options.json && exit_code == SH_CTL_EXIT_OK)
+    g_print (_("Finished the earlier Generate job %s; no new Generate was started. Run the "
+               "command again for what is left.\n"), sh_job_get_id (job));
+
+  return exit_code;
 }
 
 static int
@@ -255,7 +344,7 @@ create_and_follow (Session    *session,
       return sh_ctl_failure ("%s", error->message);
     }
 
-  return follow_job (session, job);
+  return follow_job (session, job, FALSE);
 }
 
 int
@@ -277,7 +366,7 @@ sh_ctl_cmd_sync (int    argc,
                              _("Mirror the scenes of the Stash server into the database. "
                                "Without --full, only scenes updated since the last sync are "
                                "read."), common, entries, &argc, &argv, &exit_code) ||
-      !session_open (&session, &exit_code))
+      !session_open (&session, SH_JOB_RECOVERY_FAIL, &exit_code))
     return exit_code;
 
   json_object_set_boolean_member (parameters, "full", full);
@@ -319,7 +408,7 @@ sh_ctl_cmd_check (int    argc,
                              _("Ask Stash which generated media really exist, and mark each "
                                "scene as generated or not."),
                              common, entries, &argc, &argv, &exit_code) ||
-      !session_open (&session, &exit_code))
+      !session_open (&session, SH_JOB_RECOVERY_FAIL, &exit_code))
     return exit_code;
 
   if (kinds != NULL)
@@ -475,8 +564,16 @@ sh_ctl_cmd_generate (int    argc,
       return sh_ctl_usage_error ("%s", error->message);
   }
 
-  if (!session_open (&session, &exit_code))
+  if (!session_open (&session, SH_JOB_RECOVERY_REATTACH, &exit_code))
     return exit_code;
+
+  /* A Generate that a dead process left is finished first: Stash's work is not lost. */
+  {
+    g_autoptr(ShJob) earlier = reattached_generate (&session);
+
+    if (earlier != NULL)
+      return follow_earlier_generate (&session, earlier);
+  }
 
   return create_and_follow (&session, "stash_generate", parameters);
 }
@@ -494,8 +591,15 @@ sh_ctl_cmd_process_new (int    argc,
                              _("Sync the scenes added to Stash since the last sync, generate "
                                "their media, then check them."),
                              common, NULL, &argc, &argv, &exit_code) ||
-      !session_open (&session, &exit_code))
+      !session_open (&session, SH_JOB_RECOVERY_REATTACH, &exit_code))
     return exit_code;
+
+  {
+    g_autoptr(ShJob) earlier = reattached_generate (&session);
+
+    if (earlier != NULL)
+      return follow_earlier_generate (&session, earlier);
+  }
 
   return create_and_follow (&session, "process_new_scenes", parameters);
 }
@@ -508,6 +612,7 @@ sh_ctl_cmd_jobs (int    argc,
   g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) orphaned = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
   g_autofree char *type = NULL;
@@ -532,7 +637,7 @@ sh_ctl_cmd_jobs (int    argc,
     return sh_ctl_usage_error (_("“%s” is not a job status"), status);
   if (limit < 1)
     return sh_ctl_usage_error (_("--limit must be at least 1"));
-  if (!session_open (&session, &exit_code))
+  if (!session_open (&session, SH_JOB_RECOVERY_NONE, &exit_code))
     return exit_code;
   if (type != NULL && sh_job_manager_lookup_type (session.manager, type) == NULL)
     return sh_ctl_usage_error (_("“%s” is not a job type"), type);
@@ -545,6 +650,9 @@ sh_ctl_cmd_jobs (int    argc,
                                       &error);
   if (records == NULL)
     return sh_ctl_failure ("%s", error->message);
+  orphaned = orphaned_ids (&session, &error);
+  if (orphaned == NULL)
+    return sh_ctl_failure ("%s", error->message);
 
   if (session.options.json)
     {
@@ -556,7 +664,9 @@ sh_ctl_cmd_jobs (int    argc,
         {
           g_autoptr(ShJob) job = sh_job_new_from_record (g_ptr_array_index (records, i));
 
-          json_array_add_element (array, sh_job_to_json (job));
+          json_array_add_element (array,
+                                  job_to_json (job, g_hash_table_contains (orphaned,
+                                                                           sh_job_get_id (job))));
         }
       root = json_node_init_array (json_node_alloc (), array);
       text = json_to_string (root, TRUE);
@@ -570,7 +680,11 @@ sh_ctl_cmd_jobs (int    argc,
           g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (record->created_at / G_USEC_PER_SEC);
           g_autofree char *when = g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
 
-          g_print ("%s  %-20s %-10s %s  %s\n", record->id, record->type, record->status, when,
+          /* Orphaned is what the user should see: no process runs it any more. */
+          const char *shown = g_hash_table_contains (orphaned, record->id) ? "orphaned"
+                                                                           : record->status;
+
+          g_print ("%s  %-20s %-10s %s  %s\n", record->id, record->type, shown, when,
                    record->message ? record->message : "");
         }
     }
@@ -602,6 +716,7 @@ parse_id_command (const char  *command,
                   Session     *session,
                   GOptionEntry *common,
                   GOptionEntry *extra,
+                  ShJobRecovery recovery,
                   int          argc,
                   char       **argv,
                   char       **id,
@@ -624,7 +739,7 @@ parse_id_command (const char  *command,
       return FALSE;
     }
 
-  return session_open (session, exit_code);
+  return session_open (session, recovery, exit_code);
 }
 
 int
@@ -638,22 +753,26 @@ sh_ctl_cmd_job (int    argc,
   int exit_code = SH_CTL_EXIT_OK;
 
   if (!parse_id_command ("job", _("Show a job: parameters, progress, result and error."),
-                         &session, common, NULL, argc, argv, &id, &exit_code))
+                         &session, common, NULL, SH_JOB_RECOVERY_NONE, argc, argv, &id,
+                         &exit_code))
     return exit_code;
 
   job = lookup_job (&session, id, &exit_code);
   if (job == NULL)
     return exit_code;
 
-  if (session.options.json)
-    print_job_json (job);
-  else
-    {
-      g_autoptr(JsonNode) node = sh_job_to_json (job);
-      g_autofree char *text = json_to_string (node, TRUE);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GHashTable) orphaned = orphaned_ids (&session, &error);
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *text = NULL;
 
-      g_print ("%s\n", text);
-    }
+    if (orphaned == NULL)
+      return sh_ctl_failure ("%s", error->message);
+    node = job_to_json (job, g_hash_table_contains (orphaned, sh_job_get_id (job)));
+    text = json_to_string (node, TRUE);
+    g_print ("%s\n", text);
+  }
 
   return SH_CTL_EXIT_OK;
 }
@@ -673,7 +792,8 @@ sh_ctl_cmd_cancel (int    argc,
   if (!parse_id_command ("cancel",
                          _("Cancel a running job. A Generate is stopped in Stash; the job "
                            "that runs it ends once Stash confirms."),
-                         &session, common, NULL, argc, argv, &id, &exit_code))
+                         &session, common, NULL, SH_JOB_RECOVERY_FAIL, argc, argv, &id,
+                         &exit_code))
     return exit_code;
 
   job = lookup_job (&session, id, &exit_code);
@@ -720,7 +840,8 @@ sh_ctl_cmd_retry (int    argc,
   if (!parse_id_command ("retry",
                          _("Run a failed or cancelled job again, as a new job with the same "
                            "parameters."),
-                         &session, common, NULL, argc, argv, &id, &exit_code))
+                         &session, common, NULL, SH_JOB_RECOVERY_FAIL, argc, argv, &id,
+                         &exit_code))
     return exit_code;
 
   job = lookup_job (&session, id, &exit_code);
@@ -736,5 +857,5 @@ sh_ctl_cmd_retry (int    argc,
   if (!session.options.json)
     g_printerr (_("Retrying job %s as job %s\n"), sh_job_get_id (job), sh_job_get_id (retry));
 
-  return follow_job (&session, retry);
+  return follow_job (&session, retry, FALSE);
 }

@@ -9,7 +9,7 @@
 #include <glib.h>
 
 #include "sh-ctl-config.h"
-#include "sh-database.h"
+#include "sh-session.h"
 #include "sh-stash-client.h"
 
 G_BEGIN_DECLS
@@ -30,10 +30,8 @@ gboolean       sh_ctl_parse_options  (const char          *command,
                                       int                 *exit_code);
 ShStashClient *sh_ctl_make_client    (ShCtlCommonOptions  *options,
                                       int                 *exit_code);
-ShDatabase    *sh_ctl_open_database  (ShCtlCommonOptions  *options,
-                                      int                 *exit_code);
-gint64         sh_ctl_ensure_server  (ShDatabase          *database,
-                                      ShStashClient       *client,
+ShSession     *sh_ctl_open_session   (ShCtlCommonOptions  *options,
+                                      ShJobRecovery        recovery,
                                       int                 *exit_code);
 void           sh_ctl_print_json     (JsonBuilder         *builder);
 

@@ -409,7 +409,7 @@ sh_fake_stash_jobs_stop (ShFakeStash *self,
 {
   ShFakeJob *job = sh_fake_stash_jobs_find (self, id);
 
-  if (job == NULL)
+  if (job == NULL || self->stop_ignored)
     return;
 
   if (job->status == SH_FAKE_JOB_READY)
@@ -495,6 +495,16 @@ sh_fake_stash_set_job_speed (ShFakeStash *self,
   g_return_if_fail (SH_IS_FAKE_STASH (self));
 
   self->ms_per_task = MAX (ms_per_task, 1);
+}
+
+/* A fault: stopJob answers true and changes nothing, as a Stash stuck in a task would. */
+void
+sh_fake_stash_set_stop_ignored (ShFakeStash *self,
+                                gboolean     ignored)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+
+  self->stop_ignored = !!ignored;
 }
 
 /* The next queued job panics during its second task (or its first, if it has one). */

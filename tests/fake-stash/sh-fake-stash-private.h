@@ -114,6 +114,7 @@ struct _ShFakeStash
   guint               ms_per_task;
   guint               next_job_id;
   guint               fail_next_job : 1;
+  guint               stop_ignored : 1;
   GQueue              queue;               /* ShFakeJob (owned); the head runs */
   GQueue              graveyard;           /* ShFakeJob (owned); newest first */
   GSource            *job_source;          /* (owned) (nullable) */

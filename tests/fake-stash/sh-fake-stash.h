@@ -118,6 +118,8 @@ guint            sh_fake_stash_add_foreign_job       (ShFakeStash     *self,
 guint            sh_fake_stash_get_log_length        (ShFakeStash     *self);
 void             sh_fake_stash_set_log_capacity      (ShFakeStash     *self,
                                                       guint            n);
+void             sh_fake_stash_set_stop_ignored      (ShFakeStash     *self,
+                                                      gboolean         ignored);
 char            *sh_fake_stash_dup_job_status        (ShFakeStash     *self,
                                                       const char      *job_id);
 

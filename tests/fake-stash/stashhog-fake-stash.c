@@ -7,6 +7,7 @@
  *
  *   stashhog-fake-stash --scenes N [--port P] [--tls] [--job-speed MS] [--missing all|none]
  *                       [--fault nested|trickle|huge]
+ *                       [--ignore-stop] [--latency MS]
  *
  * The API key comes only from STASHHOG_FAKE_API_KEY: a key on the command line would show
  * up in `ps`. Prints "Listening on <url>" once it serves, and serves until SIGINT/SIGTERM.
@@ -43,7 +44,9 @@ main (int   argc,
   int scenes = 1000;
   int port = 0;
   int job_speed = 20;
+  int latency = 0;
   gboolean tls = FALSE;
+  gboolean ignore_stop = FALSE;
   guint sigint_id;
   guint sigterm_id;
   const GOptionEntry entries[] = {
@@ -56,6 +59,10 @@ main (int   argc,
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
       "Answer every GraphQL request with JSON nested 100,000 deep, a byte a second, or "
       "200 MB", "nested|trickle|huge" },
+    { "ignore-stop", 0, 0, G_OPTION_ARG_NONE, &ignore_stop,
+      "Fault: answer stopJob but never stop a job", NULL },
+    { "latency", 0, 0, G_OPTION_ARG_INT, &latency,
+      "Fault: answer every request this many milliseconds late", "MS" },
     { NULL }
   };
 
@@ -71,7 +78,7 @@ main (int   argc,
       return 2;
     }
 
-  if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 ||
+  if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 || latency < 0 ||
       (missing != NULL && !g_str_equal (missing, "all") && !g_str_equal (missing, "none")) ||
       (fault != NULL && !g_str_equal (fault, "nested") && !g_str_equal (fault, "trickle") &&
        !g_str_equal (fault, "huge")))
@@ -83,6 +90,8 @@ main (int   argc,
   fake = sh_fake_stash_new ();
   sh_fake_stash_set_scene_count (fake, (guint) scenes);
   sh_fake_stash_set_job_speed (fake, (guint) job_speed);
+  sh_fake_stash_set_stop_ignored (fake, ignore_stop);
+  sh_fake_stash_set_latency (fake, (guint) latency);
   if (g_strcmp0 (missing, "all") == 0)
     sh_fake_stash_set_all_missing (fake, SH_FAKE_ARTIFACT_ALL, TRUE);
 

@@ -900,6 +900,20 @@ is_transient (const GError *error)
 static gboolean
 check_stop_deadline (GenerateData *data)
 {
+  /* StashHog stopped waiting (a second Ctrl-C): the manager ended the job already. */
+  if (sh_job_context_is_abandoned (data->context))
+    {
+      complete (data, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "abandoned"));
+      return TRUE;
+    }
+
+  /* The manager stopped waiting (sh_job_manager_abandon()) and ended the job: stop too. */
+  if (sh_job_context_is_abandoned (data->context))
+    {
+      complete (data, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "abandoned"));
+      return TRUE;
+    }
+
   if (data->stop_requested && data->stop_deadline > 0 &&
       g_get_monotonic_time () > data->stop_deadline)
     {

@@ -20,6 +20,7 @@ ShJobStore    *sh_job_context_get_job_store    (ShJobContext *context);
 gint64         sh_job_context_get_server_id    (ShJobContext *context);
 JsonObject    *sh_job_context_get_parameters   (ShJobContext *context);
 gboolean       sh_job_context_is_reattach      (ShJobContext *context);
+gboolean       sh_job_context_is_abandoned     (ShJobContext *context);
 void           sh_job_context_persist_now      (ShJobContext *context);
 void           sh_job_context_log              (ShJobContext *context,
                                                 const char   *format,

@@ -5,9 +5,10 @@
  *
  * Owns the job types, creates jobs (the database refuses a second active exclusive job),
  * runs them with a progress channel and a cancellable, maps the handler's result to a
- * status, persists every change (coalesced: at most a few writes a second per job, plus a
- * heartbeat so other processes can tell a live job from one left by a crash), and recovers
- * jobs that a crash left active.
+ * status, persists every change (coalesced: at most a few writes a second per job), keeps
+ * the heartbeat of the jobs it runs in `job_owner` (by the database's clock, so that other
+ * processes, on other machines too, can tell a live job from one left by a dead process),
+ * and recovers the jobs whose owner is gone.
  */
 
 #define G_LOG_DOMAIN "ShJobManager"
@@ -15,6 +16,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -28,9 +30,10 @@
 #define DEFAULT_GRACE_PERIOD_S      600
 #define DEFAULT_STOP_TIMEOUT_S      300
 #define DEFAULT_PERSIST_INTERVAL_MS 250
-/* A running job writes at least this often; one silent for STALE_AFTER is dead. */
+/* A running job's owner beats at least this often; one silent for the stale threshold
+ * (by the database's clock) is dead. */
 #define HEARTBEAT_S                 5
-#define STALE_AFTER_S               30
+#define DEFAULT_STALE_AFTER_S       30
 
 /* Provided by the job type files. */
 const ShJobTypeInfo *sh_sync_job_get_info         (void);
@@ -57,7 +60,9 @@ struct _ShJobManager
   guint          stop_timeout_s;
   guint          persist_interval_ms;
   guint          write_count;
+  guint          stale_after_s;
   gint64         last_seen_update;  /* newest updated_at read from the database */
+  char          *owner;         /* (owned) this manager's name in job_owner */
 };
 
 G_DEFINE_FINAL_TYPE (ShJobManager, sh_job_manager, G_TYPE_OBJECT)
@@ -91,6 +96,9 @@ struct _RunData
   gboolean       writing;
   gboolean       dirty;
   gboolean       finishing;       /* the final write is queued; then the task returns */
+  gboolean       releasing;       /* the final write is made; the owner row goes */
+  gboolean       abandoned;       /* ended without waiting for the handler */
+  GPtrArray     *waiters;         /* (owned) of GTask: sh_job_manager_wait_async() */
 };
 
 static void persist (RunData *run);
@@ -105,6 +113,7 @@ run_data_free (RunData *run)
     g_cancellable_disconnect (run->caller_cancellable, run->caller_cancelled_id);
   g_clear_object (&run->caller_cancellable);
   g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->waiters, g_ptr_array_unref);
   g_clear_pointer (&run->context.parameters, json_object_unref);
   g_clear_object (&run->job);
   g_clear_object (&run->manager);
@@ -126,6 +135,7 @@ sh_job_manager_dispose (GObject *object)
   g_clear_object (&self->database);
   g_clear_pointer (&self->types, g_hash_table_unref);
   g_clear_pointer (&self->runs, g_hash_table_unref);
+  g_clear_pointer (&self->owner, g_free);
 
   G_OBJECT_CLASS (sh_job_manager_parent_class)->dispose (object);
 }
@@ -148,6 +158,11 @@ sh_job_manager_init (ShJobManager *self)
   self->grace_period_s = DEFAULT_GRACE_PERIOD_S;
   self->stop_timeout_s = DEFAULT_STOP_TIMEOUT_S;
   self->persist_interval_ms = DEFAULT_PERSIST_INTERVAL_MS;
+  self->stale_after_s = DEFAULT_STALE_AFTER_S;
+  /* Unique per process (and per manager): host, pid, and a random part for a pid that
+   * comes again. */
+  self->owner = g_strdup_printf ("%s:%d:%08" G_GINT32_MODIFIER "x", g_get_host_name (),
+                                 (int) getpid (), g_random_int ());
 }
 
 /**
@@ -369,6 +384,27 @@ persist_cb (GObject      *object,
     persist (run);
 }
 
+static void
+release_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  RunData *run = user_data;
+  GTask *task = g_steal_pointer (&run->task);
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&run->waiters);
+  g_autoptr(GError) error = NULL;
+
+  /* A row left behind is harmless: only active jobs are judged by it. */
+  if (!sh_job_store_release_finish (SH_JOB_STORE (object), result, &error))
+    g_debug ("Could not release job %s: %s", sh_job_get_id (run->job), error->message);
+
+  g_hash_table_remove (run->manager->runs, sh_job_get_id (run->job));
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 /* Writes the job's row now, or right after the write in flight. */
 static void
 persist (RunData *run)
@@ -383,14 +419,15 @@ persist (RunData *run)
       return;
     }
 
-  /* The final write has been made: the run is over. */
+  /* The final write has been made: the job is no longer ours, then the run is over. */
   if (run->finishing && !run->dirty)
     {
-      GTask *task = g_steal_pointer (&run->task);
-
-      g_hash_table_remove (run->manager->runs, sh_job_get_id (run->job));
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      if (!run->releasing)
+        {
+          run->releasing = TRUE;
+          sh_job_store_release_async (run->manager->job_store, sh_job_get_id (run->job),
+                                      run->manager->owner, NULL, release_cb, run);
+        }
       return;
     }
 
@@ -423,15 +460,53 @@ on_job_notify (ShJob      *job,
     run->persist_source = g_timeout_add (run->manager->persist_interval_ms, persist_timeout, run);
 }
 
+static void
+heartbeat_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autofree char *id = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_heartbeat_finish (SH_JOB_STORE (object), result, &error))
+    {
+      if (error != NULL)
+        g_warning ("Could not write the heartbeat of job %s: %s", id, error->message);
+      else
+        g_warning ("Job %s is no longer ours: another process judged this one dead and "
+                   "took it over", id);
+    }
+}
+
 static gboolean
 heartbeat (gpointer user_data)
 {
   RunData *run = user_data;
 
-  if (run->persist_source == 0 && !run->writing && !run->finishing)
+  if (run->finishing)
+    return G_SOURCE_CONTINUE;
+
+  sh_job_store_heartbeat_async (run->manager->job_store, sh_job_get_id (run->job),
+                                run->manager->owner, NULL, heartbeat_cb,
+                                g_strdup (sh_job_get_id (run->job)));
+  /* The row too, so that other processes following the list see the job move. */
+  if (run->persist_source == 0 && !run->writing)
     persist (run);
 
   return G_SOURCE_CONTINUE;
+}
+
+static void
+claim_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autofree char *id = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_claim_finish (SH_JOB_STORE (object), result, &error))
+    g_warning ("Could not own job %s: %s", id,
+               error ? error->message : "another live process owns it");
 }
 
 /* The context handlers use */
@@ -494,6 +569,22 @@ gboolean
 sh_job_context_is_reattach (ShJobContext *context)
 {
   return context->reattach;
+}
+
+/**
+ * sh_job_context_is_abandoned:
+ * @context: a job context
+ *
+ * Whether the manager stopped waiting for this run (sh_job_manager_abandon()): the job
+ * has ended already, and the handler should stop its work and return soon. What it
+ * returns then is ignored.
+ *
+ * Returns: %TRUE once abandoned
+ */
+gboolean
+sh_job_context_is_abandoned (ShJobContext *context)
+{
+  return context->run->abandoned;
 }
 
 /**
@@ -617,16 +708,24 @@ finish_run (RunData    *run,
     persist (run);
 }
 
+/* The handler holds the run's task (and so the run and its context) until it returns,
+ * even after an abandoned run has ended without it. */
 static void
 handler_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  RunData *run = user_data;
+  g_autoptr(GTask) task = user_data;
+  RunData *run = g_task_get_task_data (task);
   g_autoptr(JsonObject) value = NULL;
   g_autoptr(GError) error = NULL;
 
   value = run->info->run_finish (result, &error);
+  if (run->abandoned)
+    {
+      g_debug ("Job %s: the handler of the abandoned run returned", sh_job_get_id (run->job));
+      return;
+    }
   finish_run (run, value, error);
 }
 
@@ -647,6 +746,13 @@ on_handler_cancelled (GCancellable *cancellable,
       sh_job_set_status (run->job, SH_JOB_CANCELLING);
       sh_job_set_progress (run->job, sh_job_get_progress (run->job), _("Cancelling…"));
     }
+}
+
+/* Several beats per stale period, so that one late beat does not make a live job stale. */
+static guint
+heartbeat_interval (ShJobManager *self)
+{
+  return CLAMP (self->stale_after_s / 3, 1, HEARTBEAT_S);
 }
 
 static void
@@ -711,11 +817,15 @@ start_run (ShJobManager *self,
     record->started_at = now_usec ();
   sh_job_set_status (job, SH_JOB_RUNNING);
   run->notify_id = g_signal_connect (job, "notify", G_CALLBACK (on_job_notify), run);
-  run->heartbeat_source = g_timeout_add_seconds (HEARTBEAT_S, heartbeat, run);
+  /* Ours since its creation or its recovery; claiming again refreshes the heartbeat, and
+   * makes a job created without an owner ours. */
+  sh_job_store_claim_async (self->job_store, sh_job_get_id (job), self->owner,
+                            self->stale_after_s, NULL, claim_cb, g_strdup (sh_job_get_id (job)));
+  run->heartbeat_source = g_timeout_add_seconds (heartbeat_interval (self), heartbeat, run);
   persist (run);
 
   g_debug ("Job %s (%s) %s", sh_job_get_id (job), info->name, reattach ? "re-attached" : "started");
-  info->run_async (&run->context, run->cancellable, handler_cb, run);
+  info->run_async (&run->context, run->cancellable, handler_cb, g_object_ref (task));
 }
 
 /**
@@ -796,6 +906,139 @@ sh_job_manager_is_running_here (ShJobManager *self,
   g_return_val_if_fail (SH_IS_JOB (job), FALSE);
 
   return g_hash_table_contains (self->runs, sh_job_get_id (job));
+}
+
+/**
+ * sh_job_manager_abandon:
+ * @self: a #ShJobManager
+ * @job: a job this manager is running
+ *
+ * Stops waiting for a job to stop — when Stash never confirms a stop and the user insists.
+ * The job is cancelled (if it was not yet), then ends at once as failed, its error saying
+ * that StashHog stopped waiting and that Stash may still be stopping its job: a job shown
+ * as cancelled never has a Stash job behind it. The handler learns it from
+ * sh_job_context_is_abandoned(); whatever it returns later is ignored.
+ *
+ * Returns: %TRUE when the job was abandoned; %FALSE when it does not run here or has ended
+ */
+gboolean
+sh_job_manager_abandon (ShJobManager *self,
+                        ShJob        *job)
+{
+  g_autoptr(GError) error = NULL;
+  const char *stash_job_id;
+  RunData *run;
+
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (SH_IS_JOB (job), FALSE);
+
+  run = g_hash_table_lookup (self->runs, sh_job_get_id (job));
+  if (run == NULL || run->finishing)
+    return FALSE;
+
+  /* Abandoned first: a handler that returns as soon as it is cancelled is ignored too. */
+  run->abandoned = TRUE;
+  g_cancellable_cancel (run->cancellable);
+
+  stash_job_id = sh_job_get_stash_job_id (job);
+  if (stash_job_id != NULL)
+    error = g_error_new (SH_JOB_ERROR, SH_JOB_ERROR_STOP_TIMEOUT,
+                         _("StashHog stopped waiting for Stash to confirm the stop; Stash may "
+                           "still be stopping job %s. No scene was marked as generated."),
+                         stash_job_id);
+  else
+    error = g_error_new (SH_JOB_ERROR, SH_JOB_ERROR_STOP_TIMEOUT,
+                         _("StashHog stopped waiting for the job to stop."));
+  finish_run (run, NULL, error);
+
+  return TRUE;
+}
+
+/**
+ * sh_job_manager_wait_async:
+ * @self: a #ShJobManager
+ * @job: a job
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when this manager's run of @job has ended (at once if it runs
+ *   elsewhere or not at all)
+ * @user_data: data for @callback
+ *
+ * Waits for a run started by someone else: a job re-attached at load, say.
+ */
+void
+sh_job_manager_wait_async (ShJobManager        *self,
+                           ShJob               *job,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *run;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_wait_async);
+
+  run = g_hash_table_lookup (self->runs, sh_job_get_id (job));
+  if (run == NULL || run->task == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  if (run->waiters == NULL)
+    run->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (run->waiters, g_steal_pointer (&task));
+}
+
+gboolean
+sh_job_manager_wait_finish (ShJobManager  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sh_job_manager_get_owner:
+ * @self: a #ShJobManager
+ *
+ * Returns: the name this manager (this process) goes by in `job_owner`
+ */
+const char *
+sh_job_manager_get_owner (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  return self->owner;
+}
+
+/**
+ * sh_job_manager_set_stale_after:
+ * @self: a #ShJobManager
+ * @seconds: how long a job's owner may go without a heartbeat before the job counts as
+ *   orphaned (at least 1; 30 by default)
+ *
+ * Also sets how often this manager's own jobs beat (a third of it, at most every 5 s).
+ * Processes sharing a database should agree on it; tests shorten it.
+ */
+void
+sh_job_manager_set_stale_after (ShJobManager *self,
+                                guint         seconds)
+{
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  self->stale_after_s = MAX (seconds, 1);
+}
+
+guint
+sh_job_manager_get_stale_after (ShJobManager *self)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), 0);
+  return self->stale_after_s;
 }
 
 /* Creating */
@@ -914,8 +1157,9 @@ sh_job_manager_create_async (ShJobManager        *self,
   record->created_at = record->updated_at = now_usec ();
   g_task_set_task_data (task, data, (GDestroyNotify) create_data_free);
 
-  sh_job_store_insert_async (self->job_store, record, cancellable, insert_cb,
-                             g_steal_pointer (&task));
+  /* Owned from the start: a pending job is as alive as the process that will run it. */
+  sh_job_store_insert_owned_async (self->job_store, record, self->owner, cancellable,
+                                   insert_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1091,10 +1335,10 @@ sh_job_manager_get_job_finish (ShJobManager  *self,
 
 typedef struct
 {
-  guint     limit;
-  gboolean  reattach;
-  guint     pending;    /* recoveries in flight */
-  GError   *error;      /* (owned) (nullable) the first one */
+  guint          limit;
+  ShJobRecovery  recovery;
+  guint          pending;    /* recoveries in flight */
+  GError        *error;      /* (owned) (nullable) the first one */
 } LoadData;
 
 static void
@@ -1129,45 +1373,159 @@ reattached_cb (GObject      *object,
     g_warning ("A re-attached job could not run: %s", error->message);
 }
 
+typedef enum
+{
+  RECOVER_FAIL,
+  RECOVER_REATTACH,
+} RecoverAction;
+
+typedef struct
+{
+  GTask         *task;   /* (owned) */
+  ShJob         *job;    /* (owned) */
+  RecoverAction  action;
+  char          *why;    /* (owned) (nullable) for RECOVER_FAIL */
+} RecoverData;
+
+static RecoverData *
+recover_data_new (GTask *task,
+                  ShJob *job)
+{
+  RecoverData *recover = g_new0 (RecoverData, 1);
+
+  recover->task = g_object_ref (task);
+  recover->job = g_object_ref (job);
+
+  return recover;
+}
+
+/* Ends one recovery step. */
+static void
+recover_data_done (RecoverData *recover)
+{
+  load_step_done (recover->task);
+  g_object_unref (recover->task);
+  g_object_unref (recover->job);
+  g_free (recover->why);
+  g_free (recover);
+}
+
+static void
+recover_keep_error (RecoverData *recover,
+                    GError      *error)
+{
+  LoadData *data = g_task_get_task_data (recover->task);
+
+  if (data->error == NULL)
+    data->error = error;
+  else
+    g_error_free (error);
+}
+
+static void
+released_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  RecoverData *recover = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_release_finish (SH_JOB_STORE (object), result, &error))
+    g_debug ("Could not release job %s: %s", sh_job_get_id (recover->job), error->message);
+
+  recover_data_done (recover);
+}
+
 static void
 mark_failed_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
+  RecoverData *recover = user_data;
+  ShJobManager *self = g_task_get_source_object (recover->task);
+  GError *error = NULL;
 
-  if (!sh_job_store_update_finish (SH_JOB_STORE (object), result, &error) && data->error == NULL)
-    data->error = g_steal_pointer (&error);
+  if (!sh_job_store_update_finish (SH_JOB_STORE (object), result, &error))
+    {
+      recover_keep_error (recover, error);
+      recover_data_done (recover);
+      return;
+    }
 
-  load_step_done (task);
+  sh_job_store_release_async (self->job_store, sh_job_get_id (recover->job), self->owner, NULL,
+                              released_cb, recover);
 }
 
+/* The job is ours (claimed): fail it with the reason. */
 static void
-mark_interrupted (GTask      *task,
-                  ShJob      *job,
-                  const char *why)
+mark_interrupted (RecoverData *recover)
 {
-  ShJobManager *self = g_task_get_source_object (task);
-  LoadData *data = g_task_get_task_data (task);
+  ShJobManager *self = g_task_get_source_object (recover->task);
+  ShJob *job = recover->job;
   g_autoptr(ShJobRecord) record = NULL;
 
+  g_debug ("Job %s (%s) orphaned: failing it", sh_job_get_id (job), sh_job_get_job_type (job));
   sh_job_set_status (job, SH_JOB_FAILED);
-  sh_job_set_error (job, why);
+  sh_job_set_error (job, recover->why);
   sh_job_set_progress (job, sh_job_get_progress (job), _("Interrupted"));
   record = sh_job_record_copy (sh_job_get_record (job));
   record->completed_at = record->updated_at = now_usec ();
 
-  data->pending++;
-  sh_job_store_update_async (self->job_store, record, NULL, mark_failed_cb, g_object_ref (task));
+  sh_job_store_update_async (self->job_store, record, NULL, mark_failed_cb, recover);
 }
 
-typedef struct
+static void
+recover_claim_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
-  GTask *task;   /* (owned) */
-  ShJob *job;    /* (owned) */
-} RecoverData;
+  RecoverData *recover = user_data;
+  ShJobManager *self = g_task_get_source_object (recover->task);
+  GError *error = NULL;
+
+  if (!sh_job_store_claim_finish (SH_JOB_STORE (object), result, &error))
+    {
+      /* Another process got there first (or the job ended meanwhile): its business. */
+      if (error != NULL)
+        recover_keep_error (recover, error);
+      else
+        g_debug ("Job %s was claimed by another process", sh_job_get_id (recover->job));
+      recover_data_done (recover);
+      return;
+    }
+
+  if (recover->action == RECOVER_FAIL)
+    {
+      mark_interrupted (recover);
+      return;
+    }
+
+  /* Same id and addTime: the same Stash job. Follow it to the end. */
+  {
+    g_autoptr(GTask) run_task = g_task_new (self, NULL, reattached_cb, NULL);
+
+    g_debug ("Job %s orphaned: re-attaching to Stash job %s", sh_job_get_id (recover->job),
+             sh_job_get_stash_job_id (recover->job));
+    g_task_set_source_tag (run_task, sh_job_manager_run_async);
+    sh_job_set_status (recover->job, SH_JOB_PENDING);
+    start_run (self, recover->job, TRUE, NULL, run_task);
+  }
+  recover_data_done (recover);
+}
+
+/* Takes the job from its dead owner, then fails or re-attaches it. */
+static void
+recover_claim (RecoverData   *recover,
+               RecoverAction  action,
+               const char    *why)
+{
+  ShJobManager *self = g_task_get_source_object (recover->task);
+
+  recover->action = action;
+  recover->why = g_strdup (why);
+  sh_job_store_claim_async (self->job_store, sh_job_get_id (recover->job), self->owner,
+                            self->stale_after_s, NULL, recover_claim_cb, recover);
+}
 
 static void
 find_stash_job_cb (GObject      *object,
@@ -1175,9 +1533,7 @@ find_stash_job_cb (GObject      *object,
                    gpointer      user_data)
 {
   RecoverData *recover = user_data;
-  GTask *task = recover->task;
-  ShJobManager *self = g_task_get_source_object (task);
-  LoadData *data = g_task_get_task_data (task);
+  LoadData *data = g_task_get_task_data (recover->task);
   g_autoptr(ShStashJob) stash_job = NULL;
   g_autoptr(GError) error = NULL;
   const ShJobRecord *record = sh_job_get_record (recover->job);
@@ -1192,25 +1548,18 @@ find_stash_job_cb (GObject      *object,
   if (error == NULL &&
       (stash_job == NULL || g_strcmp0 (stash_job->add_time, record->stash_job_added_at) != 0))
     {
-      mark_interrupted (task, recover->job,
-                        _("StashHog stopped while this job was running, and Stash no longer "
-                          "has its job (Stash restarted, or the job ended more than ten jobs "
-                          "ago). No scene was marked as generated; run it again."));
+      recover_claim (recover, RECOVER_FAIL,
+                     _("StashHog stopped while this job was running, and Stash no longer "
+                       "has its job (Stash restarted, or the job ended more than ten jobs "
+                       "ago). No scene was marked as generated; run it again."));
     }
-  else if (data->reattach)
+  else if (data->recovery == SH_JOB_RECOVERY_REATTACH)
+    recover_claim (recover, RECOVER_REATTACH, NULL);
+  else
     {
-      /* Same id and addTime: the same Stash job. Follow it to the end. */
-      g_autoptr(GTask) run_task = g_task_new (self, NULL, reattached_cb, NULL);
-
-      g_task_set_source_tag (run_task, sh_job_manager_run_async);
-      sh_job_set_status (recover->job, SH_JOB_PENDING);
-      start_run (self, recover->job, TRUE, NULL, run_task);
+      /* Left orphaned for a process that re-attaches (the app, a `generate`). */
+      recover_data_done (recover);
     }
-
-  load_step_done (task);
-  g_object_unref (recover->task);
-  g_object_unref (recover->job);
-  g_free (recover);
 }
 
 static void
@@ -1220,33 +1569,25 @@ recover (GTask *task,
   ShJobManager *self = g_task_get_source_object (task);
   LoadData *data = g_task_get_task_data (task);
   const ShJobRecord *record = sh_job_get_record (job);
+  RecoverData *recover_data = recover_data_new (task, job);
 
-  /* Another process's live job keeps writing; leave it alone. */
-  if (now_usec () - record->updated_at < STALE_AFTER_S * G_USEC_PER_SEC)
-    return;
-
-  if (g_strcmp0 (record->type, "stash_generate") == 0 && record->stash_job_id != NULL &&
-      record->server_id == self->server_id)
+  data->pending++;
+  if (g_strcmp0 (record->type, "stash_generate") == 0 && record->stash_job_id != NULL)
     {
-      RecoverData *recover_data = g_new0 (RecoverData, 1);
-
-      recover_data->task = g_object_ref (task);
-      recover_data->job = g_object_ref (job);
-      data->pending++;
       sh_stash_client_find_job_async (self->client, record->stash_job_id, NULL,
                                       find_stash_job_cb, recover_data);
       return;
     }
 
-  mark_interrupted (task, job,
-                    _("StashHog stopped while this job was running. Nothing was recorded for "
-                      "it; run it again."));
+  recover_claim (recover_data, RECOVER_FAIL,
+                 _("The StashHog process that ran this job stopped (it no longer answers). "
+                   "Nothing was recorded for it; run it again."));
 }
 
 static void
-list_active_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+list_orphaned_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   ShJobManager *self = g_task_get_source_object (task);
@@ -1254,7 +1595,7 @@ list_active_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   LoadData *data = g_task_get_task_data (task);
 
-  records = sh_job_store_list_active_finish (SH_JOB_STORE (object), result, &error);
+  records = sh_job_store_list_orphaned_finish (SH_JOB_STORE (object), result, &error);
   if (records == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1274,6 +1615,24 @@ list_active_cb (GObject      *object,
 }
 
 static void
+start_recovery (GTask *task)
+{
+  ShJobManager *self = g_task_get_source_object (task);
+  LoadData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->recovery == SH_JOB_RECOVERY_NONE)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  sh_job_store_list_orphaned_async (self->job_store, self->server_id, self->stale_after_s,
+                                    cancellable, list_orphaned_cb, task);
+}
+
+static void
 list_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      user_data)
@@ -1282,7 +1641,6 @@ list_cb (GObject      *object,
   ShJobManager *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GError) error = NULL;
-  GCancellable *cancellable = g_task_get_cancellable (task);
 
   records = sh_job_store_list_finish (SH_JOB_STORE (object), result, &error);
   if (records == NULL)
@@ -1294,29 +1652,27 @@ list_cb (GObject      *object,
   for (guint i = 0; i < records->len; i++)
     track_record (self, g_ptr_array_index (records, i), FALSE);
 
-  /* Not in the call below: its arguments may be evaluated after the steal. */
-  sh_job_store_list_active_async (self->job_store, cancellable,
-                                  list_active_cb, g_steal_pointer (&task));
+  start_recovery (g_steal_pointer (&task));
 }
 
 /**
  * sh_job_manager_load_async:
  * @self: a #ShJobManager
  * @limit: how many recent jobs to list (0 for all)
- * @reattach: whether to follow Generate jobs that a crash left running and whose Stash job
- *   still exists (the desktop app does; one-shot commands leave them for it)
+ * @recovery: what to do with orphaned jobs (%FALSE and %TRUE, as this argument was once a
+ *   boolean, mean %SH_JOB_RECOVERY_FAIL and %SH_JOB_RECOVERY_REATTACH)
  * @cancellable: (nullable): a #GCancellable
  * @callback: callback
  * @user_data: data for @callback
  *
- * Fills the job list from the database and recovers the jobs a crash left active: a
- * Generate whose Stash job still exists (same id and addTime) is re-attached; any other is
- * marked failed with the reason. Jobs another live process is running are left alone.
+ * Fills the job list from the database, then recovers the orphaned jobs as
+ * sh_job_manager_recover_async() does. Jobs another live process runs are left alone.
+ * When it returns, re-attached jobs run here (sh_job_manager_is_running_here()).
  */
 void
 sh_job_manager_load_async (ShJobManager        *self,
                            guint                limit,
-                           gboolean             reattach,
+                           ShJobRecovery        recovery,
                            GCancellable        *cancellable,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
@@ -1330,7 +1686,7 @@ sh_job_manager_load_async (ShJobManager        *self,
   g_task_set_source_tag (task, sh_job_manager_load_async);
   data = g_new0 (LoadData, 1);
   data->limit = limit;
-  data->reattach = reattach;
+  data->recovery = recovery;
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
 
   sh_job_store_list_async (self->job_store, self->server_id, NULL, NULL, 0, limit,
@@ -1341,6 +1697,53 @@ gboolean
 sh_job_manager_load_finish (ShJobManager  *self,
                             GAsyncResult  *result,
                             GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sh_job_manager_recover_async:
+ * @self: a #ShJobManager
+ * @recovery: %SH_JOB_RECOVERY_FAIL or %SH_JOB_RECOVERY_REATTACH
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Recovers this server's orphaned jobs: the active jobs whose owner's heartbeat is stale
+ * by the database's clock (sh_job_manager_set_stale_after()). Each is first claimed, so
+ * that of several processes one recovers it. A Generate whose Stash job still exists or
+ * is still remembered (same id and addTime) is re-attached with
+ * %SH_JOB_RECOVERY_REATTACH, and left orphaned otherwise; a Generate whose Stash job is
+ * gone, and any other job, is marked failed with the reason.
+ */
+void
+sh_job_manager_recover_async (ShJobManager        *self,
+                              ShJobRecovery        recovery,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  LoadData *data;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_recover_async);
+  data = g_new0 (LoadData, 1);
+  data->recovery = recovery;
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+
+  start_recovery (task);
+}
+
+gboolean
+sh_job_manager_recover_finish (ShJobManager  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);

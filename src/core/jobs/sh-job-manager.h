@@ -17,6 +17,23 @@ G_BEGIN_DECLS
 
 #define SH_TYPE_JOB_MANAGER (sh_job_manager_get_type ())
 
+/**
+ * ShJobRecovery:
+ * @SH_JOB_RECOVERY_FAIL: fail orphaned jobs; leave an orphaned Generate whose Stash job
+ *   still exists for a process that re-attaches
+ * @SH_JOB_RECOVERY_REATTACH: also re-attach such a Generate and follow it to its end
+ * @SH_JOB_RECOVERY_NONE: leave orphaned jobs alone (commands that only look)
+ *
+ * What loading does with the jobs that no live process owns. FAIL and REATTACH are 0 and
+ * 1, what the boolean this replaces meant.
+ */
+typedef enum
+{
+  SH_JOB_RECOVERY_FAIL = 0,
+  SH_JOB_RECOVERY_REATTACH = 1,
+  SH_JOB_RECOVERY_NONE = 2,
+} ShJobRecovery;
+
 G_DECLARE_FINAL_TYPE (ShJobManager, sh_job_manager, SH, JOB_MANAGER, GObject)
 
 ShJobManager        *sh_job_manager_new               (ShDatabase          *database,
@@ -46,14 +63,27 @@ guint                sh_job_manager_get_stop_timeout  (ShJobManager        *self
 void                 sh_job_manager_set_persist_interval (ShJobManager     *self,
                                                           guint             msec);
 guint                sh_job_manager_get_write_count   (ShJobManager        *self);
+void                 sh_job_manager_set_stale_after   (ShJobManager        *self,
+                                                       guint                seconds);
+guint                sh_job_manager_get_stale_after   (ShJobManager        *self);
+const char          *sh_job_manager_get_owner         (ShJobManager        *self);
 
 void                 sh_job_manager_load_async        (ShJobManager        *self,
                                                        guint                limit,
-                                                       gboolean             reattach,
+                                                       ShJobRecovery        recovery,
                                                        GCancellable        *cancellable,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 gboolean             sh_job_manager_load_finish       (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
+
+void                 sh_job_manager_recover_async     (ShJobManager        *self,
+                                                       ShJobRecovery        recovery,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean             sh_job_manager_recover_finish    (ShJobManager        *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
@@ -88,6 +118,16 @@ void                 sh_job_manager_cancel            (ShJobManager        *self
                                                        ShJob               *job);
 gboolean             sh_job_manager_is_running_here   (ShJobManager        *self,
                                                        ShJob               *job);
+gboolean             sh_job_manager_abandon           (ShJobManager        *self,
+                                                       ShJob               *job);
+void                 sh_job_manager_wait_async        (ShJobManager        *self,
+                                                       ShJob               *job,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+gboolean             sh_job_manager_wait_finish       (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 
 void                 sh_job_manager_retry_async       (ShJobManager        *self,
                                                        ShJob               *job,

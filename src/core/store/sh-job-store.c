@@ -234,6 +234,18 @@ new_count (guint64 count)
   return g_memdup2 (&count, sizeof count);
 }
 
+/* The database server's clock, in whole seconds since the epoch: liveness is judged with
+ * one clock for every process sharing the database, never with a reader's own. */
+static const char *
+db_now (ShDatabase *db)
+{
+  /* date_part() rather than EXTRACT(EPOCH FROM …): the same value, in a form libgda's
+   * parser reads. */
+  return sh_database_is_postgres (db)
+    ? "CAST(date_part('epoch', now()) AS BIGINT)"
+    : "CAST(strftime('%s', 'now') AS INTEGER)";
+}
+
 /* Values ------------------------------------------------------------------------------ */
 
 /* Microseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; 0 is NULL. */
@@ -401,6 +413,7 @@ is_valid_role (const char *role)
 typedef struct
 {
   ShJobRecord *record;    /* (owned) */
+  char        *owner;     /* (owned) (nullable) the process that owns the new job */
   ShJobRecord *conflict;  /* (owned) (nullable) set by the worker */
 } InsertData;
 
@@ -411,6 +424,7 @@ insert_data_free (gpointer data)
 
   g_clear_pointer (&insert->record, sh_job_record_free);
   g_clear_pointer (&insert->conflict, sh_job_record_free);
+  g_free (insert->owner);
   g_free (insert);
 }
 
@@ -591,14 +605,41 @@ insert_func (ShDatabase     *db,
   sh_database_set_string (params, "completed_at", completed_at);
   sh_database_set_string (params, "updated_at", updated_at);
 
+  /* With an owner, the job and its owner row appear together: no other process may see
+   * the new job without a live owner and take it for one a crash left behind. */
+  if (insert->owner != NULL && !sh_database_begin (db, error))
+    return NULL;
+
   if (sh_database_execute (db, stmt, params, &local_error) < 0)
     {
-      /* Not in a transaction: the failed INSERT left nothing to roll back, and the
-       * conflicting row can be read at once. */
+      /* Rolled back (or never in a transaction), the conflicting row can be read at
+       * once. */
+      if (insert->owner != NULL)
+        sh_database_rollback (db);
       if (g_error_matches (local_error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT))
         explain_conflict (db, record, &insert->conflict, &local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
+    }
+
+  if (insert->owner != NULL)
+    {
+      g_autofree char *sql = g_strconcat ("INSERT INTO job_owner (job_id, owner, heartbeat_at) "
+                                          "VALUES (##id::string, ##owner::string, ",
+                                          db_now (db), ")", NULL);
+
+      if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+        {
+          sh_database_rollback (db);
+          return NULL;
+        }
+      sh_database_set_string (params, "id", record->id);
+      sh_database_set_string (params, "owner", insert->owner);
+      if (sh_database_execute (db, stmt, params, error) < 0 || !sh_database_commit (db, error))
+        {
+          sh_database_rollback (db);
+          return NULL;
+        }
     }
 
   return GINT_TO_POINTER (TRUE);
@@ -673,6 +714,49 @@ sh_job_store_insert_finish (ShJobStore    *self,
     *conflict = g_steal_pointer (&insert->conflict);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+/**
+ * sh_job_store_insert_owned_async:
+ * @self: a #ShJobStore
+ * @record: the new job, as for sh_job_store_insert_async()
+ * @owner: the process that creates it, which keeps its heartbeat (see
+ *   sh_job_store_claim_async())
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the job is stored; finish with sh_job_store_insert_finish()
+ * @user_data: data for @callback
+ *
+ * Adds a job as sh_job_store_insert_async() does, and in the same transaction its
+ * `job_owner` row with a heartbeat of the database's now: no other process can see the
+ * new job without a live owner.
+ */
+void
+sh_job_store_insert_owned_async (ShJobStore          *self,
+                                 const ShJobRecord   *record,
+                                 const char          *owner,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  InsertData *insert;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (record != NULL);
+  g_return_if_fail (record->id != NULL && record->type != NULL && record->status != NULL);
+  g_return_if_fail (record->created_at > 0 && record->updated_at > 0);
+  g_return_if_fail (owner != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  /* The same tag: sh_job_store_insert_finish() ends both. */
+  g_task_set_source_tag (task, sh_job_store_insert_async);
+
+  insert = g_new0 (InsertData, 1);
+  insert->record = sh_job_record_copy (record);
+  insert->owner = g_strdup (owner);
+
+  store_run (self, task, insert_func, insert, insert_data_free, NULL);
 }
 
 /* Update ------------------------------------------------------------------------------ */
@@ -2474,4 +2558,385 @@ sh_job_store_apply_verified_finish (ShJobStore    *self,
   g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_apply_verified_async), 0);
 
   return propagate_count (result, error);
+}
+
+/* Owners and heartbeats ------------------------------------------------------------- */
+
+typedef struct
+{
+  char   *job_id;       /* (owned) (nullable) */
+  char   *owner;        /* (owned) (nullable) */
+  gint64  server_id;
+  guint   stale_after;
+} OwnerData;
+
+static void
+owner_data_free (gpointer data)
+{
+  OwnerData *owner = data;
+
+  g_free (owner->job_id);
+  g_free (owner->owner);
+  g_free (owner);
+}
+
+static OwnerData *
+owner_data_new (const char *job_id,
+                const char *owner,
+                gint64      server_id,
+                guint       stale_after)
+{
+  OwnerData *data = g_new0 (OwnerData, 1);
+
+  data->job_id = g_strdup (job_id);
+  data->owner = g_strdup (owner);
+  data->server_id = server_id;
+  data->stale_after = stale_after;
+
+  return data;
+}
+
+static gpointer
+claim_func (ShDatabase     *db,
+            GdaConnection  *cnc,
+            gpointer        data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  OwnerData *claim = data;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *take_sql = NULL;
+  g_autofree char *insert_sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  /* Ours already, or a stale owner's: take it over, in one statement, so that of two
+   * processes judging the same owner dead only one wins. */
+  take_sql = g_strconcat ("UPDATE job_owner SET owner = ##owner::string, heartbeat_at = ",
+                          db_now (db), " "
+                          "WHERE job_id = ##id::string "
+                          "AND (owner = ##same_owner::string OR heartbeat_at < ",
+                          db_now (db), " - ##stale::gint64) "
+                          "AND job_id IN (SELECT id FROM job WHERE status IN "
+                          ACTIVE_STATUSES ")",
+                          NULL);
+  if (!(stmt = sh_database_prepare_full (db, take_sql, &params, error)))
+    return NULL;
+  sh_database_set_string (params, "owner", claim->owner);
+  sh_database_set_string (params, "id", claim->job_id);
+  sh_database_set_string (params, "same_owner", claim->owner);
+  sh_database_set_int64 (params, "stale", claim->stale_after);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+  if (rows > 0)
+    return GINT_TO_POINTER (TRUE);
+
+  /* No owner at all (a job of an older version, or one whose owner released it). Two
+   * processes inserting at once: the primary key lets one in. */
+  insert_sql = g_strconcat ("INSERT INTO job_owner (job_id, owner, heartbeat_at) "
+                            "SELECT id, ##owner::string, ", db_now (db), " FROM job "
+                            "WHERE id = ##id::string AND status IN " ACTIVE_STATUSES " "
+                            "AND NOT EXISTS (SELECT 1 FROM job_owner "
+                            "WHERE job_id = ##owned_id::string)",
+                            NULL);
+  if (!(stmt = sh_database_prepare_full (db, insert_sql, &params, error)))
+    return NULL;
+  sh_database_set_string (params, "owner", claim->owner);
+  sh_database_set_string (params, "id", claim->job_id);
+  sh_database_set_string (params, "owned_id", claim->job_id);
+  if ((rows = sh_database_execute (db, stmt, params, &local_error)) < 0)
+    {
+      if (g_error_matches (local_error, SH_STORE_ERROR, SH_STORE_ERROR_CONSTRAINT))
+        return NULL;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return rows > 0 ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/**
+ * sh_job_store_claim_async:
+ * @self: a #ShJobStore
+ * @job_id: an active job
+ * @owner: the process that claims it (unique per process)
+ * @stale_after: seconds after which an owner's heartbeat is stale
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Makes @owner the owner of an active job, with a heartbeat of the database's now, when
+ * the job has no owner, @owner already owns it, or its owner's heartbeat is older than
+ * @stale_after seconds by the database's clock. Atomic: of several processes claiming
+ * the same job, one gets it.
+ */
+void
+sh_job_store_claim_async (ShJobStore          *self,
+                          const char          *job_id,
+                          const char          *owner,
+                          guint                stale_after,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL && owner != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_claim_async);
+
+  store_run (self, task, claim_func, owner_data_new (job_id, owner, 0, stale_after),
+             owner_data_free, NULL);
+}
+
+/**
+ * sh_job_store_claim_finish:
+ * @self: a #ShJobStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the job is now the claimer's; %FALSE without @error when a live
+ *   process owns it or it is no longer active
+ */
+gboolean
+sh_job_store_claim_finish (ShJobStore    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_claim_async), FALSE);
+
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+static gpointer
+heartbeat_func (ShDatabase     *db,
+                GdaConnection  *cnc,
+                gpointer        data,
+                GCancellable   *cancellable,
+                GError        **error)
+{
+  OwnerData *beat = data;
+  g_autofree char *sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  sql = g_strconcat ("UPDATE job_owner SET heartbeat_at = ", db_now (db), " "
+                     "WHERE job_id = ##id::string AND owner = ##owner::string", NULL);
+  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+    return NULL;
+  sh_database_set_string (params, "id", beat->job_id);
+  sh_database_set_string (params, "owner", beat->owner);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  return rows > 0 ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+/**
+ * sh_job_store_heartbeat_async:
+ * @self: a #ShJobStore
+ * @job_id: a job @owner runs
+ * @owner: its owner
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Sets the heartbeat of @owner's job to the database's now.
+ */
+void
+sh_job_store_heartbeat_async (ShJobStore          *self,
+                              const char          *job_id,
+                              const char          *owner,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL && owner != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_heartbeat_async);
+
+  store_run (self, task, heartbeat_func, owner_data_new (job_id, owner, 0, 0),
+             owner_data_free, NULL);
+}
+
+/**
+ * sh_job_store_heartbeat_finish:
+ * @self: a #ShJobStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the heartbeat was written; %FALSE without @error when @owner no
+ *   longer owns the job (another process judged it dead and took it over)
+ */
+gboolean
+sh_job_store_heartbeat_finish (ShJobStore    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_heartbeat_async),
+                        FALSE);
+
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+static gpointer
+release_func (ShDatabase     *db,
+              GdaConnection  *cnc,
+              gpointer        data,
+              GCancellable   *cancellable,
+              GError        **error)
+{
+  OwnerData *release = data;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM job_owner "
+                                   "WHERE job_id = ##id::string AND owner = ##owner::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_string (params, "id", release->job_id);
+  sh_database_set_string (params, "owner", release->owner);
+  if (sh_database_execute (db, stmt, params, error) < 0)
+    return NULL;
+
+  return GINT_TO_POINTER (TRUE);
+}
+
+/**
+ * sh_job_store_release_async:
+ * @self: a #ShJobStore
+ * @job_id: a job
+ * @owner: its owner
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Removes @owner's `job_owner` row of a job that has ended; another owner's row is left.
+ */
+void
+sh_job_store_release_async (ShJobStore          *self,
+                            const char          *job_id,
+                            const char          *owner,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL && owner != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_release_async);
+
+  store_run (self, task, release_func, owner_data_new (job_id, owner, 0, 0),
+             owner_data_free, NULL);
+}
+
+gboolean
+sh_job_store_release_finish (ShJobStore    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_release_async), FALSE);
+
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+static gpointer
+list_orphaned_func (ShDatabase     *db,
+                    GdaConnection  *cnc,
+                    gpointer        data,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  OwnerData *list = data;
+  g_autofree char *sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  sql = g_strconcat ("SELECT " JOB_COLUMNS " FROM job "
+                     "WHERE status IN " ACTIVE_STATUSES " ",
+                     list->server_id > 0 ? "AND server_id = ##server_id::gint64 " : "",
+                     "AND NOT EXISTS (SELECT 1 FROM job_owner o WHERE o.job_id = job.id "
+                     "AND o.heartbeat_at >= ", db_now (db), " - ##stale::gint64) "
+                     "ORDER BY created_at, id",
+                     NULL);
+  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+    return NULL;
+  if (list->server_id > 0)
+    sh_database_set_int64 (params, "server_id", list->server_id);
+  sh_database_set_int64 (params, "stale", list->stale_after);
+
+  return select_records (db, stmt, params, error);
+}
+
+/**
+ * sh_job_store_list_orphaned_async:
+ * @self: a #ShJobStore
+ * @server_id: only the jobs of this server; 0 or less for all
+ * @stale_after: seconds after which an owner's heartbeat is stale
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the jobs
+ * @user_data: data for @callback
+ *
+ * Reads the active jobs that no live process owns, oldest first: those whose owner's
+ * heartbeat is older than @stale_after seconds by the database's clock, or that have no
+ * owner. Such a job is *orphaned* until a process re-attaches it or fails it.
+ */
+void
+sh_job_store_list_orphaned_async (ShJobStore          *self,
+                                  gint64               server_id,
+                                  guint                stale_after,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_list_orphaned_async);
+
+  store_run (self, task, list_orphaned_func, owner_data_new (NULL, NULL, server_id, stale_after),
+             owner_data_free, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * sh_job_store_list_orphaned_finish:
+ * @self: a #ShJobStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type ShJobRecord): the orphaned jobs; %NULL with
+ *   @error set on failure
+ */
+GPtrArray *
+sh_job_store_list_orphaned_finish (ShJobStore    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_list_orphaned_async),
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -190,4 +190,52 @@ guint64       sh_job_store_apply_verified_finish      (ShJobStore           *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 
+void          sh_job_store_insert_owned_async         (ShJobStore           *self,
+                                                       const ShJobRecord    *record,
+                                                       const char           *owner,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+
+void          sh_job_store_claim_async                (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       const char           *owner,
+                                                       guint                 stale_after,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_claim_finish               (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_heartbeat_async            (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       const char           *owner,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_heartbeat_finish           (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_release_async              (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       const char           *owner,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_release_finish             (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
+void          sh_job_store_list_orphaned_async        (ShJobStore           *self,
+                                                       gint64                server_id,
+                                                       guint                 stale_after,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+GPtrArray    *sh_job_store_list_orphaned_finish       (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
 G_END_DECLS
