@@ -1406,6 +1406,64 @@ test_usage_errors (Fixture       *f,
   g_assert_cmpstr (missing.out, ==, "");
 }
 
+
+/* A Generate in which Stash fails some previews and still says FINISHED: exit 1, nothing
+ * marked, the failed scenes listed with Stash's errors; --mark-succeeded marks the rest
+ * and exits 1 all the same; --retry-failed takes exactly the failed ones. */
+static void
+test_generate_verified (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_auto(CtlRun) failed_run = { 0 };
+  g_auto(CtlRun) failing_run = { 0 };
+  g_autoptr(JsonObject) job = NULL;
+  g_autoptr(JsonObject) marked = NULL;
+  g_autoptr(JsonObject) retry = NULL;
+  g_autoptr(JsonArray) failures = NULL;
+  g_autoptr(JsonArray) failing = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *marked_id = NULL;
+  JsonObject *failure;
+
+  fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "5",
+              "--broken", "4", "--broken", "9", NULL);
+  sync_scenes (f, 20);
+
+  job = ctl_job (f, 1, "generate", "--json", NULL);
+  id = g_strdup (json_object_get_string_member (job, "id"));
+  g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "failed");
+  g_assert_nonnull (strstr (json_object_get_string_member (job, "error"),
+                            "2 of 20 scenes still lack media"));
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+
+  ctl (f, &failed_run, "scenes", "--job", id, "--role", "failed", "--json", NULL);
+  assert_status (&failed_run, 0);
+  failures = parse_json_array (failed_run.out);
+  g_assert_cmpuint (json_array_get_length (failures), ==, 2);
+  failure = json_array_get_object_element (failures, 0);
+  g_assert_cmpint (json_object_get_int_member (failure, "id"), ==, 4);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (failure, "missing"), 0),
+                   ==, "preview");
+  g_assert_nonnull (strstr (json_array_get_string_element (json_object_get_array_member (failure, "errors"), 0),
+                            "failed to generate preview"));
+
+  marked = ctl_job (f, 1, "generate", "--mark-succeeded", "--json", NULL);
+  marked_id = g_strdup (json_object_get_string_member (marked, "id"));
+  g_assert_cmpstr (json_object_get_string_member (marked, "status"), ==, "completed");
+  g_assert_cmpint (result_int (marked, "scenes_updated_count"), ==, 18);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 18);
+
+  /* Two failed Generates in a row are not yet three: not failing. */
+  ctl (f, &failing_run, "scenes", "--failing", "--json", NULL);
+  assert_status (&failing_run, 0);
+  failing = parse_json_array (failing_run.out);
+  g_assert_cmpuint (json_array_get_length (failing), ==, 0);
+
+  retry = ctl_job (f, 1, "generate", "--retry-failed", marked_id, "--json", NULL);
+  g_assert_cmpint (result_int (retry, "scenes_tracked"), ==, 2);
+  g_assert_cmpint (result_int (retry, "scenes_failed"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1416,6 +1474,7 @@ main (int   argc,
   g_test_add ("/ctl-e2e/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
   ADD ("test-connection/ok", test_connection_ok);
+  ADD ("generate/verified", test_generate_verified);
   ADD ("test-connection/unreachable", test_connection_unreachable);
   ADD ("test-connection/trickle", test_connection_trickle);
   ADD ("test-connection/api-key", test_connection_api_key);

@@ -236,6 +236,80 @@ sh_ctl_cmd_test_connection (int    argc,
   return SH_CTL_EXIT_OK;
 }
 
+/* A Generate's failed scenes, with what each lacks and Stash's lines about it. */
+static int
+print_failures (ShJobStore *store,
+                ShJob      *job,
+                int         limit,
+                gboolean    json)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(GError) error = NULL;
+  gint64 after_id = 0;
+  guint64 printed = 0;
+
+  json_builder_begin_array (builder);
+  while (limit == 0 || printed < (guint64) limit)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GPtrArray) failures = NULL;
+      guint want = limit == 0 ? 1000 : MIN (1000, (guint) (limit - printed));
+
+      sh_job_store_list_failures_async (store, sh_job_get_id (job), after_id, want, NULL,
+                                        sh_ctl_store_result, &result);
+      sh_ctl_wait (&result);
+      failures = sh_job_store_list_failures_finish (store, result, &error);
+      if (failures == NULL)
+        return sh_ctl_failure ("%s", error->message);
+
+      for (guint i = 0; i < failures->len; i++)
+        {
+          const ShSceneFailure *failure = g_ptr_array_index (failures, i);
+          g_auto(GStrv) missing = g_strsplit (failure->missing ? failure->missing : "", " ", -1);
+          g_auto(GStrv) lines = failure->errors ? g_strsplit (failure->errors, "\n", -1) : NULL;
+
+          printed++;
+          if (!json)
+            {
+              g_print ("%" G_GINT64_FORMAT "	%s	%s\n", failure->scene_id,
+                       failure->missing ? failure->missing : "",
+                       lines != NULL && lines[0] != NULL ? lines[0] : "");
+              continue;
+            }
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, failure->scene_id);
+          json_builder_set_member_name (builder, "missing");
+          json_builder_begin_array (builder);
+          for (guint k = 0; missing[k] != NULL; k++)
+            if (*missing[k] != '\0')
+              json_builder_add_string_value (builder, missing[k]);
+          json_builder_end_array (builder);
+          json_builder_set_member_name (builder, "errors");
+          json_builder_begin_array (builder);
+          for (guint k = 0; lines != NULL && lines[k] != NULL; k++)
+            json_builder_add_string_value (builder, lines[k]);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      if (failures->len < want)
+        break;
+      after_id = ((ShSceneFailure *) g_ptr_array_index (failures, failures->len - 1))->scene_id;
+    }
+  json_builder_end_array (builder);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, TRUE);
+
+      g_print ("%s\n", text);
+    }
+
+  return SH_CTL_EXIT_OK;
+}
+
 /* The scenes a job tracked or changed, from job_scene: ids only, paged by key. A
  * finished Generate's tracked scenes are the ones it updated. */
 static int
@@ -254,8 +328,9 @@ print_job_scenes (ShJobManager  *manager,
   gint64 after_id = 0;
   guint64 printed = 0;
 
-  if (!g_str_equal (role, "updated") && !g_str_equal (role, "tracked"))
-    return sh_ctl_usage_error (_("--role must be updated or tracked, not “%s”"), role);
+  if (!g_str_equal (role, "updated") && !g_str_equal (role, "tracked") &&
+      !g_str_equal (role, "failed"))
+    return sh_ctl_usage_error (_("--role must be updated, tracked or failed, not “%s”"), role);
 
   sh_job_manager_get_job_async (manager, id, NULL, sh_ctl_store_result, &result);
   sh_ctl_wait (&result);
@@ -279,6 +354,9 @@ print_job_scenes (ShJobManager  *manager,
         g_print ("%" G_GUINT64_FORMAT "\n", count);
       return SH_CTL_EXIT_OK;
     }
+
+  if (g_str_equal (role, "failed"))
+    return print_failures (store, job, limit, json);
 
   while (limit == 0 || printed < (guint64) limit)
     {
@@ -350,12 +428,16 @@ sh_ctl_cmd_scenes (int    argc,
   g_autofree char *role = NULL;
   ShGeneratedFilter filter;
   gboolean count_only = FALSE;
+  gboolean failing = FALSE;
   int limit = 100;
   int exit_code = SH_CTL_EXIT_OK;
   gint64 server_id;
   GOptionEntry entries[] = {
     { "generated", 0, 0, G_OPTION_ARG_STRING, &generated,
       N_("Only scenes whose media is complete (yes), incomplete (no) or any"), N_("yes|no|any") },
+    { "failing", 0, 0, G_OPTION_ARG_NONE, &failing,
+      N_("Only failing scenes: those whose last Generates all failed, which whole-library "
+         "runs leave out"), NULL },
     { "search", 0, 0, G_OPTION_ARG_STRING, &search,
       N_("Only scenes whose title contains TEXT"), N_("TEXT") },
     { "count", 0, 0, G_OPTION_ARG_NONE, &count_only,
@@ -365,8 +447,9 @@ sh_ctl_cmd_scenes (int    argc,
     { "job", 0, 0, G_OPTION_ARG_STRING, &job_id,
       N_("Only the scenes this job changed (View Impacted Scenes)"), N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role,
-      N_("With --job: updated (default), or tracked: the scenes a Generate set out to "
-         "do, which become those it updated when it finishes"), N_("ROLE") },
+      N_("With --job: updated (default); tracked: the scenes a Generate set out to do, "
+         "which become those it updated when it finishes; failed: the scenes that still "
+         "lacked media after it, with what they lack and Stash’s errors"), N_("ROLE") },
     { NULL }
   };
 
@@ -376,6 +459,10 @@ sh_ctl_cmd_scenes (int    argc,
 
   if (!parse_generated (generated, &filter))
     return sh_ctl_usage_error (_("--generated must be yes, no or any, not “%s”"), generated);
+  if (failing && generated != NULL)
+    return sh_ctl_usage_error (_("--failing and --generated cannot be combined"));
+  if (failing)
+    filter = SH_GENERATED_FAILING;
   if (limit < 0)
     return sh_ctl_usage_error (_("--limit must not be negative"));
 
@@ -456,7 +543,21 @@ sh_ctl_cmd_scenes (int    argc,
                 json_builder_add_boolean_value (builder, scene->generated);
                 json_builder_set_member_name (builder, "updated_at");
                 json_builder_add_string_value (builder, scene->stash_updated_at ?: "");
+                json_builder_set_member_name (builder, "failed_generates");
+                json_builder_add_int_value (builder, scene->failed_generates);
+                json_builder_set_member_name (builder, "failure_reason");
+                if (scene->failure_reason)
+                  json_builder_add_string_value (builder, scene->failure_reason);
+                else
+                  json_builder_add_null_value (builder);
                 json_builder_end_object (builder);
+              }
+            else if (scene->failed_generates > 0)
+              {
+                g_print ("%" G_GINT64_FORMAT "\t%s (failed %d×: %s)\t%s\n", scene->id,
+                         scene->generated ? "generated" : "missing", scene->failed_generates,
+                         scene->failure_reason ? scene->failure_reason : "",
+                         scene->title ? scene->title : (scene->path ? scene->path : ""));
               }
             else
               {

@@ -103,12 +103,21 @@ job_to_json (ShJob    *job,
   return node;
 }
 
+/* A job that completed with errors (a Generate that marked only the scenes that
+ * succeeded) exits 1 all the same, so that scripts notice. */
 static int
 exit_code_for (ShJob *job)
 {
+  g_autoptr(JsonObject) result = NULL;
+
   switch (sh_job_get_status (job))
     {
     case SH_JOB_COMPLETED:
+      result = sh_job_dup_result (job);
+      if (result != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL),
+                     "completed_with_errors") == 0)
+        return SH_CTL_EXIT_FAILED;
       return SH_CTL_EXIT_OK;
     case SH_JOB_CANCELLED:
       return SH_CTL_EXIT_CANCELLED;
@@ -473,6 +482,8 @@ sh_ctl_cmd_generate (int    argc,
   g_autofree char *exclude_start = NULL;
   g_autofree char *exclude_end = NULL;
   g_autofree char *preset = NULL;
+  g_autofree char *retry_failed = NULL;
+  gboolean mark_succeeded = FALSE;
   double segment_duration = -1;
   int segments = -1;
   int exit_code = SH_CTL_EXIT_OK;
@@ -482,6 +493,11 @@ sh_ctl_cmd_generate (int    argc,
     { "scene", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scenes,
       N_("Generate for this scene (if it is not generated yet); repeat for more. Default: "
          "every scene that is not generated"), N_("ID") },
+    { "retry-failed", 0, 0, G_OPTION_ARG_STRING, &retry_failed,
+      N_("Generate exactly the scenes that job JOB found still lacking media"), N_("JOB") },
+    { "mark-succeeded", 0, 0, G_OPTION_ARG_NONE, &mark_succeeded,
+      N_("When some scenes still lack media afterwards, mark the others generated anyway "
+         "(exits 1 all the same). Default: a failed scene means nothing is marked"), NULL },
     { "preview-segments", 0, 0, G_OPTION_ARG_INT, &segments,
       N_("Segments in a preview (default 12)"), N_("N") },
     { "preview-segment-duration", 0, 0, G_OPTION_ARG_DOUBLE, &segment_duration,
@@ -535,13 +551,19 @@ sh_ctl_cmd_generate (int    argc,
 
   if (!sh_ctl_parse_options ("generate", NULL,
                              _("Run Stash’s Generate task for the scenes whose media is not "
-                               "complete, and mark them generated when Stash finishes. Each "
-                               "option --X has a --no-X, and each says what its default is."),
+                               "complete. When Stash finishes, every scene is checked for the "
+                               "media asked for; the scenes are marked generated only when all "
+                               "of them have it (see --mark-succeeded). Each option --X has a "
+                               "--no-X, and each says what its default is."),
                              common, (GOptionEntry *) entries->data, &argc, &argv, &exit_code))
     return exit_code;
 
   if (scenes != NULL)
     json_object_set_array_member (parameters, "sceneIDs", strv_to_json (scenes));
+  if (retry_failed != NULL)
+    json_object_set_string_member (parameters, "retryFailedOf", retry_failed);
+  if (mark_succeeded)
+    json_object_set_boolean_member (parameters, "markSucceeded", TRUE);
   if (segments != -1)
     json_object_set_int_member (preview, "previewSegments", segments);
   if (segment_duration != -1)

@@ -7,7 +7,7 @@
  *
  *   stashhog-fake-stash --scenes N [--port P] [--tls] [--job-speed MS] [--missing all|none]
  *                       [--fault nested|trickle|huge]
- *                       [--ignore-stop] [--latency MS]
+ *                       [--ignore-stop] [--latency MS] [--broken ID]…
  *
  * The API key comes only from STASHHOG_FAKE_API_KEY: a key on the command line would show
  * up in `ps`. Prints "Listening on <url>" once it serves, and serves until SIGINT/SIGTERM.
@@ -40,6 +40,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *missing = NULL;
   g_autofree char *fault = NULL;
+  g_auto(GStrv) broken = NULL;
   const char *api_key;
   int scenes = 1000;
   int port = 0;
@@ -59,6 +60,9 @@ main (int   argc,
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
       "Answer every GraphQL request with JSON nested 100,000 deep, a byte a second, or "
       "200 MB", "nested|trickle|huge" },
+    { "broken", 0, 0, G_OPTION_ARG_STRING_ARRAY, &broken,
+      "Fault: Stash cannot make this scene's preview (the Generate logs an error and still "
+      "finishes); repeat for more", "ID" },
     { "ignore-stop", 0, 0, G_OPTION_ARG_NONE, &ignore_stop,
       "Fault: answer stopJob but never stop a job", NULL },
     { "latency", 0, 0, G_OPTION_ARG_INT, &latency,
@@ -94,6 +98,17 @@ main (int   argc,
   sh_fake_stash_set_latency (fake, (guint) latency);
   if (g_strcmp0 (missing, "all") == 0)
     sh_fake_stash_set_all_missing (fake, SH_FAKE_ARTIFACT_ALL, TRUE);
+  for (guint i = 0; broken != NULL && broken[i] != NULL; i++)
+    {
+      guint64 id;
+
+      if (!g_ascii_string_to_unsigned (broken[i], 10, 1, G_MAXUINT, &id, NULL))
+        {
+          g_printerr ("Invalid arguments; see --help.\n");
+          return 2;
+        }
+      sh_fake_stash_set_broken (fake, (guint) id, SH_FAKE_ARTIFACT_PREVIEW);
+    }
 
   if (g_strcmp0 (fault, "nested") == 0)
     sh_fake_stash_answer_nested (fake, G_MAXUINT, 100000);
