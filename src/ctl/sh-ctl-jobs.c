@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <stdio.h>
@@ -150,6 +152,36 @@ print_job_summary (ShJob *job)
   g_print ("\n");
   if (sh_job_get_error (job) != NULL)
     g_printerr ("stashhogctl: %s\n", sh_job_get_error (job));
+
+  /* What a Generate left incomplete, and where to see it. */
+  {
+    g_autoptr(JsonObject) result = sh_job_dup_result (job);
+    gint64 generated = -1;
+    gint64 incomplete = 0;
+
+    if (result != NULL && g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+        json_object_has_member (result, "scenes_failed"))
+      {
+        generated = json_object_get_int_member (result, "scenes_updated_count");
+        incomplete = json_object_get_int_member (result, "scenes_failed");
+      }
+    else if (result != NULL && json_object_has_member (result, "scenes_incomplete"))
+      {
+        generated = json_object_get_int_member (result, "scenes_generated");
+        incomplete = json_object_get_int_member (result, "scenes_incomplete");
+      }
+
+    if (generated >= 0)
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "%" PRId64 " scenes marked generated, %" PRId64 " scene still "
+                            "incomplete\n",
+                            "%" PRId64 " scenes marked generated, %" PRId64 " scenes still "
+                            "incomplete\n", incomplete),
+               generated, incomplete);
+    if (incomplete > 0 && g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0)
+      g_print (_("See them with: stashhogctl scenes --job %s --role failed\n"),
+               sh_job_get_id (job));
+  }
 }
 
 typedef struct

@@ -37,6 +37,8 @@ typedef struct
   char         *watermark;    /* (owned) (nullable) */
   GArray       *new_ids;      /* (owned) (nullable) */
   JsonArray    *steps;        /* (owned) */
+  gint64        generated;    /* scenes the Generate step marked; -1 before it ended */
+  gint64        incomplete;   /* scenes it found still lacking media */
 } ProcessData;
 
 static void
@@ -133,6 +135,12 @@ return_result (GTask      *task,
   json_object_set_string_member (result, "status", status);
   json_object_set_int_member (result, "new_scenes", data->new_ids ? data->new_ids->len : 0);
   json_object_set_array_member (result, "steps", json_array_ref (data->steps));
+  /* Every summary says how many scenes are still incomplete. */
+  if (data->generated >= 0)
+    {
+      json_object_set_int_member (result, "scenes_generated", data->generated);
+      json_object_set_int_member (result, "scenes_incomplete", data->incomplete);
+    }
   if (error != NULL)
     json_object_set_string_member (result, "error", error);
 
@@ -159,6 +167,19 @@ child_run_cb (GObject      *object,
     }
 
   record_step (data, child);
+
+  if (g_strcmp0 (sh_job_get_job_type (child), "stash_generate") == 0)
+    {
+      g_autoptr(JsonObject) child_result = sh_job_dup_result (child);
+
+      if (child_result != NULL)
+        {
+          data->generated = json_object_get_int_member_with_default (child_result,
+                                                                     "scenes_updated_count", 0);
+          data->incomplete = json_object_get_int_member_with_default (child_result,
+                                                                      "scenes_failed", 0);
+        }
+    }
 
   switch (sh_job_get_status (child))
     {
@@ -376,6 +397,8 @@ process_run_async (ShJobContext        *context,
   /* No cancellable on the task: the outcome is the children's. */
   g_autoptr(GTask) task = g_task_new (NULL, NULL, callback, user_data);
   ProcessData *data = g_new0 (ProcessData, 1);
+
+  data->generated = -1;
 
   g_task_set_source_tag (task, process_run_async);
   data->context = context;
