@@ -6,7 +6,7 @@
  * The fake Stash as a program, for demos and benchmarks:
  *
  *   stashhog-fake-stash --scenes N [--port P] [--tls] [--job-speed MS] [--missing all|none]
- *                       [--fault nested|trickle|huge]
+ *                       [--broken N] [--fault nested|trickle|huge]
  *
  * The API key comes only from STASHHOG_FAKE_API_KEY: a key on the command line would show
  * up in `ps`. Prints "Listening on <url>" once it serves, and serves until SIGINT/SIGTERM.
@@ -43,6 +43,7 @@ main (int   argc,
   int scenes = 1000;
   int port = 0;
   int job_speed = 20;
+  int broken = 0;
   gboolean tls = FALSE;
   guint sigint_id;
   guint sigterm_id;
@@ -53,6 +54,8 @@ main (int   argc,
     { "job-speed", 0, 0, G_OPTION_ARG_INT, &job_speed, "Milliseconds per generate task", "MS" },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing, "Generated media missing at start",
       "all|none" },
+    { "broken", 0, 0, G_OPTION_ARG_INT, &broken,
+      "Every Nth scene's preview fails to generate (0: none)", "N" },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
       "Answer every GraphQL request with JSON nested 100,000 deep, a byte a second, or "
       "200 MB", "nested|trickle|huge" },
@@ -71,7 +74,7 @@ main (int   argc,
       return 2;
     }
 
-  if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 ||
+  if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 || broken < 0 ||
       (missing != NULL && !g_str_equal (missing, "all") && !g_str_equal (missing, "none")) ||
       (fault != NULL && !g_str_equal (fault, "nested") && !g_str_equal (fault, "trickle") &&
        !g_str_equal (fault, "huge")))
@@ -85,6 +88,8 @@ main (int   argc,
   sh_fake_stash_set_job_speed (fake, (guint) job_speed);
   if (g_strcmp0 (missing, "all") == 0)
     sh_fake_stash_set_all_missing (fake, SH_FAKE_ARTIFACT_ALL, TRUE);
+  for (int id = broken; broken > 0 && id <= scenes; id += broken)
+    sh_fake_stash_set_broken (fake, (guint) id, SH_FAKE_ARTIFACT_PREVIEW);
 
   if (g_strcmp0 (fault, "nested") == 0)
     sh_fake_stash_answer_nested (fake, G_MAXUINT, 100000);
