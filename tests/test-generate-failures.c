@@ -344,6 +344,23 @@ check_failures (ShApplication *app,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (details_child (details,
                                                                     "retry_failed_button"))));
   sh_gui_assert_buttons_labelled (GTK_WIDGET (details));
+
+  /* STASHHOG_SCREENSHOT=dir: pictures of the details, for looking at them. */
+  if (g_getenv ("STASHHOG_SCREENSHOT") != NULL)
+    {
+      g_autofree char *command = NULL;
+
+      if (ADW_IS_EXPANDER_ROW (g_ptr_array_index (rows, 0)))
+        adw_expander_row_set_expanded (g_ptr_array_index (rows, 0), TRUE);
+      /* Past the expander's animation. */
+      for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+           g_get_monotonic_time () < end; )
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (5000);
+      command = g_strdup_printf ("import -window root %s/details.png",
+                                 g_getenv ("STASHHOG_SCREENSHOT"));
+      g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+    }
   g_clear_pointer (&rows, g_ptr_array_unref);
 
   /* The Scenes view: with a threshold of 1 both are failing, and say why. */

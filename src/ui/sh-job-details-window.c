@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "sh-application.h"
@@ -405,8 +407,8 @@ format_verification (JsonObject *result)
 
   /* Translators: a Generate's outcome per scene, such as “36 verified, 4 failed, 0 removed”;
    * removed scenes are those Stash no longer has */
-  return g_strdup_printf (_("%'" G_GINT64_FORMAT " verified, %'" G_GINT64_FORMAT " failed, "
-                            "%'" G_GINT64_FORMAT " removed"),
+  return g_strdup_printf (_("%'" PRId64 " verified, %'" PRId64 " failed, "
+                            "%'" PRId64 " removed"),
                           verified, failed, MAX (removed, 0));
 }
 
@@ -453,17 +455,17 @@ failure_row_new (const ShSceneFailure *failure,
 
   if (scene != NULL && scene->title != NULL && *scene->title != '\0')
     /* Translators: a scene, such as “Scene 12 · A Day at the Beach” */
-    title = g_strdup_printf (_("Scene %" G_GINT64_FORMAT " · %s"), failure->scene_id,
+    title = g_strdup_printf (_("Scene %" PRId64 " · %s"), failure->scene_id,
                              scene->title);
   else if (scene != NULL && scene->path != NULL && *scene->path != '\0')
     {
       g_autofree char *base = g_path_get_basename (scene->path);
 
-      title = g_strdup_printf (_("Scene %" G_GINT64_FORMAT " · %s"), failure->scene_id, base);
+      title = g_strdup_printf (_("Scene %" PRId64 " · %s"), failure->scene_id, base);
     }
   else
-    /* Translators: %s is a scene id */
-    title = g_strdup_printf (_("Scene %" G_GINT64_FORMAT), failure->scene_id);
+    /* Translators: a scene without a title, such as “Scene 12” */
+    title = g_strdup_printf (_("Scene %" PRId64), failure->scene_id);
 
   /* Translators: %s lists media kinds, such as “preview video, cover” */
   subtitle = g_strdup_printf (_("Lacks %s"), *missing != '\0' ? missing : _("some media"));
