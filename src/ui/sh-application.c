@@ -51,6 +51,7 @@ struct _ShApplication
   GHashTable        *watches;             /* (owned) ShJob → JobWatch */
   gulong             poll_changed_id;
   gulong             timeout_changed_id;
+  gulong             failing_changed_id;
 };
 
 enum {
@@ -561,6 +562,15 @@ apply_request_timeout (ShApplication *self)
 }
 
 static void
+apply_failing_threshold (ShApplication *self)
+{
+  if (self->session != NULL)
+    sh_database_set_failing_threshold (sh_session_get_database (self->session),
+                                       g_settings_get_uint (self->settings,
+                                                            "failing-threshold"));
+}
+
+static void
 sh_application_close_session (ShApplication *self)
 {
   g_autoptr(ShSession) session = g_steal_pointer (&self->session);
@@ -733,6 +743,7 @@ connect_cb (GObject      *object,
 
   self->session = g_steal_pointer (&session);
   apply_poll_interval (self);
+  apply_failing_threshold (self);
   sh_application_watch_jobs (self,
                              sh_job_manager_get_jobs (sh_session_get_job_manager (self->session)));
 
@@ -1270,6 +1281,14 @@ on_request_timeout_changed (GSettings     *settings,
 }
 
 static void
+on_failing_threshold_changed (GSettings     *settings,
+                              const char    *key,
+                              ShApplication *self)
+{
+  apply_failing_threshold (self);
+}
+
+static void
 sh_application_startup (GApplication *app)
 {
   ShApplication *self = SH_APPLICATION (app);
@@ -1288,6 +1307,9 @@ sh_application_startup (GApplication *app)
                                             G_CALLBACK (on_poll_interval_changed), self);
   self->timeout_changed_id = g_signal_connect (self->settings, "changed::request-timeout",
                                                G_CALLBACK (on_request_timeout_changed), self);
+  self->failing_changed_id = g_signal_connect (self->settings, "changed::failing-threshold",
+                                               G_CALLBACK (on_failing_threshold_changed),
+                                               self);
 
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -1331,6 +1353,7 @@ sh_application_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->poll_changed_id, self->settings);
       g_clear_signal_handler (&self->timeout_changed_id, self->settings);
+      g_clear_signal_handler (&self->failing_changed_id, self->settings);
     }
   g_clear_object (&self->session);
   g_clear_object (&self->connect_cancellable);

@@ -58,6 +58,7 @@ struct _ShGenerateDialog
   GArray              *scene_ids;     /* (owned) of gint64; empty: every scene */
   GHashTable          *switches;      /* (owned) option name → GtkSwitch */
   GCancellable        *cancellable;   /* (owned) */
+  GSettings           *settings;      /* (owned) */
   gboolean             starting;
   gboolean             closed;
 
@@ -77,6 +78,7 @@ struct _ShGenerateDialog
   GtkEntry            *exclude_end_entry;
   AdwComboRow         *preset_row;
   AdwPreferencesGroup *overwrite_group;
+  GtkSwitch           *mark_succeeded_switch;
 };
 
 G_DEFINE_FINAL_TYPE (ShGenerateDialog, sh_generate_dialog, ADW_TYPE_WINDOW)
@@ -363,6 +365,8 @@ sh_generate_dialog_dup_parameters (ShGenerateDialog *self)
                                  preset < g_strv_length ((char **)presets) ? presets[preset]
                                                                            : DEFAULT_PRESET);
   json_object_set_object_member (parameters, "previewOptions", preview);
+  json_object_set_boolean_member (parameters, "markSucceeded",
+                                  gtk_switch_get_active (self->mark_succeeded_switch));
 
   if (self->scene_ids->len > 0)
     {
@@ -469,6 +473,7 @@ sh_generate_dialog_finalize (GObject *object)
   g_clear_pointer (&self->scene_ids, g_array_unref);
   g_clear_pointer (&self->switches, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sh_generate_dialog_parent_class)->finalize (object);
 }
@@ -513,6 +518,7 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, exclude_end_entry);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, preset_row);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, overwrite_group);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, mark_succeeded_switch);
 
   gtk_widget_class_install_action (widget_class, "generate.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "generate.restore-defaults", NULL,
@@ -548,6 +554,11 @@ sh_generate_dialog_init (ShGenerateDialog *self)
   adw_combo_row_set_selected (self->preset_row, default_preset_position ());
 
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->start_button));
+
+  /* A choice about how the user wants failures handled, not about one run: remembered. */
+  self->settings = g_settings_new (BASE_ID);
+  g_settings_bind (self->settings, "generate-mark-succeeded", self->mark_succeeded_switch,
+                   "active", G_SETTINGS_BIND_DEFAULT);
 }
 
 /**

@@ -10,15 +10,21 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
+#include "sh-application.h"
 #include "sh-generate-options.h"
 #include "sh-job-details-window.h"
+#include "sh-media-checker.h"
 #include "sh-ui-util.h"
 #include "sh-window.h"
 
 #define MAX_LIST_ITEMS 20
 #define MIN_SWITCHES_AS_LIST 3
+/* Failed scenes listed; the rest are counted. */
+#define MAX_FAILED_ROWS 50
 
 struct _ShJobDetailsWindow
 {
@@ -33,6 +39,9 @@ struct _ShJobDetailsWindow
   GPtrArray           *result_rows;       /* (owned) */
   char                *shown_parameters;  /* (owned) (nullable) what the rows show */
   char                *shown_result;      /* (owned) (nullable) */
+  GPtrArray           *failed_rows;       /* (owned) */
+  GCancellable        *failures_cancellable; /* (owned) (nullable) the job's failures */
+  guint64              n_failed;          /* as the result says */
 
   /* Template widgets */
   AdwToastOverlay     *toast_overlay;
@@ -61,6 +70,8 @@ struct _ShJobDetailsWindow
   AdwActionRow        *duration_row;
   AdwPreferencesGroup *parameters_group;
   AdwPreferencesGroup *result_group;
+  AdwPreferencesGroup *failed_group;
+  GtkWidget           *retry_failed_button;
 };
 
 G_DEFINE_FINAL_TYPE (ShJobDetailsWindow, sh_job_details_window, ADW_TYPE_WINDOW)
@@ -127,6 +138,12 @@ static const struct
   { "status", N_("Outcome") },
   { "scenes_tracked", N_("Scenes Without Generated Media") },
   { "scenes_updated_count", N_("Scenes Marked Generated") },
+  { "scenes_verified", N_("Scenes Verified") },
+  { "scenes_failed", N_("Scenes Still Lacking Media") },
+  { "scenes_removed", N_("Scenes Gone From Stash") },
+  { "errors", N_("Errors") },
+  { "markSucceeded", N_("Also Mark Scenes That Succeeded") },
+  { "retryFailedOf", N_("Failed Scenes Of") },
   { "start_time", N_("Started in Stash") },
   { "end_time", N_("Ended in Stash") },
   { "new_scenes", N_("New Scenes") },
@@ -139,6 +156,28 @@ static const struct
   { "requests", N_("Requests to Stash") },
   { "error", N_("Error") },
 };
+
+/* A result's `status`, as a user reads it. */
+static const struct
+{
+  const char *value;
+  const char *label;
+} status_labels[] = {
+  { "completed", N_("Completed") },
+  { "completed_with_errors", N_("Completed with errors") },
+  { "failed", N_("Failed") },
+  { "cancelled", N_("Cancelled") },
+};
+
+static const char *
+label_for_status (const char *value)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_labels); i++)
+    if (g_str_equal (value, status_labels[i].value))
+      return _(status_labels[i].label);
+
+  return value;
+}
 
 static char *
 label_for_key (const char *key)
@@ -331,11 +370,46 @@ fill_group (AdwPreferencesGroup *group,
 
       value = g_string_new (NULL);
       label = label_for_key (l->data);
-      append_value (value, node);
+      if (g_str_equal (l->data, "status") && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_STRING)
+        g_string_append (value, label_for_status (json_node_get_string (node)));
+      else
+        append_value (value, node);
       add_row (group, rows, label, value->str);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (group), members != NULL);
+}
+
+static gint64
+get_count (JsonObject *object,
+           const char *member)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return -1;
+
+  return json_node_get_int (node);
+}
+
+/* A Generate's verification in one line: “36 verified, 4 failed, 0 removed”. */
+static char *
+format_verification (JsonObject *result)
+{
+  gint64 verified = get_count (result, "scenes_verified");
+  gint64 failed = get_count (result, "scenes_failed");
+  gint64 removed = get_count (result, "scenes_removed");
+
+  if (verified < 0 || failed < 0)
+    return NULL;
+
+  /* Translators: a Generate's outcome per scene, such as “36 verified, 4 failed, 0 removed”;
+   * removed scenes are those Stash no longer has */
+  return g_strdup_printf (_("%'" PRId64 " verified, %'" PRId64 " failed, "
+                            "%'" PRId64 " removed"),
+                          verified, failed, MAX (removed, 0));
 }
 
 static void
@@ -349,6 +423,227 @@ swap_class (GtkWidget   *widget,
     gtk_widget_remove_css_class (widget, *current);
   gtk_widget_add_css_class (widget, wanted);
   *current = wanted;
+}
+
+/* Failed scenes */
+
+static ShSession *
+get_session (ShJobDetailsWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return SH_IS_APPLICATION (app) ? sh_application_get_session (SH_APPLICATION (app)) : NULL;
+}
+
+static void
+clear_failed_rows (ShJobDetailsWindow *self)
+{
+  for (guint i = 0; i < self->failed_rows->len; i++)
+    adw_preferences_group_remove (self->failed_group, g_ptr_array_index (self->failed_rows, i));
+  g_ptr_array_set_size (self->failed_rows, 0);
+}
+
+static GtkWidget *
+failure_row_new (const ShSceneFailure *failure,
+                 const ShSceneRecord  *scene)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *missing = sh_media_kind_dup_labels (failure->missing != NULL
+                                                       ? failure->missing : "");
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row;
+
+  if (scene != NULL && scene->title != NULL && *scene->title != '\0')
+    /* Translators: a scene, such as “Scene 12 · A Day at the Beach” */
+    title = g_strdup_printf (_("Scene %" PRId64 " · %s"), failure->scene_id,
+                             scene->title);
+  else if (scene != NULL && scene->path != NULL && *scene->path != '\0')
+    {
+      g_autofree char *base = g_path_get_basename (scene->path);
+
+      title = g_strdup_printf (_("Scene %" PRId64 " · %s"), failure->scene_id, base);
+    }
+  else
+    /* Translators: a scene without a title, such as “Scene 12” */
+    title = g_strdup_printf (_("Scene %" PRId64), failure->scene_id);
+
+  /* Translators: %s lists media kinds, such as “preview video, cover” */
+  subtitle = g_strdup_printf (_("Lacks %s"), *missing != '\0' ? missing : _("some media"));
+
+  if (failure->errors != NULL && *failure->errors != '\0')
+    {
+      GtkWidget *label = gtk_label_new (failure->errors);
+
+      row = adw_expander_row_new ();
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_widget_add_css_class (label, "failure-log");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Stash’s log about it"),
+                                      -1);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (row), label);
+    }
+  else
+    {
+      row = adw_action_row_new ();
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_widget_add_css_class (row, "failed-scene");
+
+  return row;
+}
+
+typedef struct
+{
+  ShJobDetailsWindow *self;      /* (owned) */
+  GPtrArray          *failures;  /* (owned) of ShSceneFailure */
+} FailuresData;
+
+static void
+failures_data_free (FailuresData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_pointer (&data->failures, g_ptr_array_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FailuresData, failures_data_free)
+
+static void
+show_failures (ShJobDetailsWindow *self,
+               GPtrArray          *failures,
+               GPtrArray          *scenes)
+{
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree char *description = NULL;
+  g_autoptr(JsonObject) result = NULL;
+
+  clear_failed_rows (self);
+
+  for (guint i = 0; scenes != NULL && i < scenes->len; i++)
+    {
+      ShSceneRecord *scene = g_ptr_array_index (scenes, i);
+
+      g_hash_table_insert (by_id, &scene->id, scene);
+    }
+
+  for (guint i = 0; i < failures->len; i++)
+    {
+      ShSceneFailure *failure = g_ptr_array_index (failures, i);
+      GtkWidget *row = failure_row_new (failure, g_hash_table_lookup (by_id,
+                                                                      &failure->scene_id));
+
+      adw_preferences_group_add (self->failed_group, row);
+      g_ptr_array_add (self->failed_rows, row);
+    }
+
+  if (self->n_failed > failures->len)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *more = NULL;
+      guint64 n_more = self->n_failed - failures->len;
+
+      /* Translators: %'lu is a number of failed scenes not listed */
+      more = g_strdup_printf (ngettext ("And %'lu more scene", "And %'lu more scenes", n_more),
+                              (gulong) n_more);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), more);
+      gtk_widget_add_css_class (row, "dim-label");
+      adw_preferences_group_add (self->failed_group, row);
+      g_ptr_array_add (self->failed_rows, row);
+    }
+
+  result = sh_job_dup_result (self->job);
+  description = format_verification (result);
+  adw_preferences_group_set_description (self->failed_group, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->failed_group), failures->len > 0);
+}
+
+static void
+get_scenes_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(FailuresData) data = user_data;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  scenes = sh_scene_store_get_scenes_finish (SH_SCENE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Without their titles the scenes are still worth listing, by id. */
+  if (error != NULL)
+    g_debug ("Could not read the failed scenes: %s", error->message);
+
+  show_failures (data->self, data->failures, scenes);
+}
+
+static void
+list_failures_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(FailuresData) data = user_data;
+  ShJobDetailsWindow *self = data->self;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  ShSession *session;
+
+  data->failures = sh_job_store_list_failures_finish (SH_JOB_STORE (object), result, &error);
+  if (data->failures == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  session = get_session (self);
+  if (session == NULL || data->failures->len == 0)
+    {
+      show_failures (self, data->failures, NULL);
+      return;
+    }
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), data->failures->len);
+  for (guint i = 0; i < data->failures->len; i++)
+    g_array_append_val (ids, ((ShSceneFailure *) g_ptr_array_index (data->failures, i))->scene_id);
+
+  sh_scene_store_get_scenes_async (sh_session_get_scene_store (session),
+                                   sh_session_get_server_id (session),
+                                   (const gint64 *) ids->data, ids->len,
+                                   self->failures_cancellable, get_scenes_cb,
+                                   g_steal_pointer (&data));
+}
+
+static void
+load_failures (ShJobDetailsWindow *self)
+{
+  ShSession *session = get_session (self);
+  FailuresData *data;
+
+  if (self->failures_cancellable != NULL)
+    g_cancellable_cancel (self->failures_cancellable);
+  g_clear_object (&self->failures_cancellable);
+
+  if (self->n_failed == 0 || session == NULL || sh_job_is_active (self->job))
+    {
+      clear_failed_rows (self);
+      gtk_widget_set_visible (GTK_WIDGET (self->failed_group), FALSE);
+      return;
+    }
+
+  self->failures_cancellable = g_cancellable_new ();
+  data = g_new0 (FailuresData, 1);
+  data->self = g_object_ref (self);
+  sh_job_store_list_failures_async (sh_job_manager_get_job_store (sh_session_get_job_manager (session)),
+                                    sh_job_get_id (self->job), 0, MAX_FAILED_ROWS,
+                                    self->failures_cancellable, list_failures_cb, data);
 }
 
 static void
@@ -372,9 +667,9 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
   const char *result = record->result;
 
   gtk_label_set_label (self->title_label, label);
-  gtk_label_set_label (self->status_label, sh_job_status_label (status));
+  gtk_label_set_label (self->status_label, sh_job_outcome_label (job));
   swap_class (GTK_WIDGET (self->status_label), &self->status_class,
-              sh_job_status_css_class (status));
+              sh_job_outcome_css_class (job));
   gtk_image_set_from_icon_name (self->type_icon, sh_job_type_icon_name (self->info));
   swap_class (GTK_WIDGET (self->type_icon), &self->type_class,
               sh_job_type_css_class (sh_job_get_job_type (job)));
@@ -449,11 +744,31 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
   if (g_strcmp0 (result, self->shown_result) != 0)
     {
       g_autoptr(JsonObject) object = sh_job_dup_result (job);
+      g_autofree char *verification = format_verification (object);
 
       fill_group (self->result_group, self->result_rows, object);
+      if (verification != NULL)
+        {
+          /* First, where it is read before the raw numbers: the others go after it. */
+          add_row (self->result_group, self->result_rows, _("Verification"), verification);
+          for (guint i = 0; i + 1 < self->result_rows->len; i++)
+            {
+              GtkWidget *row = g_ptr_array_index (self->result_rows, i);
+
+              g_object_ref (row);
+              adw_preferences_group_remove (self->result_group, row);
+              adw_preferences_group_add (self->result_group, row);
+              g_object_unref (row);
+            }
+        }
       g_free (self->shown_result);
       self->shown_result = g_strdup (result);
+
+      self->n_failed = MAX (get_count (object, "scenes_failed"), 0);
+      load_failures (self);
     }
+
+  gtk_widget_set_visible (self->retry_failed_button, !active && self->n_failed > 0);
 }
 
 static void
@@ -484,6 +799,8 @@ sh_job_details_window_set_job (ShJobDetailsWindow  *self,
   self->info = info;
   g_clear_pointer (&self->shown_parameters, g_free);
   g_clear_pointer (&self->shown_result, g_free);
+  self->n_failed = 0;
+  load_failures (self);
   fill_group (self->parameters_group, self->parameter_rows, NULL);
   fill_group (self->result_group, self->result_rows, NULL);
 
@@ -521,6 +838,54 @@ retry_action (GtkWidget  *widget,
 
   if (self->job != NULL && main_window (self) != NULL)
     sh_window_retry_job (main_window (self), self->job);
+}
+
+static void
+retry_failed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ShJobDetailsWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+  ShSession *session;
+
+  job = sh_application_start_job_finish (SH_APPLICATION (object), result, &error);
+  if (job == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+
+  /* The details follow the new job: that is the one the user now waits for. */
+  session = get_session (self);
+  sh_job_details_window_set_job (self, job,
+                                 session != NULL
+                                 ? sh_job_manager_lookup_type (sh_session_get_job_manager (session),
+                                                               sh_job_get_job_type (job))
+                                 : NULL);
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (_("Retrying the failed scenes as a new job")));
+}
+
+static void
+retry_failed_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ShJobDetailsWindow *self = SH_JOB_DETAILS_WINDOW (widget);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(JsonObject) parameters = NULL;
+
+  if (self->job == NULL || !SH_IS_APPLICATION (app))
+    return;
+
+  parameters = json_object_new ();
+  json_object_set_string_member (parameters, "retryFailedOf", sh_job_get_id (self->job));
+  /* Not cancelled with the window: a job created in the database must also be run. */
+  sh_application_start_job_async (SH_APPLICATION (app), "stash_generate", parameters, NULL,
+                                  retry_failed_cb, g_object_ref (self));
 }
 
 static void
@@ -573,6 +938,9 @@ sh_job_details_window_dispose (GObject *object)
   if (self->job != NULL)
     g_clear_signal_handler (&self->notify_id, self->job);
   g_clear_object (&self->job);
+  if (self->failures_cancellable != NULL)
+    g_cancellable_cancel (self->failures_cancellable);
+  g_clear_object (&self->failures_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_JOB_DETAILS_WINDOW);
 
@@ -586,6 +954,7 @@ sh_job_details_window_finalize (GObject *object)
 
   g_clear_pointer (&self->parameter_rows, g_ptr_array_unref);
   g_clear_pointer (&self->result_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->failed_rows, g_ptr_array_unref);
   g_clear_pointer (&self->shown_parameters, g_free);
   g_clear_pointer (&self->shown_result, g_free);
 
@@ -629,9 +998,13 @@ sh_job_details_window_class_init (ShJobDetailsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, duration_row);
   gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, parameters_group);
   gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, result_group);
+  gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, failed_group);
+  gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, retry_failed_button);
 
   gtk_widget_class_install_action (widget_class, "details.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "details.retry", NULL, retry_action);
+  gtk_widget_class_install_action (widget_class, "details.retry-failed", NULL,
+                                   retry_failed_action);
   gtk_widget_class_install_action (widget_class, "details.view-impacted", NULL,
                                    view_impacted_action);
   gtk_widget_class_install_action (widget_class, "details.show-parent", NULL,
@@ -648,4 +1021,5 @@ sh_job_details_window_init (ShJobDetailsWindow *self)
 
   self->parameter_rows = g_ptr_array_new ();
   self->result_rows = g_ptr_array_new ();
+  self->failed_rows = g_ptr_array_new ();
 }

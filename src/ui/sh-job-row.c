@@ -232,11 +232,11 @@ sh_job_row_update (ShJobRow *self)
   ShJob *job = self->job;
   ShJobStatus status = sh_job_get_status (job);
   gboolean active = sh_job_is_active (job);
-  const char *status_class = sh_job_status_css_class (status);
+  const char *status_class = sh_job_outcome_css_class (job);
   const char *detail;
   g_autofree char *cancel_label = NULL;
 
-  gtk_label_set_label (self->status_label, sh_job_status_label (status));
+  gtk_label_set_label (self->status_label, sh_job_outcome_label (job));
   if (self->status_class != status_class)
     {
       if (self->status_class != NULL)

@@ -56,6 +56,7 @@ struct _ShPreferencesWindow
   GtkSpinner           *database_spinner;
   GtkWidget            *database_test_button;
   GtkSpinButton        *poll_spin;
+  GtkSpinButton        *failing_spin;
   GtkSwitch            *notify_switch;
 };
 
@@ -581,6 +582,8 @@ sh_preferences_window_load (ShPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notify-on-finish", self->notify_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "failing-threshold", self->failing_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 
   /* The server */
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url != NULL ? url : "");
@@ -700,6 +703,7 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow,
                                         database_test_button);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, poll_spin);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, failing_spin);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, notify_switch);
 
   gtk_widget_class_install_action (widget_class, "prefs.test-connection", NULL,

@@ -14,6 +14,7 @@
 
 #include "sh-generate-dialog.h"
 #include "sh-generate-options.h"
+#include "sh-media-checker.h"
 #include "sh-scene-selection.h"
 #include "sh-scenes-page.h"
 #include "sh-ui-util.h"
@@ -180,6 +181,37 @@ format_last_synced (const char *last_synced)
   return g_strdup (last_output);
 }
 
+/* The session's: from this many failed Generates in a row a scene is failing. */
+static guint
+failing_threshold (GtkLabel *label)
+{
+  GtkWidget *page = gtk_widget_get_ancestor (GTK_WIDGET (label), SH_TYPE_SCENES_PAGE);
+  ShScenesPage *self = page != NULL ? SH_SCENES_PAGE (page) : NULL;
+  ShSceneStore *store;
+
+  if (self == NULL || self->model == NULL ||
+      (store = sh_scene_list_model_get_store (self->model)) == NULL)
+    return SH_DEFAULT_FAILING_THRESHOLD;
+
+  return sh_database_get_failing_threshold (sh_scene_store_get_database (store));
+}
+
+static gboolean
+failure_query_tooltip_cb (GtkLabel   *label,
+                          int         x,
+                          int         y,
+                          gboolean    keyboard_mode,
+                          GtkTooltip *tooltip)
+{
+  const char *text = g_object_get_data (G_OBJECT (label), "sh-failure");
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 update_cell (GtkLabel    *label,
              ShSceneItem *item)
@@ -204,13 +236,56 @@ update_cell (GtkLabel    *label,
       break;
 
     case CELL_GENERATED:
-      if (loaded)
-        text = g_strdup (sh_scene_item_get_generated (item) ? C_("generated media", "Yes")
-                                                            : C_("generated media", "No"));
-      if (loaded && !sh_scene_item_get_generated (item))
-        gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+      {
+        int failed = loaded ? sh_scene_item_get_failed_generates (item) : 0;
+        gboolean generated = sh_scene_item_get_generated (item);
+        g_autofree char *description = NULL;
+
+        if (!loaded)
+          text = NULL;
+        else if (generated)
+          text = g_strdup (C_("generated media", "Yes"));
+        else if (failed > 0)
+          {
+            const char *reason = sh_scene_item_get_failure_reason (item);
+            g_autofree char *missing = sh_media_kind_dup_labels (reason != NULL ? reason : "");
+
+            if ((guint) failed >= failing_threshold (label))
+              /* Translators: a scene left out of Generates; %d is how many failed in a row,
+               * %s the media it still lacks, such as “Failing (3×): preview video” */
+              text = g_strdup_printf (C_("generated media", "Failing (%d×): %s"), failed,
+                                      missing);
+            else
+              /* Translators: %d is how many Generates in a row failed for the scene */
+              text = g_strdup_printf (C_("generated media", "No (failed %d×)"), failed);
+
+            /* Translators: %d is a number of Generates, %s the media, such as “cover” */
+            description = g_strdup_printf (_("Failed Generates in a row: %d. Still lacks: %s"),
+                                           failed, missing);
+          }
+        else
+          text = g_strdup (C_("generated media", "No"));
+
+        /* Read on demand: a tooltip set on every bind costs a round trip to the server. */
+        g_object_set_data_full (G_OBJECT (label), "sh-failure", g_strdup (description), g_free);
+        gtk_widget_set_has_tooltip (GTK_WIDGET (label), description != NULL);
+        if (description != NULL)
+          gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                          -1);
+        else
+          gtk_accessible_reset_property (GTK_ACCESSIBLE (label),
+                                         GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+
+        if (loaded && !generated)
+          gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+        else
+          gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+        if (loaded && failed > 0 && (guint) failed >= failing_threshold (label))
+          gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+        else
+          gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+      }
       break;
 
     case CELL_LAST_SYNCED:
@@ -234,11 +309,12 @@ cell_item_notify_cb (GtkLabel    *label,
 
 /* The properties each kind of cell shows. The model reuses the items a view shows for
  * other scenes when its list is replaced, so even the id changes. */
-static const char * const cell_notify_signals[][4] = {
+static const char * const cell_notify_signals[][5] = {
   [CELL_ID] = { "notify::id", NULL },
   [CELL_TITLE] = { "notify::title", "notify::path", "notify::loaded", NULL },
   [CELL_PATH] = { "notify::path", NULL },
-  [CELL_GENERATED] = { "notify::generated", "notify::loaded", NULL },
+  [CELL_GENERATED] = { "notify::generated", "notify::loaded", "notify::failed-generates",
+                        "notify::failure-reason", NULL },
   [CELL_LAST_SYNCED] = { "notify::last-synced", NULL },
 };
 
@@ -294,6 +370,9 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
       break;
 
     case CELL_GENERATED:
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (failure_query_tooltip_cb), NULL);
+      break;
+
     default:
       break;
     }
@@ -468,6 +547,9 @@ selected_generated_filter (ShScenesPage *self)
 
     case 2:
       return SH_GENERATED_NO;
+
+    case 3:
+      return SH_GENERATED_FAILING;
 
     default:
       return SH_GENERATED_ANY;

@@ -169,6 +169,65 @@ sh_job_status_css_class (ShJobStatus status)
 }
 
 /**
+ * sh_job_completed_with_errors:
+ * @job: a job
+ *
+ * Returns: whether @job completed, but with errors (a Generate that marked the scenes that
+ *   succeeded while others still lack media)
+ */
+gboolean
+sh_job_completed_with_errors (ShJob *job)
+{
+  g_autoptr(JsonObject) result = NULL;
+
+  g_return_val_if_fail (SH_IS_JOB (job), FALSE);
+
+  if (sh_job_get_status (job) != SH_JOB_COMPLETED || sh_job_get_record (job)->result == NULL)
+    return FALSE;
+
+  result = sh_job_dup_result (job);
+  return result != NULL &&
+         g_strcmp0 (json_object_get_string_member_with_default (result, "status", NULL),
+                    "completed_with_errors") == 0;
+}
+
+/**
+ * sh_job_outcome_label:
+ * @job: a job
+ *
+ * Returns: the job's status as its tag shows it: sh_job_status_label(), or “Completed with
+ *   Errors”
+ */
+const char *
+sh_job_outcome_label (ShJob *job)
+{
+  g_return_val_if_fail (SH_IS_JOB (job), "");
+
+  if (sh_job_completed_with_errors (job))
+    return C_("job status", "Completed with Errors");
+
+  return sh_job_status_label (sh_job_get_status (job));
+}
+
+/**
+ * sh_job_outcome_css_class:
+ * @job: a job
+ *
+ * Returns: the CSS class of the job's status tag: sh_job_status_css_class(), or `warning`
+ *   for a job that completed with errors
+ */
+const char *
+sh_job_outcome_css_class (ShJob *job)
+{
+  g_return_val_if_fail (SH_IS_JOB (job), "");
+
+  if (sh_job_completed_with_errors (job))
+    return "warning";
+
+  return sh_job_status_css_class (sh_job_get_status (job));
+}
+
+/**
  * sh_job_type_css_class:
  * @type: a job type
  *

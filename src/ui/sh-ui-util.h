@@ -19,6 +19,9 @@ char       *sh_format_eta             (gint64               seconds);
 char       *sh_format_time            (gint64               usec);
 const char *sh_job_status_label       (ShJobStatus          status);
 const char *sh_job_status_css_class   (ShJobStatus          status);
+gboolean    sh_job_completed_with_errors (ShJob             *job);
+const char *sh_job_outcome_label      (ShJob               *job);
+const char *sh_job_outcome_css_class  (ShJob               *job);
 const char *sh_job_type_css_class     (const char          *type);
 const char *sh_job_type_label         (const ShJobTypeInfo *info,
                                        ShJob               *job);

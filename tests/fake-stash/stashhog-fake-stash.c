@@ -6,8 +6,8 @@
  * The fake Stash as a program, for demos and benchmarks:
  *
  *   stashhog-fake-stash --scenes N [--port P] [--tls] [--job-speed MS] [--missing all|none]
- *                       [--fault nested|trickle|huge]
- *                       [--ignore-stop] [--latency MS] [--broken ID]…
+ *                       [--fault nested|trickle|huge] [--broken ID]… [--broken-every N]
+ *                       [--ignore-stop] [--latency MS]
  *
  * The API key comes only from STASHHOG_FAKE_API_KEY: a key on the command line would show
  * up in `ps`. Prints "Listening on <url>" once it serves, and serves until SIGINT/SIGTERM.
@@ -46,6 +46,7 @@ main (int   argc,
   int port = 0;
   int job_speed = 20;
   int latency = 0;
+  int broken_every = 0;
   gboolean tls = FALSE;
   gboolean ignore_stop = FALSE;
   guint sigint_id;
@@ -57,6 +58,8 @@ main (int   argc,
     { "job-speed", 0, 0, G_OPTION_ARG_INT, &job_speed, "Milliseconds per generate task", "MS" },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing, "Generated media missing at start",
       "all|none" },
+    { "broken-every", 0, 0, G_OPTION_ARG_INT, &broken_every,
+      "Fault: every Nth scene's preview fails to generate (0: none)", "N" },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
       "Answer every GraphQL request with JSON nested 100,000 deep, a byte a second, or "
       "200 MB", "nested|trickle|huge" },
@@ -82,7 +85,7 @@ main (int   argc,
       return 2;
     }
 
-  if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 || latency < 0 ||
+  if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 || latency < 0 || broken_every < 0 ||
       (missing != NULL && !g_str_equal (missing, "all") && !g_str_equal (missing, "none")) ||
       (fault != NULL && !g_str_equal (fault, "nested") && !g_str_equal (fault, "trickle") &&
        !g_str_equal (fault, "huge")))
@@ -109,6 +112,8 @@ main (int   argc,
         }
       sh_fake_stash_set_broken (fake, (guint) id, SH_FAKE_ARTIFACT_PREVIEW);
     }
+  for (int id = broken_every; broken_every > 0 && id <= scenes; id += broken_every)
+    sh_fake_stash_set_broken (fake, (guint) id, SH_FAKE_ARTIFACT_PREVIEW);
 
   if (g_strcmp0 (fault, "nested") == 0)
     sh_fake_stash_answer_nested (fake, G_MAXUINT, 100000);

@@ -151,6 +151,41 @@ sh_media_kind_to_string (ShMediaKind single_kind)
   return kind_names[kind_index (single_kind)].name;
 }
 
+/**
+ * sh_media_kind_dup_labels:
+ * @names: kind names as sh_media_kind_to_string() writes them, space-separated (as a
+ *   Generate records what a scene lacks)
+ *
+ * Returns: (transfer full): the kinds as a user reads them, comma-separated, such as
+ *   “preview video, cover”; an unknown name is kept as it is
+ */
+char *
+sh_media_kind_dup_labels (const char *names)
+{
+  g_auto(GStrv) split = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (names != NULL, NULL);
+
+  split = g_strsplit_set (names, " ,", -1);
+  for (guint i = 0; split[i] != NULL; i++)
+    {
+      const char *label = split[i];
+
+      if (*label == '\0')
+        continue;
+      for (guint k = 0; k < SH_MEDIA_N_KINDS; k++)
+        if (g_str_equal (split[i], kind_names[k].name))
+          label = _(kind_names[k].label);
+
+      if (out->len > 0)
+        g_string_append (out, ", ");
+      g_string_append (out, label);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 static ShMediaKind
 kind_from_string (const char *name)
 {

@@ -55,6 +55,7 @@ typedef enum
 
 GType        sh_media_kind_get_type      (void) G_GNUC_CONST;
 const char  *sh_media_kind_to_string     (ShMediaKind          single_kind);
+char        *sh_media_kind_dup_labels    (const char          *names);
 gboolean     sh_media_kinds_from_strings (const char * const  *names,
                                           ShMediaKind         *out,
                                           GError             **error);

@@ -25,6 +25,8 @@ struct _ShSceneItem
   char     *title;        /* (owned) (nullable) */
   char     *path;         /* (owned) (nullable) */
   char     *last_synced;  /* (owned) (nullable) */
+  char     *failure_reason; /* (owned) (nullable) */
+  int       failed_generates;
   guint     generated : 1;
   guint     loaded : 1;
 };
@@ -39,6 +41,8 @@ enum {
   PROP_GENERATED,
   PROP_LAST_SYNCED,
   PROP_LOADED,
+  PROP_FAILED_GENERATES,
+  PROP_FAILURE_REASON,
   N_PROPS
 };
 
@@ -52,6 +56,7 @@ sh_scene_item_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->last_synced, g_free);
+  g_clear_pointer (&self->failure_reason, g_free);
 
   G_OBJECT_CLASS (sh_scene_item_parent_class)->finalize (object);
 }
@@ -88,6 +93,14 @@ sh_scene_item_get_property (GObject    *object,
 
     case PROP_LOADED:
       g_value_set_boolean (value, self->loaded);
+      break;
+
+    case PROP_FAILED_GENERATES:
+      g_value_set_int (value, self->failed_generates);
+      break;
+
+    case PROP_FAILURE_REASON:
+      g_value_set_string (value, self->failure_reason);
       break;
 
     default:
@@ -184,6 +197,27 @@ sh_scene_item_class_init (ShSceneItemClass *klass)
                           FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /**
+   * ShSceneItem:failed-generates:
+   *
+   * How many Generates in a row left the scene without some of its media; 0 for most
+   * scenes, and until loaded.
+   */
+  properties[PROP_FAILED_GENERATES] =
+    g_param_spec_int ("failed-generates", NULL, NULL,
+                      0, G_MAXINT, 0,
+                      (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * ShSceneItem:failure-reason:
+   *
+   * What the last failed Generate left missing (media kinds, space-separated), or %NULL.
+   */
+  properties[PROP_FAILURE_REASON] =
+    g_param_spec_string ("failure-reason", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -244,6 +278,33 @@ sh_scene_item_get_last_synced (ShSceneItem *self)
   return self->last_synced;
 }
 
+int
+sh_scene_item_get_failed_generates (ShSceneItem *self)
+{
+  g_return_val_if_fail (SH_IS_SCENE_ITEM (self), 0);
+
+  return self->failed_generates;
+}
+
+const char *
+sh_scene_item_get_failure_reason (ShSceneItem *self)
+{
+  g_return_val_if_fail (SH_IS_SCENE_ITEM (self), NULL);
+
+  return self->failure_reason;
+}
+
+static void
+set_failed_generates (ShSceneItem *self,
+                      int          failed_generates)
+{
+  if (self->failed_generates == failed_generates)
+    return;
+
+  self->failed_generates = failed_generates;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED_GENERATES]);
+}
+
 gboolean
 sh_scene_item_get_loaded (ShSceneItem *self)
 {
@@ -286,6 +347,9 @@ sh_scene_item_load (ShSceneItem         *self,
   set_string (self, &self->title, record ? record->title : NULL, PROP_TITLE);
   set_string (self, &self->path, record ? record->path : NULL, PROP_PATH);
   set_string (self, &self->last_synced, record ? record->last_synced : NULL, PROP_LAST_SYNCED);
+  set_string (self, &self->failure_reason, record ? record->failure_reason : NULL,
+              PROP_FAILURE_REASON);
+  set_failed_generates (self, record ? record->failed_generates : 0);
 
   if (self->generated != (record != NULL && record->generated))
     {
@@ -337,6 +401,8 @@ sh_scene_item_reuse (ShSceneItem         *self,
       set_string (self, &self->title, NULL, PROP_TITLE);
       set_string (self, &self->path, NULL, PROP_PATH);
       set_string (self, &self->last_synced, NULL, PROP_LAST_SYNCED);
+      set_string (self, &self->failure_reason, NULL, PROP_FAILURE_REASON);
+      set_failed_generates (self, 0);
 
       if (self->generated)
         {

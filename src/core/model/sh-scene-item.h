@@ -23,6 +23,8 @@ const char  *sh_scene_item_get_path        (ShSceneItem         *self);
 gboolean     sh_scene_item_get_generated   (ShSceneItem         *self);
 const char  *sh_scene_item_get_last_synced (ShSceneItem         *self);
 gboolean     sh_scene_item_get_loaded      (ShSceneItem         *self);
+int          sh_scene_item_get_failed_generates (ShSceneItem    *self);
+const char  *sh_scene_item_get_failure_reason   (ShSceneItem    *self);
 void         sh_scene_item_load            (ShSceneItem         *self,
                                             const ShSceneRecord *record);
 void         sh_scene_item_reuse           (ShSceneItem         *self,

@@ -1076,7 +1076,7 @@ sh_scene_list_model_set_generated (ShSceneListModel  *self,
                                    ShGeneratedFilter  generated)
 {
   g_return_if_fail (SH_IS_SCENE_LIST_MODEL (self));
-  g_return_if_fail (generated <= SH_GENERATED_NO);
+  g_return_if_fail (generated <= SH_GENERATED_FAILING);
 
   if (self->generated == generated)
     return;
