@@ -173,6 +173,8 @@ sh_ctl_open_session (ShCtlCommonOptions  *options,
         *exit_code = sh_ctl_failure ("%s", error->message);
       return NULL;
     }
+  sh_database_set_failing_threshold (sh_session_get_database (session),
+                                     sh_ctl_resolve_failing_threshold ());
 
   return g_steal_pointer (&session);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sh-ctl-config.h"
+#include "sh-database.h"
 #include "sh-secrets.h"
 
 GOptionEntry *
@@ -171,6 +172,29 @@ sh_ctl_resolve_request_timeout (GError **error)
     }
 
   return SH_CTL_DEFAULT_REQUEST_TIMEOUT;
+}
+
+/**
+ * sh_ctl_resolve_failing_threshold:
+ *
+ * Returns: the failed Generates in a row that make a scene *failing*: the app's setting,
+ *   or the default
+ */
+guint
+sh_ctl_resolve_failing_threshold (void)
+{
+  g_autoptr(GSettings) settings = app_settings ();
+
+  if (settings != NULL)
+    {
+      g_autoptr(GSettingsSchema) schema = NULL;
+
+      g_object_get (settings, "settings-schema", &schema, NULL);
+      if (g_settings_schema_has_key (schema, "failing-threshold"))
+        return MAX (g_settings_get_uint (settings, "failing-threshold"), 1);
+    }
+
+  return SH_DEFAULT_FAILING_THRESHOLD;
 }
 
 /* A GAsyncReadyCallback that stores the result for sh_ctl_wait(). */

@@ -58,6 +58,9 @@
 /* Lines of Stash's log kept per failed scene. */
 #define MAX_ERRORS_PER_SCENE    5
 #define MAX_LOG_LINES           20000
+/* Failed scenes whose lines are looked for in the log: the search is lines × scenes, and a
+ * Stash that failed everything needs no more examples than this. */
+#define MAX_SCENES_WITH_ERRORS  5000
 /* A job first seen after a failed look-up must have been added within this window of
  * our own metadataGenerate (Stash's clock against ours, generously). */
 #define IDENTIFY_WINDOW_S       120
@@ -92,6 +95,8 @@ typedef struct
   gint64               sent_at;         /* real time when metadataGenerate answered */
   gulong               log_id;
   GPtrArray           *log_lines;       /* (owned) ShStashLogEntry: errors seen live */
+  GHashTable          *log_seen;        /* (owned) "usec message" of log_lines */
+  guint                scenes_with_errors;
   gint64               stash_start;     /* Stash's start and end of the job, µs */
   gint64               stash_end;
 
@@ -137,6 +142,7 @@ generate_data_clear (GenerateData *data)
   g_clear_pointer (&data->targets, g_array_unref);
   g_clear_pointer (&data->send_ids, g_array_unref);
   g_clear_pointer (&data->log_lines, g_ptr_array_unref);
+  g_clear_pointer (&data->log_seen, g_hash_table_unref);
   g_clear_pointer (&data->page_ids, g_array_unref);
   g_clear_pointer (&data->page_result, sh_media_check_result_free);
   if (data->cancelled_id != 0)
@@ -443,6 +449,9 @@ errors_about (GenerateData        *data,
   g_autoptr(GString) lines = g_string_new (NULL);
   guint n = 0;
 
+  if (data->scenes_with_errors >= MAX_SCENES_WITH_ERRORS)
+    return NULL;
+
   for (guint i = 0; data->log_lines != NULL && i < data->log_lines->len && n < MAX_ERRORS_PER_SCENE; i++)
     {
       const ShStashLogEntry *entry = g_ptr_array_index (data->log_lines, i);
@@ -455,7 +464,11 @@ errors_about (GenerateData        *data,
         }
     }
 
-  return lines->len > 0 ? g_string_free (g_steal_pointer (&lines), FALSE) : NULL;
+  if (lines->len == 0)
+    return NULL;
+  data->scenes_with_errors++;
+
+  return g_string_free (g_steal_pointer (&lines), FALSE);
 }
 
 static void
@@ -612,19 +625,16 @@ keep_log_line (GenerateData          *data,
   if (entry->usec != 0 && data->stash_end != 0 && entry->usec > data->stash_end + G_USEC_PER_SEC)
     return FALSE;
   if (data->log_lines == NULL)
-    data->log_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_stash_log_entry_free);
+    {
+      data->log_lines = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_stash_log_entry_free);
+      data->log_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
   if (data->log_lines->len >= MAX_LOG_LINES)
     return FALSE;
 
-  for (guint i = 0; i < data->log_lines->len; i++)
-    {
-      const ShStashLogEntry *other = g_ptr_array_index (data->log_lines, i);
-
-      if (other->usec == entry->usec && g_str_equal (other->message, entry->message))
-        return FALSE;
-    }
-
-  return TRUE;
+  /* The socket and the log cache tell the same lines: keep each once. */
+  return g_hash_table_add (data->log_seen,
+                           g_strdup_printf ("%" G_GINT64_FORMAT " %s", entry->usec, entry->message));
 }
 
 static void
