@@ -769,6 +769,18 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
     }
 
   gtk_widget_set_visible (self->retry_failed_button, !active && self->n_failed > 0);
+
+  /* With failed scenes, retrying them is the next step; retrying the whole job is not. */
+  if (!active && self->n_failed > 0)
+    {
+      gtk_widget_add_css_class (self->retry_failed_button, "suggested-action");
+      gtk_widget_remove_css_class (self->retry_button, "suggested-action");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (self->retry_failed_button, "suggested-action");
+      gtk_widget_add_css_class (self->retry_button, "suggested-action");
+    }
 }
 
 static void
