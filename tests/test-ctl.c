@@ -116,6 +116,26 @@ test_no_command (void)
   assert_usage_error (&run, "no command");
 }
 
+/* Every command's --help is an answer, not a usage error. */
+static void
+test_command_help (void)
+{
+  static const char * const commands[] = {
+    "test-connection", "sync", "check", "generate", "process-new", "jobs", "job", "cancel",
+    "retry", "scenes", "version",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(CtlRun) run = { 0 };
+
+      ctl_run (&run, commands[i], "--help", NULL);
+      if (run.status != 0)
+        g_error ("“%s --help” exited %d: %s", commands[i], run.status, run.err);
+      g_assert_true (g_str_has_prefix (run.out, "Usage:"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -124,6 +144,7 @@ main (int   argc,
 
   g_test_add_func ("/ctl/help", test_help);
   g_test_add_func ("/ctl/version", test_version);
+  g_test_add_func ("/ctl/command-help", test_command_help);
   g_test_add_func ("/ctl/unknown-command", test_unknown_command);
   g_test_add_func ("/ctl/unknown-option", test_unknown_option);
   g_test_add_func ("/ctl/no-command", test_no_command);

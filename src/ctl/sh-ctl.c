@@ -106,6 +106,11 @@ static int
 cmd_version (int    argc,
              char **argv)
 {
+  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      g_print (_("Usage:\n  stashhogctl version\n\nPrint the version of stashhogctl.\n"));
+      return SH_CTL_EXIT_OK;
+    }
   if (argc > 1)
     return sh_ctl_usage_error (_("“version” takes no arguments"));
 

@@ -43,14 +43,24 @@ parse_sqlite_path (const char *path)
   g_autofree char *enc_dir = NULL;
   g_autofree char *enc_name = NULL;
 
-  /* libgda appends ".db" to DB_NAME itself. */
-  if (g_str_has_suffix (base, ".db"))
-    base[strlen (base) - 3] = '\0';
+  /* The file given is the file used: libgda would append ".db" to any name. Earlier
+   * versions let it, so a database they made at PATH.db is still found there. */
+  if (!g_str_has_suffix (base, ".db") && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *old_path = g_strconcat (path, ".db", NULL);
+
+      if (g_file_test (old_path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_free (base);
+          base = g_path_get_basename (old_path);
+        }
+    }
 
   enc_dir = encode_value (dir);
   enc_name = encode_value (base);
   self->provider = g_strdup ("SQLite");
-  self->cnc_string = g_strdup_printf ("DB_DIR=%s;DB_NAME=%s", enc_dir, enc_name);
+  self->cnc_string = g_strdup_printf ("DB_DIR=%s;DB_NAME=%s;APPEND_DB_EXTENSION=FALSE",
+                                      enc_dir, enc_name);
 
   return self;
 }
