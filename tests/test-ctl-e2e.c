@@ -1464,6 +1464,35 @@ test_generate_verified (Fixture       *f,
   g_assert_cmpint (result_int (retry, "scenes_failed"), ==, 2);
 }
 
+
+/* mark: by id, and by the same filters as scenes; one transaction, counts printed. */
+static void
+test_mark (Fixture       *f,
+           gconstpointer  data)
+{
+  g_auto(CtlRun) by_id = { 0 };
+  g_auto(CtlRun) by_filter = { 0 };
+  g_auto(CtlRun) no_scenes = { 0 };
+  g_autoptr(JsonObject) counts = NULL;
+
+  fake_start (f, "--scenes", "12", "--missing", "all", NULL);
+  sync_scenes (f, 12);
+
+  ctl (f, &by_id, "mark", "--generated", "yes", "--scene", "2", "--scene", "5", NULL);
+  assert_status (&by_id, 0);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 2);
+
+  ctl (f, &by_filter, "mark", "--generated", "no", "--where-generated", "yes", "--json", NULL);
+  assert_status (&by_filter, 0);
+  counts = parse_json_object (by_filter.out);
+  g_assert_cmpint (json_object_get_int_member (counts, "changed"), ==, 2);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+
+  ctl (f, &no_scenes, "mark", "--generated", "yes", NULL);
+  assert_status (&no_scenes, 2);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1475,6 +1504,7 @@ main (int   argc,
 
   ADD ("test-connection/ok", test_connection_ok);
   ADD ("generate/verified", test_generate_verified);
+  ADD ("mark", test_mark);
   ADD ("test-connection/unreachable", test_connection_unreachable);
   ADD ("test-connection/trickle", test_connection_trickle);
   ADD ("test-connection/api-key", test_connection_api_key);

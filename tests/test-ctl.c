@@ -122,7 +122,7 @@ test_command_help (void)
 {
   static const char * const commands[] = {
     "test-connection", "sync", "check", "generate", "process-new", "jobs", "job", "cancel",
-    "retry", "scenes", "version",
+    "retry", "scenes", "mark", "version",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)

@@ -590,3 +590,112 @@ sh_ctl_cmd_scenes (int    argc,
 
   return SH_CTL_EXIT_OK;
 }
+
+/* stashhogctl mark: what the Scenes page's "Mark as Generated / Not Generated" does. */
+int
+sh_ctl_cmd_mark (int    argc,
+                 char **argv)
+{
+  g_auto(ShCtlCommonOptions) options = { 0 };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&options);
+  g_autoptr(ShSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_auto(GStrv) scenes = NULL;
+  g_autofree char *generated = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *search = NULL;
+  g_autofree char *job_id = NULL;
+  ShGeneratedFilter filter = SH_GENERATED_ANY;
+  ShSceneStore *store;
+  gboolean value;
+  guint64 changed = 0;
+  int exit_code = SH_CTL_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "generated", 0, 0, G_OPTION_ARG_STRING, &generated,
+      N_("The new value of the flag (required)"), N_("yes|no") },
+    { "scene", 0, 0, G_OPTION_ARG_STRING_ARRAY, &scenes,
+      N_("Mark this scene; repeat for more"), N_("ID") },
+    { "where-generated", 0, 0, G_OPTION_ARG_STRING, &where,
+      N_("Or mark the scenes whose flag is yes, no, or that are failing"),
+      N_("yes|no|failing") },
+    { "search", 0, 0, G_OPTION_ARG_STRING, &search,
+      N_("Or mark the scenes whose title or path contains TEXT"), N_("TEXT") },
+    { "job", 0, 0, G_OPTION_ARG_STRING, &job_id,
+      N_("Or mark the scenes this job changed"), N_("ID") },
+    { NULL }
+  };
+
+  if (!sh_ctl_parse_options ("mark", NULL,
+                             _("Set the generated flag of scenes by hand, all in one "
+                               "transaction. Give the scenes with --scene, or choose them with "
+                               "--where-generated, --search and --job as in “scenes”."),
+                             common, entries, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (g_strcmp0 (generated, "yes") == 0)
+    value = TRUE;
+  else if (g_strcmp0 (generated, "no") == 0)
+    value = FALSE;
+  else
+    return sh_ctl_usage_error (_("--generated must be yes or no"));
+  if (scenes != NULL && (where != NULL || search != NULL || job_id != NULL))
+    return sh_ctl_usage_error (_("Give the scenes with --scene, or choose them with "
+                                 "--where-generated, --search or --job, not both"));
+  if (scenes == NULL && where == NULL && search == NULL && job_id == NULL)
+    return sh_ctl_usage_error (_("Say which scenes: --scene ID, --where-generated, --search "
+                                 "or --job"));
+  if (g_strcmp0 (where, "failing") == 0)
+    filter = SH_GENERATED_FAILING;
+  else if (where != NULL && !parse_generated (where, &filter))
+    return sh_ctl_usage_error (_("--where-generated must be yes, no or failing, not “%s”"),
+                               where);
+
+  if (scenes != NULL)
+    {
+      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint i = 0; scenes[i] != NULL; i++)
+        {
+          guint64 id;
+
+          if (!g_ascii_string_to_unsigned (scenes[i], 10, 1, G_MAXINT32, &id, NULL))
+            return sh_ctl_usage_error (_("“%s” is not a scene id"), scenes[i]);
+          g_array_append_val (ids, id);
+        }
+    }
+
+  session = sh_ctl_open_session (&options, SH_JOB_RECOVERY_NONE, &exit_code);
+  if (session == NULL)
+    return exit_code;
+  store = sh_session_get_scene_store (session);
+
+  if (ids == NULL)
+    {
+      sh_scene_store_list_ids_async (store, sh_session_get_server_id (session), filter, search,
+                                     job_id, SH_SCENE_SORT_ID, FALSE, NULL, sh_ctl_store_result,
+                                     &result);
+      sh_ctl_wait (&result);
+      ids = sh_scene_store_list_ids_finish (store, result, &error);
+      if (ids == NULL)
+        return sh_ctl_failure ("%s", error->message);
+      g_clear_object (&result);
+    }
+
+  sh_scene_store_set_generated_async (store, sh_session_get_server_id (session),
+                                      (const gint64 *) ids->data, ids->len, value, NULL,
+                                      sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  changed = sh_scene_store_set_generated_finish (store, result, &error);
+  if (error != NULL)
+    return sh_ctl_failure ("%s", error->message);
+
+  if (options.json)
+    g_print ("{\"matched\": %u, \"changed\": %" G_GUINT64_FORMAT "}\n", ids->len, changed);
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " scene marked %s (%u matched)\n",
+                          "%" G_GUINT64_FORMAT " scenes marked %s (%u matched)\n", changed),
+             changed, value ? _("generated") : _("not generated"), ids->len);
+
+  return SH_CTL_EXIT_OK;
+}

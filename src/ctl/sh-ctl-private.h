@@ -45,5 +45,6 @@ int sh_ctl_cmd_cancel          (int argc, char **argv);
 int sh_ctl_cmd_retry           (int argc, char **argv);
 int sh_ctl_cmd_sync            (int argc, char **argv);
 int sh_ctl_cmd_scenes          (int argc, char **argv);
+int sh_ctl_cmd_mark            (int argc, char **argv);
 
 G_END_DECLS
