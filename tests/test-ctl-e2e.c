@@ -1493,6 +1493,42 @@ test_mark (Fixture       *f,
   g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
 }
 
+
+/* The database file given is the file used: no ".db" appended, and a folder that does
+ * not exist is a configuration error that creates nothing. */
+static void
+test_database_path (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_auto(CtlRun) missing = { 0 };
+  g_auto(CtlRun) named = { 0 };
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "no-such-dir", NULL);
+  g_autofree char *inside = g_build_filename (dir, "x.db", NULL);
+  g_autofree char *sqlite = g_build_filename (g_get_user_data_dir (), "db1.sqlite", NULL);
+  g_autofree char *appended = g_strconcat (sqlite, ".db", NULL);
+
+  g_autofree char *fixture_database = NULL;
+
+  fake_start (f, "--scenes", "3", NULL);
+  /* Every run gets the fixture's --database: point it elsewhere for this test. */
+  fixture_database = g_steal_pointer (&f->database);
+
+  f->database = g_strdup (inside);
+  ctl (f, &missing, "jobs", NULL);
+  assert_status (&missing, 2);
+  g_assert_nonnull (strstr (missing.err, "does not exist"));
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+
+  g_free (f->database);
+  f->database = g_strdup (sqlite);
+  ctl (f, &named, "sync", NULL);
+  g_free (f->database);
+  f->database = g_steal_pointer (&fixture_database);
+  assert_status (&named, 0);
+  g_assert_true (g_file_test (sqlite, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (appended, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1505,6 +1541,7 @@ main (int   argc,
   ADD ("test-connection/ok", test_connection_ok);
   ADD ("generate/verified", test_generate_verified);
   ADD ("mark", test_mark);
+  ADD ("database-path", test_database_path);
   ADD ("test-connection/unreachable", test_connection_unreachable);
   ADD ("test-connection/trickle", test_connection_trickle);
   ADD ("test-connection/api-key", test_connection_api_key);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -154,6 +156,21 @@ sh_ctl_open_session (ShCtlCommonOptions  *options,
   key = sh_ctl_lookup_api_key (url);
   fingerprint = sh_ctl_lookup_trusted_fingerprint (url);
   location = sh_ctl_resolve_database (options);
+
+  /* A database file named by the user goes where it says, or nowhere: a folder that does
+   * not exist is a typing error, not something to create (the default location is). */
+  if (location != NULL && strstr (location, "://") == NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (location);
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        {
+          *exit_code = sh_ctl_usage_error (_("The folder %s of the database %s does not exist. "
+                                             "Create it, or give another --database."),
+                                           dir, location);
+          return NULL;
+        }
+    }
   password = location ? sh_ctl_lookup_database_password (location) : NULL;
 
   session = sh_session_new (url, key, fingerprint, location, password);
