@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,12 @@ print_stats (const char   *what,
            "%.0f scenes/s (%.0f-%.0f)\n",
            what, wall[n / 2], wall[0], wall[n - 1], cpu[n / 2], cpu[0], cpu[n - 1],
            scenes / wall[n / 2], scenes / wall[n - 1], scenes / wall[0]);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 static char *
@@ -242,8 +249,14 @@ main (int   argc,
   sh_core_init ();
 
   scenes_arg = g_strdup_printf ("%u", scenes);
-  fake = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                           argv[1], "--scenes", scenes_arg, "--missing", "none", NULL);
+  {
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    /* The fake goes with us, also when a run fails (g_error aborts). */
+    g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+    fake = g_subprocess_launcher_spawn (launcher, &error, argv[1], "--scenes", scenes_arg,
+                                        "--missing", "none", NULL);
+  }
   if (fake == NULL)
     g_error ("Could not start the fake Stash: %s", error->message);
   fake_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
