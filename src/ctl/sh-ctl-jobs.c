@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
@@ -159,7 +161,7 @@ print_job_summary (ShJob *job)
     gint64 generated = -1;
     gint64 incomplete = 0;
 
-    if (result != NULL && g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+    if (result != NULL && g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
         json_object_has_member (result, "scenes_failed"))
       {
         generated = json_object_get_int_member (result, "scenes_updated_count");
@@ -178,7 +180,7 @@ print_job_summary (ShJob *job)
                             "%" PRId64 " scenes marked generated, %" PRId64 " scenes still "
                             "incomplete\n", incomplete),
                generated, incomplete);
-    if (incomplete > 0 && g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0)
+    if (incomplete > 0 && g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0)
       g_print (_("See them with: stashhogctl scenes --job %s --role failed\n"),
                sh_job_get_id (job));
   }
@@ -336,7 +338,7 @@ reattached_generate (Session *session)
     {
       g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
 
-      if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+      if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
           sh_job_manager_is_running_here (session->manager, job))
         return g_steal_pointer (&job);
     }
@@ -411,7 +413,7 @@ sh_ctl_cmd_sync (int    argc,
     return exit_code;
 
   json_object_set_boolean_member (parameters, "full", full);
-  return create_and_follow (&session, "sync_scenes", parameters);
+  return create_and_follow (&session, SH_JOB_TYPE_SYNC, parameters);
 }
 
 static JsonArray *
@@ -457,7 +459,7 @@ sh_ctl_cmd_check (int    argc,
   if (scenes != NULL)
     json_object_set_array_member (parameters, "scene_ids", strv_to_json (scenes));
 
-  return create_and_follow (&session, "check_stash_generate", parameters);
+  return create_and_follow (&session, SH_JOB_TYPE_CHECK, parameters);
 }
 
 /* --covers / --no-covers and friends, one pair per boolean option of the seed. */
@@ -629,7 +631,7 @@ sh_ctl_cmd_generate (int    argc,
       return follow_earlier_generate (&session, earlier);
   }
 
-  return create_and_follow (&session, "stash_generate", parameters);
+  return create_and_follow (&session, SH_JOB_TYPE_GENERATE, parameters);
 }
 
 int
@@ -655,7 +657,7 @@ sh_ctl_cmd_process_new (int    argc,
       return follow_earlier_generate (&session, earlier);
   }
 
-  return create_and_follow (&session, "process_new_scenes", parameters);
+  return create_and_follow (&session, SH_JOB_TYPE_PROCESS_NEW, parameters);
 }
 
 int
@@ -860,7 +862,7 @@ sh_ctl_cmd_cancel (int    argc,
 
   /* The job runs in another process (the desktop app, another stashhogctl). A Generate
    * is stopped in Stash; its owner sees CANCELLED and records it. */
-  if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
       sh_job_get_stash_job_id (job) != NULL)
     {
       sh_stash_client_stop_job_async (session.client, sh_job_get_stash_job_id (job), NULL,

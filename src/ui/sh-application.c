@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -1226,7 +1228,7 @@ sh_application_cancel_job_async (ShApplication       *self,
       return;
     }
 
-  if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
+  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
       sh_job_get_stash_job_id (job) != NULL)
     {
       sh_stash_client_stop_job_async (sh_session_get_client (self->session),

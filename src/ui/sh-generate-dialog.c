@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n.h>
 
 #include "sh-generate-dialog.h"
@@ -428,7 +430,7 @@ sh_generate_dialog_start (ShGenerateDialog *self)
 
   /* No cancellable: once the job is in the database it must be run, even if the dialog
    * is closed meanwhile. */
-  sh_job_manager_create_async (manager, "stash_generate", parameters, NULL, NULL, create_cb,
+  sh_job_manager_create_async (manager, SH_JOB_TYPE_GENERATE, parameters, NULL, NULL, create_cb,
                                g_object_ref (self));
 }
 

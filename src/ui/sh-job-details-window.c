@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <inttypes.h>
 
 #include <glib/gi18n.h>
@@ -896,7 +898,7 @@ retry_failed_action (GtkWidget  *widget,
   parameters = json_object_new ();
   json_object_set_string_member (parameters, "retryFailedOf", sh_job_get_id (self->job));
   /* Not cancelled with the window: a job created in the database must also be run. */
-  sh_application_start_job_async (SH_APPLICATION (app), "stash_generate", parameters, NULL,
+  sh_application_start_job_async (SH_APPLICATION (app), SH_JOB_TYPE_GENERATE, parameters, NULL,
                                   retry_failed_cb, g_object_ref (self));
 }
 

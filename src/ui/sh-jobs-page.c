@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n.h>
 
 #include "sh-job-row.h"
@@ -56,7 +58,7 @@ static const ShJobStatus filter_statuses[] = {
   SH_JOB_COMPLETED, SH_JOB_FAILED, SH_JOB_CANCELLED,
 };
 static const char * const filter_types[] = {
-  "sync_scenes", "check_stash_generate", "stash_generate", "process_new_scenes",
+  SH_JOB_TYPE_SYNC, SH_JOB_TYPE_CHECK, SH_JOB_TYPE_GENERATE, SH_JOB_TYPE_PROCESS_NEW,
 };
 
 static gboolean

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <string.h>
@@ -32,7 +34,7 @@
 
 /* The job types whose end changes the scenes, and so the list. */
 static const char * const scene_job_types[] = {
-  "sync_scenes", "stash_generate", "check_stash_generate", "process_new_scenes", NULL
+  SH_JOB_TYPE_SYNC, SH_JOB_TYPE_GENERATE, SH_JOB_TYPE_CHECK, SH_JOB_TYPE_PROCESS_NEW, NULL
 };
 
 #define RELOAD_DELAY_MS 300

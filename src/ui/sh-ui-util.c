@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n.h>
 
 #include "sh-ui-util.h"
@@ -236,13 +238,13 @@ sh_job_outcome_css_class (ShJob *job)
 const char *
 sh_job_type_css_class (const char *type)
 {
-  if (g_strcmp0 (type, "sync_scenes") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_SYNC) == 0)
     return "sync";
-  if (g_strcmp0 (type, "stash_generate") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_GENERATE) == 0)
     return "generate";
-  if (g_strcmp0 (type, "check_stash_generate") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_CHECK) == 0)
     return "check";
-  if (g_strcmp0 (type, "process_new_scenes") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_PROCESS_NEW) == 0)
     return "process";
 
   return "other";

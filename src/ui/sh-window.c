@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n.h>
 
 #include "sh-generate-dialog.h"
@@ -230,12 +232,12 @@ run_job_action (GtkWidget  *widget,
     {
       json_object_set_boolean_member (parameters, "full",
                                       g_str_equal (action_name, "win.full-sync"));
-      sh_window_run_job (self, "sync_scenes", parameters);
+      sh_window_run_job (self, SH_JOB_TYPE_SYNC, parameters);
     }
   else if (g_str_equal (action_name, "win.check-media"))
-    sh_window_run_job (self, "check_stash_generate", parameters);
+    sh_window_run_job (self, SH_JOB_TYPE_CHECK, parameters);
   else if (g_str_equal (action_name, "win.process-new"))
-    sh_window_run_job (self, "process_new_scenes", parameters);
+    sh_window_run_job (self, SH_JOB_TYPE_PROCESS_NEW, parameters);
 }
 
 static void
@@ -730,7 +732,7 @@ only_generates_run_here (ShWindow *self)
       g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
 
       if (sh_job_is_active (job) && sh_job_manager_is_running_here (manager, job) &&
-          g_strcmp0 (sh_job_get_job_type (job), "stash_generate") != 0)
+          g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) != 0)
         return FALSE;
     }
 

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <inttypes.h>
 
 #include <glib/gi18n-lib.h>
@@ -269,7 +271,7 @@ const ShJobTypeInfo *
 sh_check_job_get_info (void)
 {
   static const ShJobTypeInfo info = {
-    .name = "check_stash_generate",
+    .name = SH_JOB_TYPE_CHECK,
     .label = N_("Check Generated Media"),
     .icon_name = "edit-find-symbolic",
     .unit = N_("scenes"),

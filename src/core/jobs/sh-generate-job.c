@@ -31,6 +31,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <inttypes.h>
 
 #include <glib/gi18n-lib.h>
@@ -1734,7 +1736,7 @@ const ShJobTypeInfo *
 sh_generate_job_get_info (void)
 {
   static const ShJobTypeInfo info = {
-    .name = "stash_generate",
+    .name = SH_JOB_TYPE_GENERATE,
     .label = N_("Generate Metadata"),
     .icon_name = "applications-multimedia-symbolic",
     .unit = N_("scenes"),

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <inttypes.h>
 #include <unistd.h>
 
@@ -1572,7 +1574,7 @@ recover (GTask *task,
   RecoverData *recover_data = recover_data_new (task, job);
 
   data->pending++;
-  if (g_strcmp0 (record->type, "stash_generate") == 0 && record->stash_job_id != NULL)
+  if (g_strcmp0 (record->type, SH_JOB_TYPE_GENERATE) == 0 && record->stash_job_id != NULL)
     {
       sh_stash_client_find_job_async (self->client, record->stash_job_id, NULL,
                                       find_stash_job_cb, recover_data);

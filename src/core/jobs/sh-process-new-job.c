@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n-lib.h>
 
 #include "sh-generate-options.h"
@@ -168,7 +170,7 @@ child_run_cb (GObject      *object,
 
   record_step (data, child);
 
-  if (g_strcmp0 (sh_job_get_job_type (child), "stash_generate") == 0)
+  if (g_strcmp0 (sh_job_get_job_type (child), SH_JOB_TYPE_GENERATE) == 0)
     {
       g_autoptr(JsonObject) child_result = sh_job_dup_result (child);
 
@@ -315,7 +317,7 @@ new_ids_cb (GObject      *object,
     json_object_set_array_member (parameters, "sceneIDs", ids_to_json (data->new_ids));
 
   data->step = 2;
-  create_child (g_steal_pointer (&task), "stash_generate", parameters);
+  create_child (g_steal_pointer (&task), SH_JOB_TYPE_GENERATE, parameters);
 }
 
 static void
@@ -332,7 +334,7 @@ run_step (GTask *task,
         g_autoptr(JsonObject) parameters = json_object_new ();
 
         json_object_set_boolean_member (parameters, "full", FALSE);
-        create_child (g_object_ref (task), "sync_scenes", parameters);
+        create_child (g_object_ref (task), SH_JOB_TYPE_SYNC, parameters);
       }
       break;
 
@@ -349,7 +351,7 @@ run_step (GTask *task,
         g_autoptr(JsonObject) parameters = json_object_new ();
 
         json_object_set_array_member (parameters, "scene_ids", ids_to_json (data->new_ids));
-        create_child (g_object_ref (task), "check_stash_generate", parameters);
+        create_child (g_object_ref (task), SH_JOB_TYPE_CHECK, parameters);
       }
       break;
 
@@ -425,7 +427,7 @@ const ShJobTypeInfo *
 sh_process_new_job_get_info (void)
 {
   static const ShJobTypeInfo info = {
-    .name = "process_new_scenes",
+    .name = SH_JOB_TYPE_PROCESS_NEW,
     .label = N_("Process New Scenes"),
     .icon_name = "starred-symbolic",
     .unit = N_("steps"),

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <inttypes.h>
 
 #include <glib/gi18n-lib.h>
@@ -120,7 +122,7 @@ const ShJobTypeInfo *
 sh_sync_job_get_info (void)
 {
   static const ShJobTypeInfo info = {
-    .name = "sync_scenes",
+    .name = SH_JOB_TYPE_SYNC,
     .label = N_("Sync Scenes"),
     .icon_name = "emblem-synchronizing-symbolic",
     .unit = N_("scenes"),

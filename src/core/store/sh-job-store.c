@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "sh-types.h"
+
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -431,13 +433,13 @@ insert_data_free (gpointer data)
 static const char *
 job_type_label (const char *type)
 {
-  if (g_strcmp0 (type, "stash_generate") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_GENERATE) == 0)
     return C_("job type", "Generate");
-  if (g_strcmp0 (type, "check_stash_generate") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_CHECK) == 0)
     return C_("job type", "Check Generated Media");
-  if (g_strcmp0 (type, "sync_scenes") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_SYNC) == 0)
     return C_("job type", "Sync Scenes");
-  if (g_strcmp0 (type, "process_new_scenes") == 0)
+  if (g_strcmp0 (type, SH_JOB_TYPE_PROCESS_NEW) == 0)
     return C_("job type", "Process New Scenes");
 
   return type;
