@@ -10,8 +10,6 @@
  * every stashhogctl command open one, so that recovery is the same everywhere.
  */
 
-#define G_LOG_DOMAIN "ShSession"
-
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

@@ -9,8 +9,6 @@
  * default Generate produces) and `scene_ids` (default: every scene).
  */
 
-#define G_LOG_DOMAIN "ShCheckJob"
-
 #include "config.h"
 
 #include "sh-types.h"

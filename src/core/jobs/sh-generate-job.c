@@ -27,8 +27,6 @@
  *  7. cancel → stopJob, then wait for Stash to say CANCELLED (or FINISHED: the truth wins).
  */
 
-#define G_LOG_DOMAIN "ShGenerateJob"
-
 #include "config.h"
 
 #include "sh-types.h"

@@ -11,8 +11,6 @@
  * and recovers the jobs whose owner is gone.
  */
 
-#define G_LOG_DOMAIN "ShJobManager"
-
 #include "config.h"
 
 #include "sh-types.h"

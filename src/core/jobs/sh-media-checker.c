@@ -21,8 +21,6 @@
  * must never read as "everything is missing".
  */
 
-#define G_LOG_DOMAIN "ShMediaChecker"
-
 #include "config.h"
 
 #include <inttypes.h>

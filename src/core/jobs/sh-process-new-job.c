@@ -11,8 +11,6 @@
  * sync: any scene that existed then was created no later than that.
  */
 
-#define G_LOG_DOMAIN "ShProcessNewJob"
-
 #include "config.h"
 
 #include "sh-types.h"

@@ -23,8 +23,6 @@
  * while it ran (behind its page cursor) would sort before that, and never be read again.
  */
 
-#define G_LOG_DOMAIN "ShSceneSync"
-
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

@@ -7,8 +7,6 @@
  * are told only here: the job itself ends FINISHED (shared/reference/stash-api.md §3).
  */
 
-#define G_LOG_DOMAIN "ShStashLog"
-
 #include "config.h"
 
 #include <string.h>

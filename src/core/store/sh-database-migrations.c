@@ -10,8 +10,6 @@
  * edited once released: changes go into a new one.
  */
 
-#define G_LOG_DOMAIN "sh-database"
-
 #include "config.h"
 
 #include <inttypes.h>
