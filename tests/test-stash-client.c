@@ -546,6 +546,12 @@ test_tls (void)
   g_assert_nonnull (strstr (error->message, "SHA-256"));
   g_assert_nonnull (strstr (error->message, pretty->str));
   g_clear_error (&error);
+  /* And as data, for the dialog that offers to trust it. */
+  {
+    g_autofree char *untrusted = sh_stash_client_dup_untrusted_fingerprint (client);
+
+    g_assert_cmpstr (untrusted, ==, pretty->str);
+  }
 
   /* Another certificate's fingerprint does not help. */
   sh_stash_client_set_trusted_fingerprint (client,

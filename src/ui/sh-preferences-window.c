@@ -219,7 +219,8 @@ test_connection_cb (GObject      *object,
 
       if (g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TLS))
         {
-          g_autofree char *fingerprint = sh_find_fingerprint (error->message);
+          g_autofree char *fingerprint =
+            sh_stash_client_dup_untrusted_fingerprint (SH_STASH_CLIENT (object));
 
           if (fingerprint != NULL)
             {

@@ -331,26 +331,3 @@ sh_job_get_scenes_updated (ShJob *job)
 
   return json_node_get_int (node);
 }
-
-/**
- * sh_find_fingerprint:
- * @message: an error message
- *
- * Returns: (transfer full) (nullable): the SHA-256 fingerprint (`AB:CD:…`) a TLS error
- *   message of the Stash client carries
- */
-char *
-sh_find_fingerprint (const char *message)
-{
-  g_autoptr(GRegex) regex = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
-
-  if (message == NULL)
-    return NULL;
-
-  regex = g_regex_new ("(?:[0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}", 0, 0, NULL);
-  if (!g_regex_match (regex, message, 0, &match))
-    return NULL;
-
-  return g_match_info_fetch (match, 0);
-}

@@ -29,6 +29,5 @@ const char *sh_job_type_icon_name     (const ShJobTypeInfo *info);
 char       *sh_job_format_counts      (ShJob               *job,
                                        const ShJobTypeInfo *info);
 gint64      sh_job_get_scenes_updated (ShJob               *job);
-char       *sh_find_fingerprint       (const char          *message);
 
 G_END_DECLS

@@ -35,6 +35,7 @@ struct _ShStashClient
   char        *base_url;            /* (owned) without trailing slash */
   char        *api_key;             /* (owned) (nullable) */
   char        *trusted_fingerprint; /* (owned) (nullable) lower-case hex SHA-256 */
+  char        *untrusted_fingerprint; /* (owned) (nullable) of the last certificate refused */
   guint        timeout_seconds;     /* the deadline of a whole request */
 };
 
@@ -73,6 +74,7 @@ sh_stash_client_finalize (GObject *object)
     memset (self->api_key, 0, strlen (self->api_key));
   g_clear_pointer (&self->api_key, g_free);
   g_clear_pointer (&self->trusted_fingerprint, g_free);
+  g_clear_pointer (&self->untrusted_fingerprint, g_free);
 
   G_OBJECT_CLASS (sh_stash_client_parent_class)->finalize (object);
 }
@@ -577,6 +579,13 @@ classify_error (ShStashClient *self,
     {
       GTlsCertificate *certificate = message ? soup_message_get_tls_peer_certificate (message) : NULL;
       g_autofree char *fingerprint = certificate_fingerprint (certificate, TRUE);
+
+      /* Kept as data for whoever offers to trust it (the message is translated). */
+      if (fingerprint != NULL)
+        {
+          g_free (self->untrusted_fingerprint);
+          self->untrusted_fingerprint = g_strdup (fingerprint);
+        }
 
       if (fingerprint != NULL)
         return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_TLS,
@@ -2106,4 +2115,22 @@ sh_stash_client_probe_finish (ShStashClient  *self,
     *content_type = g_strdup (data->content_type);
 
   return TRUE;
+}
+
+/**
+ * sh_stash_client_dup_untrusted_fingerprint:
+ * @self: a #ShStashClient
+ *
+ * After a request failed with %SH_STASH_ERROR_TLS because the server's certificate is not
+ * trusted: that certificate's SHA-256 fingerprint, for the user to compare and trust (see
+ * sh_stash_client_set_trusted_fingerprint()).
+ *
+ * Returns: (transfer full) (nullable): the fingerprint as `AB:CD:…`, or %NULL
+ */
+char *
+sh_stash_client_dup_untrusted_fingerprint (ShStashClient *self)
+{
+  g_return_val_if_fail (SH_IS_STASH_CLIENT (self), NULL);
+
+  return g_strdup (self->untrusted_fingerprint);
 }

@@ -56,6 +56,7 @@ char          *sh_stash_client_dup_graphql_url        (ShStashClient        *sel
 gboolean       sh_stash_client_has_api_key            (ShStashClient        *self);
 void           sh_stash_client_set_trusted_fingerprint (ShStashClient       *self,
                                                         const char          *sha256_hex);
+char          *sh_stash_client_dup_untrusted_fingerprint (ShStashClient     *self);
 void           sh_stash_client_set_timeout            (ShStashClient        *self,
                                                        guint                 seconds);
 guint          sh_stash_client_get_timeout            (ShStashClient        *self);
