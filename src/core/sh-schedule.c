@@ -409,7 +409,10 @@ sh_schedule_describe_time (GDateTime *when,
   hour = g_date_time_get_hour (local);
 
   /* TRANSLATORS: these are g_date_time_format() formats; %H:%M is the time of day */
-  if ((days == 0 && hour >= 18) || (days == 1 && hour < 6))
+  /* Early tomorrow is "tonight" from the afternoon on; from the small hours it is the
+   * next night, "tomorrow". */
+  if ((days == 0 && hour >= 18) ||
+      (days == 1 && hour < 6 && g_date_time_get_hour (local_now) >= 12))
     return g_date_time_format (local, _("tonight at %H:%M"));
   if (days == 0)
     return g_date_time_format (local, _("today at %H:%M"));
