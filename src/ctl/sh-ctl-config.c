@@ -54,6 +54,18 @@ app_settings (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
+/**
+ * sh_ctl_app_settings:
+ *
+ * Returns: (transfer full) (nullable): the desktop app's settings, when its schema is
+ *   installed
+ */
+GSettings *
+sh_ctl_app_settings (void)
+{
+  return app_settings ();
+}
+
 static char *
 first_non_empty (const char *a,
                  const char *b)

@@ -29,6 +29,7 @@ char    *sh_ctl_resolve_url      (ShCtlCommonOptions  *options,
 char    *sh_ctl_resolve_database (ShCtlCommonOptions  *options);
 guint    sh_ctl_resolve_request_timeout (GError      **error);
 guint    sh_ctl_resolve_failing_threshold (void);
+GSettings *sh_ctl_app_settings   (void);
 char    *sh_ctl_lookup_api_key   (const char          *url);
 char    *sh_ctl_lookup_database_password (const char  *database);
 char    *sh_ctl_lookup_trusted_fingerprint (const char *url);

@@ -27,6 +27,7 @@
 #include "sh-generate-options.h"
 #include "sh-job-error.h"
 #include "sh-job-manager.h"
+#include "sh-schedule.h"
 #include "sh-stash-error.h"
 
 /* Everything a job command needs, opened once. */
@@ -658,6 +659,125 @@ sh_ctl_cmd_process_new (int    argc,
   }
 
   return create_and_follow (&session, SH_JOB_TYPE_PROCESS_NEW, parameters);
+}
+
+static gboolean
+settings_flag (GSettings  *settings,
+               const char *key)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return FALSE;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  return g_settings_schema_has_key (schema, key) && g_settings_get_boolean (settings, key);
+}
+
+static gboolean
+on_window_end (gpointer user_data)
+{
+  Session *session = ((gpointer *) user_data)[0];
+  ShJob *job = ((gpointer *) user_data)[1];
+
+  g_printerr (_("The maintenance window ended: cancelling.\n"));
+  sh_job_manager_cancel (session->manager, job);
+
+  return G_SOURCE_REMOVE;
+}
+
+int
+sh_ctl_cmd_maintain (int    argc,
+                     char **argv)
+{
+  g_auto(Session) session = { { 0 } };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&session.options);
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  g_autoptr(GSettings) settings = sh_ctl_app_settings ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) window_end = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+  gboolean scan = FALSE;
+  gboolean scheduled = FALSE;
+  int exit_code = SH_CTL_EXIT_OK;
+  guint timeout_id = 0;
+  gpointer timeout_data[2];
+  ShSchedule schedule;
+  GOptionEntry entries[] = {
+    { "scan", 0, 0, G_OPTION_ARG_NONE, &scan,
+      N_("Ask Stash to scan its library first (also the setting “maintenance-scan”)"), NULL },
+    { "scheduled", 0, 0, G_OPTION_ARG_NONE, &scheduled,
+      N_("Run as the schedule’s run: record it, and cancel at the window’s end when the "
+         "settings say so"), NULL },
+    { NULL }
+  };
+
+  if (!sh_ctl_parse_options ("maintain", NULL,
+                             _("Run one maintenance cycle: wait until Stash’s queue is empty, "
+                               "optionally scan, sync, check the scenes not known to be "
+                               "complete, and generate the missing media of those not "
+                               "failing. Exit status 0 when every step completed, 1 when "
+                               "one failed, 3 when cancelled."),
+                             common, entries, &argc, &argv, &exit_code) ||
+      !session_open (&session, SH_JOB_RECOVERY_REATTACH, &exit_code))
+    return exit_code;
+
+  {
+    g_autoptr(ShJob) earlier = reattached_generate (&session);
+
+    if (earlier != NULL)
+      {
+        exit_code = follow_earlier_generate (&session, earlier);
+        if (exit_code != SH_CTL_EXIT_OK)
+          return exit_code;
+      }
+  }
+
+  sh_schedule_load (&schedule, settings);
+  json_object_set_boolean_member (parameters, "scan",
+                                  scan || settings_flag (settings, "maintenance-scan"));
+  json_object_set_boolean_member (parameters, "markSucceeded",
+                                  settings_flag (settings, "maintenance-mark-succeeded"));
+  if (scheduled)
+    {
+      g_autoptr(GDateTime) next = NULL;
+
+      /* The timer's own schedule is the settings' (or daily at 02:00 when off). */
+      if (schedule.mode == SH_SCHEDULE_OFF)
+        schedule.mode = SH_SCHEDULE_DAILY;
+      sh_schedule_save_last_run (settings, now);
+      window_end = sh_schedule_window_end (&schedule, now);
+      next = sh_schedule_next_due (&schedule, now, now);
+      if (next != NULL)
+        {
+          g_autofree char *text = g_date_time_format_iso8601 (next);
+
+          json_object_set_string_member (parameters, "next_run", text);
+        }
+    }
+
+  sh_job_manager_create_async (session.manager, "maintenance", parameters, NULL, NULL,
+                               sh_ctl_store_result, &result);
+  sh_ctl_wait (&result);
+  job = sh_job_manager_create_finish (session.manager, result, &error);
+  if (job == NULL)
+    return sh_ctl_failure ("%s", error->message);
+
+  if (window_end != NULL)
+    {
+      GTimeSpan left = g_date_time_difference (window_end, now);
+
+      timeout_data[0] = &session;
+      timeout_data[1] = job;
+      timeout_id = g_timeout_add_seconds ((guint) MAX (left / G_TIME_SPAN_SECOND, 1),
+                                          on_window_end, timeout_data);
+    }
+
+  exit_code = follow_job (&session, job, FALSE);
+  g_clear_handle_id (&timeout_id, g_source_remove);
+
+  return exit_code;
 }
 
 int

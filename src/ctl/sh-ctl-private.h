@@ -39,6 +39,8 @@ int sh_ctl_cmd_test_connection (int argc, char **argv);
 int sh_ctl_cmd_check           (int argc, char **argv);
 int sh_ctl_cmd_generate        (int argc, char **argv);
 int sh_ctl_cmd_process_new     (int argc, char **argv);
+int sh_ctl_cmd_maintain        (int argc, char **argv);
+int sh_ctl_cmd_schedule        (int argc, char **argv);
 int sh_ctl_cmd_jobs            (int argc, char **argv);
 int sh_ctl_cmd_job             (int argc, char **argv);
 int sh_ctl_cmd_cancel          (int argc, char **argv);

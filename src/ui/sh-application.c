@@ -31,6 +31,7 @@ struct _ShApplication
   AdwApplication     parent_instance;
 
   GSettings         *settings;            /* (owned) */
+  ShScheduler       *scheduler;           /* (owned) (nullable) scheduled maintenance */
   ShSession         *session;             /* (owned) (nullable) */
   ShConnectionState  state;
   char              *error;               /* (owned) (nullable) */
@@ -581,6 +582,8 @@ sh_application_close_session (ShApplication *self)
     return;
 
   sh_application_watch_jobs (self, NULL);
+  if (self->scheduler != NULL)
+    sh_scheduler_set_job_manager (self->scheduler, NULL);
 
   /* Let the windows drop what they hold of it first. */
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
@@ -746,6 +749,12 @@ connect_cb (GObject      *object,
   self->session = g_steal_pointer (&session);
   apply_poll_interval (self);
   apply_failing_threshold (self);
+  if (self->scheduler != NULL)
+    {
+      /* Due runs waited for a connection; look again now. */
+      sh_scheduler_set_job_manager (self->scheduler, sh_session_get_job_manager (self->session));
+      sh_scheduler_tick (self->scheduler);
+    }
   sh_application_watch_jobs (self,
                              sh_job_manager_get_jobs (sh_session_get_job_manager (self->session)));
 
@@ -1313,6 +1322,10 @@ sh_application_startup (GApplication *app)
                                                G_CALLBACK (on_failing_threshold_changed),
                                                self);
 
+  /* Scheduled maintenance runs while the app does (in the background too, when set). */
+  self->scheduler = sh_scheduler_new (self->settings);
+  sh_scheduler_start (self->scheduler, 30);
+
   gtk_window_set_default_icon_name (APP_ID);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
@@ -1340,6 +1353,8 @@ sh_application_shutdown (GApplication *app)
     g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
   g_cancellable_cancel (self->cancellable);
+  if (self->scheduler != NULL)
+    sh_scheduler_stop (self->scheduler);
   sh_application_close_session (self);
 
   G_APPLICATION_CLASS (sh_application_parent_class)->shutdown (app);
@@ -1357,6 +1372,7 @@ sh_application_dispose (GObject *object)
       g_clear_signal_handler (&self->timeout_changed_id, self->settings);
       g_clear_signal_handler (&self->failing_changed_id, self->settings);
     }
+  g_clear_object (&self->scheduler);
   g_clear_object (&self->session);
   g_clear_object (&self->connect_cancellable);
   g_clear_object (&self->cancellable);
@@ -1555,4 +1571,18 @@ sh_application_init (ShApplication *self)
                                    app_actions,
                                    G_N_ELEMENTS (app_actions),
                                    self);
+}
+
+/**
+ * sh_application_get_scheduler:
+ * @self: a #ShApplication
+ *
+ * Returns: (transfer none) (nullable): the scheduler of maintenance runs, once started up
+ */
+ShScheduler *
+sh_application_get_scheduler (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
+
+  return self->scheduler;
 }

@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "sh-scheduler.h"
 #include "sh-session.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ G_DECLARE_FINAL_TYPE (ShApplication, sh_application, SH, APPLICATION, AdwApplica
 ShApplication     *sh_application_new                   (void);
 GSettings         *sh_application_get_settings          (ShApplication        *self);
 ShSession         *sh_application_get_session           (ShApplication        *self);
+ShScheduler       *sh_application_get_scheduler         (ShApplication        *self);
 ShConnectionState  sh_application_get_state             (ShApplication        *self);
 const char        *sh_application_get_error             (ShApplication        *self);
 GQuark             sh_application_get_error_domain      (ShApplication        *self);

@@ -22,6 +22,8 @@ struct _ShJobsPage
   GtkWidget           parent_instance;
 
   ShJobManager       *manager;          /* (owned) (nullable) */
+  ShScheduler        *scheduler;        /* (owned) (nullable) */
+  GtkLabel           *next_run_label;
   GListModel         *jobs;             /* (unowned) the manager's */
   gulong              jobs_changed_id;
   GHashTable         *status_handlers;  /* (owned) ShJob (owned) → handler id */
@@ -389,9 +391,51 @@ sh_jobs_page_find_row (ShJobsPage *self,
 }
 
 static void
+on_next_run_changed (ShJobsPage *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->scheduler != NULL)
+    text = sh_scheduler_dup_next_run_text (self->scheduler);
+  gtk_label_set_label (self->next_run_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->next_run_label), text != NULL);
+}
+
+/**
+ * sh_jobs_page_set_scheduler:
+ * @self: a #ShJobsPage
+ * @scheduler: (nullable): the scheduler whose next run the page names
+ */
+void
+sh_jobs_page_set_scheduler (ShJobsPage  *self,
+                            ShScheduler *scheduler)
+{
+  g_return_if_fail (SH_IS_JOBS_PAGE (self));
+  g_return_if_fail (scheduler == NULL || SH_IS_SCHEDULER (scheduler));
+
+  if (self->scheduler == scheduler)
+    return;
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_set_object (&self->scheduler, scheduler);
+  if (scheduler != NULL)
+    {
+      g_signal_connect_swapped (scheduler, "notify::next-run-text",
+                                G_CALLBACK (on_next_run_changed), self);
+      g_signal_connect_swapped (scheduler, "notify::job",
+                                G_CALLBACK (on_next_run_changed), self);
+    }
+  on_next_run_changed (self);
+}
+
+static void
 sh_jobs_page_dispose (GObject *object)
 {
   ShJobsPage *self = SH_JOBS_PAGE (object);
+
+  if (self->scheduler != NULL)
+    g_signal_handlers_disconnect_by_data (self->scheduler, self);
+  g_clear_object (&self->scheduler);
 
   sh_jobs_page_clear (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_JOBS_PAGE);
@@ -469,6 +513,7 @@ sh_jobs_page_class_init (ShJobsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/sh-jobs-page.ui");
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShJobsPage, next_run_label);
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, active_box);
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, active_list);
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, history_list);

@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "sh-database.h"
+#include "sh-schedule.h"
 #include "sh-preferences-window.h"
 #include "sh-secrets.h"
 #include "sh-stash-error.h"
@@ -58,6 +59,16 @@ struct _ShPreferencesWindow
   GtkSpinButton        *poll_spin;
   GtkSpinButton        *failing_spin;
   GtkSwitch            *notify_switch;
+  AdwComboRow          *schedule_mode_row;
+  AdwActionRow         *schedule_hours_row;
+  GtkSpinButton        *schedule_hours_spin;
+  AdwComboRow          *schedule_weekday_row;
+  AdwEntryRow          *window_start_row;
+  AdwEntryRow          *window_end_row;
+  AdwComboRow          *window_end_action_row;
+  GtkSwitch            *maintenance_scan_switch;
+  GtkSwitch            *maintenance_mark_switch;
+  GtkSwitch            *background_switch;
 };
 
 G_DEFINE_FINAL_TYPE (ShPreferencesWindow, sh_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -570,6 +581,136 @@ on_entry_activated (ShPreferencesWindow *self)
   gtk_widget_activate_action (GTK_WIDGET (self), "prefs.test-connection", NULL);
 }
 
+/* Scheduled maintenance: settings strings and numbers as the rows' positions. */
+
+static const char * const schedule_modes[] = { "off", "hours", "daily", "weekly", NULL };
+static const char * const end_actions[] = { "continue", "cancel", NULL };
+
+static gboolean
+choice_get_mapping (GValue   *value,
+                    GVariant *variant,
+                    gpointer  user_data)
+{
+  const char * const *choices = user_data;
+  const char *choice = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; choices[i] != NULL; i++)
+    if (g_str_equal (choices[i], choice))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+choice_set_mapping (const GValue       *value,
+                    const GVariantType *expected_type,
+                    gpointer            user_data)
+{
+  const char * const *choices = user_data;
+  guint index = g_value_get_uint (value);
+
+  if (index >= g_strv_length ((char **) choices))
+    return NULL;
+
+  return g_variant_new_string (choices[index]);
+}
+
+static gboolean
+weekday_get_mapping (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  g_value_set_uint (value, CLAMP (g_variant_get_uint32 (variant), 1, 7) - 1);
+  return TRUE;
+}
+
+static GVariant *
+weekday_set_mapping (const GValue       *value,
+                     const GVariantType *expected_type,
+                     gpointer            user_data)
+{
+  guint index = g_value_get_uint (value);
+
+  return index < 7 ? g_variant_new_uint32 (index + 1) : NULL;
+}
+
+/* Only a valid "HH:MM" reaches the setting; the row shows what is wrong meanwhile. */
+static GVariant *
+time_set_mapping (const GValue       *value,
+                  const GVariantType *expected_type,
+                  gpointer            user_data)
+{
+  const char *text = g_value_get_string (value);
+  guint minute;
+
+  if (!sh_schedule_parse_time (text, &minute))
+    return NULL;
+
+  return g_variant_new_printf ("%02u:%02u", minute / 60, minute % 60);
+}
+
+static void
+on_time_changed (AdwEntryRow *row)
+{
+  guint minute;
+
+  if (sh_schedule_parse_time (gtk_editable_get_text (GTK_EDITABLE (row)), &minute))
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
+update_schedule_rows (ShPreferencesWindow *self)
+{
+  guint mode = adw_combo_row_get_selected (self->schedule_mode_row);
+  gboolean windowed = mode == 2 || mode == 3;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->schedule_hours_row), mode == 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->schedule_weekday_row), mode == 3);
+  gtk_widget_set_visible (GTK_WIDGET (self->window_start_row), windowed || mode == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->window_end_row), windowed || mode == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->window_end_action_row), windowed || mode == 0);
+}
+
+static void
+bind_maintenance (ShPreferencesWindow *self)
+{
+  g_settings_bind_with_mapping (self->settings, "schedule-mode", self->schedule_mode_row,
+                                "selected", G_SETTINGS_BIND_DEFAULT, choice_get_mapping,
+                                choice_set_mapping, (gpointer) schedule_modes, NULL);
+  g_settings_bind (self->settings, "schedule-hours", self->schedule_hours_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "schedule-weekday", self->schedule_weekday_row,
+                                "selected", G_SETTINGS_BIND_DEFAULT, weekday_get_mapping,
+                                weekday_set_mapping, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "schedule-window-start", self->window_start_row,
+                                "text", G_SETTINGS_BIND_DEFAULT, NULL, time_set_mapping,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "schedule-window-end", self->window_end_row,
+                                "text", G_SETTINGS_BIND_DEFAULT, NULL, time_set_mapping,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "schedule-window-end-action",
+                                self->window_end_action_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, choice_get_mapping,
+                                choice_set_mapping, (gpointer) end_actions, NULL);
+  g_settings_bind (self->settings, "maintenance-scan", self->maintenance_scan_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "maintenance-mark-succeeded", self->maintenance_mark_switch,
+                   "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+
+  g_signal_connect (self->window_start_row, "changed", G_CALLBACK (on_time_changed), NULL);
+  g_signal_connect (self->window_end_row, "changed", G_CALLBACK (on_time_changed), NULL);
+  g_signal_connect_object (self->schedule_mode_row, "notify::selected",
+                           G_CALLBACK (update_schedule_rows), self, G_CONNECT_SWAPPED);
+  update_schedule_rows (self);
+}
+
 static void
 sh_preferences_window_load (ShPreferencesWindow *self)
 {
@@ -585,6 +726,7 @@ sh_preferences_window_load (ShPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "failing-threshold", self->failing_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
+  bind_maintenance (self);
 
   /* The server */
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url != NULL ? url : "");
@@ -687,6 +829,16 @@ sh_preferences_window_class_init (ShPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/sh-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, server_group);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, schedule_mode_row);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, schedule_hours_row);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, schedule_hours_spin);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, schedule_weekday_row);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, window_start_row);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, window_end_row);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, window_end_action_row);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, maintenance_scan_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, maintenance_mark_switch);
+  gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, url_row);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, api_key_row);
   gtk_widget_class_bind_template_child (widget_class, ShPreferencesWindow, connection_row);

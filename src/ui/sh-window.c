@@ -606,6 +606,8 @@ sh_window_update_session (ShWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (job_actions); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), job_actions[i], session != NULL);
 
+  sh_jobs_page_set_scheduler (self->jobs_page, app != NULL ? sh_application_get_scheduler (app)
+                                                            : NULL);
   if (session == self->session)
     return;
 

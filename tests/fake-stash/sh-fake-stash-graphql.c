@@ -56,6 +56,7 @@ static const struct {
   { "FindSceneIds", "findScenes", sh_fake_stash_resolve_find_scene_ids },
   { "LatestSceneUpdate", "findScenes", sh_fake_stash_resolve_latest_scene_update },
   { "MetadataGenerate", "metadataGenerate", sh_fake_stash_resolve_metadata_generate },
+  { "MetadataScan", "metadataScan", sh_fake_stash_resolve_metadata_scan },
   { "FindJob", "findJob", sh_fake_stash_resolve_find_job },
   { "JobQueue", "jobQueue", sh_fake_stash_resolve_job_queue },
   { "StopJob", "stopJob", sh_fake_stash_resolve_stop_job },

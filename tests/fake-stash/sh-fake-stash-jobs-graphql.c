@@ -3,7 +3,7 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * metadataGenerate, findJob, jobQueue and stopJob, as the resolvers of
+ * metadataGenerate, metadataScan, findJob, jobQueue and stopJob, as the resolvers of
  * internal/api/resolver_*_job.go and resolver_mutation_metadata.go answer them.
  */
 
@@ -127,6 +127,30 @@ sh_fake_stash_resolve_metadata_generate (ShFakeStash  *self,
 
   job = sh_fake_stash_jobs_add (self, input);
   g_string_append_printf (data, "\"metadataGenerate\":\"%u\"", job->id);
+
+  return TRUE;
+}
+
+/* A scan finds no new files here: it is a job that occupies the queue for a while, as
+ * internal/manager/task_scan.go's does, under the description Stash gives it. */
+gboolean
+sh_fake_stash_resolve_metadata_scan (ShFakeStash  *self,
+                                     JsonObject   *variables,
+                                     const char   *query,
+                                     GString      *data,
+                                     GError      **error)
+{
+  guint id;
+
+  if (sh_fake_json_get_object (variables, "input") == NULL)
+    {
+      g_set_error_literal (error, SH_FAKE_STASH_ERROR, SH_FAKE_STASH_ERROR_VALIDATION,
+                           "variable “input” of type “ScanMetadataInput!” was not provided");
+      return FALSE;
+    }
+
+  id = sh_fake_stash_add_foreign_job (self, "Scanning...", 3);
+  g_string_append_printf (data, "\"metadataScan\":\"%u\"", id);
 
   return TRUE;
 }

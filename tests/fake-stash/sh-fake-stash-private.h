@@ -362,6 +362,11 @@ gboolean     sh_fake_stash_resolve_find_job         (ShFakeStash        *self,
                                                      const char         *query,
                                                      GString            *data,
                                                      GError            **error);
+gboolean     sh_fake_stash_resolve_metadata_scan    (ShFakeStash        *self,
+                                                     JsonObject         *variables,
+                                                     const char         *query,
+                                                     GString            *data,
+                                                     GError            **error);
 gboolean     sh_fake_stash_resolve_job_queue        (ShFakeStash        *self,
                                                      JsonObject         *variables,
                                                      const char         *query,

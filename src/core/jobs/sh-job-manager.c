@@ -40,6 +40,7 @@ const ShJobTypeInfo *sh_sync_job_get_info         (void);
 const ShJobTypeInfo *sh_generate_job_get_info     (void);
 const ShJobTypeInfo *sh_check_job_get_info        (void);
 const ShJobTypeInfo *sh_process_new_job_get_info  (void);
+const ShJobTypeInfo *sh_maintenance_job_get_info  (void);
 
 struct _ShJobManager
 {
@@ -196,6 +197,7 @@ sh_job_manager_new (ShDatabase    *database,
   sh_job_manager_register_type (self, sh_generate_job_get_info ());
   sh_job_manager_register_type (self, sh_check_job_get_info ());
   sh_job_manager_register_type (self, sh_process_new_job_get_info ());
+  sh_job_manager_register_type (self, sh_maintenance_job_get_info ());
 
   return self;
 }
@@ -684,10 +686,15 @@ finish_run (RunData    *run,
     }
   else
     {
+      /* A workflow may say in a sentence what it did ("12 scenes generated, …"). */
+      const char *summary = result != NULL
+        ? json_object_get_string_member_with_default (result, "summary", NULL)
+        : NULL;
+
       sh_job_set_status (job, SH_JOB_COMPLETED);
       if (sh_job_get_total_items (job) >= 0)
         sh_job_set_counts (job, sh_job_get_total_items (job), sh_job_get_total_items (job));
-      sh_job_set_progress (job, 100, _("Completed"));
+      sh_job_set_progress (job, 100, summary ? summary : _("Completed"));
     }
 
   if (result != NULL)

@@ -1699,6 +1699,65 @@ sh_stash_client_metadata_generate_finish (ShStashClient  *self,
   return finish_typed (self, result, sh_stash_client_metadata_generate_async, error);
 }
 
+static gpointer
+parse_scan (JsonObject  *data,
+            GError     **error)
+{
+  gint64 id;
+
+  if (!get_id (data, "metadataScan", &id))
+    {
+      set_shape_error (error, _("Scan did not return a job id"));
+      return NULL;
+    }
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+/**
+ * sh_stash_client_metadata_scan_async:
+ * @self: a #ShStashClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: callback
+ * @user_data: data for @callback
+ *
+ * Queues Stash's Scan task over every library path, with Stash's own defaults for
+ * what the scan generates on the way.
+ */
+void
+sh_stash_client_metadata_scan_async (ShStashClient       *self,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  json_object_set_object_member (variables, "input", json_object_new ());
+  json_node_set_object (node, variables);
+
+  execute_typed (self, sh_stash_client_metadata_scan_async, "MetadataScan", node,
+                 parse_scan, g_free, cancellable, callback, user_data);
+}
+
+/**
+ * sh_stash_client_metadata_scan_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): Stash's job id, or %NULL with @error set
+ */
+char *
+sh_stash_client_metadata_scan_finish (ShStashClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_metadata_scan_async, error);
+}
+
 static JsonNode *
 id_variables (const char *name,
               const char *id)

@@ -110,6 +110,14 @@ char          *sh_stash_client_metadata_generate_finish (ShStashClient      *sel
                                                          GAsyncResult       *result,
                                                          GError            **error);
 
+void           sh_stash_client_metadata_scan_async    (ShStashClient        *self,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+char          *sh_stash_client_metadata_scan_finish   (ShStashClient        *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+
 void           sh_stash_client_find_job_async         (ShStashClient        *self,
                                                        const char           *job_id,
                                                        GCancellable         *cancellable,
