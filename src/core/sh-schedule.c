@@ -18,8 +18,6 @@
  * install` writes.
  */
 
-#define G_LOG_DOMAIN "ShSchedule"
-
 #include "config.h"
 
 #include <glib/gi18n-lib.h>

@@ -10,9 +10,9 @@
  * once, and a run that fails is not repeated at once in a loop.
  */
 
-#define G_LOG_DOMAIN "ShScheduler"
-
 #include "config.h"
+
+#include "sh-types.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -434,7 +434,7 @@ start_run (ShScheduler      *self,
       json_object_set_string_member (parameters, "next_run", text);
     }
 
-  sh_job_manager_create_async (self->manager, "maintenance", parameters, NULL,
+  sh_job_manager_create_async (self->manager, SH_JOB_TYPE_MAINTENANCE, parameters, NULL,
                                self->cancellable, created_cb, g_object_ref (self));
 }
 

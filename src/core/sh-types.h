@@ -28,5 +28,6 @@ typedef struct _ShStashSubscription ShStashSubscription;
 #define SH_JOB_TYPE_CHECK        "check_stash_generate"
 #define SH_JOB_TYPE_GENERATE     "stash_generate"
 #define SH_JOB_TYPE_PROCESS_NEW  "process_new_scenes"
+#define SH_JOB_TYPE_MAINTENANCE  "maintenance"
 
 G_END_DECLS

@@ -757,7 +757,7 @@ sh_ctl_cmd_maintain (int    argc,
         }
     }
 
-  sh_job_manager_create_async (session.manager, "maintenance", parameters, NULL, NULL,
+  sh_job_manager_create_async (session.manager, SH_JOB_TYPE_MAINTENANCE, parameters, NULL, NULL,
                                sh_ctl_store_result, &result);
   sh_ctl_wait (&result);
   job = sh_job_manager_create_finish (session.manager, result, &error);

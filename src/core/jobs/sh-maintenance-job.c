@@ -25,9 +25,9 @@
  * job started.
  */
 
-#define G_LOG_DOMAIN "ShMaintenanceJob"
-
 #include "config.h"
+
+#include "sh-types.h"
 
 #include <inttypes.h>
 
@@ -477,13 +477,13 @@ not_generated_cb (GObject      *object,
   sh_job_context_log (data->context, "%u scenes not known to be complete", ids->len);
   if (ids->len == 0)
     {
-      record_step (data, "check_stash_generate", NULL, "skipped");
+      record_step (data, SH_JOB_TYPE_CHECK, NULL, "skipped");
       next_step (g_steal_pointer (&task));
       return;
     }
 
   json_object_set_array_member (parameters, "scene_ids", ids_to_json (ids));
-  create_child (g_steal_pointer (&task), "check_stash_generate", parameters);
+  create_child (g_steal_pointer (&task), SH_JOB_TYPE_CHECK, parameters);
 }
 
 static void count_to_generate_cb (GObject *object, GAsyncResult *result, gpointer user_data);
@@ -533,7 +533,7 @@ count_to_generate_cb (GObject      *object,
   if (not_generated <= data->failing)
     {
       sh_job_context_log (data->context, "No scene needs a Generate");
-      record_step (data, "stash_generate", NULL, "skipped");
+      record_step (data, SH_JOB_TYPE_GENERATE, NULL, "skipped");
       next_step (g_steal_pointer (&task));
       return;
     }
@@ -542,7 +542,7 @@ count_to_generate_cb (GObject      *object,
                                   json_object_get_boolean_member_with_default (own,
                                                                                "markSucceeded",
                                                                                FALSE));
-  create_child (g_steal_pointer (&task), "stash_generate", parameters);
+  create_child (g_steal_pointer (&task), SH_JOB_TYPE_GENERATE, parameters);
 }
 
 /* Step 0: Stash's queue must be empty. */
@@ -751,7 +751,7 @@ run_step (GTask *task,
         g_autoptr(JsonObject) sync = json_object_new ();
 
         json_object_set_boolean_member (sync, "full", FALSE);
-        create_child (task, "sync_scenes", sync);
+        create_child (task, SH_JOB_TYPE_SYNC, sync);
       }
       break;
 
@@ -858,7 +858,7 @@ const ShJobTypeInfo *
 sh_maintenance_job_get_info (void)
 {
   static const ShJobTypeInfo info = {
-    .name = "maintenance",
+    .name = SH_JOB_TYPE_MAINTENANCE,
     .label = N_("Maintenance"),
     .icon_name = "emblem-system-symbolic",
     .unit = N_("steps"),
