@@ -69,4 +69,13 @@ void       _sh_database_holder_set_int       (GdaHolder     *holder,
                                               int            value);
 void       _sh_database_holder_set_null      (GdaHolder     *holder);
 
+/* For tests: called on the worker before each statement runs (with its SQL text), so that
+ * a test can make the server restart at a chosen point. */
+typedef void (*ShDatabaseExecuteHook) (ShDatabase *self,
+                                       const char *sql,
+                                       gpointer    user_data);
+void       _sh_database_set_execute_hook     (ShDatabase            *self,
+                                              ShDatabaseExecuteHook  hook,
+                                              gpointer               user_data);
+
 G_END_DECLS

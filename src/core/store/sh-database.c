@@ -17,6 +17,7 @@
 
 #ifdef SH_HAVE_LIBPQ
 # include <libpq-fe.h>
+# include <poll.h>
 #endif
 
 #include "sh-database-private.h"
@@ -108,7 +109,15 @@ struct _ShDatabase
   gint64          next_attempt;    /* monotonic time of the next reconnection */
   guint           backoff_ms;
   gboolean        op_unsafe;       /* the running op changed something a retry would repeat */
+  ShDatabaseExecuteHook execute_hook;
+  gpointer        execute_hook_data;
 };
+
+static GQuark
+sql_quark (void)
+{
+  return g_quark_from_static_string ("sh-database-sql");
+}
 
 G_DEFINE_FINAL_TYPE (ShDatabase, sh_database, G_TYPE_OBJECT)
 
@@ -448,10 +457,24 @@ mark_lost (ShDatabase *self,
 /* On the worker, before each call into the provider: %FALSE (with @error set) when the
  * connection is gone. libpq learns it by reading what the server sent (its goodbye and
  * end of stream after a restart) without sending anything. */
-static gboolean
-check_connection (ShDatabase  *self,
-                  GError     **error)
+void
+_sh_database_set_execute_hook (ShDatabase            *self,
+                               ShDatabaseExecuteHook  hook,
+                               gpointer               user_data)
 {
+  self->execute_hook = hook;
+  self->execute_hook_data = user_data;
+}
+
+static gboolean
+check_connection (ShDatabase    *self,
+                  GdaStatement  *stmt,
+                  GError       **error)
+{
+  if (self->execute_hook != NULL && stmt != NULL)
+    self->execute_hook (self, g_object_get_qdata (G_OBJECT (stmt), sql_quark ()),
+                        self->execute_hook_data);
+
   if (self->lost)
     {
       set_lost_error (self, error);
@@ -468,8 +491,20 @@ check_connection (ShDatabase  *self,
   if (self->pgconn != NULL)
     {
       PGconn *pgconn = self->pgconn;
+      struct pollfd pfd = { PQsocket (pgconn), POLLIN, 0 };
 
-      if (PQconsumeInput (pgconn) == 0 || PQstatus (pgconn) != CONNECTION_OK)
+      /* Between statements the server sends nothing unasked, so anything to read is a
+       * goodbye ("terminating connection…") or the end of the stream; the reads go on
+       * until libpq has seen the end, which one read may not reach. */
+      for (guint i = 0; i < 8 && pfd.fd >= 0 && PQstatus (pgconn) == CONNECTION_OK; i++)
+        {
+          if (poll (&pfd, 1, 0) <= 0 || (pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+            break;
+          if (PQconsumeInput (pgconn) == 0)
+            break;
+        }
+
+      if (PQstatus (pgconn) != CONNECTION_OK)
         {
           mark_lost (self, PQerrorMessage (pgconn));
           set_lost_error (self, error);
@@ -1764,6 +1799,7 @@ sh_database_prepare_full (ShDatabase  *self,
       cached = g_new0 (ShCachedStatement, 1);
       cached->stmt = g_steal_pointer (&stmt);
       cached->params = g_steal_pointer (&set);
+      g_object_set_qdata_full (G_OBJECT (cached->stmt), sql_quark (), g_strdup (sql), g_free);
       g_hash_table_insert (self->statements, g_strdup (sql), cached);
     }
 
@@ -1818,7 +1854,7 @@ sh_database_execute (ShDatabase    *self,
   g_return_val_if_fail (GDA_IS_STATEMENT (stmt), -1);
   g_return_val_if_fail (is_worker_thread (self), -1);
 
-  if (!check_connection (self, error))
+  if (!check_connection (self, stmt, error))
     return -1;
 
   /* Outside a transaction, or committing it, a change is made for good: running the op
@@ -1910,7 +1946,7 @@ sh_database_select (ShDatabase    *self,
   g_return_val_if_fail (GDA_IS_STATEMENT (stmt), NULL);
   g_return_val_if_fail (is_worker_thread (self), NULL);
 
-  if (!check_connection (self, error))
+  if (!check_connection (self, stmt, error))
     return NULL;
 
   model = gda_connection_statement_execute_select_full (self->cnc, stmt, params,
