@@ -492,7 +492,19 @@ test_generate_monitoring (Fixture       *fixture,
 /* Six processes open a new, empty database at once ------------------------------------ */
 
 #define N_OPENERS 6
-#define N_ROUNDS  6
+#define N_ROUNDS  10
+
+static void
+wait_for_start (ShDatabase *db,
+                const char *sql,
+                gpointer    user_data)
+{
+  gint64 *start = user_data;
+
+  while (g_get_real_time () < *start)
+    g_usleep (MIN (1000, *start - g_get_real_time ()));
+  *start = 0;
+}
 
 static int
 open_only (void)
@@ -500,7 +512,10 @@ open_only (void)
   g_autoptr(ShDatabase) db = sh_database_new (sh_test_postgres_url (), NULL);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 start = g_ascii_strtoll (g_getenv ("STASHHOG_TEST_OPEN_ONLY"), NULL, 10);
 
+  /* Connected, every opener sends its first statement at the same time. */
+  _sh_database_set_execute_hook (db, wait_for_start, &start);
   sh_database_open_async (db, NULL, sh_test_store_result, &result);
   if (!sh_database_open_finish (db, sh_test_await (&result), &error))
     {
@@ -520,9 +535,11 @@ test_open_concurrently (void)
       GSubprocess *procs[N_OPENERS];
       g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
       g_autoptr(GError) error = NULL;
+      g_autofree char *start = NULL;
 
       sh_test_reset_postgres ();
-      g_subprocess_launcher_setenv (launcher, "STASHHOG_TEST_OPEN_ONLY", "1", TRUE);
+      start = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () + 500 * G_TIME_SPAN_MILLISECOND);
+      g_subprocess_launcher_setenv (launcher, "STASHHOG_TEST_OPEN_ONLY", start, TRUE);
       for (guint i = 0; i < N_OPENERS; i++)
         {
           procs[i] = g_subprocess_launcher_spawn (launcher, &error, "/proc/self/exe", NULL);
