@@ -37,6 +37,12 @@ void       _sh_database_run_task             (ShDatabase     *self,
                                               gpointer        data,
                                               GDestroyNotify  data_free,
                                               GDestroyNotify  result_free);
+void       _sh_database_run_idempotent_task  (ShDatabase     *self,
+                                              GTask          *task,
+                                              ShDatabaseFunc  func,
+                                              gpointer        data,
+                                              GDestroyNotify  data_free,
+                                              GDestroyNotify  result_free);
 gpointer   _sh_database_task_get_data        (GTask          *task);
 gboolean   _sh_database_stage_ids            (ShDatabase    *self,
                                               const gint64  *ids,

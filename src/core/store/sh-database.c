@@ -805,6 +805,7 @@ sh_database_queue (ShDatabase     *self,
   op->data = data;
   op->result_free = result_free;
   op->needs_cnc = needs_cnc;
+  op->idempotent = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "sh-database-idempotent"));
 
   sh_database_push (self, op);
 }
@@ -1406,6 +1407,40 @@ _sh_database_run_task (ShDatabase     *self,
 
   sh_database_run_async (self, func, data, NULL, result_free, g_task_get_cancellable (task),
                          store_op_cb, g_object_ref (task));
+}
+
+/*
+ * _sh_database_run_idempotent_task:
+ *
+ * As _sh_database_run_task(), for work that may run twice with the effect of once (a
+ * job's row written again, a Generate's outcome applied again): when the connection is
+ * lost, even in the middle of a COMMIT, it waits for a new connection and runs again,
+ * until it is done, @task's cancellable is cancelled or the database is closed. What
+ * must never be dropped (a job's final outcome) goes this way.
+ */
+void
+_sh_database_run_idempotent_task (ShDatabase     *self,
+                                  GTask          *task,
+                                  ShDatabaseFunc  func,
+                                  gpointer        data,
+                                  GDestroyNotify  data_free,
+                                  GDestroyNotify  result_free)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+  g_autoptr(GTask) inner = NULL;
+
+  op->data = data;
+  op->data_free = data_free;
+  op->result_free = result_free;
+  g_task_set_task_data (task, op, store_op_free);
+  g_task_set_check_cancellable (task, FALSE);
+
+  inner = g_task_new (self, g_task_get_cancellable (task), store_op_cb, g_object_ref (task));
+  g_task_set_source_tag (inner, sh_database_run_async);
+  g_task_set_check_cancellable (inner, FALSE);
+  g_object_set_data (G_OBJECT (inner), "sh-database-idempotent", GINT_TO_POINTER (TRUE));
+
+  sh_database_queue (self, inner, func, data, result_free, TRUE);
 }
 
 /*
