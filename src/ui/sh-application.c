@@ -1194,9 +1194,10 @@ request_cancel_cb (GObject      *object,
   if (g_strcmp0 (sh_job_get_job_type (job), "stash_generate") == 0 &&
       sh_job_get_stash_job_id (job) != NULL && self->session != NULL)
     {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       sh_stash_client_stop_job_async (sh_session_get_client (self->session),
-                                      sh_job_get_stash_job_id (job),
-                                      g_task_get_cancellable (task),
+                                      sh_job_get_stash_job_id (job), cancellable,
                                       stop_job_cb, g_steal_pointer (&task));
       return;
     }
