@@ -1159,6 +1159,90 @@ static const ShJobTypeInfo test_type = {
   .run_finish = test_type_run_finish,
 };
 
+/* A job type that works until it is cancelled. */
+static void
+waiting_cancelled_cb (GCancellable *cancellable,
+                      GTask        *task)
+{
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+}
+
+static void
+waiting_type_run_async (ShJobContext        *context,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_check_cancellable (task, FALSE);
+  sh_job_set_progress (sh_job_context_get_job (context), 10, "Working");
+  /* The task is returned, and freed, by the cancellation. */
+  g_cancellable_connect (cancellable, G_CALLBACK (waiting_cancelled_cb), task, g_object_unref);
+}
+
+static const ShJobTypeInfo waiting_type = {
+  .name = "waiting_job",
+  .label = "Waiting",
+  .icon_name = "system-run-symbolic",
+  .unit = "items",
+  .exclusive = FALSE,
+  .run_async = waiting_type_run_async,
+  .run_finish = test_type_run_finish,
+};
+
+static gboolean
+job_ended (gpointer data)
+{
+  return !sh_job_is_active (data);
+}
+
+/* Issue 10: a job of another live process (another machine sharing the database) is
+ * cancelled through the database, whatever its type: its owner sees the request on its
+ * heartbeat and cancels its run. */
+static void
+test_cancel_elsewhere (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(ShJobManager) other = new_manager (fixture, fixture->db);
+  g_autoptr(GAsyncResult) run = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) seen = NULL;
+  g_autoptr(ShJob) stored = NULL;
+
+  sh_job_manager_register_type (fixture->manager, &waiting_type);
+  sh_job_manager_set_stale_after (fixture->manager, 3);
+  job = create_job (fixture->manager, "waiting_job", NULL, &error);
+  g_assert_no_error (error);
+  sh_job_manager_run_async (fixture->manager, job, NULL, sh_test_store_result, &run);
+
+  /* The other process knows the job from the database only. */
+  sh_job_manager_get_job_async (other, sh_job_get_id (job), NULL, sh_test_store_result,
+                                &result);
+  seen = sh_job_manager_get_job_finish (other, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_false (sh_job_manager_is_running_here (other, seen));
+  g_clear_object (&result);
+  sh_job_manager_request_cancel_async (other, seen, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_manager_request_cancel_finish (other, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&run), &error));
+  g_assert_no_error (error);
+  wait_until (job_ended, job);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_CANCELLED);
+  stored = reload (fixture, sh_job_get_id (job));
+  g_assert_cmpint (sh_job_get_status (stored), ==, SH_JOB_CANCELLED);
+
+  /* An ended job cannot be cancelled. */
+  g_clear_object (&result);
+  sh_job_manager_request_cancel_async (other, stored, NULL, sh_test_store_result, &result);
+  g_assert_false (sh_job_manager_request_cancel_finish (other, sh_test_await (&result), &error));
+  g_assert_error (error, SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE);
+}
+
 static void
 test_status_mapping (Fixture       *fixture,
                      gconstpointer  user_data)
@@ -1707,6 +1791,7 @@ main (int   argc,
   ADD ("conflict", test_conflict);
   ADD ("retry", test_retry);
   ADD ("status-mapping", test_status_mapping);
+  ADD ("cancel-elsewhere", test_cancel_elsewhere);
   ADD ("progress-coalescing", test_progress_coalescing);
   ADD ("check", test_check);
   ADD ("process-new", test_process_new);

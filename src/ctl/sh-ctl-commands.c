@@ -17,6 +17,7 @@
 #include "sh-ctl.h"
 #include "sh-ctl-config.h"
 #include "sh-ctl-private.h"
+#include "sh-store-error.h"
 #include "sh-database.h"
 #include "sh-job-manager.h"
 #include "sh-scene-store.h"
@@ -127,6 +128,45 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
  *
  * Returns: (transfer full) (nullable): the open session, or %NULL after printing why
  */
+/* The database could not be opened. A bad address, user, database name or password is
+ * the configuration's fault (exit 2); the advice is the command line's, not the app's
+ * Preferences. */
+static int
+database_open_error (const char   *location,
+                     const GError *error)
+{
+  static const char * const config_errors[] = {
+    "no password supplied",
+    "password authentication failed",
+    "authentication failed",
+    "does not exist",
+    "not a database address",
+    "not a valid SQLite database address",
+    "address must look like",
+    "address is empty",
+    "The address is invalid",
+  };
+  const char *where = _("Preferences");
+  g_autoptr(GString) message = g_string_new (error->message);
+
+  g_string_replace (message, where, "--database, $STASHHOG_DATABASE and "
+                    "$STASHHOG_DATABASE_PASSWORD", 0);
+
+  if (location != NULL && strstr (error->message, "no password supplied") != NULL)
+    return sh_ctl_usage_error (_("The PostgreSQL server of %s asks for a password and none "
+                                 "was given. Set STASHHOG_DATABASE_PASSWORD, or store the "
+                                 "password with the app's Preferences (the keyring)."),
+                               location);
+
+  for (guint i = 0; i < G_N_ELEMENTS (config_errors); i++)
+    {
+      if (strstr (error->message, config_errors[i]) != NULL)
+        return sh_ctl_usage_error ("%s", message->str);
+    }
+
+  return sh_ctl_failure ("%s", message->str);
+}
+
 ShSession *
 sh_ctl_open_session (ShCtlCommonOptions  *options,
                      ShJobRecovery        recovery,
@@ -186,6 +226,8 @@ sh_ctl_open_session (ShCtlCommonOptions  *options,
       /* An address that is not one is the user's to fix, as with sh_ctl_make_client(). */
       if (g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH))
         *exit_code = sh_ctl_usage_error ("%s", error->message);
+      else if (g_error_matches (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN))
+        *exit_code = database_open_error (location, error);
       else
         *exit_code = sh_ctl_failure ("%s", error->message);
       return NULL;

@@ -980,8 +980,17 @@ sh_ctl_cmd_cancel (int    argc,
     return sh_ctl_failure (_("job %s is not running; it is %s"), sh_job_get_id (job),
                            sh_job_status_to_string (sh_job_get_status (job)));
 
-  /* The job runs in another process (the desktop app, another stashhogctl). A Generate
-   * is stopped in Stash; its owner sees CANCELLED and records it. */
+  /* The job runs in another process (the desktop app, another stashhogctl, on this
+   * machine or another one): the request goes through the database, and the owner
+   * cancels its run on its next heartbeat. A Generate is also stopped in Stash at once;
+   * its owner sees CANCELLED and records it. */
+  sh_job_manager_request_cancel_async (session.manager, job, NULL, sh_ctl_store_result,
+                                       &result);
+  sh_ctl_wait (&result);
+  if (!sh_job_manager_request_cancel_finish (session.manager, result, &error))
+    return sh_ctl_failure ("%s", error->message);
+  g_clear_object (&result);
+
   if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
       sh_job_get_stash_job_id (job) != NULL)
     {
@@ -996,8 +1005,9 @@ sh_ctl_cmd_cancel (int    argc,
       return SH_CTL_EXIT_OK;
     }
 
-  return sh_ctl_failure (_("job %s runs in another StashHog process; cancel it there"),
-                         sh_job_get_id (job));
+  g_print (_("Asked the StashHog process that runs job %s to cancel it; it ends within a "
+             "few seconds.\n"), sh_job_get_id (job));
+  return SH_CTL_EXIT_OK;
 }
 
 int

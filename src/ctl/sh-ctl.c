@@ -99,6 +99,8 @@ print_help (void)
              "  STASHHOG_URL       The Stash server address\n"
              "  STASHHOG_API_KEY   The Stash API key (never pass it as an argument)\n"
              "  STASHHOG_DATABASE  An SQLite file path or a postgresql:// address\n"
+             "  STASHHOG_DATABASE_PASSWORD  The PostgreSQL password (else the keyring's, "
+             "as the app stores it)\n"
              "  STASHHOG_REQUEST_TIMEOUT  Seconds a request to Stash may take (1–600, "
              "default 30)\n"
              "\n"

@@ -1186,6 +1186,36 @@ stop_job_cb (GObject      *object,
     g_task_return_boolean (task, TRUE);
 }
 
+static void
+request_cancel_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShApplication *self = g_task_get_source_object (task);
+  ShJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_manager_request_cancel_finish (SH_JOB_MANAGER (object), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
+      sh_job_get_stash_job_id (job) != NULL && self->session != NULL)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      sh_stash_client_stop_job_async (sh_session_get_client (self->session),
+                                      sh_job_get_stash_job_id (job), cancellable,
+                                      stop_job_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 /**
  * sh_application_cancel_job_async:
  * @self: a #ShApplication
@@ -1195,8 +1225,8 @@ stop_job_cb (GObject      *object,
  * @user_data: data for @callback
  *
  * Cancels a job. One that runs here is cancelled through the job manager (a Generate is
- * stopped in Stash first); a Generate that another process runs is stopped in Stash, as
- * `stashhogctl cancel` does, and its owner records the end.
+ * stopped in Stash first); one that another process runs is asked to stop through the
+ * database, as `stashhogctl cancel` does, and a Generate is also stopped in Stash.
  */
 void
 sh_application_cancel_job_async (ShApplication       *self,
@@ -1214,6 +1244,7 @@ sh_application_cancel_job_async (ShApplication       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_application_cancel_job_async);
+  g_task_set_task_data (task, g_object_ref (job), g_object_unref);
 
   if (!check_session (self, &error))
     {
@@ -1237,18 +1268,10 @@ sh_application_cancel_job_async (ShApplication       *self,
       return;
     }
 
-  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
-      sh_job_get_stash_job_id (job) != NULL)
-    {
-      sh_stash_client_stop_job_async (sh_session_get_client (self->session),
-                                      sh_job_get_stash_job_id (job), cancellable,
-                                      stop_job_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_OWNER,
-                           _("This job runs in another StashHog process (another desktop or "
-                             "stashhogctl); cancel it there."));
+  /* Another process runs it: asked through the database (see
+   * sh_job_manager_request_cancel_async()); a Generate is also stopped in Stash. */
+  sh_job_manager_request_cancel_async (manager, job, cancellable, request_cancel_cb,
+                                       g_steal_pointer (&task));
 }
 
 gboolean

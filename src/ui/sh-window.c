@@ -48,6 +48,9 @@ struct _ShWindow
   GtkWidget            *retry_button;
   ShJobsPage           *jobs_page;
   AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *database_banner;
+  ShDatabase           *database;        /* (owned) (nullable) the session's, followed */
+  gulong                available_id;
   GtkRevealer          *server_banner;
   GtkLabel             *server_banner_label;
 };
@@ -597,6 +600,54 @@ sh_window_offer_sync (ShWindow   *self,
 }
 
 static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_manager_refresh_finish (SH_JOB_MANAGER (object), result, &error))
+    g_debug ("Could not refresh the jobs: %s", error->message);
+}
+
+/* The database connection was lost (a PostgreSQL restart, the network): say so while it
+ * is made again, then read everything again, since other processes went on meanwhile. */
+static void
+on_database_available (ShWindow *self)
+{
+  gboolean available = self->database == NULL || sh_database_get_available (self->database);
+  GtkWidget *scenes;
+
+  gtk_revealer_set_reveal_child (self->database_banner, !available);
+  if (!available || self->session == NULL)
+    return;
+
+  sh_job_manager_refresh_async (sh_session_get_job_manager (self->session), NULL, refresh_cb,
+                                NULL);
+  scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
+  if (SH_IS_SCENES_PAGE (scenes))
+    sh_scenes_page_reload (SH_SCENES_PAGE (scenes));
+}
+
+static void
+sh_window_follow_database (ShWindow   *self,
+                           ShDatabase *database)
+{
+  if (self->database == database)
+    return;
+
+  if (self->database != NULL)
+    g_clear_signal_handler (&self->available_id, self->database);
+  g_set_object (&self->database, database);
+  if (database != NULL)
+    self->available_id = g_signal_connect_object (database, "notify::available",
+                                                  G_CALLBACK (on_database_available), self,
+                                                  G_CONNECT_SWAPPED);
+  gtk_revealer_set_reveal_child (self->database_banner,
+                                 database != NULL && !sh_database_get_available (database));
+}
+
+static void
 sh_window_update_session (ShWindow *self)
 {
   ShApplication *app = sh_window_get_app (self);
@@ -612,6 +663,7 @@ sh_window_update_session (ShWindow *self)
     return;
 
   g_set_object (&self->session, session);
+  sh_window_follow_database (self, session != NULL ? sh_session_get_database (session) : NULL);
   sh_jobs_page_set_manager (self->jobs_page,
                             session != NULL ? sh_session_get_job_manager (session) : NULL);
 
@@ -842,6 +894,9 @@ sh_window_dispose (GObject *object)
       self->details = NULL;
     }
 
+  if (self->database != NULL)
+    g_clear_signal_handler (&self->available_id, self->database);
+  g_clear_object (&self->database);
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_WINDOW);
   g_clear_object (&self->session);
   g_clear_object (&self->settings);
@@ -892,6 +947,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, jobs_page);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ShWindow, database_banner);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, server_banner);
   gtk_widget_class_bind_template_child (widget_class, ShWindow, server_banner_label);
 

@@ -102,7 +102,8 @@ struct _RunData
   GPtrArray     *waiters;         /* (owned) of GTask: sh_job_manager_wait_async() */
 };
 
-static void persist (RunData *run);
+static void     persist         (RunData  *run);
+static gboolean persist_timeout (gpointer  user_data);
 
 static void
 run_data_free (RunData *run)
@@ -380,7 +381,20 @@ persist_cb (GObject      *object,
   run->manager->write_count++;
 
   if (!sh_job_store_update_finish (SH_JOB_STORE (object), result, &error))
-    g_warning ("Could not save job %s: %s", sh_job_get_id (run->job), error->message);
+    {
+      /* Lost while the database was being closed or never came back: the row is written
+       * again, whole, later; the final outcome is never dropped while the database is
+       * open. */
+      if (g_error_matches (error, SH_STORE_ERROR, SH_STORE_ERROR_CONNECTION_LOST))
+        {
+          g_debug ("Could not save job %s yet: %s", sh_job_get_id (run->job), error->message);
+          run->dirty = TRUE;
+          g_clear_handle_id (&run->persist_source, g_source_remove);
+          run->persist_source = g_timeout_add_seconds (1, persist_timeout, run);
+          return;
+        }
+      g_warning ("Could not save job %s: %s", sh_job_get_id (run->job), error->message);
+    }
 
   if (run->dirty || run->finishing)
     persist (run);
@@ -480,6 +494,33 @@ heartbeat_cb (GObject      *object,
     }
 }
 
+/* Another process asked to cancel the job (sh_job_manager_request_cancel_async()): the
+ * row says `cancelling` while this run did not cancel itself. */
+static void
+cancel_check_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ShJobManager) self = user_data;
+  g_autoptr(ShJobRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  RunData *run;
+
+  record = sh_job_store_get_finish (SH_JOB_STORE (object), result, &error);
+  if (record == NULL)
+    return;
+
+  run = g_hash_table_lookup (self->runs, record->id);
+  if (run == NULL || run->finishing || g_cancellable_is_cancelled (run->cancellable))
+    return;
+
+  if (g_strcmp0 (record->status, "cancelling") == 0)
+    {
+      g_debug ("Job %s: another process asked to cancel it", record->id);
+      g_cancellable_cancel (run->cancellable);
+    }
+}
+
 static gboolean
 heartbeat (gpointer user_data)
 {
@@ -491,6 +532,9 @@ heartbeat (gpointer user_data)
   sh_job_store_heartbeat_async (run->manager->job_store, sh_job_get_id (run->job),
                                 run->manager->owner, NULL, heartbeat_cb,
                                 g_strdup (sh_job_get_id (run->job)));
+  if (!g_cancellable_is_cancelled (run->cancellable))
+    sh_job_store_get_async (run->manager->job_store, sh_job_get_id (run->job), NULL,
+                            cancel_check_cb, g_object_ref (run->manager));
   /* The row too, so that other processes following the list see the job move. */
   if (run->persist_source == 0 && !run->writing)
     persist (run);
@@ -903,6 +947,76 @@ sh_job_manager_cancel (ShJobManager *self,
   run = g_hash_table_lookup (self->runs, sh_job_get_id (job));
   if (run != NULL)
     g_cancellable_cancel (run->cancellable);
+}
+
+static void
+request_cancel_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_request_cancel_finish (SH_JOB_STORE (object), result, &error))
+    {
+      if (error == NULL)
+        error = g_error_new (SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE,
+                             _("The job is not running any more."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sh_job_manager_request_cancel_async:
+ * @self: a #ShJobManager
+ * @job: an active job, of any type, run here or by another process (on this machine or
+ *   another one sharing the database)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called once the cancellation is asked for
+ * @user_data: data for @callback
+ *
+ * Cancels a job wherever it runs. Here, as sh_job_manager_cancel(). Elsewhere, the job's
+ * row turns `cancelling`; its owner sees it on its next heartbeat (a few seconds) and
+ * cancels its run, which ends `cancelled` as if cancelled there.
+ */
+void
+sh_job_manager_request_cancel_async (ShJobManager        *self,
+                                     ShJob               *job,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (SH_IS_JOB (job));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_request_cancel_async);
+
+  if (sh_job_manager_is_running_here (self, job))
+    {
+      sh_job_manager_cancel (self, job);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  sh_job_store_request_cancel_async (self->job_store, sh_job_get_id (job), cancellable,
+                                     request_cancel_cb, g_steal_pointer (&task));
+}
+
+gboolean
+sh_job_manager_request_cancel_finish (ShJobManager  *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

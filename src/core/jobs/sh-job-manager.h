@@ -116,6 +116,14 @@ gboolean             sh_job_manager_run_finish        (ShJobManager        *self
                                                        GError             **error);
 void                 sh_job_manager_cancel            (ShJobManager        *self,
                                                        ShJob               *job);
+void                 sh_job_manager_request_cancel_async  (ShJobManager        *self,
+                                                           ShJob               *job,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+gboolean             sh_job_manager_request_cancel_finish (ShJobManager        *self,
+                                                           GAsyncResult        *result,
+                                                           GError             **error);
 gboolean             sh_job_manager_is_running_here   (ShJobManager        *self,
                                                        ShJob               *job);
 gboolean             sh_job_manager_abandon           (ShJobManager        *self,

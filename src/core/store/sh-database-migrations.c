@@ -339,6 +339,13 @@ failed:
  * Brings the schema to SH_DATABASE_SCHEMA_VERSION, one transaction per migration, each
  * recorded in schema_version. Safe to run on every start and from several processes.
  */
+static gboolean migrate_locked (ShDatabase    *self,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+/* Any constant that no other program sharing the database uses: "StashHog" in ASCII. */
+#define SH_MIGRATION_LOCK_KEY "6013538550745165671"
+
 gboolean
 _sh_database_migrate (ShDatabase    *self,
                       GCancellable  *cancellable,
@@ -346,9 +353,39 @@ _sh_database_migrate (ShDatabase    *self,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *what = NULL;
-  gint64 version = 0;
+  gboolean ok;
 
   what = g_strdup_printf (_("Could not open the database %s"), sh_database_get_location (self));
+
+  /* Several processes may open a new, empty PostgreSQL database at once: even CREATE
+   * TABLE IF NOT EXISTS races there (a duplicate key in pg_type). One session-level
+   * advisory lock, which the server frees if this connection dies, serializes creating
+   * schema_version and every migration; opening a current database holds it briefly. */
+  if (sh_database_is_postgres (self))
+    {
+      if (!sh_database_execute_sql (self, "SELECT pg_advisory_lock(" SH_MIGRATION_LOCK_KEY ")",
+                                    &local_error))
+        {
+          g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN, "%s", local_error->message);
+          return FALSE;
+        }
+      ok = migrate_locked (self, cancellable, error);
+      if (!sh_database_execute_sql (self, "SELECT pg_advisory_unlock(" SH_MIGRATION_LOCK_KEY ")",
+                                    &local_error))
+        g_debug ("Could not release the migration lock: %s", local_error->message);
+      return ok;
+    }
+
+  return migrate_locked (self, cancellable, error);
+}
+
+static gboolean
+migrate_locked (ShDatabase    *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gint64 version = 0;
 
   if (!sh_database_execute_sql (self,
                                 "CREATE TABLE IF NOT EXISTS schema_version ("

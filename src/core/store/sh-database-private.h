@@ -37,6 +37,12 @@ void       _sh_database_run_task             (ShDatabase     *self,
                                               gpointer        data,
                                               GDestroyNotify  data_free,
                                               GDestroyNotify  result_free);
+void       _sh_database_run_idempotent_task  (ShDatabase     *self,
+                                              GTask          *task,
+                                              ShDatabaseFunc  func,
+                                              gpointer        data,
+                                              GDestroyNotify  data_free,
+                                              GDestroyNotify  result_free);
 gpointer   _sh_database_task_get_data        (GTask          *task);
 gboolean   _sh_database_stage_ids            (ShDatabase    *self,
                                               const gint64  *ids,
@@ -68,5 +74,14 @@ void       _sh_database_holder_set_double    (GdaHolder     *holder,
 void       _sh_database_holder_set_int       (GdaHolder     *holder,
                                               int            value);
 void       _sh_database_holder_set_null      (GdaHolder     *holder);
+
+/* For tests: called on the worker before each statement runs (with its SQL text), so that
+ * a test can make the server restart at a chosen point. */
+typedef void (*ShDatabaseExecuteHook) (ShDatabase *self,
+                                       const char *sql,
+                                       gpointer    user_data);
+void       _sh_database_set_execute_hook     (ShDatabase            *self,
+                                              ShDatabaseExecuteHook  hook,
+                                              gpointer               user_data);
 
 G_END_DECLS

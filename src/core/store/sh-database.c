@@ -13,8 +13,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#ifdef SH_HAVE_LIBPQ
+# include <libpq-fe.h>
+# include <poll.h>
+#endif
+
 #include "sh-database-private.h"
 #include "sh-database-url.h"
+
+#include <libgda/gda-connection-private.h>
 
 /**
  * ShDatabase:
@@ -26,7 +33,24 @@
  * result is delivered on the caller's thread-default main context. Code that needs several
  * statements (a transaction, a bulk change) passes an #ShDatabaseFunc to
  * sh_database_run_async() and uses the worker-side helpers from inside it.
+ *
+ * A PostgreSQL connection can be lost (the server restarts, the network fails). That is a
+ * state, not a failure of the program: the worker notices it before libgda does (libgda
+ * 5's PostgreSQL provider crashes on an error that carries no SQLSTATE, which is what
+ * libpq reports for a dead connection), never calls into the provider with that
+ * connection again, and opens a new one with backoff — prepared statements are prepared
+ * again and the connection's temporary tables created again. Meanwhile
+ * #ShDatabase:available is %FALSE. Work that is safe to run again waits for the new
+ * connection and runs again: work that had sent nothing yet or whose transaction the
+ * server undid (for a while), and idempotent work (until the database is closed). Other
+ * work fails with %SH_STORE_ERROR_CONNECTION_LOST.
  */
+
+/* Reconnection attempts start at once, then back off up to this. */
+#define RECONNECT_BACKOFF_MIN_MS  250
+#define RECONNECT_BACKOFF_MAX_MS  5000
+/* How long work that is safe to repeat, but not idempotent, waits for a new connection. */
+#define RECONNECT_WAIT_S          30
 
 typedef struct
 {
@@ -40,6 +64,7 @@ typedef struct
   gpointer        data;         /* (unowned) owned by the task's task data */
   GTask          *task;         /* (owned) (nullable) NULL for the close request */
   gboolean        needs_cnc;
+  gboolean        idempotent;   /* may run again even when its outcome is unknown */
   gpointer        result;       /* (owned) (nullable) */
   GDestroyNotify  result_free;
   GError         *error;        /* (owned) (nullable) */
@@ -56,9 +81,14 @@ struct _ShDatabase
   char           *sqlite_path;     /* (owned) (nullable) */
 
   GMutex          mutex;           /* guards thread and closed */
+  GCond           cond;            /* signalled when closed */
   GThread        *thread;          /* (owned) (nullable) */
   GAsyncQueue    *queue;           /* (owned) of ShDatabaseOp */
   gboolean        closed;
+  GMainContext   *context;         /* (owned) where notify::available is emitted */
+
+  /* Any thread (atomic): FALSE while a lost connection is being made again. */
+  int             available;
 
   /* Any thread (atomic): failed Generates in a row that make a scene *failing*. */
   guint           failing_threshold;
@@ -69,10 +99,33 @@ struct _ShDatabase
   GHashTable     *statements;      /* (owned) SQL text → ShCachedStatement */
   gboolean        is_postgres;
   gboolean        in_transaction;
+  gboolean        committing;
   guint           sqlite_version;  /* major * 1000000 + minor * 1000 + patch */
+  gpointer        pgconn;          /* (unowned) (nullable) libpq's connection under cnc */
+  gboolean        lost;            /* cnc is dead: never hand it to libgda again */
+  char           *lost_reason;     /* (owned) (nullable) */
+  gint64          next_attempt;    /* monotonic time of the next reconnection */
+  guint           backoff_ms;
+  gboolean        op_unsafe;       /* the running op changed something a retry would repeat */
+  ShDatabaseExecuteHook execute_hook;
+  gpointer        execute_hook_data;
 };
 
+static GQuark
+sql_quark (void)
+{
+  return g_quark_from_static_string ("sh-database-sql");
+}
+
 G_DEFINE_FINAL_TYPE (ShDatabase, sh_database, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_AVAILABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 sh_cached_statement_free (gpointer data)
@@ -234,6 +287,7 @@ _sh_database_propagate_error (ShDatabase    *self,
     case SH_STORE_ERROR_QUERY:
     case SH_STORE_ERROR_CONSTRAINT:
     case SH_STORE_ERROR_CORRUPT:
+    case SH_STORE_ERROR_CONNECTION_LOST:
     default:
       g_set_error (error, SH_STORE_ERROR, code,
                    _("%s: %s. Try again; if it keeps failing, check the database in "
@@ -260,13 +314,215 @@ set_closed_error (ShDatabase  *self,
                self->location);
 }
 
+static void
+set_lost_error (ShDatabase  *self,
+                GError     **error)
+{
+  g_autofree char *detail = first_line (self->lost_reason);
+
+  g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_CONNECTION_LOST,
+               _("The connection to the database %s was lost (%s). A change in progress was "
+                 "not saved; StashHog is reconnecting. Try again in a moment, and check "
+                 "that the database server is running if it keeps failing."),
+               self->location, detail);
+}
+
+/* What libpq and PostgreSQL say when the connection is gone: libpq's own messages (no
+ * SQLSTATE), and the server's when it shuts down or restarts. */
+static gboolean
+is_connection_lost_error (ShDatabase   *self,
+                          const GError *gda_error)
+{
+  static const char * const messages[] = {
+    "server closed the connection",
+    "no connection to the server",
+    "terminating connection due to administrator command",
+    "could not send data to server",
+    "could not receive data from server",
+    "connection to server was lost",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is in recovery mode",
+    "SSL SYSCALL error",
+    "SSL connection has been closed unexpectedly",
+  };
+  const char *message;
+
+  if (!self->is_postgres || gda_error == NULL || gda_error->domain == SH_STORE_ERROR
+      || g_error_matches (gda_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+
+  message = gda_error->message != NULL ? gda_error->message : "";
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      if (strstr (message, messages[i]) != NULL)
+        return TRUE;
+    }
+
+  /* SQLSTATE class 08 (connection exception) and 57P01..57P03 (shutdown, crash, cannot
+   * connect now), from the connection's latest error event. */
+  if (self->cnc != NULL)
+    {
+      const GList *events = gda_connection_get_events (self->cnc);
+
+      for (const GList *l = g_list_last ((GList *) events); l != NULL; l = l->prev)
+        {
+          GdaConnectionEvent *event = l->data;
+          const char *sqlstate;
+
+          if (gda_connection_event_get_event_type (event) != GDA_CONNECTION_EVENT_ERROR)
+            continue;
+          sqlstate = gda_connection_event_get_sqlstate (event);
+          return sqlstate != NULL
+                 && (g_str_has_prefix (sqlstate, "08") || g_str_equal (sqlstate, "57P01")
+                     || g_str_equal (sqlstate, "57P02") || g_str_equal (sqlstate, "57P03"));
+        }
+    }
+
+  return FALSE;
+}
+
+typedef struct
+{
+  GWeakRef self;
+} NotifyAvailable;
+
+static gboolean
+notify_available_cb (gpointer user_data)
+{
+  NotifyAvailable *data = user_data;
+  g_autoptr(ShDatabase) self = g_weak_ref_get (&data->self);
+
+  if (self != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+notify_available_free (gpointer user_data)
+{
+  NotifyAvailable *data = user_data;
+
+  g_weak_ref_clear (&data->self);
+  g_free (data);
+}
+
+/* On the worker: the property changes at once, its notification comes on the context
+ * that created the database. */
+static void
+set_available (ShDatabase *self,
+               gboolean    available)
+{
+  g_autoptr(GSource) source = NULL;
+  NotifyAvailable *data;
+
+  if (g_atomic_int_get (&self->available) == available)
+    return;
+  g_atomic_int_set (&self->available, available);
+
+  data = g_new0 (NotifyAvailable, 1);
+  g_weak_ref_init (&data->self, self);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[stashhog] database available");
+  g_source_set_callback (source, notify_available_cb, data, notify_available_free);
+  g_source_attach (source, self->context);
+}
+
+/* On the worker: the connection is dead. It is not closed here (the running function may
+ * still hold its data models) but after the function returns, and never used again. */
+static void
+mark_lost (ShDatabase *self,
+           const char *reason)
+{
+  if (self->lost)
+    return;
+
+  g_message ("The connection to the database %s was lost: %s", self->location,
+             reason != NULL ? reason : "?");
+  self->lost = TRUE;
+  g_free (self->lost_reason);
+  self->lost_reason = g_strdup (reason);
+  /* The server rolled the transaction back. */
+  self->in_transaction = FALSE;
+  self->committing = FALSE;
+  self->next_attempt = g_get_monotonic_time ();
+  self->backoff_ms = RECONNECT_BACKOFF_MIN_MS;
+  set_available (self, FALSE);
+}
+
+/* On the worker, before each call into the provider: %FALSE (with @error set) when the
+ * connection is gone. libpq learns it by reading what the server sent (its goodbye and
+ * end of stream after a restart) without sending anything. */
+void
+_sh_database_set_execute_hook (ShDatabase            *self,
+                               ShDatabaseExecuteHook  hook,
+                               gpointer               user_data)
+{
+  self->execute_hook = hook;
+  self->execute_hook_data = user_data;
+}
+
+static gboolean
+check_connection (ShDatabase    *self,
+                  GdaStatement  *stmt,
+                  GError       **error)
+{
+  if (self->execute_hook != NULL && stmt != NULL)
+    self->execute_hook (self, g_object_get_qdata (G_OBJECT (stmt), sql_quark ()),
+                        self->execute_hook_data);
+
+  if (self->lost)
+    {
+      set_lost_error (self, error);
+      return FALSE;
+    }
+
+  if (self->cnc == NULL)
+    {
+      set_not_open_error (self, error);
+      return FALSE;
+    }
+
+#ifdef SH_HAVE_LIBPQ
+  if (self->pgconn != NULL)
+    {
+      PGconn *pgconn = self->pgconn;
+      struct pollfd pfd = { PQsocket (pgconn), POLLIN, 0 };
+
+      /* Between statements the server sends nothing unasked, so anything to read is a
+       * goodbye ("terminating connection…") or the end of the stream; the reads go on
+       * until libpq has seen the end, which one read may not reach. */
+      for (guint i = 0; i < 8 && pfd.fd >= 0 && PQstatus (pgconn) == CONNECTION_OK; i++)
+        {
+          if (poll (&pfd, 1, 0) <= 0 || (pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+            break;
+          if (PQconsumeInput (pgconn) == 0)
+            break;
+        }
+
+      if (PQstatus (pgconn) != CONNECTION_OK)
+        {
+          mark_lost (self, PQerrorMessage (pgconn));
+          set_lost_error (self, error);
+          return FALSE;
+        }
+    }
+#endif
+
+  return TRUE;
+}
+
 /* Worker side ------------------------------------------------------------------------- */
 
 static void
 sh_database_worker_close (ShDatabase *self)
 {
-  if (self->in_transaction)
+  if (self->in_transaction && !self->lost)
     sh_database_rollback (self);
+  self->in_transaction = FALSE;
+  self->pgconn = NULL;
 
   /* Statements and their parameter sets go first; libgda 5's PostgreSQL data models and
    * prepared statements still talk to the connection when they are finalized. */
@@ -293,19 +549,133 @@ sh_database_complete_op_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+is_closed (ShDatabase *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  return self->closed;
+}
+
+/* On the worker: sleeps until @until (monotonic), unless the database is closed or
+ * @cancellable cancelled meanwhile. Returns %FALSE then. */
+static gboolean
+worker_sleep_until (ShDatabase   *self,
+                    gint64        until,
+                    GCancellable *cancellable)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (self->closed || g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      if (now >= until)
+        return TRUE;
+      /* Woken by close; a cancellable is looked at every 100 ms. */
+      g_cond_wait_until (&self->cond, &self->mutex, MIN (until, now + 100 * G_TIME_SPAN_MILLISECOND));
+    }
+}
+
+static gboolean sh_database_connect (ShDatabase  *self,
+                                     GError     **error);
+
+/* On the worker: one attempt to replace a lost connection, when its time has come. */
+static gboolean
+try_reconnect (ShDatabase  *self,
+               GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!self->lost)
+    return TRUE;
+
+  /* What is left of the dead connection goes first, without a word to the server. */
+  sh_database_worker_close (self);
+
+  if (g_get_monotonic_time () < self->next_attempt)
+    {
+      set_lost_error (self, error);
+      return FALSE;
+    }
+
+  self->lost = FALSE;
+  if (!sh_database_connect (self, &local_error)
+      || !_sh_database_create_scratch_tables (self, &local_error))
+    {
+      self->lost = TRUE;
+      sh_database_worker_close (self);
+      self->next_attempt = g_get_monotonic_time () + self->backoff_ms * G_TIME_SPAN_MILLISECOND;
+      self->backoff_ms = MIN (self->backoff_ms * 2, RECONNECT_BACKOFF_MAX_MS);
+      g_debug ("Could not reconnect to the database %s: %s", self->location,
+               local_error->message);
+      set_lost_error (self, error);
+      return FALSE;
+    }
+
+  g_message ("Reconnected to the database %s", self->location);
+  g_clear_pointer (&self->lost_reason, g_free);
+  self->backoff_ms = RECONNECT_BACKOFF_MIN_MS;
+  set_available (self, TRUE);
+
+  return TRUE;
+}
+
+/* On the worker, before an op that needs the connection: a new one if it was lost. An op
+ * allowed to wait waits, with backoff, until @deadline. */
+static gboolean
+ensure_connection (ShDatabase    *self,
+                   GCancellable  *cancellable,
+                   gint64         deadline,
+                   GError       **error)
+{
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (try_reconnect (self, &local_error))
+        return TRUE;
+
+      if (self->next_attempt > deadline || is_closed (self)
+          || !worker_sleep_until (self, self->next_attempt, cancellable))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+}
+
 static void
 sh_database_worker_run_op (ShDatabase   *self,
                            ShDatabaseOp *op)
 {
   GCancellable *cancellable = g_task_get_cancellable (op->task);
   g_autoptr(GSource) source = NULL;
+  gint64 deadline = G_MAXINT64;
 
-  if (!g_cancellable_set_error_if_cancelled (cancellable, &op->error))
+  while (!g_cancellable_set_error_if_cancelled (cancellable, &op->error))
     {
-      if (op->needs_cnc && self->cnc == NULL)
-        set_not_open_error (self, &op->error);
-      else
-        op->result = op->func (self, self->cnc, op->data, cancellable, &op->error);
+      if (op->needs_cnc && self->cnc == NULL && !self->lost)
+        {
+          set_not_open_error (self, &op->error);
+          break;
+        }
+
+      if (op->needs_cnc && self->lost)
+        {
+          /* Waiting is for work that the caller wants done whenever it can be; the rest
+           * waits a little, for a server that restarts, then fails. Nothing waits once
+           * the database is being closed. */
+          if (!op->idempotent && deadline == G_MAXINT64)
+            deadline = g_get_monotonic_time () + RECONNECT_WAIT_S * G_TIME_SPAN_SECOND;
+          if (!ensure_connection (self, cancellable, deadline, &op->error))
+            break;
+        }
+
+      self->op_unsafe = FALSE;
+      op->result = op->func (self, self->cnc, op->data, cancellable, &op->error);
 
       if (self->in_transaction)
         {
@@ -315,6 +685,26 @@ sh_database_worker_run_op (ShDatabase   *self,
                         "rolling it back");
           sh_database_rollback (self);
         }
+
+      if (self->lost)
+        sh_database_worker_close (self);
+
+      /* A transaction the lost connection cut was undone by the server, and work that
+       * had sent nothing did nothing: both run again on a new connection. So does
+       * idempotent work, whose outcome may be unknown (a COMMIT without its answer). */
+      if (g_error_matches (op->error, SH_STORE_ERROR, SH_STORE_ERROR_CONNECTION_LOST)
+          && op->needs_cnc && (op->idempotent || !self->op_unsafe) && !is_closed (self))
+        {
+          g_debug ("Running again, on a new connection, work cut by the lost connection: %s",
+                   op->error->message);
+          g_clear_error (&op->error);
+          if (op->result != NULL && op->result_free != NULL)
+            op->result_free (op->result);
+          op->result = NULL;
+          continue;
+        }
+
+      break;
     }
 
   if (op->error != NULL && op->result != NULL)
@@ -341,7 +731,26 @@ sh_database_worker (gpointer data)
 
   for (;;)
     {
-      ShDatabaseOp *op = g_async_queue_pop (self->queue);
+      ShDatabaseOp *op;
+
+      /* While the connection is lost and nothing is asked, reconnect in the background,
+       * so that #ShDatabase:available comes back by itself. */
+      if (self->lost)
+        {
+          gint64 wait = self->next_attempt - g_get_monotonic_time ();
+
+          op = wait > 0 ? g_async_queue_timeout_pop (self->queue, (guint64) wait)
+                        : g_async_queue_try_pop (self->queue);
+          if (op == NULL)
+            {
+              try_reconnect (self, NULL);
+              continue;
+            }
+        }
+      else
+        {
+          op = g_async_queue_pop (self->queue);
+        }
 
       if (op->task == NULL)
         {
@@ -394,6 +803,7 @@ sh_database_queue (ShDatabase     *self,
   op->data = data;
   op->result_free = result_free;
   op->needs_cnc = needs_cnc;
+  op->idempotent = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "sh-database-idempotent"));
 
   sh_database_push (self, op);
 }
@@ -423,9 +833,31 @@ sh_database_finalize (GObject *object)
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->sqlite_path, g_free);
   g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->lost_reason, g_free);
+  g_cond_clear (&self->cond);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sh_database_parent_class)->finalize (object);
+}
+
+static void
+sh_database_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  ShDatabase *self = SH_DATABASE (object);
+
+  switch (prop_id)
+    {
+    case PROP_AVAILABLE:
+      g_value_set_boolean (value, sh_database_get_available (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -435,6 +867,21 @@ sh_database_class_init (ShDatabaseClass *klass)
 
   object_class->dispose = sh_database_dispose;
   object_class->finalize = sh_database_finalize;
+  object_class->get_property = sh_database_get_property;
+
+  /**
+   * ShDatabase:available:
+   *
+   * %FALSE while the connection to the database server is lost and being made again;
+   * %TRUE otherwise (also before the database is opened). Notified on the main context
+   * of the thread that created the database. When it turns %TRUE again, what other
+   * processes changed meanwhile is worth reading again.
+   */
+  properties[PROP_AVAILABLE] =
+    g_param_spec_boolean ("available", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gda_init ();
 }
@@ -443,8 +890,28 @@ static void
 sh_database_init (ShDatabase *self)
 {
   g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
   self->queue = g_async_queue_new ();
   self->failing_threshold = SH_DEFAULT_FAILING_THRESHOLD;
+  self->available = TRUE;
+  self->backoff_ms = RECONNECT_BACKOFF_MIN_MS;
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/**
+ * sh_database_get_available:
+ * @self: a #ShDatabase
+ *
+ * Any thread may ask.
+ *
+ * Returns: %FALSE while a lost connection is being made again (see #ShDatabase:available)
+ */
+gboolean
+sh_database_get_available (ShDatabase *self)
+{
+  g_return_val_if_fail (SH_IS_DATABASE (self), FALSE);
+
+  return g_atomic_int_get (&self->available);
 }
 
 /**
@@ -616,6 +1083,79 @@ sh_database_setup_sqlite (ShDatabase  *self,
   return TRUE;
 }
 
+/* libgda 5 does not hand out libpq's connection. Its PostgreSQL provider keeps it in its
+ * connection data right after a pointer to the GdaConnection (libgda 5 and 6 alike); it is
+ * taken only when found there, and only to ask libpq whether it is still connected. */
+static gpointer
+find_pgconn (ShDatabase *self)
+{
+#ifdef SH_HAVE_LIBPQ
+  gpointer *cdata = gda_connection_internal_get_provider_data_error (self->cnc, NULL);
+
+  for (guint i = 0; cdata != NULL && i < 4; i++)
+    {
+      if (cdata[i] == (gpointer) self->cnc)
+        {
+          PGconn *pgconn = cdata[i + 1];
+
+          g_autofree char *db_name = NULL;
+
+          if (pgconn == NULL || PQstatus (pgconn) != CONNECTION_OK)
+            break;
+          db_name = g_strconcat ("DB_NAME=", PQdb (pgconn), NULL);
+          if (strstr (self->url->cnc_string, db_name) != NULL)
+            return pgconn;
+          break;
+        }
+    }
+
+  g_debug ("libpq's connection was not found; a lost connection is recognised by its "
+           "errors only");
+#endif
+
+  return NULL;
+}
+
+/* On the worker: opens the connection and what goes with it (parser, statement cache). */
+static gboolean
+sh_database_connect (ShDatabase  *self,
+                     GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *what = NULL;
+
+  what = g_strdup_printf (_("Could not open the database %s"), self->location);
+  auth = sh_database_url_get_auth_string (self->url);
+  self->cnc = gda_connection_open_from_string (self->url->provider, self->url->cnc_string, auth,
+                                               GDA_CONNECTION_OPTIONS_NONE, &local_error);
+  if (auth != NULL)
+    memset (auth, 0, strlen (auth));
+  if (self->cnc == NULL)
+    {
+      _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
+                                    SH_STORE_ERROR_OPEN, what);
+      return FALSE;
+    }
+
+  /* The provider's own parser, in "delimit" mode: statements reach the server verbatim,
+   * with only the ##name::type parameters replaced. libgda's full parser does not know
+   * ON CONFLICT or IS DISTINCT FROM, and it rewrites some SQL it does know (`a IS NOT ?`
+   * becomes `a IS (NOT ?)`). A raw BEGIN also keeps libgda from tracking the transaction,
+   * which costs O(n) per statement in libgda 5. */
+  self->parser = gda_connection_create_parser (self->cnc);
+  if (self->parser == NULL)
+    self->parser = gda_sql_parser_new ();
+  g_object_set (self->parser, "mode", GDA_SQL_PARSER_MODE_DELIMIT, NULL);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            sh_cached_statement_free);
+
+  if (self->is_postgres)
+    self->pgconn = find_pgconn (self);
+
+  return TRUE;
+}
+
 static gpointer
 sh_database_open_func (ShDatabase     *self,
                        GdaConnection  *unused,
@@ -659,29 +1199,8 @@ sh_database_open_func (ShDatabase     *self,
         }
     }
 
-  auth = sh_database_url_get_auth_string (self->url);
-  self->cnc = gda_connection_open_from_string (self->url->provider, self->url->cnc_string, auth,
-                                               GDA_CONNECTION_OPTIONS_NONE, &local_error);
-  if (auth != NULL)
-    memset (auth, 0, strlen (auth));
-  if (self->cnc == NULL)
-    {
-      _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
-                                    SH_STORE_ERROR_OPEN, what);
-      return NULL;
-    }
-
-  /* The provider's own parser, in "delimit" mode: statements reach the server verbatim,
-   * with only the ##name::type parameters replaced. libgda's full parser does not know
-   * ON CONFLICT or IS DISTINCT FROM, and it rewrites some SQL it does know (`a IS NOT ?`
-   * becomes `a IS (NOT ?)`). A raw BEGIN also keeps libgda from tracking the transaction,
-   * which costs O(n) per statement in libgda 5. */
-  self->parser = gda_connection_create_parser (self->cnc);
-  if (self->parser == NULL)
-    self->parser = gda_sql_parser_new ();
-  g_object_set (self->parser, "mode", GDA_SQL_PARSER_MODE_DELIMIT, NULL);
-  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                            sh_cached_statement_free);
+  if (!sh_database_connect (self, error))
+    return NULL;
 
   if (!self->is_postgres)
     {
@@ -889,6 +1408,40 @@ _sh_database_run_task (ShDatabase     *self,
 }
 
 /*
+ * _sh_database_run_idempotent_task:
+ *
+ * As _sh_database_run_task(), for work that may run twice with the effect of once (a
+ * job's row written again, a Generate's outcome applied again): when the connection is
+ * lost, even in the middle of a COMMIT, it waits for a new connection and runs again,
+ * until it is done, @task's cancellable is cancelled or the database is closed. What
+ * must never be dropped (a job's final outcome) goes this way.
+ */
+void
+_sh_database_run_idempotent_task (ShDatabase     *self,
+                                  GTask          *task,
+                                  ShDatabaseFunc  func,
+                                  gpointer        data,
+                                  GDestroyNotify  data_free,
+                                  GDestroyNotify  result_free)
+{
+  StoreOp *op = g_new0 (StoreOp, 1);
+  g_autoptr(GTask) inner = NULL;
+
+  op->data = data;
+  op->data_free = data_free;
+  op->result_free = result_free;
+  g_task_set_task_data (task, op, store_op_free);
+  g_task_set_check_cancellable (task, FALSE);
+
+  inner = g_task_new (self, g_task_get_cancellable (task), store_op_cb, g_object_ref (task));
+  g_task_set_source_tag (inner, sh_database_run_async);
+  g_task_set_check_cancellable (inner, FALSE);
+  g_object_set_data (G_OBJECT (inner), "sh-database-idempotent", GINT_TO_POINTER (TRUE));
+
+  sh_database_queue (self, inner, func, data, result_free, TRUE);
+}
+
+/*
  * _sh_database_task_get_data:
  *
  * Returns: (transfer none) (nullable): the input of a task run by _sh_database_run_task()
@@ -921,6 +1474,7 @@ sh_database_close (ShDatabase *self)
   if (!self->closed)
     {
       self->closed = TRUE;
+      g_cond_broadcast (&self->cond);
       thread = self->thread;
       if (thread != NULL)
         g_async_queue_push (self->queue, g_new0 (ShDatabaseOp, 1));
@@ -1237,6 +1791,12 @@ sh_database_prepare_full (ShDatabase  *self,
   if (params != NULL)
     *params = NULL;
 
+  if (self->lost)
+    {
+      set_lost_error (self, error);
+      return NULL;
+    }
+
   if (self->cnc == NULL)
     {
       set_not_open_error (self, error);
@@ -1272,6 +1832,7 @@ sh_database_prepare_full (ShDatabase  *self,
       cached = g_new0 (ShCachedStatement, 1);
       cached->stmt = g_steal_pointer (&stmt);
       cached->params = g_steal_pointer (&set);
+      g_object_set_qdata_full (G_OBJECT (cached->stmt), sql_quark (), g_strdup (sql), g_free);
       g_hash_table_insert (self->statements, g_strdup (sql), cached);
     }
 
@@ -1326,11 +1887,25 @@ sh_database_execute (ShDatabase    *self,
   g_return_val_if_fail (GDA_IS_STATEMENT (stmt), -1);
   g_return_val_if_fail (is_worker_thread (self), -1);
 
+  if (!check_connection (self, stmt, error))
+    return -1;
+
+  /* Outside a transaction, or committing it, a change is made for good: running the op
+   * again after a lost connection could make it twice. */
+  if (!self->in_transaction || self->committing)
+    self->op_unsafe = TRUE;
+
   result = gda_connection_statement_execute (self->cnc, stmt, params,
                                              GDA_STATEMENT_MODEL_RANDOM_ACCESS, NULL,
                                              &local_error);
   if (result == NULL)
     {
+      if (is_connection_lost_error (self, local_error))
+        {
+          mark_lost (self, local_error->message);
+          set_lost_error (self, error);
+          return -1;
+        }
       _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
                                     SH_STORE_ERROR_QUERY,
                                     _("A change to the database failed"));
@@ -1404,12 +1979,22 @@ sh_database_select (ShDatabase    *self,
   g_return_val_if_fail (GDA_IS_STATEMENT (stmt), NULL);
   g_return_val_if_fail (is_worker_thread (self), NULL);
 
+  if (!check_connection (self, stmt, error))
+    return NULL;
+
   model = gda_connection_statement_execute_select_full (self->cnc, stmt, params,
                                                         GDA_STATEMENT_MODEL_RANDOM_ACCESS,
                                                         (GType *)col_types, &local_error);
-  if (model == NULL)
-    _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
-                                  SH_STORE_ERROR_QUERY, _("A database query failed"));
+  if (model == NULL && is_connection_lost_error (self, local_error))
+    {
+      mark_lost (self, local_error->message);
+      set_lost_error (self, error);
+    }
+  else if (model == NULL)
+    {
+      _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
+                                    SH_STORE_ERROR_QUERY, _("A database query failed"));
+    }
 
   return model;
 }
@@ -1432,10 +2017,13 @@ sh_database_begin (ShDatabase  *self,
   g_return_val_if_fail (is_worker_thread (self), FALSE);
   g_return_val_if_fail (!self->in_transaction, FALSE);
 
-  if (!sh_database_execute_sql (self, self->is_postgres ? "BEGIN" : "BEGIN IMMEDIATE", error))
-    return FALSE;
-
+  /* In the transaction already for the bookkeeping: BEGIN changes nothing. */
   self->in_transaction = TRUE;
+  if (!sh_database_execute_sql (self, self->is_postgres ? "BEGIN" : "BEGIN IMMEDIATE", error))
+    {
+      self->in_transaction = FALSE;
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -1455,14 +2043,24 @@ sh_database_commit (ShDatabase  *self,
 {
   g_return_val_if_fail (SH_IS_DATABASE (self), FALSE);
   g_return_val_if_fail (is_worker_thread (self), FALSE);
-  g_return_val_if_fail (self->in_transaction, FALSE);
+  g_return_val_if_fail (self->in_transaction || self->lost, FALSE);
 
+  /* The connection may have been lost inside the transaction: the server undid it. */
+  if (!self->in_transaction)
+    {
+      set_lost_error (self, error);
+      return FALSE;
+    }
+
+  self->committing = TRUE;
   if (!sh_database_execute_sql (self, "COMMIT", error))
     {
+      self->committing = FALSE;
       sh_database_rollback (self);
       return FALSE;
     }
 
+  self->committing = FALSE;
   self->in_transaction = FALSE;
 
   return TRUE;
@@ -1483,12 +2081,13 @@ sh_database_rollback (ShDatabase *self)
   g_return_if_fail (SH_IS_DATABASE (self));
   g_return_if_fail (is_worker_thread (self));
 
-  if (!self->in_transaction)
+  if (!self->in_transaction || self->lost)
     return;
 
-  self->in_transaction = FALSE;
+  /* Still in it while ROLLBACK runs: undoing changes nothing for good. */
   if (!sh_database_execute_sql (self, "ROLLBACK", &error))
     g_debug ("Rollback failed: %s", error->message);
+  self->in_transaction = FALSE;
 }
 
 /*

@@ -64,6 +64,7 @@ gpointer      sh_database_run_finish           (ShDatabase           *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 void          sh_database_close                (ShDatabase           *self);
+gboolean      sh_database_get_available        (ShDatabase           *self);
 void          sh_database_ensure_server_async  (ShDatabase           *self,
                                                 const char           *url,
                                                 GCancellable         *cancellable,

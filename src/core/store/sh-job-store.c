@@ -211,6 +211,19 @@ store_run (ShJobStore     *self,
   _sh_database_run_task (self->db, task, func, data, data_free, result_free);
 }
 
+/* The same, for work that may run twice to the effect of once: after a lost connection
+ * it waits for the database and runs again (see _sh_database_run_idempotent_task()). */
+static void
+store_run_idempotent (ShJobStore     *self,
+                      GTask          *task,
+                      ShDatabaseFunc  func,
+                      gpointer        data,
+                      GDestroyNotify  data_free,
+                      GDestroyNotify  result_free)
+{
+  _sh_database_run_idempotent_task (self->db, task, func, data, data_free, result_free);
+}
+
 static gboolean
 store_task_is_valid (ShJobStore   *self,
                      GAsyncResult *result,
@@ -779,7 +792,13 @@ update_func (ShDatabase     *db,
   /* No `IS DISTINCT FROM` guard on the status: a change that would make a second active
    * job of an exclusive type breaks the unique index, and that error is the answer. */
   stmt = sh_database_prepare_full (db,
-                                   "UPDATE job SET status = ##status::string, "
+                                   /* A cancel asked for by another process
+                                    * (sh_job_store_request_cancel_async()) stays until
+                                    * the owner has seen it. */
+                                   "UPDATE job SET status = CASE "
+                                   "WHEN job.status = 'cancelling' "
+                                   "AND ##status::string IN ('pending', 'running') "
+                                   "THEN 'cancelling' ELSE ##status::string END, "
                                    "progress = ##progress::gdouble, "
                                    "processed_items = "
                                    "CAST(##processed_items::string::null AS BIGINT), "
@@ -860,7 +879,7 @@ sh_job_store_update_async (ShJobStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_store_update_async);
 
-  store_run (self, task, update_func, sh_job_record_copy (record),
+  store_run_idempotent (self, task, update_func, sh_job_record_copy (record),
              (GDestroyNotify) sh_job_record_free, NULL);
 }
 
@@ -1635,7 +1654,7 @@ sh_job_store_apply_generated_async (ShJobStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_store_apply_generated_async);
 
-  store_run (self, task, apply_generated_func, scenes_data_new (job_id, server_id),
+  store_run_idempotent (self, task, apply_generated_func, scenes_data_new (job_id, server_id),
              scenes_data_free, g_free);
 }
 
@@ -2546,7 +2565,7 @@ sh_job_store_apply_verified_async (ShJobStore          *self,
   data->scenes = scenes_data_new (job_id, server_id);
   data->mark = mark;
 
-  store_run (self, task, apply_verified_func, data, verified_data_free, g_free);
+  store_run_idempotent (self, task, apply_verified_func, data, verified_data_free, g_free);
 }
 
 guint64
@@ -2844,7 +2863,7 @@ sh_job_store_release_async (ShJobStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_store_release_async);
 
-  store_run (self, task, release_func, owner_data_new (job_id, owner, 0, 0),
+  store_run_idempotent (self, task, release_func, owner_data_new (job_id, owner, 0, 0),
              owner_data_free, NULL);
 }
 
@@ -2857,6 +2876,95 @@ sh_job_store_release_finish (ShJobStore    *self,
   g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_release_async), FALSE);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+static gpointer
+request_cancel_func (ShDatabase     *db,
+                     GdaConnection  *cnc,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  OwnerData *request = data;
+  g_autofree char *sql = NULL;
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  sql = g_strconcat ("UPDATE job SET status = 'cancelling', message = ##message::string, "
+                     "updated_at = ##updated_at::string "
+                     "WHERE id = ##id::string AND status IN ('pending', 'running')", NULL);
+  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
+    return NULL;
+  sh_database_set_string (params, "id", request->job_id);
+  sh_database_set_string (params, "message", request->owner);
+  {
+    g_autofree char *now = time_to_text (g_get_real_time ());
+
+    sh_database_set_string (params, "updated_at", now);
+    if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+      return NULL;
+  }
+
+  return g_memdup2 (&rows, sizeof rows);
+}
+
+/**
+ * sh_job_store_request_cancel_async:
+ * @self: a #ShJobStore
+ * @job_id: an active job that another process runs
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the request is written
+ * @user_data: data for @callback
+ *
+ * Asks the process that runs a job to cancel it: the job's status becomes `cancelling`
+ * in the database. Its owner reads it on its next heartbeat and stops the job; writing
+ * its row never turns the request back into `running`.
+ */
+void
+sh_job_store_request_cancel_async (ShJobStore          *self,
+                                   const char          *job_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_request_cancel_async);
+
+  /* The owner field carries the message the job shows until its owner answers. */
+  store_run (self, task, request_cancel_func,
+             owner_data_new (job_id, _("Cancelling…"), 0, 0), owner_data_free, g_free);
+}
+
+/**
+ * sh_job_store_request_cancel_finish:
+ * @self: a #ShJobStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when the request was written; %FALSE without @error when the job was not
+ *   pending or running any more
+ */
+gboolean
+sh_job_store_request_cancel_finish (ShJobStore    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_autofree gint64 *rows = NULL;
+
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
+  g_return_val_if_fail (store_task_is_valid (self, result, sh_job_store_request_cancel_async),
+                        FALSE);
+
+  rows = g_task_propagate_pointer (G_TASK (result), error);
+
+  return rows != NULL && *rows > 0;
 }
 
 static gpointer

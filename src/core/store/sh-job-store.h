@@ -218,6 +218,14 @@ gboolean      sh_job_store_heartbeat_finish           (ShJobStore           *sel
                                                        GAsyncResult         *result,
                                                        GError              **error);
 
+void          sh_job_store_request_cancel_async       (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_request_cancel_finish      (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
 void          sh_job_store_release_async              (ShJobStore           *self,
                                                        const char           *job_id,
                                                        const char           *owner,

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * @SH_STORE_ERROR_CONSTRAINT: a statement would break a unique constraint, such as a second
  *   active job of an exclusive type for the same server
  * @SH_STORE_ERROR_CORRUPT: the file is not a database, or the database is damaged
+ * @SH_STORE_ERROR_CONNECTION_LOST: the connection to the database server was lost (the
+ *   server restarted, or the network failed) and could not be made again yet; a
+ *   transaction it cut was rolled back by the server. StashHog reconnects by itself.
  *
  * Errors of the database layer. Messages are full sentences a user can act on.
  */
@@ -32,6 +35,7 @@ typedef enum
   SH_STORE_ERROR_QUERY,
   SH_STORE_ERROR_CONSTRAINT,
   SH_STORE_ERROR_CORRUPT,
+  SH_STORE_ERROR_CONNECTION_LOST,
 } ShStoreError;
 
 GQuark sh_store_error_quark (void);
