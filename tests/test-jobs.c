@@ -22,6 +22,7 @@
 #include "sh-session.h"
 #include "sh-stash-error.h"
 #include "sh-test-utils.h"
+#include "sh-types.h"
 
 #ifdef SH_TEST_POSTGRES
 # define BACKEND  "postgres"
@@ -1753,6 +1754,60 @@ test_generate_find_job_fails (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
 }
 
+
+/* A process that dies while another one is open (a window, a long stashhogctl run): the
+ * open one notices within the stale time, by the database's clock, and ends the job with
+ * the reason; nothing waits for a restart. */
+static void
+test_session_notices_dead_owner (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(ShSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dead_id = NULL;
+  gint64 deadline;
+
+  g_setenv ("STASHHOG_STALE_AFTER", "2", TRUE);
+  session = sh_session_new (sh_fake_stash_get_url (fixture->fake), NULL, NULL,
+                            POSTGRES ? sh_test_postgres_url () : fixture->db_path, NULL);
+  sh_session_set_refresh_interval (session, 100);
+  sh_session_open_async (session, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_session_open_finish (session, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+  g_unsetenv ("STASHHOG_STALE_AFTER");
+
+  /* Owned by a process that then goes silent: its heartbeat is fresh now, stale soon. */
+  dead_id = leave_active_job (fixture, SH_JOB_TYPE_CHECK, 0, 0);
+
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_autoptr(ShJob) job = reload (fixture, dead_id);
+
+      if (sh_job_get_status (job) == SH_JOB_FAILED)
+        {
+          g_assert_nonnull (sh_job_get_error (job));
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      for (guint i = 0; i < 20; i++)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (5000);
+        }
+    }
+
+  /* And the exclusive type is free for everybody. */
+  {
+    g_autoptr(ShJob) check = create_job (fixture->manager, SH_JOB_TYPE_CHECK, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (check);
+  }
+  sh_session_close (session);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1796,6 +1851,7 @@ main (int   argc,
   ADD ("check", test_check);
   ADD ("process-new", test_process_new);
   ADD ("session", test_session);
+  ADD ("session-notices-dead-owner", test_session_notices_dead_owner);
 
 #undef ADD
 
