@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sh-application.h"
+#include "sh-background.h"
 #include "sh-core.h"
 #include "sh-job-error.h"
 #include "sh-preferences-window.h"
@@ -32,6 +33,9 @@ struct _ShApplication
 
   GSettings         *settings;            /* (owned) */
   ShScheduler       *scheduler;           /* (owned) (nullable) scheduled maintenance */
+  ShBackground      *background;          /* (owned) (nullable) holds us without a window */
+  gboolean           start_hidden;        /* --background: the first activation opens nothing */
+  gboolean           quitting;
   ShSession         *session;             /* (owned) (nullable) */
   ShConnectionState  state;
   char              *error;               /* (owned) (nullable) */
@@ -1292,6 +1296,13 @@ sh_application_activate (GApplication *app)
   ShApplication *self = SH_APPLICATION (app);
   ShWindow *window = sh_application_get_main_window (self);
 
+  /* Started at login to run in the background: no window until the user opens it. */
+  if (self->start_hidden)
+    {
+      self->start_hidden = FALSE;
+      return;
+    }
+
   if (window == NULL)
     window = sh_window_new (self);
 
@@ -1348,6 +1359,7 @@ sh_application_startup (GApplication *app)
   /* Scheduled maintenance runs while the app does (in the background too, when set). */
   self->scheduler = sh_scheduler_new (self->settings);
   sh_scheduler_start (self->scheduler, 30);
+  self->background = sh_background_new (G_APPLICATION (self), self->settings);
 
   gtk_window_set_default_icon_name (APP_ID);
 
@@ -1367,6 +1379,33 @@ sh_application_startup (GApplication *app)
   sh_application_connect (self);
 }
 
+static int
+sh_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  ShApplication *self = SH_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "background"))
+    self->start_hidden = TRUE;
+
+  return -1;
+}
+
+/**
+ * sh_application_get_runs_in_background:
+ * @self: a #ShApplication
+ *
+ * Returns: whether closing the window leaves StashHog running (and its jobs with it)
+ */
+gboolean
+sh_application_get_runs_in_background (ShApplication *self)
+{
+  g_return_val_if_fail (SH_IS_APPLICATION (self), FALSE);
+
+  return !self->quitting && self->background != NULL &&
+         sh_background_get_active (self->background);
+}
+
 static void
 sh_application_shutdown (GApplication *app)
 {
@@ -1378,6 +1417,7 @@ sh_application_shutdown (GApplication *app)
   g_cancellable_cancel (self->cancellable);
   if (self->scheduler != NULL)
     sh_scheduler_stop (self->scheduler);
+  g_clear_object (&self->background);
   sh_application_close_session (self);
 
   G_APPLICATION_CLASS (sh_application_parent_class)->shutdown (app);
@@ -1464,6 +1504,7 @@ sh_application_class_init (ShApplicationClass *klass)
   app_class->activate = sh_application_activate;
   app_class->startup = sh_application_startup;
   app_class->shutdown = sh_application_shutdown;
+  app_class->handle_local_options = sh_application_handle_local_options;
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL,
@@ -1570,6 +1611,11 @@ sh_application_quit_action (GSimpleAction *action,
   ShApplication *self = user_data;
   ShWindow *window = sh_application_get_main_window (self);
 
+  /* Quit means quit, also when running in the background. */
+  self->quitting = TRUE;
+  if (self->background != NULL)
+    sh_background_release (self->background);
+
   /* The window asks first when jobs run here. */
   if (window != NULL)
     gtk_window_close (GTK_WINDOW (window));
@@ -1594,6 +1640,11 @@ sh_application_init (ShApplication *self)
                                    app_actions,
                                    G_N_ELEMENTS (app_actions),
                                    self);
+
+  g_application_add_main_option (G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_NONE,
+                                 _("Start without a window, to run scheduled maintenance"),
+                                 NULL);
 }
 
 /**

@@ -93,4 +93,6 @@ gboolean           sh_application_cancel_job_finish     (ShApplication        *s
                                                          GAsyncResult         *result,
                                                          GError              **error);
 
+gboolean       sh_application_get_runs_in_background (ShApplication *self);
+
 G_END_DECLS

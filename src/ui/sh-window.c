@@ -799,7 +799,9 @@ sh_window_close_request (GtkWindow *window)
   ShWindow *self = SH_WINDOW (window);
   ShApplication *app = sh_window_get_app (self);
 
-  if (!self->close_confirmed && app != NULL && sh_application_has_running_jobs (app))
+  /* Running in the background, the jobs go on without the window: nothing to ask. */
+  if (!self->close_confirmed && app != NULL && sh_application_has_running_jobs (app) &&
+      !sh_application_get_runs_in_background (app))
     {
       AdwMessageDialog *dialog;
       const char *body;
