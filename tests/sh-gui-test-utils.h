@@ -237,6 +237,7 @@ typedef struct
   guint            object_id;
   GPtrArray       *summaries;   /* (owned) of char*: what was notified */
   GPtrArray       *bodies;      /* (owned) of char* */
+  GPtrArray       *actions;     /* (owned) of GStrv: action id, label, id, label… */
   guint            last_id;
 } ShGuiNotifications;
 
@@ -261,6 +262,11 @@ sh_gui_notifications_method (GDBusConnection       *connection,
       g_variant_get_child (parameters, 4, "&s", &body);
       g_ptr_array_add (self->summaries, g_strdup (summary));
       g_ptr_array_add (self->bodies, g_strdup (body));
+      {
+        g_autoptr(GVariant) actions = g_variant_get_child_value (parameters, 5);
+
+        g_ptr_array_add (self->actions, g_variant_dup_strv (actions, NULL));
+      }
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", ++self->last_id));
     }
   else if (g_str_equal (method_name, "GetCapabilities"))
@@ -310,6 +316,7 @@ sh_gui_notifications_start (ShGuiNotifications *self)
 
   self->summaries = g_ptr_array_new_with_free_func (g_free);
   self->bodies = g_ptr_array_new_with_free_func (g_free);
+  self->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   self->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
 
@@ -352,6 +359,39 @@ sh_gui_notifications_stop (ShGuiNotifications *self)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->summaries, g_ptr_array_unref);
   g_clear_pointer (&self->bodies, g_ptr_array_unref);
+  g_clear_pointer (&self->actions, g_ptr_array_unref);
+}
+
+/* The action id of notification @id (1 for the first) whose button says @label, or NULL. */
+G_GNUC_UNUSED static const char *
+sh_gui_notifications_find_button (ShGuiNotifications *self,
+                                  guint               id,
+                                  const char         *label)
+{
+  char **actions;
+
+  g_assert_cmpuint (id, >=, 1);
+  g_assert_cmpuint (id, <=, self->actions->len);
+  actions = g_ptr_array_index (self->actions, id - 1);
+  for (guint i = 0; actions[i] != NULL && actions[i + 1] != NULL; i += 2)
+    if (g_str_equal (actions[i + 1], label))
+      return actions[i];
+
+  return NULL;
+}
+
+/* Clicks the button @action_id of notification @id. */
+G_GNUC_UNUSED static void
+sh_gui_notifications_click_button (ShGuiNotifications *self,
+                                   guint               id,
+                                   const char         *action_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_dbus_connection_emit_signal (self->connection, NULL, "/org/freedesktop/Notifications",
+                                 "org.freedesktop.Notifications", "ActionInvoked",
+                                 g_variant_new ("(us)", id, action_id), &error);
+  g_assert_no_error (error);
 }
 
 /* Runs the application as `stashhog` does, calls @check once its window is on screen,

@@ -260,6 +260,11 @@ check_generate (ShApplication *app,
    * the notification opens the job. */
   g_assert_false (gtk_window_is_active (GTK_WINDOW (window)));
   sh_gui_wait (generate_notified, fixture, "the notification");
+  /* Nothing failed: details to show, nothing to retry. */
+  g_assert_nonnull (sh_gui_notifications_find_button (&fixture->notifications, fixture->notified,
+                                                      "Show Details"));
+  g_assert_null (sh_gui_notifications_find_button (&fixture->notifications, fixture->notified,
+                                                   "Retry Failed Scenes"));
   sh_gui_notifications_click (&fixture->notifications, fixture->notified);
   sh_gui_wait (details_shown, fixture, "the job from the notification");
   details = sh_window_get_details_window (window);
@@ -507,6 +512,84 @@ test_jobs_cancel_retry (void)
   g_test_trap_assert_passed ();
 }
 
+
+static gboolean
+failure_notified (gpointer data)
+{
+  Fixture *fixture = data;
+  GPtrArray *summaries = fixture->notifications.summaries;
+
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (summaries, i), "Generate Metadata Failed"))
+        {
+          fixture->notified = i + 1;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* A Generate that left scenes without media is notified at high priority, with a button
+ * that retries exactly those scenes. */
+static void
+check_failure_notification (ShApplication *app,
+                            ShWindow      *window,
+                            gpointer       data)
+{
+  Fixture *fixture = data;
+  g_autofree char *first_id = NULL;
+  const char *retry;
+  GtkWindow *dialog;
+  ShJob *job;
+  ShJob *again;
+  g_autoptr(JsonObject) parameters = NULL;
+
+  setup (fixture, app, window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL);
+  sh_gui_flush ();
+  dialog = sh_gui_find_toplevel (SH_TYPE_GENERATE_DIALOG);
+  g_assert_nonnull (dialog);
+  sh_generate_dialog_start (SH_GENERATE_DIALOG (dialog));
+
+  job = wait_job (fixture, "stash_generate", SH_JOB_FAILED);
+  first_id = g_strdup (sh_job_get_id (job));
+  sh_gui_wait (failure_notified, fixture, "the failure's notification");
+  retry = sh_gui_notifications_find_button (&fixture->notifications, fixture->notified,
+                                            "Retry Failed Scenes");
+  g_assert_nonnull (retry);
+  g_assert_nonnull (sh_gui_notifications_find_button (&fixture->notifications,
+                                                      fixture->notified, "Show Details"));
+
+  /* The button starts a Generate of the failed scene only. */
+  sh_gui_notifications_click_button (&fixture->notifications, fixture->notified, retry);
+  fixture->other_than = first_id;
+  again = wait_job (fixture, "stash_generate", SH_JOB_FAILED);
+  fixture->other_than = NULL;
+  parameters = sh_job_dup_parameters (again);
+  g_assert_cmpstr (json_object_get_string_member (parameters, "retryFailedOf"), ==, first_id);
+  g_assert_cmpint (sh_job_get_total_items (again), ==, 1);
+}
+
+static void
+test_jobs_failure_notification (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      fixture_start (&fixture, 5);
+      sh_fake_stash_set_broken (fixture.fake, 4, SH_FAKE_ARTIFACT_PREVIEW);
+      sh_gui_run (check_failure_notification, &fixture);
+      fixture_clear (&fixture);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -515,6 +598,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/ui/jobs/generate", test_jobs_generate);
+  g_test_add_func ("/ui/jobs/failure-notification", test_jobs_failure_notification);
   g_test_add_func ("/ui/jobs/cancel-retry", test_jobs_cancel_retry);
   g_test_add_func ("/ui/jobs/cancel-other-process", test_jobs_cancel_other_process);
 

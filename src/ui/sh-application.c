@@ -383,6 +383,38 @@ job_type_label (ShApplication *self,
   return info != NULL ? _(info->label) : sh_job_get_job_type (job);
 }
 
+/* The Generate whose failed scenes a retry would take: the job itself, or the Generate
+ * step of a maintenance run; %NULL when no scene failed. */
+static char *
+generate_with_failures (ShJob *job)
+{
+  g_autoptr(JsonObject) result = sh_job_dup_result (job);
+  JsonArray *steps;
+
+  if (result == NULL)
+    return NULL;
+  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0)
+    return json_object_get_int_member_with_default (result, "scenes_failed", 0) > 0
+           ? g_strdup (sh_job_get_id (job)) : NULL;
+  if (json_object_get_int_member_with_default (result, "scenes_incomplete", 0) <= 0 ||
+      !json_object_has_member (result, "steps"))
+    return NULL;
+
+  steps = json_object_get_array_member (result, "steps");
+  for (guint i = 0; steps != NULL && i < json_array_get_length (steps); i++)
+    {
+      JsonObject *step = json_array_get_object_element (steps, i);
+
+      if (step != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (step, "type", NULL),
+                     SH_JOB_TYPE_GENERATE) == 0 &&
+          json_object_has_member (step, "job_id"))
+        return g_strdup (json_object_get_string_member (step, "job_id"));
+    }
+
+  return NULL;
+}
+
 static void
 sh_application_job_ended (ShApplication *self,
                           ShJob         *job)
@@ -390,6 +422,7 @@ sh_application_job_ended (ShApplication *self,
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *failed_of = NULL;
   const char *label = job_type_label (self, job);
   const char *body = NULL;
   GtkWindow *window;
@@ -428,13 +461,30 @@ sh_application_job_ended (ShApplication *self,
       return;
     }
 
+  /* A scheduled run that found nothing to do is not worth an interruption. */
+  failed_of = generate_with_failures (job);
+  if (sh_job_get_status (job) == SH_JOB_COMPLETED && failed_of == NULL &&
+      g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_MAINTENANCE) == 0)
+    {
+      g_autoptr(JsonObject) result = sh_job_dup_result (job);
+
+      if (result != NULL && json_object_get_int_member_with_default (result, "scenes_generated", 0) == 0 &&
+          json_object_get_int_member_with_default (result, "scenes_failing", 0) == 0)
+        return;
+    }
+
   notification = g_notification_new (title);
   if (body != NULL)
     g_notification_set_body (notification, body);
-  if (sh_job_get_status (job) == SH_JOB_FAILED)
+  if (sh_job_get_status (job) == SH_JOB_FAILED || failed_of != NULL)
     g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
   g_notification_set_default_action_and_target (notification, "app.show-job", "s",
                                                 sh_job_get_id (job));
+  g_notification_add_button_with_target (notification, _("Show Details"), "app.show-job", "s",
+                                         sh_job_get_id (job));
+  if (failed_of != NULL)
+    g_notification_add_button_with_target (notification, _("Retry Failed Scenes"),
+                                           "app.retry-failed", "s", failed_of);
 
   id = g_strconcat ("job-", sh_job_get_id (job), NULL);
   g_application_send_notification (G_APPLICATION (self), id, notification);
@@ -1623,10 +1673,41 @@ sh_application_quit_action (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
+static void
+retry_failed_started_cb (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  ShApplication *self = SH_APPLICATION (object);
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = sh_application_start_job_finish (self, result, &error);
+  if (job == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sh_application_toast (self, error->message);
+}
+
+/* From a notification: a Generate of exactly the scenes that job left incomplete. */
+static void
+sh_application_retry_failed_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  ShApplication *self = user_data;
+  g_autoptr(JsonObject) parameters = json_object_new ();
+
+  g_application_activate (G_APPLICATION (self));
+  json_object_set_string_member (parameters, "retryFailedOf",
+                                 g_variant_get_string (parameter, NULL));
+  sh_application_start_job_async (self, SH_JOB_TYPE_GENERATE, parameters, NULL,
+                                  retry_failed_started_cb, NULL);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", sh_application_about_action },
   { "preferences", sh_application_preferences_action },
   { "show-job", sh_application_show_job_action, "s" },
+  { "retry-failed", sh_application_retry_failed_action, "s" },
   { "quit", sh_application_quit_action },
 };
 
