@@ -1048,6 +1048,19 @@ test_conflict (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, sh_job_get_id (first)));
   g_clear_error (&error);
 
+  /* So is a second maintenance run (the app's schedule and a systemd timer, say). */
+  {
+    g_autoptr(ShJob) run = create_job (fixture->manager, SH_JOB_TYPE_MAINTENANCE, NULL, &error);
+    g_autoptr(ShJob) again = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (run);
+    again = create_job (fixture->manager, SH_JOB_TYPE_MAINTENANCE, NULL, &error);
+    g_assert_null (again);
+    g_assert_error (error, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT);
+    g_clear_error (&error);
+  }
+
   /* Another process on the same database is refused too. */
   {
     g_autoptr(GAsyncResult) result = NULL;

@@ -862,7 +862,7 @@ sh_maintenance_job_get_info (void)
     .label = N_("Maintenance"),
     .icon_name = "emblem-system-symbolic",
     .unit = N_("steps"),
-    .exclusive = FALSE,
+    .exclusive = TRUE,
     .validate = maintenance_validate,
     .run_async = maintenance_run_async,
     .run_finish = maintenance_run_finish,

@@ -235,11 +235,28 @@ static const char * const migration_4[] = {
   NULL
 };
 
+/* Maintenance runs are exclusive too: two machines sharing PostgreSQL (or the app and a
+ * systemd timer) must not both run one. The index is made again with the new list; the
+ * CHECK of migration 1 stays as it was (a table constraint cannot be altered on SQLite),
+ * and the job manager never stores a job without a server. */
+#define SH_EXCLUSIVE_TYPES_5 \
+  "('stash_generate', 'check_stash_generate', 'sync_scenes', 'maintenance')"
+
+static const char * const migration_5[] = {
+  "DROP INDEX IF EXISTS job_one_active_idx",
+
+  "CREATE UNIQUE INDEX IF NOT EXISTS job_one_active_idx ON job (server_id, type) "
+  "WHERE status IN " SH_ACTIVE_STATUSES " AND type IN " SH_EXCLUSIVE_TYPES_5,
+
+  NULL
+};
+
 static const ShMigration migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
   { 3, migration_3 },
   { 4, migration_4 },
+  { 5, migration_5 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SH_DATABASE_SCHEMA_VERSION);

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema version this build knows; migrations are numbered 1..this. */
-#define SH_DATABASE_SCHEMA_VERSION 4
+#define SH_DATABASE_SCHEMA_VERSION 5
 
 /* Connection-private scratch tables, created on every connection after the migrations.
  * Bulk operations stage keys or rows in them with multi-row INSERTs, then apply them with
