@@ -1,0 +1,77 @@
+/* sh-job-store-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the files of ShJobStore share: the instance, the store plumbing, the job columns
+ * and the text form of times. sh-job-store.c holds the job rows, sh-job-store-scenes.c the
+ * job_scene rules (a Generate's snapshot, its verified outcome, a Check's flags, the failed
+ * scenes) and sh-job-store-owners.c the owners and heartbeats of running jobs.
+ */
+
+#pragma once
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "sh-database-private.h"
+#include "sh-job-store.h"
+
+G_BEGIN_DECLS
+
+struct _ShJobStore
+{
+  GObject     parent_instance;
+
+  ShDatabase *db;  /* (owned) */
+};
+
+#define ACTIVE_STATUSES "('pending', 'running', 'cancelling')"
+
+/* The job columns, in the order of _sh_job_store_record_from_row(). */
+#define JOB_COLUMNS \
+  "id, type, status, server_id, progress, processed_items, total_items, message, " \
+  "parameters, result, error, stash_job_id, stash_job_added_at, parent_job_id, " \
+  "created_at, started_at, completed_at, updated_at"
+
+/* Runs @func on the database's worker with @data, which @task owns, and completes @task
+ * with the result; the _idempotent variant runs it again after a lost connection. */
+void         _sh_job_store_run                (ShJobStore      *self,
+                                              GTask           *task,
+                                              ShDatabaseFunc   func,
+                                              gpointer         data,
+                                              GDestroyNotify   data_free,
+                                              GDestroyNotify   result_free);
+void         _sh_job_store_run_idempotent     (ShJobStore      *self,
+                                              GTask           *task,
+                                              ShDatabaseFunc   func,
+                                              gpointer         data,
+                                              GDestroyNotify   data_free,
+                                              GDestroyNotify   result_free);
+gboolean     _sh_job_store_task_is_valid      (ShJobStore      *self,
+                                              GAsyncResult    *result,
+                                              gpointer         source_tag);
+guint64      _sh_job_store_propagate_count    (GAsyncResult    *result,
+                                              GError         **error);
+gpointer     _sh_job_store_new_count          (guint64          count);
+const char  *_sh_job_store_db_now             (ShDatabase      *db);
+char        *_sh_job_store_time_to_text       (gint64           usec);
+gint64       _sh_job_store_time_from_text     (const char      *text);
+void         _sh_job_store_set_optional_int64 (GdaSet          *params,
+                                              const char      *name,
+                                              gint64           value,
+                                              gboolean         present);
+double       _sh_job_store_clamp_progress     (double           progress);
+ShJobRecord *_sh_job_store_record_from_row    (GdaDataModel    *model,
+                                              int              row);
+GPtrArray   *_sh_job_store_select_records     (ShDatabase      *db,
+                                              GdaStatement    *stmt,
+                                              GdaSet          *params,
+                                              GError         **error);
+ShJobRecord *_sh_job_store_select_record      (ShDatabase      *db,
+                                              GdaStatement    *stmt,
+                                              GdaSet          *params,
+                                              GError         **error);
+gboolean     _sh_job_store_is_valid_role      (const char      *role);
+
+G_END_DECLS
