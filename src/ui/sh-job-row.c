@@ -309,6 +309,8 @@ sh_job_row_update (ShJobRow *self)
   if (!unreachable && sh_job_row_shows_phase (self))
     detail = NULL;
   gtk_label_set_label (self->detail_label, active && detail != NULL ? detail : "");
+  /* Long reasons are cut at the row's end: the whole text on hover. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->detail_label), active ? detail : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label),
                           active && detail != NULL && *detail != '\0');
   if (unreachable && active)
