@@ -197,6 +197,125 @@ restore_defaults (ShGenerateDialog *self)
   adw_combo_row_set_selected (self->preset_row, default_preset_position ());
 }
 
+/* Fills the options @options has (`stash_generate` parameters: flags and previewOptions),
+ * leaving the others as they are. */
+static void
+apply_options (ShGenerateDialog *self,
+               JsonObject       *options)
+{
+  const char * const *presets = sh_generate_options_get_presets ();
+  const ShGenerateOption *all;
+  JsonObject *preview = NULL;
+  JsonNode *node;
+  guint n_options;
+
+  all = sh_generate_options_get_all (&n_options);
+  for (guint i = 0; i < n_options; i++)
+    {
+      node = json_object_get_member (options, all[i].name);
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        gtk_switch_set_active (g_hash_table_lookup (self->switches, all[i].name),
+                               json_node_get_boolean (node));
+    }
+
+  node = json_object_get_member (options, "previewOptions");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    preview = json_node_get_object (node);
+  if (preview == NULL)
+    return;
+
+  node = json_object_get_member (preview, "previewSegments");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_INT64)
+    gtk_spin_button_set_value (self->segments_spin, json_node_get_int (node));
+  node = json_object_get_member (preview, "previewSegmentDuration");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
+       json_node_get_value_type (node) == G_TYPE_INT64))
+    gtk_spin_button_set_value (self->duration_spin, json_node_get_double (node));
+  node = json_object_get_member (preview, "previewExcludeStart");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    gtk_editable_set_text (GTK_EDITABLE (self->exclude_start_entry), json_node_get_string (node));
+  node = json_object_get_member (preview, "previewExcludeEnd");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    gtk_editable_set_text (GTK_EDITABLE (self->exclude_end_entry), json_node_get_string (node));
+  node = json_object_get_member (preview, "previewPreset");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    for (guint i = 0; presets[i] != NULL; i++)
+      if (g_str_equal (presets[i], json_node_get_string (node)))
+        adw_combo_row_set_selected (self->preset_row, i);
+}
+
+/* The options of the last Generate started here: most people want the same again. */
+static void
+restore_saved_options (ShGenerateDialog *self)
+{
+  g_autofree char *saved = g_settings_get_string (self->settings, "generate-options");
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (saved == NULL || *saved == '\0')
+    return;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, saved, -1, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    apply_options (self, json_node_get_object (root));
+}
+
+static void
+save_options (ShGenerateDialog *self,
+              JsonObject       *parameters)
+{
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  g_autoptr(GList) members = json_object_get_members (parameters);
+
+  /* Not the scenes, nor “mark succeeded”, which has its own key. */
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, "sceneIDs") && !g_str_equal (l->data, "markSucceeded"))
+      json_object_set_member (options, l->data,
+                              json_node_copy (json_object_get_member (parameters, l->data)));
+
+  json_node_set_object (node, options);
+  text = json_to_string (node, FALSE);
+  g_settings_set_string (self->settings, "generate-options", text);
+}
+
+static void show_error (ShGenerateDialog *self,
+                        const char       *title,
+                        const char       *message);
+
+static void
+stash_defaults_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  g_autoptr(JsonObject) options = NULL;
+  g_autoptr(GError) error = NULL;
+
+  options = sh_stash_client_generate_defaults_finish (SH_STASH_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->closed)
+    return;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.stash-defaults", TRUE);
+  if (options == NULL)
+    {
+      show_error (self, _("Could Not Read Stash’s Defaults"), error->message);
+      return;
+    }
+
+  apply_options (self, options);
+}
+
 /* Target ------------------------------------------------------------------------------ */
 
 static void
@@ -420,6 +539,13 @@ create_cb (GObject      *object,
   if (self->closed)
     return;
 
+  {
+    g_autoptr(JsonObject) parameters = sh_job_dup_parameters (job);
+
+    if (parameters != NULL)
+      save_options (self, parameters);
+  }
+
   g_signal_emit (self, signals[JOB_CREATED], 0, job);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -559,6 +685,23 @@ restore_defaults_action (GtkWidget  *widget,
 }
 
 static void
+stash_defaults_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ShGenerateDialog *self = SH_GENERATE_DIALOG (widget);
+  ShStashClient *client = sh_session_get_client (self->session);
+
+  if (client == NULL)
+    return;
+
+  hide_error (self);
+  gtk_widget_action_set_enabled (widget, "generate.stash-defaults", FALSE);
+  sh_stash_client_generate_defaults_async (client, self->cancellable, stash_defaults_cb,
+                                           g_object_ref (self));
+}
+
+static void
 sh_generate_dialog_dispose (GObject *object)
 {
   ShGenerateDialog *self = (ShGenerateDialog *)object;
@@ -633,6 +776,8 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "generate.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "generate.restore-defaults", NULL,
                                    restore_defaults_action);
+  gtk_widget_class_install_action (widget_class, "generate.stash-defaults", NULL,
+                                   stash_defaults_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -671,6 +816,7 @@ sh_generate_dialog_init (ShGenerateDialog *self)
   self->settings = g_settings_new (BASE_ID);
   g_settings_bind (self->settings, "generate-mark-succeeded", self->mark_succeeded_switch,
                    "active", G_SETTINGS_BIND_DEFAULT);
+  restore_saved_options (self);
 }
 
 /**
