@@ -479,6 +479,97 @@ test_state_ctrl_g (void)
   g_test_trap_assert_passed ();
 }
 
+static gboolean
+stash_defaults_filled (gpointer data)
+{
+  g_autoptr(JsonObject) parameters = sh_generate_dialog_dup_parameters (data);
+
+  /* StashHog makes marker previews by default; the fake Stash's saved options do not. */
+  return !json_object_get_boolean_member (parameters, "markers");
+}
+
+static void
+assert_stash_options (GtkWindow *dialog)
+{
+  g_autoptr(JsonObject) parameters = NULL;
+  JsonObject *preview;
+
+  parameters = sh_generate_dialog_dup_parameters (SH_GENERATE_DIALOG (dialog));
+  preview = json_object_get_object_member (parameters, "previewOptions");
+
+  g_assert_false (json_object_get_boolean_member (parameters, "markers"));
+  g_assert_false (json_object_get_boolean_member (parameters, "markerScreenshots"));
+  g_assert_true (json_object_get_boolean_member (parameters, "covers"));
+  g_assert_cmpint (json_object_get_int_member (preview, "previewSegments"), ==, 20);
+  g_assert_cmpfloat (json_object_get_double_member (preview, "previewSegmentDuration"), ==, 1.5);
+  g_assert_cmpstr (json_object_get_string_member (preview, "previewExcludeStart"), ==, "5%");
+  g_assert_cmpstr (json_object_get_string_member (preview, "previewPreset"), ==, "medium");
+}
+
+static void
+check_generate_options (ShApplication *app,
+                        ShWindow      *window,
+                        gpointer       data)
+{
+  Fixture *fixture = data;
+  GtkWidget *start;
+  GtkWidget *entry;
+  GtkWindow *dialog;
+
+  setup (fixture, app, window);
+
+  /* Use Stash's Defaults fills the options from what Stash saved. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL);
+  sh_gui_flush ();
+  dialog = sh_gui_find_toplevel (SH_TYPE_GENERATE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_false (stash_defaults_filled (dialog));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.stash-defaults",
+                                             NULL));
+  sh_gui_wait (stash_defaults_filled, dialog, "Stash's defaults");
+  assert_stash_options (dialog);
+  g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "GenerateDefaults"), ==, 1);
+
+  /* A skip Stash would refuse is flagged as typed, and Start waits. */
+  start = GTK_WIDGET (dialog_child (dialog, "start_button"));
+  entry = GTK_WIDGET (dialog_child (dialog, "exclude_start_entry"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "5 s");
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_false (gtk_widget_is_sensitive (start));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "5%");
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_true (gtk_widget_is_sensitive (start));
+
+  sh_generate_dialog_start (SH_GENERATE_DIALOG (dialog));
+  wait_job (fixture, "stash_generate", SH_JOB_COMPLETED);
+
+  /* The next time, the dialog starts from the options of the last run. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.generate", NULL);
+  sh_gui_flush ();
+  dialog = sh_gui_find_toplevel (SH_TYPE_GENERATE_DIALOG);
+  g_assert_nonnull (dialog);
+  assert_stash_options (dialog);
+  gtk_window_destroy (dialog);
+  sh_gui_flush ();
+}
+
+static void
+test_state_generate_options (void)
+{
+  if (g_test_subprocess ())
+    {
+      Fixture fixture = { 0 };
+
+      fixture_start (&fixture, 20);
+      sh_gui_run (check_generate_options, &fixture);
+      fixture_clear (&fixture);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +579,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/state/unreachable", test_state_unreachable);
   g_test_add_func ("/ui/state/ctrl-g", test_state_ctrl_g);
+  g_test_add_func ("/ui/state/generate-options", test_state_generate_options);
 
   return g_test_run ();
 }

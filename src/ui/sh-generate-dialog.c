@@ -72,6 +72,7 @@ struct _ShGenerateDialog
   GCancellable        *cancellable;   /* (owned) */
   GSettings           *settings;      /* (owned) */
   gboolean             starting;
+  gboolean             invalid;       /* an option typed is not valid */
   gboolean             closed;
 
   /* Template widgets */
@@ -289,9 +290,11 @@ save_options (ShGenerateDialog *self,
   g_settings_set_string (self->settings, "generate-options", text);
 }
 
-static void show_error (ShGenerateDialog *self,
-                        const char       *title,
-                        const char       *message);
+static void show_error         (ShGenerateDialog *self,
+                                const char       *title,
+                                const char       *message);
+static void hide_error         (ShGenerateDialog *self);
+static void update_sensitivity (ShGenerateDialog *self);
 
 static void
 stash_defaults_cb (GObject      *object,
@@ -314,6 +317,36 @@ stash_defaults_cb (GObject      *object,
     }
 
   apply_options (self, options);
+}
+
+/* A skip that Stash would refuse is flagged as it is typed, and Start waits for a valid
+ * one. */
+static void
+check_entry (GtkEntry *entry,
+             gboolean *valid)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  gboolean ok = sh_generate_options_is_valid_exclude (text);
+
+  if (ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               ok ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
+  *valid = *valid && ok;
+}
+
+static void
+on_exclude_changed (ShGenerateDialog *self)
+{
+  gboolean valid = TRUE;
+
+  check_entry (self->exclude_start_entry, &valid);
+  check_entry (self->exclude_end_entry, &valid);
+  self->invalid = !valid;
+  update_sensitivity (self);
 }
 
 /* Target ------------------------------------------------------------------------------ */
@@ -345,8 +378,6 @@ count_cb (GObject      *object,
   adw_action_row_set_subtitle (self->target_row, subtitle);
 }
 
-static void update_sensitivity (ShGenerateDialog *self);
-static void hide_error         (ShGenerateDialog *self);
 
 static void
 failing_ids_cb (GObject      *object,
@@ -488,7 +519,8 @@ update_sensitivity (ShGenerateDialog *self)
   gboolean ready = self->target != TARGET_FAILING ||
                    (self->failing_ids != NULL && self->failing_ids->len > 0);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.start", !self->starting && ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.start",
+                                 !self->starting && ready && !self->invalid);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->starting);
   gtk_spinner_set_spinning (self->spinner, self->starting);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preferences_page), !self->starting);
@@ -817,6 +849,12 @@ sh_generate_dialog_init (ShGenerateDialog *self)
   g_settings_bind (self->settings, "generate-mark-succeeded", self->mark_succeeded_switch,
                    "active", G_SETTINGS_BIND_DEFAULT);
   restore_saved_options (self);
+
+  g_signal_connect_object (self->exclude_start_entry, "changed",
+                           G_CALLBACK (on_exclude_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->exclude_end_entry, "changed",
+                           G_CALLBACK (on_exclude_changed), self, G_CONNECT_SWAPPED);
+  on_exclude_changed (self);
 }
 
 /**
