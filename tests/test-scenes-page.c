@@ -935,7 +935,8 @@ test_generate_every_not_generated (Fixture       *fixture,
   wait_for (no_dialog, NULL, "the dialog to close");
   parameters = sh_job_dup_parameters (job);
   g_assert_false (json_object_has_member (parameters, "sceneIDs"));
-  g_assert_cmpstr (fixture->toast, ==, "Generating media for every scene that is not generated");
+  /* No toast that it started: the window tells how it ends. */
+  g_assert_null (fixture->toast);
   wait_for (total_known, job, "the job's snapshot");
   g_assert_cmpint (sh_job_get_total_items (job), ==, n_not_generated);
   sh_job_manager_cancel (sh_session_get_job_manager (fixture->session), job);

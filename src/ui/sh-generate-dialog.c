@@ -50,16 +50,29 @@ static const struct
   { "veryslow", N_("Very Slow") },
 };
 
+/* What the dialog can generate for; the target drop-down lists those that apply. */
+typedef enum
+{
+  TARGET_SELECTION,
+  TARGET_NOT_GENERATED,
+  TARGET_FAILING,
+} Target;
+
 struct _ShGenerateDialog
 {
   AdwWindow            parent_instance;
 
   ShSession           *session;       /* (owned) */
-  GArray              *scene_ids;     /* (owned) of gint64; empty: every scene */
+  GArray              *scene_ids;     /* (owned) of gint64: the selection, maybe empty */
+  GArray              *failing_ids;   /* (owned) (nullable) of gint64, once read */
+  Target               target;
+  Target               targets[3];    /* the drop-down's positions */
+  guint                n_targets;
   GHashTable          *switches;      /* (owned) option name → GtkSwitch */
   GCancellable        *cancellable;   /* (owned) */
   GSettings           *settings;      /* (owned) */
   gboolean             starting;
+  gboolean             invalid;       /* an option typed is not valid */
   gboolean             closed;
 
   /* Template widgets */
@@ -70,6 +83,7 @@ struct _ShGenerateDialog
   GtkLabel            *error_title;
   GtkLabel            *error_label;
   AdwActionRow        *target_row;
+  GtkDropDown         *target_dropdown;
   AdwPreferencesGroup *media_group;
   AdwPreferencesGroup *previews_group;
   GtkSpinButton       *segments_spin;
@@ -184,6 +198,157 @@ restore_defaults (ShGenerateDialog *self)
   adw_combo_row_set_selected (self->preset_row, default_preset_position ());
 }
 
+/* Fills the options @options has (`stash_generate` parameters: flags and previewOptions),
+ * leaving the others as they are. */
+static void
+apply_options (ShGenerateDialog *self,
+               JsonObject       *options)
+{
+  const char * const *presets = sh_generate_options_get_presets ();
+  const ShGenerateOption *all;
+  JsonObject *preview = NULL;
+  JsonNode *node;
+  guint n_options;
+
+  all = sh_generate_options_get_all (&n_options);
+  for (guint i = 0; i < n_options; i++)
+    {
+      node = json_object_get_member (options, all[i].name);
+      if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+          json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+        gtk_switch_set_active (g_hash_table_lookup (self->switches, all[i].name),
+                               json_node_get_boolean (node));
+    }
+
+  node = json_object_get_member (options, "previewOptions");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    preview = json_node_get_object (node);
+  if (preview == NULL)
+    return;
+
+  node = json_object_get_member (preview, "previewSegments");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_INT64)
+    gtk_spin_button_set_value (self->segments_spin, json_node_get_int (node));
+  node = json_object_get_member (preview, "previewSegmentDuration");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      (json_node_get_value_type (node) == G_TYPE_DOUBLE ||
+       json_node_get_value_type (node) == G_TYPE_INT64))
+    gtk_spin_button_set_value (self->duration_spin, json_node_get_double (node));
+  node = json_object_get_member (preview, "previewExcludeStart");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    gtk_editable_set_text (GTK_EDITABLE (self->exclude_start_entry), json_node_get_string (node));
+  node = json_object_get_member (preview, "previewExcludeEnd");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    gtk_editable_set_text (GTK_EDITABLE (self->exclude_end_entry), json_node_get_string (node));
+  node = json_object_get_member (preview, "previewPreset");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    for (guint i = 0; presets[i] != NULL; i++)
+      if (g_str_equal (presets[i], json_node_get_string (node)))
+        adw_combo_row_set_selected (self->preset_row, i);
+}
+
+/* The options of the last Generate started here: most people want the same again. */
+static void
+restore_saved_options (ShGenerateDialog *self)
+{
+  g_autofree char *saved = g_settings_get_string (self->settings, "generate-options");
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (saved == NULL || *saved == '\0')
+    return;
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, saved, -1, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    apply_options (self, json_node_get_object (root));
+}
+
+static void
+save_options (ShGenerateDialog *self,
+              JsonObject       *parameters)
+{
+  g_autoptr(JsonObject) options = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  g_autoptr(GList) members = json_object_get_members (parameters);
+
+  /* Not the scenes, nor “mark succeeded”, which has its own key. */
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, "sceneIDs") && !g_str_equal (l->data, "markSucceeded"))
+      json_object_set_member (options, l->data,
+                              json_node_copy (json_object_get_member (parameters, l->data)));
+
+  json_node_set_object (node, options);
+  text = json_to_string (node, FALSE);
+  g_settings_set_string (self->settings, "generate-options", text);
+}
+
+static void show_error         (ShGenerateDialog *self,
+                                const char       *title,
+                                const char       *message);
+static void hide_error         (ShGenerateDialog *self);
+static void update_sensitivity (ShGenerateDialog *self);
+
+static void
+stash_defaults_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  g_autoptr(JsonObject) options = NULL;
+  g_autoptr(GError) error = NULL;
+
+  options = sh_stash_client_generate_defaults_finish (SH_STASH_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->closed)
+    return;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.stash-defaults", TRUE);
+  if (options == NULL)
+    {
+      show_error (self, _("Could Not Read Stash’s Defaults"), error->message);
+      return;
+    }
+
+  apply_options (self, options);
+}
+
+/* A skip that Stash would refuse is flagged as it is typed, and Start waits for a valid
+ * one. */
+static void
+check_entry (GtkEntry *entry,
+             gboolean *valid)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  gboolean ok = sh_generate_options_is_valid_exclude (text);
+
+  if (ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               ok ? GTK_ACCESSIBLE_INVALID_FALSE : GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
+  *valid = *valid && ok;
+}
+
+static void
+on_exclude_changed (ShGenerateDialog *self)
+{
+  gboolean valid = TRUE;
+
+  check_entry (self->exclude_start_entry, &valid);
+  check_entry (self->exclude_end_entry, &valid);
+  self->invalid = !valid;
+  update_sensitivity (self);
+}
+
 /* Target ------------------------------------------------------------------------------ */
 
 static void
@@ -213,12 +378,45 @@ count_cb (GObject      *object,
   adw_action_row_set_subtitle (self->target_row, subtitle);
 }
 
+
+static void
+failing_ids_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autofree char *subtitle = NULL;
+
+  ids = sh_scene_store_list_ids_finish (SH_SCENE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->closed)
+    return;
+
+  if (ids == NULL)
+    subtitle = g_strdup_printf (_("Could not list them: %s"), error->message);
+  else if (ids->len == 0)
+    subtitle = g_strdup (_("No scene is failing"));
+  else
+    /* Translators: %'u is a number of scenes, with thousands separators */
+    subtitle = g_strdup_printf (ngettext ("%'u scene failed to generate repeatedly",
+                                          "%'u scenes failed to generate repeatedly", ids->len),
+                                ids->len);
+
+  g_clear_pointer (&self->failing_ids, g_array_unref);
+  self->failing_ids = ids != NULL ? g_steal_pointer (&ids)
+                                  : g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (self->target == TARGET_FAILING)
+    adw_action_row_set_subtitle (self->target_row, subtitle);
+  update_sensitivity (self);
+}
+
 static void
 update_target (ShGenerateDialog *self)
 {
   ShSceneStore *store = sh_session_get_scene_store (self->session);
 
-  if (self->scene_ids->len > 0)
+  if (self->target == TARGET_SELECTION)
     {
       g_autofree char *title = NULL;
 
@@ -231,6 +429,20 @@ update_target (ShGenerateDialog *self)
       return;
     }
 
+  if (self->target == TARGET_FAILING)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->target_row),
+                                     _("Failing Scenes"));
+      adw_action_row_set_subtitle (self->target_row, _("Counting…"));
+      g_clear_pointer (&self->failing_ids, g_array_unref);
+      if (store != NULL)
+        sh_scene_store_list_ids_async (store, sh_session_get_server_id (self->session),
+                                       SH_GENERATED_FAILING, NULL, NULL, SH_SCENE_SORT_ID,
+                                       FALSE, self->cancellable, failing_ids_cb,
+                                       g_object_ref (self));
+      return;
+    }
+
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->target_row),
                                  _("All Scenes Without Generated Media"));
   adw_action_row_set_subtitle (self->target_row, _("Counting…"));
@@ -239,6 +451,46 @@ update_target (ShGenerateDialog *self)
     sh_scene_store_count_async (store, sh_session_get_server_id (self->session),
                                 SH_GENERATED_NO, self->cancellable, count_cb,
                                 g_object_ref (self));
+}
+
+static void
+on_target_selected (ShGenerateDialog *self)
+{
+  guint position = gtk_drop_down_get_selected (self->target_dropdown);
+
+  if (position >= self->n_targets || self->targets[position] == self->target)
+    return;
+
+  self->target = self->targets[position];
+  hide_error (self);
+  update_target (self);
+  update_sensitivity (self);
+}
+
+/* The choices: the selection when there is one (first: that is why the dialog opened),
+ * every scene not generated yet, and the scenes that keep failing. */
+static void
+setup_targets (ShGenerateDialog *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+  self->n_targets = 0;
+  if (self->scene_ids->len > 0)
+    {
+      self->targets[self->n_targets++] = TARGET_SELECTION;
+      gtk_string_list_append (labels, C_("generate target", "Selection"));
+    }
+  self->targets[self->n_targets++] = TARGET_NOT_GENERATED;
+  gtk_string_list_append (labels, C_("generate target", "Not Generated"));
+  self->targets[self->n_targets++] = TARGET_FAILING;
+  gtk_string_list_append (labels, C_("generate target", "Failing"));
+
+  self->target = self->targets[0];
+  gtk_drop_down_set_model (self->target_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->target_dropdown, 0);
+  g_signal_connect_object (self->target_dropdown, "notify::selected",
+                           G_CALLBACK (on_target_selected), self, G_CONNECT_SWAPPED);
+  update_target (self);
 }
 
 /* Start ------------------------------------------------------------------------------- */
@@ -263,7 +515,12 @@ hide_error (ShGenerateDialog *self)
 static void
 update_sensitivity (ShGenerateDialog *self)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.start", !self->starting);
+  /* The failing scenes are listed before there is anything to start. */
+  gboolean ready = self->target != TARGET_FAILING ||
+                   (self->failing_ids != NULL && self->failing_ids->len > 0);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.start",
+                                 !self->starting && ready && !self->invalid);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->starting);
   gtk_spinner_set_spinning (self->spinner, self->starting);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preferences_page), !self->starting);
@@ -313,6 +570,13 @@ create_cb (GObject      *object,
 
   if (self->closed)
     return;
+
+  {
+    g_autoptr(JsonObject) parameters = sh_job_dup_parameters (job);
+
+    if (parameters != NULL)
+      save_options (self, parameters);
+  }
 
   g_signal_emit (self, signals[JOB_CREATED], 0, job);
   gtk_window_destroy (GTK_WINDOW (self));
@@ -368,16 +632,18 @@ sh_generate_dialog_dup_parameters (ShGenerateDialog *self)
   json_object_set_boolean_member (parameters, "markSucceeded",
                                   gtk_switch_get_active (self->mark_succeeded_switch));
 
-  if (self->scene_ids->len > 0)
+  if (self->target != TARGET_NOT_GENERATED)
     {
-      JsonArray *ids = json_array_sized_new (self->scene_ids->len);
+      GArray *targets = self->target == TARGET_SELECTION ? self->scene_ids : self->failing_ids;
+      guint n_targets = targets != NULL ? targets->len : 0;
+      JsonArray *ids = json_array_sized_new (n_targets);
 
-      for (guint i = 0; i < self->scene_ids->len; i++)
+      for (guint i = 0; i < n_targets; i++)
         {
           char text[24];
 
           g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT,
-                      g_array_index (self->scene_ids, gint64, i));
+                      g_array_index (targets, gint64, i));
           json_array_add_string_element (ids, text);
         }
       json_object_set_array_member (parameters, "sceneIDs", ids);
@@ -451,6 +717,23 @@ restore_defaults_action (GtkWidget  *widget,
 }
 
 static void
+stash_defaults_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  ShGenerateDialog *self = SH_GENERATE_DIALOG (widget);
+  ShStashClient *client = sh_session_get_client (self->session);
+
+  if (client == NULL)
+    return;
+
+  hide_error (self);
+  gtk_widget_action_set_enabled (widget, "generate.stash-defaults", FALSE);
+  sh_stash_client_generate_defaults_async (client, self->cancellable, stash_defaults_cb,
+                                           g_object_ref (self));
+}
+
+static void
 sh_generate_dialog_dispose (GObject *object)
 {
   ShGenerateDialog *self = (ShGenerateDialog *)object;
@@ -471,6 +754,7 @@ sh_generate_dialog_finalize (GObject *object)
   ShGenerateDialog *self = (ShGenerateDialog *)object;
 
   g_clear_pointer (&self->scene_ids, g_array_unref);
+  g_clear_pointer (&self->failing_ids, g_array_unref);
   g_clear_pointer (&self->switches, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
@@ -510,6 +794,7 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_title);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, target_row);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, target_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, media_group);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, previews_group);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, segments_spin);
@@ -523,6 +808,8 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   gtk_widget_class_install_action (widget_class, "generate.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "generate.restore-defaults", NULL,
                                    restore_defaults_action);
+  gtk_widget_class_install_action (widget_class, "generate.stash-defaults", NULL,
+                                   stash_defaults_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -553,12 +840,21 @@ sh_generate_dialog_init (ShGenerateDialog *self)
   adw_combo_row_set_model (self->preset_row, G_LIST_MODEL (presets));
   adw_combo_row_set_selected (self->preset_row, default_preset_position ());
 
+  /* Enter starts; focus on Cancel would make it cancel instead. */
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->start_button));
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->start_button));
 
   /* A choice about how the user wants failures handled, not about one run: remembered. */
   self->settings = g_settings_new (BASE_ID);
   g_settings_bind (self->settings, "generate-mark-succeeded", self->mark_succeeded_switch,
                    "active", G_SETTINGS_BIND_DEFAULT);
+  restore_saved_options (self);
+
+  g_signal_connect_object (self->exclude_start_entry, "changed",
+                           G_CALLBACK (on_exclude_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->exclude_end_entry, "changed",
+                           G_CALLBACK (on_exclude_changed), self, G_CONNECT_SWAPPED);
+  on_exclude_changed (self);
 }
 
 /**
@@ -589,7 +885,7 @@ sh_generate_dialog_new (GtkWindow    *parent,
   if (n_ids > 0)
     g_array_append_vals (self->scene_ids, scene_ids, n_ids);
 
-  update_target (self);
+  setup_targets (self);
 
   return self;
 }

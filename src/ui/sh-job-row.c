@@ -125,6 +125,20 @@ first_line (const char *text)
   return newline != NULL ? g_strndup (text, newline - text) : g_strdup (text);
 }
 
+/* A phase without progress (“Waiting in Stash’s queue”, “Finding the scenes to generate”)
+ * is the most important thing to say about the job: it leads the subtitle. */
+static gboolean
+sh_job_row_shows_phase (ShJobRow *self)
+{
+  const char *sub_task = sh_job_get_sub_task (self->job);
+  const char *message = sh_job_get_message (self->job);
+
+  return sh_job_get_status (self->job) == SH_JOB_RUNNING &&
+         sh_job_get_progress (self->job) < 0 &&
+         (sub_task == NULL || *sub_task == '\0') &&
+         message != NULL && *message != '\0' && strchr (message, '\n') == NULL;
+}
+
 static void
 sh_job_row_update_subtitle (ShJobRow *self)
 {
@@ -138,10 +152,26 @@ sh_job_row_update_subtitle (ShJobRow *self)
       g_autofree char *eta = NULL;
       g_autofree char *running_for = NULL;
 
+      g_autofree char *unreachable = NULL;
+      gint64 unreachable_since = sh_job_get_unreachable_since (job);
+
       if (sh_job_get_status (job) == SH_JOB_PENDING)
         join (subtitle, _("Waiting to start"));
+      if (unreachable_since > 0)
+        {
+          gint64 down = MAX (0, (g_get_real_time () - unreachable_since) / G_USEC_PER_SEC);
+          g_autofree char *duration = sh_format_duration (down);
+
+          /* Translators: %s is how long Stash has not answered, such as “1:05” */
+          unreachable = g_strdup_printf (_("Stash unreachable — retrying (%s)"), duration);
+          join (subtitle, unreachable);
+        }
+      else if (sh_job_row_shows_phase (self))
+        join (subtitle, sh_job_get_message (job));
       join (subtitle, counts);
-      if (sh_job_get_eta (job) >= 0 && sh_job_get_status (job) == SH_JOB_RUNNING)
+      /* An estimate made while Stash answered says nothing once it does not. */
+      if (sh_job_get_eta (job) >= 0 && sh_job_get_status (job) == SH_JOB_RUNNING &&
+          unreachable_since == 0)
         eta = sh_format_eta (sh_job_get_eta (job));
       join (subtitle, eta);
       if (elapsed >= 0)
@@ -185,6 +215,16 @@ sh_job_row_update_subtitle (ShJobRow *self)
     }
 
   gtk_label_set_label (self->subtitle_label, subtitle->str);
+  if (sh_job_is_active (job) && sh_job_get_unreachable_since (job) > 0)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->subtitle_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->subtitle_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->subtitle_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->subtitle_label), "dim-label");
+    }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label),
                                sh_job_is_active (job) ? NULL : subtitle->str);
 }
@@ -234,6 +274,7 @@ sh_job_row_update (ShJobRow *self)
   gboolean active = sh_job_is_active (job);
   const char *status_class = sh_job_outcome_css_class (job);
   const char *detail;
+  gboolean unreachable;
   g_autofree char *cancel_label = NULL;
 
   gtk_label_set_label (self->status_label, sh_job_outcome_label (job));
@@ -260,12 +301,28 @@ sh_job_row_update (ShJobRow *self)
     gtk_progress_bar_set_fraction (self->progress_bar,
                                    CLAMP (sh_job_get_progress (job) / 100.0, 0.0, 1.0));
 
-  detail = sh_job_get_sub_task (job);
+  /* While Stash does not answer, what it was doing is stale: say why it does not. */
+  unreachable = sh_job_get_unreachable_since (job) > 0;
+  detail = unreachable ? NULL : sh_job_get_sub_task (job);
   if (detail == NULL || *detail == '\0')
     detail = sh_job_get_message (job);
+  if (!unreachable && sh_job_row_shows_phase (self))
+    detail = NULL;
   gtk_label_set_label (self->detail_label, active && detail != NULL ? detail : "");
+  /* Long reasons are cut at the row's end: the whole text on hover. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->detail_label), active ? detail : NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_label),
                           active && detail != NULL && *detail != '\0');
+  if (unreachable && active)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->detail_label), "warning");
+      gtk_widget_add_css_class (GTK_WIDGET (self->detail_label), "dim-label");
+    }
 
   sh_job_row_update_subtitle (self);
   sh_job_row_update_timers (self);

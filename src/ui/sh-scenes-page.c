@@ -885,31 +885,6 @@ unwatch_jobs (ShScenesPage *self)
 
 /* Actions ----------------------------------------------------------------------------- */
 
-static void
-job_created_cb (ShScenesPage     *self,
-                ShJob            *job,
-                ShGenerateDialog *dialog)
-{
-  g_autoptr(JsonObject) parameters = sh_job_dup_parameters (job);
-  g_autofree char *message = NULL;
-  guint n_scenes = 0;
-
-  if (parameters == NULL || !json_object_has_member (parameters, "sceneIDs"))
-    {
-      g_signal_emit (self, signals[TOAST], 0,
-                     _("Generating media for every scene that is not generated"));
-      return;
-    }
-
-  n_scenes = json_array_get_length (json_object_get_array_member (parameters, "sceneIDs"));
-
-  /* Translators: %'u is a number of scenes */
-  message = g_strdup_printf (ngettext ("Generating media for %'u scene",
-                                       "Generating media for %'u scenes", n_scenes),
-                             n_scenes);
-  g_signal_emit (self, signals[TOAST], 0, message);
-}
-
 /* Whether the selection is the whole list, and the list the scenes a Generate of every
  * scene that is not generated takes: then that is the target, rather than a list of ids
  * that can reach a million (in the job's row, and in the request to Stash). With the
@@ -951,9 +926,28 @@ generate_selected_action (GtkWidget  *widget,
   root = gtk_widget_get_root (widget);
   dialog = sh_generate_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    self->session, (const gint64 *)ids->data, ids->len);
-  g_signal_connect_object (dialog, "job-created", G_CALLBACK (job_created_cb), self,
-                           G_CONNECT_SWAPPED);
+  /* No toast that it started: the Jobs tab shows it runs, and a toast how it ended. */
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/**
+ * sh_scenes_page_generate_selected:
+ * @self: a #ShScenesPage
+ *
+ * Opens the Generate dialog for the selected scenes, as Generate for Selected does.
+ *
+ * Returns: %TRUE if scenes were selected and the dialog opened
+ */
+gboolean
+sh_scenes_page_generate_selected (ShScenesPage *self)
+{
+  g_return_val_if_fail (SH_IS_SCENES_PAGE (self), FALSE);
+
+  if (self->session == NULL || self->model == NULL || count_selected (self) == 0)
+    return FALSE;
+
+  generate_selected_action (GTK_WIDGET (self), "scenes.generate-selected", NULL);
+  return TRUE;
 }
 
 typedef struct

@@ -25,5 +25,6 @@ void              sh_scenes_page_show_job    (ShScenesPage *self,
                                               const char   *job_id);
 ShSceneListModel *sh_scenes_page_get_model   (ShScenesPage *self);
 void              sh_scenes_page_reload      (ShScenesPage *self);
+gboolean          sh_scenes_page_generate_selected (ShScenesPage *self);
 
 G_END_DECLS

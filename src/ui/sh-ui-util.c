@@ -270,6 +270,18 @@ sh_job_type_icon_name (const ShJobTypeInfo *info)
 }
 
 /**
+ * sh_format_count:
+ * @count: a number of things
+ *
+ * Returns: (transfer full): @count with the locale's thousands separators (“19,993”)
+ */
+char *
+sh_format_count (gint64 count)
+{
+  return g_strdup_printf ("%'" G_GINT64_FORMAT, count);
+}
+
+/**
  * sh_job_format_counts:
  * @job: a job
  * @info: (nullable): its type
@@ -287,8 +299,8 @@ sh_job_format_counts (ShJob               *job,
 
   if (total > 0 && processed >= 0)
     {
-      g_autofree char *done = g_strdup_printf ("%" G_GINT64_FORMAT, processed);
-      g_autofree char *all = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+      g_autofree char *done = sh_format_count (processed);
+      g_autofree char *all = sh_format_count (total);
 
       /* A job that did it all: “3000 scenes”. */
       if (!sh_job_is_active (job) && processed == total && info != NULL && info->unit != NULL)

@@ -26,6 +26,7 @@ const char *sh_job_type_css_class     (const char          *type);
 const char *sh_job_type_label         (const ShJobTypeInfo *info,
                                        ShJob               *job);
 const char *sh_job_type_icon_name     (const ShJobTypeInfo *info);
+char       *sh_format_count           (gint64               count);
 char       *sh_job_format_counts      (ShJob               *job,
                                        const ShJobTypeInfo *info);
 gint64      sh_job_get_scenes_updated (ShJob               *job);

@@ -24,6 +24,8 @@
 #include "sh-window.h"
 
 #define TOAST_TIMEOUT_LONG 10
+/* While the window is open, a lost connection is noticed within this time. */
+#define SERVER_CHECK_INTERVAL_S 60
 
 struct _ShWindow
 {
@@ -34,6 +36,11 @@ struct _ShWindow
   ShSession            *session;         /* (owned) (nullable) the one shown */
   GtkWindow            *details;         /* (nullable) weak: the job details window */
   gboolean              close_confirmed;
+  GListModel           *active_jobs;     /* (owned) (nullable) the Jobs page's */
+  gulong                active_jobs_id;
+  guint                 server_check_id;
+  guint                 server_check_interval;
+  gboolean              checking_server;
 
   /* Template widgets */
   AdwViewStack         *stack;
@@ -156,24 +163,6 @@ lookup_type (ShWindow   *self,
 
 /* Starting jobs */
 
-/* Says that a job started, wherever it was started from, with the way to its details. */
-static void
-sh_window_announce_job (ShWindow *self,
-                        ShJob    *job)
-{
-  g_autofree char *title = NULL;
-  AdwToast *toast;
-
-  /* Translators: %s is a job type, such as “Sync Scenes” */
-  title = g_strdup_printf (_("%s started"),
-                           sh_job_type_label (lookup_type (self, sh_job_get_job_type (job)), job));
-  toast = adw_toast_new (title);
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_action_name (toast, "win.show-job");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (sh_job_get_id (job)));
-  sh_window_add_toast (self, toast);
-}
-
 static void
 job_started_cb (GObject      *object,
                 GAsyncResult *result,
@@ -183,15 +172,10 @@ job_started_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJob) job = NULL;
 
+  /* A job that started is shown by the Jobs tab; a toast tells how it ends. */
   job = sh_application_start_job_finish (SH_APPLICATION (object), result, &error);
-  if (job == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        sh_window_show_error (self, _("Could Not Start the Job"), error);
-      return;
-    }
-
-  sh_window_announce_job (self, job);
+  if (job == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sh_window_show_error (self, _("Could Not Start the Job"), error);
 }
 
 /**
@@ -200,8 +184,8 @@ job_started_cb (GObject      *object,
  * @type: a job type
  * @parameters: (nullable): its parameters
  *
- * Starts a job; tells the user it started, or why it could not (a conflict with a job
- * already running in a dialog, anything else in a toast).
+ * Starts a job, or tells the user why it could not (a conflict with a job already running
+ * in a dialog, anything else in a toast). How it ends is told when it ends.
  */
 void
 sh_window_run_job (ShWindow   *self,
@@ -250,14 +234,19 @@ generate_action (GtkWidget  *widget,
 {
   ShWindow *self = SH_WINDOW (widget);
   ShGenerateDialog *dialog;
+  GtkWidget *scenes;
 
   if (self->session == NULL)
     return;
 
+  /* Scenes selected in the view shown: Ctrl+G is for them. */
+  scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "scenes") == 0 &&
+      SH_IS_SCENES_PAGE (scenes) && sh_scenes_page_generate_selected (SH_SCENES_PAGE (scenes)))
+    return;
+
   /* No selection: the dialog offers every scene that is not generated yet. */
   dialog = sh_generate_dialog_new (GTK_WINDOW (self), self->session, NULL, 0);
-  g_signal_connect_object (dialog, "job-created", G_CALLBACK (sh_window_announce_job),
-                           self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -529,6 +518,7 @@ server_checked_cb (GObject      *object,
   info = sh_stash_client_test_connection_finish (SH_STASH_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->checking_server = FALSE;
 
   /* The mirror and the job history still work offline; say why jobs will fail, in full. */
   if (info == NULL)
@@ -545,16 +535,161 @@ sh_window_check_server (ShWindow *self)
       return;
     }
 
+  if (self->checking_server)
+    return;
+  self->checking_server = TRUE;
   sh_stash_client_test_connection_async (sh_session_get_client (self->session),
                                          self->cancellable, server_checked_cb,
                                          g_object_ref (self));
 }
 
-/* A job that completed talked to Stash: a warning that it cannot be reached is stale. */
+/* A light request now and then while the window shows: a Stash that went away while
+ * nothing ran is noticed, and the bar goes once it is back. */
+static gboolean
+server_check_timeout (gpointer user_data)
+{
+  ShWindow *self = SH_WINDOW (user_data);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sh_window_check_server (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * sh_window_set_server_check_interval:
+ * @self: a #ShWindow
+ * @seconds: how often to check that Stash answers while the window is open; 0 never
+ */
+void
+sh_window_set_server_check_interval (ShWindow *self,
+                                     guint     seconds)
+{
+  g_return_if_fail (SH_IS_WINDOW (self));
+
+  self->server_check_interval = seconds;
+  g_clear_handle_id (&self->server_check_id, g_source_remove);
+  if (seconds > 0)
+    self->server_check_id = g_timeout_add_seconds (seconds, server_check_timeout, self);
+}
+
+/* The Jobs tab */
+
+static AdwViewStackPage *
+sh_window_get_jobs_tab (ShWindow *self)
+{
+  return adw_view_stack_get_page (self->stack, GTK_WIDGET (self->jobs_stack));
+}
+
+/* How many jobs run, on the tab, wherever the user is. */
+static void
+sh_window_update_jobs_badge (ShWindow *self)
+{
+  guint n_active = self->active_jobs != NULL ? g_list_model_get_n_items (self->active_jobs) : 0;
+
+  adw_view_stack_page_set_badge_number (sh_window_get_jobs_tab (self), n_active);
+}
+
+static void
+sh_window_watch_active_jobs (ShWindow *self)
+{
+  GListModel *active = sh_jobs_page_get_active_model (self->jobs_page);
+
+  if (self->active_jobs != NULL)
+    g_clear_signal_handler (&self->active_jobs_id, self->active_jobs);
+  g_set_object (&self->active_jobs, active);
+  if (active != NULL)
+    self->active_jobs_id = g_signal_connect_object (active, "items-changed",
+                                                    G_CALLBACK (sh_window_update_jobs_badge),
+                                                    self, G_CONNECT_SWAPPED);
+  sh_window_update_jobs_badge (self);
+}
+
+static gboolean
+sh_window_shows_jobs (ShWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "jobs") == 0 &&
+         gtk_widget_get_mapped (GTK_WIDGET (self));
+}
+
+/* A failure is marked on the tab until the Jobs page is seen. */
+static void
+on_visible_view_changed (ShWindow *self)
+{
+  if (sh_window_shows_jobs (self))
+    adw_view_stack_page_set_needs_attention (sh_window_get_jobs_tab (self), FALSE);
+}
+
+/* Says how a job ended, with the way to its details. */
+static void
+sh_window_announce_outcome (ShWindow *self,
+                            ShJob    *job)
+{
+  const ShJobTypeInfo *info = lookup_type (self, sh_job_get_job_type (job));
+  const char *label = sh_job_type_label (info, job);
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  switch (sh_job_get_status (job))
+    {
+    case SH_JOB_COMPLETED:
+      {
+        gint64 total = sh_job_get_total_items (job);
+
+        if (sh_job_completed_with_errors (job))
+          /* Translators: %s is a job type, such as “Generate Metadata” */
+          title = g_strdup_printf (_("%s completed with errors"), label);
+        else if (total > 0 && info != NULL && info->unit != NULL)
+          {
+            g_autofree char *count = sh_format_count (total);
+
+            /* Translators: “Generate Metadata completed: 1,204 scenes”: the job type, how
+             * many items and what they are */
+            title = g_strdup_printf (_("%s completed: %s %s"), label, count, _(info->unit));
+          }
+        else
+          /* Translators: %s is a job type, such as “Sync Scenes” */
+          title = g_strdup_printf (_("%s completed"), label);
+      }
+      break;
+
+    case SH_JOB_FAILED:
+      /* Translators: %s is a job type, such as “Generate Metadata” */
+      title = g_strdup_printf (_("%s failed"), label);
+      break;
+
+    case SH_JOB_CANCELLED:
+      /* Translators: %s is a job type, such as “Generate Metadata” */
+      title = g_strdup_printf (_("%s cancelled"), label);
+      break;
+
+    case SH_JOB_PENDING:
+    case SH_JOB_RUNNING:
+    case SH_JOB_CANCELLING:
+    default:
+      return;
+    }
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-job");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (sh_job_get_id (job)));
+  if (sh_job_get_status (job) == SH_JOB_FAILED)
+    adw_toast_set_timeout (toast, TOAST_TIMEOUT_LONG);
+  sh_window_add_toast (self, toast);
+}
+
 static void
 on_job_ended (ShWindow *self,
               ShJob    *job)
 {
+  sh_window_announce_outcome (self, job);
+
+  if ((sh_job_get_status (job) == SH_JOB_FAILED || sh_job_completed_with_errors (job)) &&
+      !sh_window_shows_jobs (self))
+    adw_view_stack_page_set_needs_attention (sh_window_get_jobs_tab (self), TRUE);
+
+  /* A job that completed talked to Stash: a warning that it cannot be reached is stale. */
   if (gtk_revealer_get_reveal_child (self->server_banner) &&
       sh_job_get_status (job) == SH_JOB_COMPLETED)
     sh_window_check_server (self);
@@ -666,6 +801,7 @@ sh_window_update_session (ShWindow *self)
   sh_window_follow_database (self, session != NULL ? sh_session_get_database (session) : NULL);
   sh_jobs_page_set_manager (self->jobs_page,
                             session != NULL ? sh_session_get_job_manager (session) : NULL);
+  sh_window_watch_active_jobs (self);
 
   scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
   if (SH_IS_SCENES_PAGE (scenes))
@@ -889,6 +1025,10 @@ sh_window_dispose (GObject *object)
   ShWindow *self = SH_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->server_check_id, g_source_remove);
+  if (self->active_jobs != NULL)
+    g_clear_signal_handler (&self->active_jobs_id, self->active_jobs);
+  g_clear_object (&self->active_jobs);
   if (self->details != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->details), (gpointer *) &self->details);
@@ -990,4 +1130,9 @@ sh_window_init (ShWindow *self)
   scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
   if (SH_IS_SCENES_PAGE (scenes))
     g_signal_connect_object (scenes, "toast", G_CALLBACK (on_scenes_toast), self, 0);
+
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_view_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "map", G_CALLBACK (on_visible_view_changed), NULL);
+  sh_window_set_server_check_interval (self, SERVER_CHECK_INTERVAL_S);
 }

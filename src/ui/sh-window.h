@@ -34,5 +34,7 @@ void        sh_window_retry_job             (ShWindow      *self,
 void        sh_window_view_impacted_scenes  (ShWindow      *self,
                                              const char    *job_id);
 GtkWindow  *sh_window_get_details_window    (ShWindow      *self);
+void        sh_window_set_server_check_interval (ShWindow  *self,
+                                                 guint      seconds);
 
 G_END_DECLS

@@ -45,12 +45,38 @@ resolve_test_connection (ShFakeStash  *self,
   return TRUE;
 }
 
+/* What a user saved in Stash's Settings › Tasks › Generate: different from StashHog's own
+ * defaults, so that a client that fills from them shows it. The saved options carry no
+ * preview options, as Stash saves them; those are in the general settings. */
+static gboolean
+resolve_generate_defaults (ShFakeStash  *self,
+                           JsonObject   *variables,
+                           const char   *query,
+                           GString      *data,
+                           GError      **error)
+{
+  g_string_append (data,
+                   "\"configuration\":{\"defaults\":{\"generate\":{"
+                   "\"covers\":true,\"sprites\":true,\"previews\":true,"
+                   "\"imagePreviews\":false,\"previewOptions\":null,\"markers\":false,"
+                   "\"markerImagePreviews\":false,\"markerScreenshots\":false,"
+                   "\"transcodes\":false,\"phashes\":true,"
+                   "\"interactiveHeatmapsSpeeds\":false,\"imageThumbnails\":true,"
+                   "\"clipPreviews\":false}},"
+                   "\"general\":{\"previewSegments\":20,\"previewSegmentDuration\":1.5,"
+                   "\"previewExcludeStart\":\"5%\",\"previewExcludeEnd\":\"0\","
+                   "\"previewPreset\":\"medium\"}}");
+
+  return TRUE;
+}
+
 static const struct {
   const char     *operation;
   const char     *root_field;
   ShFakeResolver  resolve;
 } operations[] = {
   { "TestConnection", "systemStatus", resolve_test_connection },
+  { "GenerateDefaults", "configuration", resolve_generate_defaults },
   { "FindScenes", "findScenes", sh_fake_stash_resolve_find_scenes },
   { "CheckMediaScenes", "findScenes", sh_fake_stash_resolve_check_media_scenes },
   { "FindSceneIds", "findScenes", sh_fake_stash_resolve_find_scene_ids },

@@ -193,6 +193,7 @@ complete (GenerateData *data,
       return;
     }
   data->done = TRUE;
+  sh_job_set_unreachable_since (data->job, 0);
 
   g_clear_handle_id (&data->poll_source, g_source_remove);
   g_clear_handle_id (&data->subscribe_wait_source, g_source_remove);
@@ -783,6 +784,7 @@ handle_stash_job (GenerateData     *data,
     return;
 
   data->unreachable_since = 0;
+  sh_job_set_unreachable_since (data->job, 0);
   data->last_event = g_get_monotonic_time ();
 
   switch (stash_job->status)
@@ -974,7 +976,12 @@ find_job_cb (GObject      *object,
       if (data->add_time == NULL)
         data->identify_failed = TRUE;
       if (data->unreachable_since == 0)
-        data->unreachable_since = now;
+        {
+          data->unreachable_since = now;
+          /* The row says since when; an estimate made before is stale now. */
+          sh_job_set_unreachable_since (data->job, g_get_real_time ());
+          sh_job_set_eta (data->job, -1);
+        }
       /* "Unreachable" only when Stash cannot be reached; a proxy's 502 or a timeout is a
        * request that fails, and says so. */
       if (now - data->unreachable_since > (gint64) grace * G_USEC_PER_SEC)

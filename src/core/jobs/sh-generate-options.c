@@ -94,6 +94,21 @@ valid_exclude (const char *value)
   return *end == '\0' && end != copy && number >= 0 && (value[len - 1] != '%' || number < 100);
 }
 
+/**
+ * sh_generate_options_is_valid_exclude:
+ * @value: what is to be skipped at the start or end of a preview
+ *
+ * Returns: whether @value is seconds (“12”, “1.5”) or a percentage (“2%”), as Stash
+ *   accepts them
+ */
+gboolean
+sh_generate_options_is_valid_exclude (const char *value)
+{
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  return valid_exclude (value);
+}
+
 static gboolean
 invalid (GError     **error,
          const char  *format,

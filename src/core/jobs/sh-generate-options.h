@@ -33,6 +33,7 @@ typedef struct
 
 const ShGenerateOption *sh_generate_options_get_all       (guint       *n_options);
 const char * const     *sh_generate_options_get_presets   (void);
+gboolean                sh_generate_options_is_valid_exclude (const char *value);
 gboolean                sh_generate_options_validate      (JsonObject  *parameters,
                                                            GError     **error);
 JsonNode               *sh_generate_options_to_input      (JsonObject  *parameters,

@@ -22,6 +22,7 @@ struct _ShJob
   ShJobStatus  status;
   char        *sub_task;  /* (owned) (nullable) */
   gint64       eta;       /* seconds, -1 unknown */
+  gint64       unreachable_since;  /* real time, 0 while Stash answers */
 };
 
 enum {
@@ -38,6 +39,7 @@ enum {
   PROP_ETA,
   PROP_STASH_JOB_ID,
   PROP_RESULT,
+  PROP_UNREACHABLE_SINCE,
   N_PROPS
 };
 
@@ -147,6 +149,10 @@ sh_job_get_property (GObject    *object,
       g_value_set_string (value, self->record->result);
       break;
 
+    case PROP_UNREACHABLE_SINCE:
+      g_value_set_int64 (value, self->unreachable_since);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -177,6 +183,8 @@ sh_job_class_init (ShJobClass *klass)
   properties[PROP_ETA] = g_param_spec_int64 ("eta", NULL, NULL, -1, G_MAXINT64, -1, flags);
   properties[PROP_STASH_JOB_ID] = g_param_spec_string ("stash-job-id", NULL, NULL, NULL, flags);
   properties[PROP_RESULT] = g_param_spec_string ("result", NULL, NULL, NULL, flags);
+  properties[PROP_UNREACHABLE_SINCE] = g_param_spec_int64 ("unreachable-since", NULL, NULL,
+                                                           0, G_MAXINT64, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -630,6 +638,41 @@ sh_job_set_eta (ShJob  *self,
       self->eta = seconds;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ETA]);
     }
+}
+
+/**
+ * sh_job_set_unreachable_since:
+ * @self: a #ShJob
+ * @real_time: when Stash stopped answering (g_get_real_time()), or 0 once it answers
+ *
+ * A running job that depends on Stash says since when it cannot reach it, so that
+ * its row can say so instead of showing a stale estimate.
+ */
+void
+sh_job_set_unreachable_since (ShJob  *self,
+                              gint64  real_time)
+{
+  g_return_if_fail (SH_IS_JOB (self));
+
+  if (self->unreachable_since != real_time)
+    {
+      self->unreachable_since = real_time;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREACHABLE_SINCE]);
+    }
+}
+
+/**
+ * sh_job_get_unreachable_since:
+ * @self: a #ShJob
+ *
+ * Returns: when Stash stopped answering the job, in g_get_real_time() microseconds, or 0
+ */
+gint64
+sh_job_get_unreachable_since (ShJob *self)
+{
+  g_return_val_if_fail (SH_IS_JOB (self), 0);
+
+  return self->unreachable_since;
 }
 
 void

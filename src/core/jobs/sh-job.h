@@ -75,6 +75,9 @@ void         sh_job_set_sub_task        (ShJob              *self,
                                          const char         *sub_task);
 void         sh_job_set_eta             (ShJob              *self,
                                          gint64              seconds);
+void         sh_job_set_unreachable_since (ShJob            *self,
+                                           gint64            real_time);
+gint64       sh_job_get_unreachable_since (ShJob            *self);
 void         sh_job_set_error           (ShJob              *self,
                                          const char         *error);
 void         sh_job_set_result          (ShJob              *self,

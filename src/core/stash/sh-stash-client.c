@@ -2022,6 +2022,115 @@ sh_stash_client_latest_scene_update_finish (ShStashClient  *self,
   return finish_typed (self, result, sh_stash_client_latest_scene_update_async, error);
 }
 
+static JsonObject *
+member_object (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Copies @name from @from to @to when it is a value of @type (null: Stash has none). */
+static void
+copy_value (JsonObject *to,
+            JsonObject *from,
+            const char *name,
+            GType       type)
+{
+  JsonNode *node = from != NULL ? json_object_get_member (from, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_object_has_member (to, name))
+    return;
+  if (json_node_get_value_type (node) == type ||
+      (type == G_TYPE_DOUBLE && json_node_get_value_type (node) == G_TYPE_INT64))
+    json_object_set_member (to, name, json_node_copy (node));
+}
+
+static gpointer
+parse_generate_defaults (JsonObject  *data,
+                         GError     **error)
+{
+  static const char * const flags[] = {
+    "covers", "sprites", "previews", "imagePreviews", "markers", "markerImagePreviews",
+    "markerScreenshots", "transcodes", "phashes", "interactiveHeatmapsSpeeds",
+    "imageThumbnails", "clipPreviews",
+  };
+  static const struct { const char *name; GType type; } preview_fields[] = {
+    { "previewSegments", G_TYPE_INT64 },
+    { "previewSegmentDuration", G_TYPE_DOUBLE },
+    { "previewExcludeStart", G_TYPE_STRING },
+    { "previewExcludeEnd", G_TYPE_STRING },
+    { "previewPreset", G_TYPE_STRING },
+  };
+  JsonObject *configuration = member_object (data, "configuration");
+  JsonObject *generate = member_object (member_object (configuration, "defaults"), "generate");
+  JsonObject *general = member_object (configuration, "general");
+  g_autoptr(JsonObject) out = json_object_new ();
+  JsonObject *preview = json_object_new ();
+
+  if (configuration == NULL)
+    {
+      json_object_unref (preview);
+      set_shape_error (error, _("the configuration is missing"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    copy_value (out, generate, flags[i], G_TYPE_BOOLEAN);
+
+  /* The saved Generate defaults first; what they leave out, from the general settings. */
+  for (guint i = 0; i < G_N_ELEMENTS (preview_fields); i++)
+    {
+      copy_value (preview, member_object (generate, "previewOptions"), preview_fields[i].name,
+                  preview_fields[i].type);
+      copy_value (preview, general, preview_fields[i].name, preview_fields[i].type);
+    }
+  json_object_set_object_member (out, "previewOptions", preview);
+
+  return g_steal_pointer (&out);
+}
+
+/**
+ * sh_stash_client_generate_defaults_async:
+ * @self: a #ShStashClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the options
+ * @user_data: data for @callback
+ *
+ * Asks for the Generate options saved in Stash, with the general preview settings for
+ * the preview options they leave out.
+ */
+void
+sh_stash_client_generate_defaults_async (ShStashClient       *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (SH_IS_STASH_CLIENT (self));
+
+  execute_typed (self, sh_stash_client_generate_defaults_async, "GenerateDefaults", NULL,
+                 parse_generate_defaults, (GDestroyNotify) json_object_unref, cancellable,
+                 callback, user_data);
+}
+
+/**
+ * sh_stash_client_generate_defaults_finish:
+ * @self: a #ShStashClient
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the options Stash has, as `stash_generate` parameters (its
+ *   flags, and `previewOptions`), each only when Stash has a value; or %NULL with @error
+ */
+JsonObject *
+sh_stash_client_generate_defaults_finish (ShStashClient  *self,
+                                          GAsyncResult   *result,
+                                          GError        **error)
+{
+  return finish_typed (self, result, sh_stash_client_generate_defaults_async, error);
+}
+
 static gpointer
 parse_stop_job (JsonObject  *data,
                 GError     **error)

@@ -143,6 +143,14 @@ char          *sh_stash_client_latest_scene_update_finish (ShStashClient        
                                                            GAsyncResult         *result,
                                                            GError              **error);
 
+void           sh_stash_client_generate_defaults_async  (ShStashClient        *self,
+                                                         GCancellable         *cancellable,
+                                                         GAsyncReadyCallback   callback,
+                                                         gpointer              user_data);
+JsonObject    *sh_stash_client_generate_defaults_finish (ShStashClient        *self,
+                                                         GAsyncResult         *result,
+                                                         GError              **error);
+
 void           sh_stash_client_stop_job_async         (ShStashClient        *self,
                                                        const char           *job_id,
                                                        GCancellable         *cancellable,
