@@ -1821,6 +1821,32 @@ test_session_notices_dead_owner (Fixture       *fixture,
   sh_session_close (session);
 }
 
+
+/* A probe that fails for a passing reason during the verification (a proxy's 503) is
+ * made again: Stash's finished work is not thrown away for it. */
+static void
+test_generate_verify_retries (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_job_speed (fixture->fake, 20);
+  job = create_job (fixture->manager, SH_JOB_TYPE_GENERATE, NULL, &error);
+  g_assert_no_error (error);
+  start_job (fixture, job, &result);
+  wait_until (stash_job_running, job);
+  /* From now on the only media requests are the verification's probes. */
+  sh_fake_stash_fail_media_requests (fixture->fake, 3, 503);
+
+  g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1853,6 +1879,7 @@ main (int   argc,
   ADD ("generate/deleted-scene", test_generate_deleted_scene);
   ADD ("generate/reused-id", test_generate_reused_id);
   ADD ("generate/find-job-fails", test_generate_find_job_fails);
+  ADD ("generate/verify-retries", test_generate_verify_retries);
   ADD ("liveness", test_liveness);
   ADD ("generate/reattach-once", test_reattach_once);
   ADD ("generate/abandon", test_generate_abandon);

@@ -55,6 +55,10 @@
 /* Tracked scenes verified per step: bounded memory however large the snapshot. */
 #define VERIFY_PAGE             2000
 #define VERIFY_IN_FLIGHT        16
+/* A page whose probes fail for a passing reason (a timeout, a dropped connection, a 5xx
+ * of a proxy) is probed again, after 1, 2, 4… seconds: Stash's finished work is not thrown
+ * away for one bad request among millions. */
+#define VERIFY_ATTEMPTS         5
 /* Lines of Stash's log kept per failed scene. */
 #define MAX_ERRORS_PER_SCENE    5
 #define MAX_LOG_LINES           20000
@@ -107,6 +111,8 @@ typedef struct
   guint64              failed;
   GArray              *page_ids;        /* (owned) (nullable) */
   ShMediaCheckResult  *page_result;     /* (owned) (nullable) */
+  guint                page_attempts;
+  guint                retry_source;
 
   guint                poll_source;
   guint                poll_delay_ms;
@@ -131,6 +137,7 @@ generate_data_clear (GenerateData *data)
 {
   g_clear_handle_id (&data->poll_source, g_source_remove);
   g_clear_handle_id (&data->subscribe_wait_source, g_source_remove);
+  g_clear_handle_id (&data->retry_source, g_source_remove);
   if (data->subscription != NULL)
     {
       g_clear_signal_handler (&data->update_id, data->subscription);
@@ -197,6 +204,7 @@ complete (GenerateData *data,
 
   g_clear_handle_id (&data->poll_source, g_source_remove);
   g_clear_handle_id (&data->subscribe_wait_source, g_source_remove);
+  g_clear_handle_id (&data->retry_source, g_source_remove);
   if (data->subscription != NULL)
     {
       g_clear_signal_handler (&data->update_id, data->subscription);
@@ -514,6 +522,21 @@ get_failed_scenes_cb (GObject      *object,
                                    add_failures_cb, data_ref (data));
 }
 
+static gboolean is_transient (const GError *error);
+static void     check_page     (GenerateData *data);
+
+static gboolean
+verify_page_again (gpointer user_data)
+{
+  GenerateData *data = user_data;
+
+  data->retry_source = 0;
+  if (!data->done)
+    check_page (data);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 verify_checked_cb (GObject      *object,
                    GAsyncResult *result,
@@ -524,6 +547,18 @@ verify_checked_cb (GObject      *object,
 
   g_clear_pointer (&data->page_result, sh_media_check_result_free);
   data->page_result = sh_media_checker_run_finish (SH_MEDIA_CHECKER (object), result, &error);
+  if (data->page_result == NULL && is_transient (error) &&
+      ++data->page_attempts < VERIFY_ATTEMPTS && !data->done)
+    {
+      g_debug ("Verifying again in %u s: %s", 1u << (data->page_attempts - 1), error->message);
+      data->retry_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT,
+                                                       1u << (data->page_attempts - 1),
+                                                       verify_page_again,
+                                                       data_ref (data),
+                                                       (GDestroyNotify) data_unref);
+      return;
+    }
+  data->page_attempts = 0;
   if (data->page_result == NULL)
     {
       g_prefix_error (&error, _("Stash finished, but its media could not be verified; nothing "
@@ -551,7 +586,6 @@ verify_page_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GenerateData) data = user_data;
-  g_autoptr(ShMediaChecker) checker = NULL;
   g_autoptr(GError) error = NULL;
 
   g_clear_pointer (&data->page_ids, g_array_unref);
@@ -569,7 +603,14 @@ verify_page_cb (GObject      *object,
     }
 
   data->verify_after = g_array_index (data->page_ids, gint64, data->page_ids->len - 1);
-  checker = sh_media_checker_new (data->client, data->kinds);
+  check_page (data);
+}
+
+static void
+check_page (GenerateData *data)
+{
+  g_autoptr(ShMediaChecker) checker = sh_media_checker_new (data->client, data->kinds);
+
   sh_media_checker_set_max_in_flight (checker, VERIFY_IN_FLIGHT);
   sh_media_checker_run_async (checker, (const gint64 *) data->page_ids->data, data->page_ids->len,
                               NULL, NULL, data->io, verify_checked_cb, data_ref (data));
