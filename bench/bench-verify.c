@@ -27,6 +27,7 @@
 #include "sh-core.h"
 #include "sh-media-checker.h"
 #include "sh-stash-client.h"
+#include "sh-stash-error.h"
 
 #define VERIFY_PAGE      2000
 #define VERIFY_IN_FLIGHT 16
@@ -93,6 +94,8 @@ load_average (void)
 }
 
 /* The verification: pages of ids through the media checker, one page after the other. */
+static guint retries;
+
 static guint64
 verify (ShStashClient *client,
         guint          scenes)
@@ -116,10 +119,25 @@ verify (ShStashClient *client,
         g_array_append_val (ids, id);
 
       sh_media_checker_set_max_in_flight (checker, VERIFY_IN_FLIGHT);
-      sh_media_checker_run_async (checker, (const gint64 *) ids->data, ids->len, NULL, NULL,
-                                  NULL, bench_store_result, &result);
-      checked = sh_media_checker_run_finish (checker, bench_await (&result), &error);
-      bench_check (error, "verify");
+      /* As the Generate job does: a page whose request failed for a passing reason (a
+       * timeout) is probed again; the retries are counted and printed. */
+      for (guint attempt = 0; checked == NULL; attempt++)
+        {
+          g_clear_object (&result);
+          g_clear_error (&error);
+          sh_media_checker_run_async (checker, (const gint64 *) ids->data, ids->len, NULL, NULL,
+                                      NULL, bench_store_result, &result);
+          checked = sh_media_checker_run_finish (checker, bench_await (&result), &error);
+          if (checked == NULL && attempt < 4 &&
+              (g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TIMEOUT) ||
+               g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CONNECTION_LOST)))
+            {
+              g_printerr ("retrying scenes %u…: %s\n", first, error->message);
+              retries++;
+              continue;
+            }
+          bench_check (error, "verify");
+        }
       requests += checked->requests + (ids->len + SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE - 1) /
                                       SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE;
       complete += checked->complete->len;
@@ -294,6 +312,7 @@ main (int   argc,
   print_stats ("verify", verified, runs, scenes);
   print_stats ("floor", floors, runs, scenes);
   g_print ("load:      %s before, %s after\n", load_before, load_after);
+  g_print ("retried pages: %u\n", retries);
   g_print ("peak resident: %.1f MB (this process; the fake runs in its own)\n",
            bench_peak_rss_mib ());
 
