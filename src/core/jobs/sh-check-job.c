@@ -18,10 +18,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "sh-job-context.h"
+#include "sh-job-types.h"
 #include "sh-job-error.h"
 #include "sh-media-checker.h"
 
-const ShJobTypeInfo *sh_check_job_get_info (void);
 
 typedef struct
 {

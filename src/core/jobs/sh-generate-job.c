@@ -39,6 +39,7 @@
 
 #include "sh-generate-options.h"
 #include "sh-job-context.h"
+#include "sh-job-types.h"
 #include "sh-job-error.h"
 #include "sh-media-checker.h"
 #include "sh-stash-error.h"
@@ -70,7 +71,6 @@
 #define IDENTIFY_WINDOW_S       120
 #define GENERATE_DESCRIPTION    "Generating..."
 
-const ShJobTypeInfo *sh_generate_job_get_info (void);
 
 typedef struct
 {

@@ -23,6 +23,7 @@
 #include "sh-job-context.h"
 #include "sh-job-error.h"
 #include "sh-job-manager.h"
+#include "sh-job-types.h"
 #include "sh-stash-error.h"
 #include "sh-store-error.h"
 
@@ -35,12 +36,6 @@
 #define HEARTBEAT_S                 5
 #define DEFAULT_STALE_AFTER_S       30
 
-/* Provided by the job type files. */
-const ShJobTypeInfo *sh_sync_job_get_info         (void);
-const ShJobTypeInfo *sh_generate_job_get_info     (void);
-const ShJobTypeInfo *sh_check_job_get_info        (void);
-const ShJobTypeInfo *sh_process_new_job_get_info  (void);
-const ShJobTypeInfo *sh_maintenance_job_get_info  (void);
 
 struct _ShJobManager
 {
@@ -194,11 +189,7 @@ sh_job_manager_new (ShDatabase    *database,
   self->scene_store = sh_scene_store_new (database);
   self->job_store = sh_job_store_new (database);
 
-  sh_job_manager_register_type (self, sh_sync_job_get_info ());
-  sh_job_manager_register_type (self, sh_generate_job_get_info ());
-  sh_job_manager_register_type (self, sh_check_job_get_info ());
-  sh_job_manager_register_type (self, sh_process_new_job_get_info ());
-  sh_job_manager_register_type (self, sh_maintenance_job_get_info ());
+  sh_job_types_register_all (self);
 
   return self;
 }

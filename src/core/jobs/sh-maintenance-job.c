@@ -34,10 +34,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "sh-job-context.h"
+#include "sh-job-types.h"
 #include "sh-job-error.h"
 #include "sh-schedule.h"
 
-const ShJobTypeInfo *sh_maintenance_job_get_info (void);
 
 typedef enum
 {

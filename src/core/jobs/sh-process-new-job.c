@@ -19,11 +19,11 @@
 
 #include "sh-generate-options.h"
 #include "sh-job-context.h"
+#include "sh-job-types.h"
 #include "sh-job-error.h"
 
 #define N_STEPS 3
 
-const ShJobTypeInfo *sh_process_new_job_get_info (void);
 
 typedef struct
 {
