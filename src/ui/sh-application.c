@@ -17,8 +17,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sh-application.h"
-#include "sh-background.h"
+#include "sh-application-private.h"
 #include "sh-core.h"
 #include "sh-job-error.h"
 #include "sh-preferences-window.h"
@@ -27,39 +26,6 @@
 #include "sh-window.h"
 #include "stashhog-ui-resources.h"
 
-struct _ShApplication
-{
-  AdwApplication     parent_instance;
-
-  GSettings         *settings;            /* (owned) */
-  ShScheduler       *scheduler;           /* (owned) (nullable) scheduled maintenance */
-  ShBackground      *background;          /* (owned) (nullable) holds us without a window */
-  gboolean           start_hidden;        /* --background: the first activation opens nothing */
-  gboolean           quitting;
-  ShSession         *session;             /* (owned) (nullable) */
-  ShConnectionState  state;
-  char              *error;               /* (owned) (nullable) */
-  GQuark             error_domain;
-
-  GCancellable      *connect_cancellable; /* (owned) (nullable) the attempt under way */
-  GCancellable      *cancellable;         /* (owned) everything else, until shutdown */
-
-  /* Secrets the user just entered: used for this run even when the keyring cannot keep
-   * them, and without waiting for the keyring. Never written anywhere else. */
-  char              *entered_url;         /* (owned) (nullable) */
-  char              *entered_key;         /* (owned) (nullable) */
-  char              *entered_database;    /* (owned) (nullable) */
-  char              *entered_password;    /* (owned) (nullable) */
-  /* Stash's version when the user has just connected: announced once the session is open. */
-  char              *announce_version;    /* (owned) (nullable) */
-
-  GListModel        *jobs;                /* (owned) (nullable) the session's jobs */
-  gulong             jobs_changed_id;
-  GHashTable        *watches;             /* (owned) ShJob → JobWatch */
-  gulong             poll_changed_id;
-  gulong             timeout_changed_id;
-  gulong             failing_changed_id;
-};
 
 enum {
   PROP_0,
@@ -155,7 +121,7 @@ sh_application_get_error (ShApplication *self)
   return self->error;
 }
 
-static ShWindow *
+ShWindow *
 sh_application_get_main_window (ShApplication *self)
 {
   GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
@@ -172,7 +138,7 @@ sh_application_get_main_window (ShApplication *self)
   return NULL;
 }
 
-static void
+void
 sh_application_toast (ShApplication *self,
                       const char    *message)
 {
@@ -1587,140 +1553,12 @@ sh_application_class_init (ShApplicationClass *klass)
 }
 
 static void
-sh_application_about_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
-{
-  ShApplication *self = user_data;
-  static const char *developers[] = { "The StashHog authors", NULL };
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  GtkWidget *about;
-
-  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
-                        "transient-for", window,
-                        "modal", TRUE,
-                        "application-name", "StashHog",
-                        "application-icon", APP_ID,
-                        "developer-name", _("The StashHog authors"),
-                        "version", PACKAGE_VERSION,
-                        "website", PACKAGE_WEBSITE,
-                        "issue-url", PACKAGE_ISSUES,
-                        "license-type", GTK_LICENSE_GPL_3_0,
-                        "copyright", "© 2026 The StashHog authors",
-                        "developers", developers,
-                        /* Translators: Replace "translator-credits" with your name */
-                        "translator-credits", _("translator-credits"),
-                        NULL);
-  gtk_window_present (GTK_WINDOW (about));
-}
-
-static void
-sh_application_preferences_action (GSimpleAction *action,
-                                   GVariant      *parameter,
-                                   gpointer       user_data)
-{
-  ShApplication *self = user_data;
-  ShWindow *window = sh_application_get_main_window (self);
-  ShPreferencesWindow *prefs = NULL;
-
-  /* One preferences window at a time. */
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    {
-      if (SH_IS_PREFERENCES_WINDOW (l->data))
-        prefs = SH_PREFERENCES_WINDOW (l->data);
-    }
-
-  if (prefs == NULL)
-    {
-      prefs = sh_preferences_window_new (self);
-      gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
-    }
-
-  gtk_window_present (GTK_WINDOW (prefs));
-}
-
-static void
-sh_application_show_job_action (GSimpleAction *action,
-                                GVariant      *parameter,
-                                gpointer       user_data)
-{
-  ShApplication *self = user_data;
-  ShWindow *window;
-
-  g_application_activate (G_APPLICATION (self));
-  window = sh_application_get_main_window (self);
-  if (window != NULL)
-    sh_window_show_job (window, g_variant_get_string (parameter, NULL));
-}
-
-static void
-sh_application_quit_action (GSimpleAction *action,
-                            GVariant      *parameter,
-                            gpointer       user_data)
-{
-  ShApplication *self = user_data;
-  ShWindow *window = sh_application_get_main_window (self);
-
-  /* Quit means quit, also when running in the background. */
-  self->quitting = TRUE;
-  if (self->background != NULL)
-    sh_background_release (self->background);
-
-  /* The window asks first when jobs run here. */
-  if (window != NULL)
-    gtk_window_close (GTK_WINDOW (window));
-  else
-    g_application_quit (G_APPLICATION (self));
-}
-
-static void
-retry_failed_started_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  ShApplication *self = SH_APPLICATION (object);
-  g_autoptr(ShJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-
-  job = sh_application_start_job_finish (self, result, &error);
-  if (job == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    sh_application_toast (self, error->message);
-}
-
-/* From a notification: a Generate of exactly the scenes that job left incomplete. */
-static void
-sh_application_retry_failed_action (GSimpleAction *action,
-                                    GVariant      *parameter,
-                                    gpointer       user_data)
-{
-  ShApplication *self = user_data;
-  g_autoptr(JsonObject) parameters = json_object_new ();
-
-  g_application_activate (G_APPLICATION (self));
-  json_object_set_string_member (parameters, "retryFailedOf",
-                                 g_variant_get_string (parameter, NULL));
-  sh_application_start_job_async (self, SH_JOB_TYPE_GENERATE, parameters, NULL,
-                                  retry_failed_started_cb, NULL);
-}
-
-static const GActionEntry app_actions[] = {
-  { "about", sh_application_about_action },
-  { "preferences", sh_application_preferences_action },
-  { "show-job", sh_application_show_job_action, "s" },
-  { "retry-failed", sh_application_retry_failed_action, "s" },
-  { "quit", sh_application_quit_action },
-};
-
-static void
 sh_application_init (ShApplication *self)
 {
   self->cancellable = g_cancellable_new ();
   self->watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) job_watch_free);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self),
-                                   app_actions,
-                                   G_N_ELEMENTS (app_actions),
-                                   self);
+  _sh_application_add_actions (self);
 
   g_application_add_main_option (G_APPLICATION (self), "background", 0, G_OPTION_FLAG_NONE,
                                  G_OPTION_ARG_NONE,
