@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sh-config.h"
 #include "sh-ctl-config.h"
 #include "sh-database.h"
 #include "sh-secrets.h"
@@ -38,20 +39,11 @@ sh_ctl_common_options_clear (ShCtlCommonOptions *options)
 }
 
 /* The desktop app's settings, when its schema is installed. */
+/* The desktop app's settings, when its schema is installed. */
 static GSettings *
 app_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source == NULL)
-    return NULL;
-
-  schema = g_settings_schema_source_lookup (source, BASE_ID, TRUE);
-  if (schema == NULL)
-    return NULL;
-
-  return g_settings_new_full (schema, NULL, NULL);
+  return sh_config_dup_app_settings ();
 }
 
 /**
@@ -66,16 +58,6 @@ sh_ctl_app_settings (void)
   return app_settings ();
 }
 
-static char *
-first_non_empty (const char *a,
-                 const char *b)
-{
-  if (a != NULL && *a != '\0')
-    return g_strdup (a);
-  if (b != NULL && *b != '\0')
-    return g_strdup (b);
-  return NULL;
-}
 
 /**
  * sh_ctl_resolve_url:
@@ -83,30 +65,21 @@ first_non_empty (const char *a,
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the server address from --url, $STASHHOG_URL or the app's
- *   setting, or %NULL with @error set when there is none
+ *   setting (see sh_config_dup_url()), or %NULL with @error set when there is none
  */
 char *
 sh_ctl_resolve_url (ShCtlCommonOptions  *options,
                     GError             **error)
 {
-  g_autofree char *url = first_non_empty (options->url, g_getenv ("STASHHOG_URL"));
-
-  if (url == NULL)
-    {
-      g_autoptr(GSettings) settings = app_settings ();
-
-      if (settings != NULL)
-        url = g_settings_get_string (settings, "stash-url");
-      if (url != NULL && *url == '\0')
-        g_clear_pointer (&url, g_free);
-    }
+  g_autoptr(GSettings) settings = app_settings ();
+  char *url = sh_config_dup_url (settings, options->url);
 
   if (url == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                  _("no Stash server configured; use --url, set STASHHOG_URL, or set the "
                    "address in StashHog's preferences"));
 
-  return g_steal_pointer (&url);
+  return url;
 }
 
 /**
@@ -114,99 +87,42 @@ sh_ctl_resolve_url (ShCtlCommonOptions  *options,
  * @options: the parsed options
  *
  * Returns: (transfer full) (nullable): the database from --database, $STASHHOG_DATABASE or
- *   the app's setting, or %NULL for the default SQLite file
+ *   the app's setting (see sh_config_dup_database()), or %NULL for the default SQLite file
  */
 char *
 sh_ctl_resolve_database (ShCtlCommonOptions *options)
 {
-  g_autofree char *database = first_non_empty (options->database,
-                                               g_getenv ("STASHHOG_DATABASE"));
+  g_autoptr(GSettings) settings = app_settings ();
 
-  if (database == NULL)
-    {
-      g_autoptr(GSettings) settings = app_settings ();
-
-      if (settings != NULL)
-        database = g_settings_get_string (settings, "database-url");
-      if (database != NULL && *database == '\0')
-        g_clear_pointer (&database, g_free);
-    }
-
-  /* A relative SQLite path is relative to where the user is. */
-  if (database != NULL && strstr (database, "://") == NULL && !g_path_is_absolute (database))
-    {
-      g_autofree char *cwd = g_get_current_dir ();
-      char *absolute = g_canonicalize_filename (database, cwd);
-
-      g_free (database);
-      database = absolute;
-    }
-
-  return g_steal_pointer (&database);
+  return sh_config_dup_database (settings, options->database);
 }
 
 /**
  * sh_ctl_resolve_request_timeout:
  * @error: return location for a #GError
  *
- * Returns: how long a request to Stash may take, in seconds, from $STASHHOG_REQUEST_TIMEOUT,
- *   the app's setting or 30; 0 with @error set when the variable is not a number from 1
- *   to 600
+ * Returns: how long a request to Stash may take (see sh_config_get_request_timeout()); 0
+ *   with @error set when $STASHHOG_REQUEST_TIMEOUT is not valid
  */
 guint
 sh_ctl_resolve_request_timeout (GError **error)
 {
-  const char *text = g_getenv ("STASHHOG_REQUEST_TIMEOUT");
-  g_autoptr(GSettings) settings = NULL;
-  guint64 seconds;
+  g_autoptr(GSettings) settings = app_settings ();
 
-  if (text != NULL && *text != '\0')
-    {
-      if (!g_ascii_string_to_unsigned (text, 10, 1, 600, &seconds, NULL))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("STASHHOG_REQUEST_TIMEOUT must be a number of seconds from 1 to "
-                         "600, not “%s”"), text);
-          return 0;
-        }
-      return (guint) seconds;
-    }
-
-  settings = app_settings ();
-  if (settings != NULL)
-    {
-      g_autoptr(GSettingsSchema) schema = NULL;
-
-      g_object_get (settings, "settings-schema", &schema, NULL);
-      /* An installed schema may be older than this program. */
-      if (g_settings_schema_has_key (schema, "request-timeout"))
-        return g_settings_get_uint (settings, "request-timeout");
-    }
-
-  return SH_CTL_DEFAULT_REQUEST_TIMEOUT;
+  return sh_config_get_request_timeout (settings, error);
 }
 
 /**
  * sh_ctl_resolve_failing_threshold:
  *
- * Returns: the failed Generates in a row that make a scene *failing*: the app's setting,
- *   or the default
+ * Returns: the failed Generates in a row that make a scene *failing*
  */
 guint
 sh_ctl_resolve_failing_threshold (void)
 {
   g_autoptr(GSettings) settings = app_settings ();
 
-  if (settings != NULL)
-    {
-      g_autoptr(GSettingsSchema) schema = NULL;
-
-      g_object_get (settings, "settings-schema", &schema, NULL);
-      if (g_settings_schema_has_key (schema, "failing-threshold"))
-        return MAX (g_settings_get_uint (settings, "failing-threshold"), 1);
-    }
-
-  return SH_DEFAULT_FAILING_THRESHOLD;
+  return sh_config_get_failing_threshold (settings);
 }
 
 /* A GAsyncReadyCallback that stores the result for sh_ctl_wait(). */

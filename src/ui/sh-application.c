@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sh-application-private.h"
+#include "sh-config.h"
 #include "sh-core.h"
 #include "sh-job-error.h"
 #include "sh-preferences-window.h"
@@ -150,14 +151,6 @@ sh_application_toast (ShApplication *self,
 
 /* Configuration */
 
-static gboolean
-env_is_set (const char *name)
-{
-  const char *value = g_getenv (name);
-
-  return value != NULL && *value != '\0';
-}
-
 /**
  * sh_application_url_from_env:
  *
@@ -166,7 +159,7 @@ env_is_set (const char *name)
 gboolean
 sh_application_url_from_env (void)
 {
-  return env_is_set ("STASHHOG_URL");
+  return sh_config_url_from_env ();
 }
 
 /**
@@ -178,7 +171,7 @@ sh_application_url_from_env (void)
 gboolean
 sh_application_api_key_from_env (void)
 {
-  return g_getenv ("STASHHOG_API_KEY") != NULL;
+  return sh_config_api_key_from_env ();
 }
 
 /**
@@ -189,7 +182,7 @@ sh_application_api_key_from_env (void)
 gboolean
 sh_application_database_from_env (void)
 {
-  return env_is_set ("STASHHOG_DATABASE");
+  return sh_config_database_from_env ();
 }
 
 /**
@@ -202,19 +195,9 @@ sh_application_database_from_env (void)
 char *
 sh_application_dup_url (ShApplication *self)
 {
-  g_autofree char *url = NULL;
-
   g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
 
-  if (sh_application_url_from_env ())
-    url = g_strstrip (g_strdup (g_getenv ("STASHHOG_URL")));
-  else
-    url = g_strstrip (g_settings_get_string (self->settings, "stash-url"));
-
-  if (*url == '\0')
-    return NULL;
-
-  return g_steal_pointer (&url);
+  return sh_config_dup_url (self->settings, NULL);
 }
 
 /**
@@ -227,27 +210,9 @@ sh_application_dup_url (ShApplication *self)
 char *
 sh_application_dup_database (ShApplication *self)
 {
-  g_autofree char *database = NULL;
-
   g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
 
-  if (sh_application_database_from_env ())
-    database = g_strstrip (g_strdup (g_getenv ("STASHHOG_DATABASE")));
-  else
-    database = g_strstrip (g_settings_get_string (self->settings, "database-url"));
-
-  if (*database == '\0')
-    return NULL;
-
-  /* A relative SQLite path is relative to where StashHog was started, as for stashhogctl. */
-  if (strstr (database, "://") == NULL && !g_path_is_absolute (database))
-    {
-      g_autofree char *cwd = g_get_current_dir ();
-
-      return g_canonicalize_filename (database, cwd);
-    }
-
-  return g_steal_pointer (&database);
+  return sh_config_dup_database (self->settings, NULL);
 }
 
 static gboolean
@@ -576,12 +541,21 @@ apply_poll_interval (ShApplication *self)
                                       seconds * 1000);
 }
 
+/* As for stashhogctl (sh_config_get_request_timeout()); a bad STASHHOG_REQUEST_TIMEOUT
+ * falls back to the setting. */
+static guint
+request_timeout (ShApplication *self)
+{
+  guint seconds = sh_config_get_request_timeout (self->settings, NULL);
+
+  return seconds > 0 ? seconds : g_settings_get_uint (self->settings, "request-timeout");
+}
+
 static void
 apply_request_timeout (ShApplication *self)
 {
   if (self->session != NULL)
-    sh_session_set_request_timeout (self->session,
-                                    g_settings_get_uint (self->settings, "request-timeout"));
+    sh_session_set_request_timeout (self->session, request_timeout (self));
 }
 
 static void
@@ -589,8 +563,7 @@ apply_failing_threshold (ShApplication *self)
 {
   if (self->session != NULL)
     sh_database_set_failing_threshold (sh_session_get_database (self->session),
-                                       g_settings_get_uint (self->settings,
-                                                            "failing-threshold"));
+                                       sh_config_get_failing_threshold (self->settings));
 }
 
 static void
@@ -658,8 +631,7 @@ connect_open_session (GTask *task)
 
   session = sh_session_new (data->url, data->api_key, data->fingerprint, data->database,
                             data->password);
-  sh_session_set_request_timeout (session, g_settings_get_uint (self->settings,
-                                                                "request-timeout"));
+  sh_session_set_request_timeout (session, request_timeout (self));
   sh_session_open_async (session, g_task_get_cancellable (task), session_open_cb,
                          g_object_ref (task));
 }
