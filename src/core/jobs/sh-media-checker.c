@@ -86,36 +86,6 @@ static const struct {
   { "marker_webp",       N_("marker animated preview") },
 };
 
-GType
-sh_media_kind_get_type (void)
-{
-  static gsize type_id;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GFlagsValue values[] = {
-        { SH_MEDIA_COVER, "SH_MEDIA_COVER", "cover" },
-        { SH_MEDIA_SPRITE, "SH_MEDIA_SPRITE", "sprite" },
-        { SH_MEDIA_VTT, "SH_MEDIA_VTT", "vtt" },
-        { SH_MEDIA_PREVIEW, "SH_MEDIA_PREVIEW", "preview" },
-        { SH_MEDIA_WEBP, "SH_MEDIA_WEBP", "webp" },
-        { SH_MEDIA_PHASH, "SH_MEDIA_PHASH", "phash" },
-        { SH_MEDIA_HEATMAP, "SH_MEDIA_HEATMAP", "heatmap" },
-        { SH_MEDIA_MARKER_VIDEO, "SH_MEDIA_MARKER_VIDEO", "marker-video" },
-        { SH_MEDIA_MARKER_SCREENSHOT, "SH_MEDIA_MARKER_SCREENSHOT", "marker-screenshot" },
-        { SH_MEDIA_MARKER_WEBP, "SH_MEDIA_MARKER_WEBP", "marker-webp" },
-        { SH_MEDIA_DEFAULT, "SH_MEDIA_DEFAULT", "default" },
-        { SH_MEDIA_ALL, "SH_MEDIA_ALL", "all" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_flags_register_static (g_intern_static_string ("ShMediaKind"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
 static gboolean
 is_single_kind (ShMediaKind kind)
 {

@@ -51,9 +51,6 @@ typedef enum
 
 #define SH_MEDIA_N_KINDS 10
 
-#define SH_TYPE_MEDIA_KIND (sh_media_kind_get_type ())
-
-GType        sh_media_kind_get_type      (void) G_GNUC_CONST;
 const char  *sh_media_kind_to_string     (ShMediaKind          single_kind);
 char        *sh_media_kind_dup_labels    (const char          *names);
 gboolean     sh_media_kinds_from_strings (const char * const  *names,
@@ -131,3 +128,5 @@ ShMediaCheckResult *sh_media_checker_run_finish        (ShMediaChecker        *s
                                                         GError               **error);
 
 G_END_DECLS
+
+#include "sh-core-enums.h"

@@ -31,19 +31,6 @@ struct _ShSceneStore
 
 G_DEFINE_FINAL_TYPE (ShSceneStore, sh_scene_store, G_TYPE_OBJECT)
 
-G_DEFINE_ENUM_TYPE (ShGeneratedFilter, sh_generated_filter,
-                    G_DEFINE_ENUM_VALUE (SH_GENERATED_ANY, "any"),
-                    G_DEFINE_ENUM_VALUE (SH_GENERATED_YES, "yes"),
-                    G_DEFINE_ENUM_VALUE (SH_GENERATED_NO, "no"),
-                    G_DEFINE_ENUM_VALUE (SH_GENERATED_FAILING, "failing"))
-
-G_DEFINE_ENUM_TYPE (ShSceneSort, sh_scene_sort,
-                    G_DEFINE_ENUM_VALUE (SH_SCENE_SORT_ID, "id"),
-                    G_DEFINE_ENUM_VALUE (SH_SCENE_SORT_TITLE, "title"),
-                    G_DEFINE_ENUM_VALUE (SH_SCENE_SORT_PATH, "path"),
-                    G_DEFINE_ENUM_VALUE (SH_SCENE_SORT_GENERATED, "generated"),
-                    G_DEFINE_ENUM_VALUE (SH_SCENE_SORT_LAST_SYNCED, "last-synced"))
-
 enum {
   PROP_0,
   PROP_DATABASE,

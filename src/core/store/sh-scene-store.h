@@ -35,9 +35,6 @@ typedef enum
   SH_GENERATED_FAILING,
 } ShGeneratedFilter;
 
-#define SH_TYPE_GENERATED_FILTER (sh_generated_filter_get_type ())
-
-GType         sh_generated_filter_get_type            (void) G_GNUC_CONST;
 
 /**
  * ShSceneSort:
@@ -59,9 +56,6 @@ typedef enum
   SH_SCENE_SORT_LAST_SYNCED,
 } ShSceneSort;
 
-#define SH_TYPE_SCENE_SORT (sh_scene_sort_get_type ())
-
-GType         sh_scene_sort_get_type                  (void) G_GNUC_CONST;
 
 ShSceneStore *sh_scene_store_new                      (ShDatabase           *db);
 ShDatabase   *sh_scene_store_get_database             (ShSceneStore         *self);
@@ -243,3 +237,5 @@ guint64       sh_scene_store_delete_finish            (ShSceneStore         *sel
                                                        GError              **error);
 
 G_END_DECLS
+
+#include "sh-core-enums.h"
