@@ -533,18 +533,31 @@ sh_ctl_cmd_generate (int    argc,
     { "mark-succeeded", 0, 0, G_OPTION_ARG_NONE, &mark_succeeded,
       N_("When some scenes still lack media afterwards, mark the others generated anyway "
          "(exits 1 all the same). Default: a failed scene means nothing is marked"), NULL },
-    { "preview-segments", 0, 0, G_OPTION_ARG_INT, &segments,
-      N_("Segments in a preview (default 12)"), N_("N") },
-    { "preview-segment-duration", 0, 0, G_OPTION_ARG_DOUBLE, &segment_duration,
-      N_("Seconds per preview segment (default 0.75)"), N_("S") },
-    { "preview-exclude-start", 0, 0, G_OPTION_ARG_STRING, &exclude_start,
-      N_("Skip this much of the start: seconds or a percentage (default 0)"), N_("V") },
-    { "preview-exclude-end", 0, 0, G_OPTION_ARG_STRING, &exclude_end,
-      N_("Skip this much of the end: seconds or a percentage (default 0)"), N_("V") },
-    { "preview-preset", 0, 0, G_OPTION_ARG_STRING, &preset,
-      N_("Encoder preset: ultrafast … veryslow (default slow)"), N_("P") },
+    { "preview-segments", 0, 0, G_OPTION_ARG_INT, &segments, NULL, N_("N") },
+    { "preview-segment-duration", 0, 0, G_OPTION_ARG_DOUBLE, &segment_duration, NULL, N_("S") },
+    { "preview-exclude-start", 0, 0, G_OPTION_ARG_STRING, &exclude_start, NULL, N_("V") },
+    { "preview-exclude-end", 0, 0, G_OPTION_ARG_STRING, &exclude_end, NULL, N_("V") },
+    { "preview-preset", 0, 0, G_OPTION_ARG_STRING, &preset, NULL, N_("P") },
   };
 
+  /* The preview options' help, with their defaults from the one table of them. */
+  g_ptr_array_add (strings, g_strdup_printf (_("Segments in a preview (default %d)"),
+                                             SH_GENERATE_DEFAULT_PREVIEW_SEGMENTS));
+  fixed[3].description = g_ptr_array_index (strings, strings->len - 1);
+  g_ptr_array_add (strings, g_strdup_printf (_("Seconds per preview segment (default %g)"),
+                                             SH_GENERATE_DEFAULT_PREVIEW_SEGMENT_DURATION));
+  fixed[4].description = g_ptr_array_index (strings, strings->len - 1);
+  g_ptr_array_add (strings, g_strdup_printf (_("Skip this much of the start: seconds or a "
+                                               "percentage (default %s)"),
+                                             SH_GENERATE_DEFAULT_PREVIEW_EXCLUDE));
+  fixed[5].description = g_ptr_array_index (strings, strings->len - 1);
+  g_ptr_array_add (strings, g_strdup_printf (_("Skip this much of the end: seconds or a "
+                                               "percentage (default %s)"),
+                                             SH_GENERATE_DEFAULT_PREVIEW_EXCLUDE));
+  fixed[6].description = g_ptr_array_index (strings, strings->len - 1);
+  g_ptr_array_add (strings, g_strdup_printf (_("Encoder preset: ultrafast … veryslow (default %s)"),
+                                             SH_GENERATE_DEFAULT_PREVIEW_PRESET));
+  fixed[7].description = g_ptr_array_index (strings, strings->len - 1);
   generate_parameters = parameters;
   for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
     g_array_append_val (entries, fixed[i]);

@@ -30,10 +30,10 @@ static const char * const advanced_options[] = {
   "interactiveHeatmapsSpeeds", "clipPreviews", "imageThumbnails", NULL
 };
 
-#define DEFAULT_SEGMENTS      12
-#define DEFAULT_DURATION      0.75
-#define DEFAULT_EXCLUDE       "0"
-#define DEFAULT_PRESET        "slow"
+#define DEFAULT_SEGMENTS      SH_GENERATE_DEFAULT_PREVIEW_SEGMENTS
+#define DEFAULT_DURATION      SH_GENERATE_DEFAULT_PREVIEW_SEGMENT_DURATION
+#define DEFAULT_EXCLUDE       SH_GENERATE_DEFAULT_PREVIEW_EXCLUDE
+#define DEFAULT_PRESET        SH_GENERATE_DEFAULT_PREVIEW_PRESET
 
 /* How the encoder's presets read in the dialog. */
 static const struct

@@ -137,7 +137,7 @@ validate_preview_options (JsonObject  *preview,
   JsonNode *node;
 
   if ((node = json_object_get_member (preview, "previewSegments")) == NULL)
-    json_object_set_int_member (preview, "previewSegments", 12);
+    json_object_set_int_member (preview, "previewSegments", SH_GENERATE_DEFAULT_PREVIEW_SEGMENTS);
   else if (!is_number (node) || json_node_get_double (node) < 1 ||
            json_node_get_double (node) > 1000 ||
            json_node_get_double (node) != (gint64) json_node_get_double (node))
@@ -147,26 +147,29 @@ validate_preview_options (JsonObject  *preview,
     json_object_set_int_member (preview, "previewSegments", (gint64) json_node_get_double (node));
 
   if ((node = json_object_get_member (preview, "previewSegmentDuration")) == NULL)
-    json_object_set_double_member (preview, "previewSegmentDuration", 0.75);
+    json_object_set_double_member (preview, "previewSegmentDuration",
+                                   SH_GENERATE_DEFAULT_PREVIEW_SEGMENT_DURATION);
   else if (!is_number (node) || json_node_get_double (node) <= 0 ||
            json_node_get_double (node) > 600)
     return invalid (error, _("The preview segment duration must be more than 0 and at most "
                              "600 seconds."));
 
   if ((node = json_object_get_member (preview, "previewExcludeStart")) == NULL)
-    json_object_set_string_member (preview, "previewExcludeStart", "0");
+    json_object_set_string_member (preview, "previewExcludeStart",
+                                   SH_GENERATE_DEFAULT_PREVIEW_EXCLUDE);
   else if (!is_string (node) || !valid_exclude (json_node_get_string (node)))
     return invalid (error, _("“Skip at start” must be seconds (such as 30) or a "
                              "percentage (such as 2%%)."));
 
   if ((node = json_object_get_member (preview, "previewExcludeEnd")) == NULL)
-    json_object_set_string_member (preview, "previewExcludeEnd", "0");
+    json_object_set_string_member (preview, "previewExcludeEnd",
+                                   SH_GENERATE_DEFAULT_PREVIEW_EXCLUDE);
   else if (!is_string (node) || !valid_exclude (json_node_get_string (node)))
     return invalid (error, _("“Skip at end” must be seconds (such as 30) or a "
                              "percentage (such as 2%%)."));
 
   if ((node = json_object_get_member (preview, "previewPreset")) == NULL)
-    json_object_set_string_member (preview, "previewPreset", "slow");
+    json_object_set_string_member (preview, "previewPreset", SH_GENERATE_DEFAULT_PREVIEW_PRESET);
   else if (!is_string (node) || !g_strv_contains (presets, json_node_get_string (node)))
     return invalid (error, _("The preview preset must be one of ultrafast, veryfast, fast, "
                              "medium, slow, slower or veryslow."));

@@ -16,6 +16,13 @@ G_BEGIN_DECLS
  * listing their ids (the same scenes, or more, without a huge job row and Stash request). */
 #define SH_GENERATE_MAX_LISTED_SCENES 5000
 
+/* The preview options' defaults, as Stash configures them (config.go) and the seed says:
+ * the one place the dialog, stashhogctl's help and the request take them from. */
+#define SH_GENERATE_DEFAULT_PREVIEW_SEGMENTS          12
+#define SH_GENERATE_DEFAULT_PREVIEW_SEGMENT_DURATION  0.75
+#define SH_GENERATE_DEFAULT_PREVIEW_EXCLUDE           "0"
+#define SH_GENERATE_DEFAULT_PREVIEW_PRESET            "slow"
+
 /**
  * ShGenerateOption:
  * @name: Stash's name, such as `covers`
