@@ -993,26 +993,17 @@ sh_ctl_cmd_cancel (int    argc,
     return sh_ctl_failure (_("job %s is not running; it is %s"), sh_job_get_id (job),
                            sh_job_status_to_string (sh_job_get_status (job)));
 
-  /* The job runs in another process (the desktop app, another stashhogctl, on this
-   * machine or another one): the request goes through the database, and the owner
-   * cancels its run on its next heartbeat. A Generate is also stopped in Stash at once;
-   * its owner sees CANCELLED and records it. */
+  /* The one cancel rule (sh_job_manager_request_cancel_async()): through the database to
+   * the process that runs it, and a Generate stopped in Stash at once. */
   sh_job_manager_request_cancel_async (session.manager, job, NULL, sh_ctl_store_result,
                                        &result);
   sh_ctl_wait (&result);
   if (!sh_job_manager_request_cancel_finish (session.manager, result, &error))
     return sh_ctl_failure ("%s", error->message);
-  g_clear_object (&result);
 
   if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
       sh_job_get_stash_job_id (job) != NULL)
     {
-      sh_stash_client_stop_job_async (session.client, sh_job_get_stash_job_id (job), NULL,
-                                      sh_ctl_store_result, &result);
-      sh_ctl_wait (&result);
-      if (!sh_stash_client_stop_job_finish (session.client, result, &error))
-        return sh_ctl_failure ("%s", error->message);
-
       g_print (_("Asked Stash to stop its job %s; job %s ends when Stash confirms.\n"),
                sh_job_get_stash_job_id (job), sh_job_get_id (job));
       return SH_CTL_EXIT_OK;

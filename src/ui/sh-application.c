@@ -1165,47 +1165,17 @@ sh_application_retry_job_finish (ShApplication  *self,
 }
 
 static void
-stop_job_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sh_stash_client_stop_job_finish (SH_STASH_CLIENT (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
 request_cancel_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ShApplication *self = g_task_get_source_object (task);
-  ShJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!sh_job_manager_request_cancel_finish (SH_JOB_MANAGER (object), result, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
-      sh_job_get_stash_job_id (job) != NULL && self->session != NULL)
-    {
-      GCancellable *cancellable = g_task_get_cancellable (task);
-
-      sh_stash_client_stop_job_async (sh_session_get_client (self->session),
-                                      sh_job_get_stash_job_id (job), cancellable,
-                                      stop_job_cb, g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /**
@@ -1246,22 +1216,7 @@ sh_application_cancel_job_async (ShApplication       *self,
 
   manager = sh_session_get_job_manager (self->session);
 
-  if (!sh_job_is_active (job))
-    {
-      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE,
-                               _("The job is not running any more."));
-      return;
-    }
-
-  if (sh_job_manager_is_running_here (manager, job))
-    {
-      sh_job_manager_cancel (manager, job);
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  /* Another process runs it: asked through the database (see
-   * sh_job_manager_request_cancel_async()); a Generate is also stopped in Stash. */
+  /* The one cancel rule: here, elsewhere, a Generate stopped in Stash. */
   sh_job_manager_request_cancel_async (manager, job, cancellable, request_cancel_cb,
                                        g_steal_pointer (&task));
 }

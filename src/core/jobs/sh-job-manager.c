@@ -941,11 +941,27 @@ sh_job_manager_cancel (ShJobManager *self,
 }
 
 static void
+stop_stash_job_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_stash_client_stop_job_finish (SH_STASH_CLIENT (object), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
 request_cancel_cb (GObject      *object,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  ShJobManager *self = g_task_get_source_object (task);
+  ShJob *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
   if (!sh_job_store_request_cancel_finish (SH_JOB_STORE (object), result, &error))
@@ -954,6 +970,18 @@ request_cancel_cb (GObject      *object,
         error = g_error_new (SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE,
                              _("The job is not running any more."));
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A Generate run elsewhere is also stopped in Stash at once: its owner sees CANCELLED
+   * and records it (and a Generate whose owner died is stopped all the same). */
+  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
+      sh_job_get_stash_job_id (job) != NULL)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      sh_stash_client_stop_job_async (self->client, sh_job_get_stash_job_id (job), cancellable,
+                                      stop_stash_job_cb, g_steal_pointer (&task));
       return;
     }
 
@@ -969,9 +997,11 @@ request_cancel_cb (GObject      *object,
  * @callback: called once the cancellation is asked for
  * @user_data: data for @callback
  *
- * Cancels a job wherever it runs. Here, as sh_job_manager_cancel(). Elsewhere, the job's
- * row turns `cancelling`; its owner sees it on its next heartbeat (a few seconds) and
- * cancels its run, which ends `cancelled` as if cancelled there.
+ * The one cancel rule, for the app and stashhogctl: cancels a job wherever it runs. Here,
+ * as sh_job_manager_cancel(). Elsewhere, the job's row turns `cancelling`; its owner sees
+ * it on its next heartbeat (a few seconds) and cancels its run, which ends `cancelled` as
+ * if cancelled there; a Generate is also stopped in Stash at once. A job that is not
+ * active fails with %SH_JOB_ERROR_NOT_RETRYABLE.
  */
 void
 sh_job_manager_request_cancel_async (ShJobManager        *self,
@@ -987,6 +1017,14 @@ sh_job_manager_request_cancel_async (ShJobManager        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_manager_request_cancel_async);
+  g_task_set_task_data (task, g_object_ref (job), g_object_unref);
+
+  if (!sh_job_is_active (job))
+    {
+      g_task_return_new_error (task, SH_JOB_ERROR, SH_JOB_ERROR_NOT_RETRYABLE,
+                               _("The job is not running any more."));
+      return;
+    }
 
   if (sh_job_manager_is_running_here (self, job))
     {
