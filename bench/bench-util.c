@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "bench-util.h"
@@ -61,6 +62,80 @@ bench_peak_rss_mib (void)
   getrusage (RUSAGE_SELF, &usage);
 
   return usage.ru_maxrss / 1024.0;
+}
+
+/* The load average of the last 1, 5 and 15 minutes, as /proc/loadavg has them. */
+char *
+bench_load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("?");
+  fields = g_strsplit (text, " ", 4);
+  if (g_strv_length (fields) < 3)
+    return g_strdup ("?");
+
+  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The median of @n values (the upper one of an even count), with their range. */
+double
+bench_median (const double *values,
+              guint         n,
+              double       *out_min,
+              double       *out_max)
+{
+  double sorted[BENCH_MAX_RUNS];
+
+  g_assert (n > 0 && n <= BENCH_MAX_RUNS);
+
+  memcpy (sorted, values, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_double);
+  if (out_min != NULL)
+    *out_min = sorted[0];
+  if (out_max != NULL)
+    *out_max = sorted[n - 1];
+
+  return sorted[n / 2];
+}
+
+/* Median and range of wall and CPU time of @n runs over @scenes scenes. */
+void
+bench_print_stats (const char        *what,
+                   const BenchSample *samples,
+                   guint              n,
+                   guint              scenes)
+{
+  double wall[BENCH_MAX_RUNS];
+  double cpu[BENCH_MAX_RUNS];
+  double wall_min, wall_max, cpu_min, cpu_max, wall_median, cpu_median;
+
+  g_assert (n > 0 && n <= BENCH_MAX_RUNS);
+
+  for (guint i = 0; i < n; i++)
+    {
+      wall[i] = samples[i].wall;
+      cpu[i] = samples[i].cpu;
+    }
+  wall_median = bench_median (wall, n, &wall_min, &wall_max);
+  cpu_median = bench_median (cpu, n, &cpu_min, &cpu_max);
+
+  g_print ("%-10s wall median %.2f s (%.2f-%.2f), CPU median %.2f s (%.2f-%.2f), "
+           "%.0f scenes/s (%.0f-%.0f)\n",
+           what, wall_median, wall_min, wall_max, cpu_median, cpu_min, cpu_max,
+           scenes / wall_median, scenes / wall_max, scenes / wall_min);
 }
 
 /*

@@ -33,58 +33,6 @@
 #define GENERATE_KINDS (SH_MEDIA_COVER | SH_MEDIA_SPRITE | SH_MEDIA_VTT | SH_MEDIA_PREVIEW | \
                         SH_MEDIA_PHASH | SH_MEDIA_MARKER_VIDEO | SH_MEDIA_MARKER_SCREENSHOT)
 
-typedef struct
-{
-  double wall;
-  double cpu;
-} Sample;
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static void
-print_stats (const char   *what,
-             const Sample *samples,
-             guint         n,
-             guint         scenes)
-{
-  double wall[16];
-  double cpu[16];
-
-  for (guint i = 0; i < n; i++)
-    {
-      wall[i] = samples[i].wall;
-      cpu[i] = samples[i].cpu;
-    }
-  qsort (wall, n, sizeof (double), compare_double);
-  qsort (cpu, n, sizeof (double), compare_double);
-
-  g_print ("%-10s wall median %.2f s (%.2f-%.2f), CPU median %.2f s (%.2f-%.2f), "
-           "%.0f scenes/s (%.0f-%.0f)\n",
-           what, wall[n / 2], wall[0], wall[n - 1], cpu[n / 2], cpu[0], cpu[n - 1],
-           scenes / wall[n / 2], scenes / wall[n - 1], scenes / wall[0]);
-}
-
-static char *
-load_average (void)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return g_strdup ("?");
-  fields = g_strsplit (text, " ", 4);
-
-  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
-}
-
 /* The verification: pages of ids through the media checker, one page after the other. */
 static guint64
 verify (ShStashClient *client,
@@ -222,8 +170,8 @@ main (int   argc,
   g_autofree char *scenes_arg = NULL;
   g_autofree char *load_before = NULL;
   g_autofree char *load_after = NULL;
-  Sample verified[16];
-  Sample floors[16];
+  BenchSample verified[16];
+  BenchSample floors[16];
   guint scenes = 100000;
   guint runs = 3;
   guint64 requests = 0;
@@ -255,7 +203,7 @@ main (int   argc,
   client = sh_stash_client_new (base, NULL, &error);
   g_assert_no_error (error);
 
-  load_before = load_average ();
+  load_before = bench_load_average ();
   for (guint i = 0; i < runs; i++)
     {
       gint64 start = g_get_monotonic_time ();
@@ -271,12 +219,12 @@ main (int   argc,
       floors[i].wall = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
       floors[i].cpu = bench_cpu_seconds () - cpu;
     }
-  load_after = load_average ();
+  load_after = bench_load_average ();
 
   g_print ("scenes:    %u, %" G_GUINT64_FORMAT " requests per run (%.1f per scene), %u runs\n",
            scenes, requests, (double) requests / scenes, runs);
-  print_stats ("verify", verified, runs, scenes);
-  print_stats ("floor", floors, runs, scenes);
+  bench_print_stats ("verify", verified, runs, scenes);
+  bench_print_stats ("floor", floors, runs, scenes);
   g_print ("load:      %s before, %s after\n", load_before, load_after);
   g_print ("peak resident: %.1f MB (this process; the fake runs in its own)\n",
            bench_peak_rss_mib ());
