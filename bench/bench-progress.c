@@ -291,10 +291,11 @@ static void
 run_ctl_sync (const char  *ctl,
               char       **env)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
 
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_set_environ (launcher, env);
   proc = g_subprocess_launcher_spawn (launcher, &error, ctl, "sync", "--json", NULL);
   bench_check (error, "stashhogctl sync");

@@ -11,8 +11,8 @@
  * without reading it. Each is run several times; prints the median and range of wall and
  * CPU time, the ratios of the medians (sync / floor), the load average and this process's
  * peak resident memory. A third run, fetch+parse, reads the same pages through the client
- * into scene records and drops them: the client's share of the sync's time. Targets: wall ≤ 1.2×, CPU ≤ 2× the floor, memory flat in N,
- * incremental < 1 s.
+ * into scene records and drops them: the client's share of the sync's time. Targets: wall
+ * ≤ 1.2×, CPU ≤ 2× the floor, memory flat in N, incremental < 1 s.
  *
  *   bench-sync FAKE_STASH_EXECUTABLE [SCENES] [RUNS] [PAGE_SIZE]
  */
