@@ -59,4 +59,9 @@ gpointer      bench_delete_server_func (ShDatabase    *db,
                                         GCancellable  *cancellable,
                                         GError       **error);
 
+void          bench_floor_run         (const char    *base,
+                                       guint64        requests,
+                                       guint          scenes,
+                                       guint          max_in_flight);
+
 G_END_DECLS
