@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 
 #include "bench-util.h"
+#include "sh-media-checker.h"
 
 /* A GAsyncReadyCallback that keeps the result in the GAsyncResult * at @user_data. */
 void
@@ -61,6 +63,80 @@ bench_peak_rss_mib (void)
   getrusage (RUSAGE_SELF, &usage);
 
   return usage.ru_maxrss / 1024.0;
+}
+
+/* The load average of the last 1, 5 and 15 minutes, as /proc/loadavg has them. */
+char *
+bench_load_average (void)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return g_strdup ("?");
+  fields = g_strsplit (text, " ", 4);
+  if (g_strv_length (fields) < 3)
+    return g_strdup ("?");
+
+  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a;
+  double y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The median of @n values (the upper one of an even count), with their range. */
+double
+bench_median (const double *values,
+              guint         n,
+              double       *out_min,
+              double       *out_max)
+{
+  double sorted[BENCH_MAX_RUNS];
+
+  g_assert (n > 0 && n <= BENCH_MAX_RUNS);
+
+  memcpy (sorted, values, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), compare_double);
+  if (out_min != NULL)
+    *out_min = sorted[0];
+  if (out_max != NULL)
+    *out_max = sorted[n - 1];
+
+  return sorted[n / 2];
+}
+
+/* Median and range of wall and CPU time of @n runs over @scenes scenes. */
+void
+bench_print_stats (const char        *what,
+                   const BenchSample *samples,
+                   guint              n,
+                   guint              scenes)
+{
+  double wall[BENCH_MAX_RUNS];
+  double cpu[BENCH_MAX_RUNS];
+  double wall_min, wall_max, cpu_min, cpu_max, wall_median, cpu_median;
+
+  g_assert (n > 0 && n <= BENCH_MAX_RUNS);
+
+  for (guint i = 0; i < n; i++)
+    {
+      wall[i] = samples[i].wall;
+      cpu[i] = samples[i].cpu;
+    }
+  wall_median = bench_median (wall, n, &wall_min, &wall_max);
+  cpu_median = bench_median (cpu, n, &cpu_min, &cpu_max);
+
+  g_print ("%-10s wall median %.2f s (%.2f-%.2f), CPU median %.2f s (%.2f-%.2f), "
+           "%.0f scenes/s (%.0f-%.0f)\n",
+           what, wall_median, wall_min, wall_max, cpu_median, cpu_min, cpu_max,
+           scenes / wall_median, scenes / wall_max, scenes / wall_min);
 }
 
 /*
@@ -159,4 +235,106 @@ bench_delete_server_func (ShDatabase     *db,
     return NULL;
 
   return GINT_TO_POINTER (TRUE);
+}
+
+/* The floor of a media check */
+
+typedef struct
+{
+  SoupSession *session;
+  const char  *base;
+  GBytes      *page_body;
+  guint64      to_send;
+  guint64      pages_left;
+  guint64      sent;
+  guint        in_flight;
+  guint        max_in_flight;
+} Floor;
+
+static void floor_pump (Floor *floor);
+
+static void
+floor_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Floor *floor = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+
+  floor->in_flight--;
+  floor_pump (floor);
+}
+
+static void
+floor_pump (Floor *floor)
+{
+  while (floor->in_flight < floor->max_in_flight && floor->sent < floor->to_send)
+    {
+      g_autoptr(SoupMessage) message = NULL;
+      g_autofree char *uri = NULL;
+
+      if (floor->pages_left > 0)
+        {
+          uri = g_strconcat (floor->base, "/graphql", NULL);
+          message = soup_message_new ("POST", uri);
+          soup_message_set_request_body_from_bytes (message, "application/json", floor->page_body);
+          floor->pages_left--;
+        }
+      else
+        {
+          uri = g_strdup_printf ("%s/scene/%" G_GUINT64_FORMAT "/preview", floor->base,
+                                 floor->sent % 1000 + 1);
+          message = soup_message_new ("GET", uri);
+          soup_message_headers_replace (soup_message_get_request_headers (message), "Range",
+                                        "bytes=0-0");
+        }
+      floor->sent++;
+      floor->in_flight++;
+      soup_session_send_and_read_async (floor->session, message, G_PRIORITY_DEFAULT, NULL,
+                                        floor_cb, floor);
+    }
+}
+
+/*
+ * bench_floor_run:
+ * @requests: how many requests in all
+ * @scenes: how many scenes they are about (for the number of GraphQL pages)
+ * @max_in_flight: the concurrency
+ *
+ * A minimal prober: the requests of a media check of @scenes (the GraphQL pages of scene
+ * ids as raw POSTs, then ranged GETs of a medium) with the same concurrency, the answers
+ * thrown away, nothing parsed.
+ */
+void
+bench_floor_run (const char *base,
+                 guint64     requests,
+                 guint       scenes,
+                 guint       max_in_flight)
+{
+  Floor floor = { 0 };
+  g_autofree char *body = NULL;
+
+  /* A page of the check's query, as big as the real one asks for. */
+  body = g_strdup_printf ("{\"operationName\":\"FindSceneIds\",\"query\":\"query FindSceneIds("
+                          "$filter: FindFilterType!, $sceneFilter: SceneFilterType!) { "
+                          "findScenes(filter: $filter, scene_filter: $sceneFilter) { scenes { id "
+                          "files { duration phash: fingerprint(type: \\\"phash\\\") } } } }\","
+                          "\"variables\":{\"filter\":{\"page\":1,\"per_page\":%d,\"sort\":\"id\","
+                          "\"direction\":\"ASC\"},\"sceneFilter\":{\"id\":{\"value\":0,"
+                          "\"value2\":1000000000,\"modifier\":\"BETWEEN\"}}}}",
+                          SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE);
+  floor.session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64, NULL);
+  floor.base = base;
+  floor.page_body = g_bytes_new_take (g_steal_pointer (&body), strlen (body));
+  floor.to_send = requests;
+  floor.max_in_flight = max_in_flight;
+  floor.pages_left = (scenes + SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE - 1) /
+                     SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE;
+
+  floor_pump (&floor);
+  while (floor.in_flight > 0 || floor.sent < floor.to_send)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_bytes_unref (floor.page_body);
+  g_object_unref (floor.session);
 }

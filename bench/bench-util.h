@@ -21,6 +21,25 @@ void          bench_check             (GError        *error,
                                        const char    *what);
 double        bench_cpu_seconds       (void);
 double        bench_peak_rss_mib      (void);
+char         *bench_load_average      (void);
+
+/* One run of a benchmark: wall and CPU seconds. */
+typedef struct
+{
+  double wall;
+  double cpu;
+} BenchSample;
+
+#define BENCH_MAX_RUNS 15
+
+double        bench_median            (const double  *values,
+                                       guint          n,
+                                       double        *out_min,
+                                       double        *out_max);
+void          bench_print_stats       (const char    *what,
+                                       const BenchSample *samples,
+                                       guint          n,
+                                       guint          scenes);
 
 typedef struct
 {
@@ -39,5 +58,10 @@ gpointer      bench_delete_server_func (ShDatabase    *db,
                                         gpointer       data,
                                         GCancellable  *cancellable,
                                         GError       **error);
+
+void          bench_floor_run         (const char    *base,
+                                       guint64        requests,
+                                       guint          scenes,
+                                       guint          max_in_flight);
 
 G_END_DECLS

@@ -35,62 +35,10 @@
 #define GENERATE_KINDS (SH_MEDIA_COVER | SH_MEDIA_SPRITE | SH_MEDIA_VTT | SH_MEDIA_PREVIEW | \
                         SH_MEDIA_PHASH | SH_MEDIA_MARKER_VIDEO | SH_MEDIA_MARKER_SCREENSHOT)
 
-typedef struct
-{
-  double wall;
-  double cpu;
-} Sample;
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static void
-print_stats (const char   *what,
-             const Sample *samples,
-             guint         n,
-             guint         scenes)
-{
-  double wall[16];
-  double cpu[16];
-
-  for (guint i = 0; i < n; i++)
-    {
-      wall[i] = samples[i].wall;
-      cpu[i] = samples[i].cpu;
-    }
-  qsort (wall, n, sizeof (double), compare_double);
-  qsort (cpu, n, sizeof (double), compare_double);
-
-  g_print ("%-10s wall median %.2f s (%.2f-%.2f), CPU median %.2f s (%.2f-%.2f), "
-           "%.0f scenes/s (%.0f-%.0f)\n",
-           what, wall[n / 2], wall[0], wall[n - 1], cpu[n / 2], cpu[0], cpu[n - 1],
-           scenes / wall[n / 2], scenes / wall[n - 1], scenes / wall[0]);
-}
-
 static void
 die_with_parent (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static char *
-load_average (void)
-{
-  g_autofree char *text = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return g_strdup ("?");
-  fields = g_strsplit (text, " ", 4);
-
-  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
 }
 
 /* The verification: pages of ids through the media checker, one page after the other. */
@@ -149,95 +97,6 @@ verify (ShStashClient *client,
   return requests;
 }
 
-/* The floor: the same number of requests, answers discarded, nothing parsed. */
-typedef struct
-{
-  SoupSession *session;
-  const char  *base;
-  GBytes      *page_body;
-  guint64      to_send;
-  guint64      pages_left;
-  guint64      sent;
-  guint        in_flight;
-  guint        done;
-} Floor;
-
-static void floor_pump (Floor *floor);
-
-static void
-floor_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Floor *floor = user_data;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
-
-  floor->in_flight--;
-  floor_pump (floor);
-}
-
-static void
-floor_pump (Floor *floor)
-{
-  while (floor->in_flight < VERIFY_IN_FLIGHT && floor->sent < floor->to_send)
-    {
-      g_autoptr(SoupMessage) message = NULL;
-      g_autofree char *uri = NULL;
-
-      if (floor->pages_left > 0)
-        {
-          uri = g_strconcat (floor->base, "/graphql", NULL);
-          message = soup_message_new ("POST", uri);
-          soup_message_set_request_body_from_bytes (message, "application/json", floor->page_body);
-          floor->pages_left--;
-        }
-      else
-        {
-          uri = g_strdup_printf ("%s/scene/%" G_GUINT64_FORMAT "/preview", floor->base,
-                                 floor->sent % 1000 + 1);
-          message = soup_message_new ("GET", uri);
-          soup_message_headers_replace (soup_message_get_request_headers (message), "Range",
-                                        "bytes=0-0");
-        }
-      floor->sent++;
-      floor->in_flight++;
-      soup_session_send_and_read_async (floor->session, message, G_PRIORITY_DEFAULT, NULL,
-                                        floor_cb, floor);
-    }
-}
-
-static void
-floor_run (const char *base,
-           guint64     requests,
-           guint       scenes)
-{
-  Floor floor = { 0 };
-  g_autofree char *body = NULL;
-
-  /* A page of the check's query, as big as the real one asks for. */
-  body = g_strdup_printf ("{\"operationName\":\"FindSceneIds\",\"query\":\"query FindSceneIds("
-                          "$filter: FindFilterType!, $sceneFilter: SceneFilterType!) { "
-                          "findScenes(filter: $filter, scene_filter: $sceneFilter) { scenes { id "
-                          "files { duration phash: fingerprint(type: \\\"phash\\\") } } } }\","
-                          "\"variables\":{\"filter\":{\"page\":1,\"per_page\":%d,\"sort\":\"id\","
-                          "\"direction\":\"ASC\"},\"sceneFilter\":{\"id\":{\"value\":0,"
-                          "\"value2\":1000000000,\"modifier\":\"BETWEEN\"}}}}",
-                          SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE);
-  floor.session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 64, NULL);
-  floor.base = base;
-  floor.page_body = g_bytes_new_take (g_steal_pointer (&body), strlen (body));
-  floor.to_send = requests;
-  floor.pages_left = (scenes + SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE - 1) /
-                     SH_MEDIA_CHECKER_DEFAULT_PAGE_SIZE;
-
-  floor_pump (&floor);
-  while (floor.in_flight > 0 || floor.sent < floor.to_send)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_bytes_unref (floor.page_body);
-  g_object_unref (floor.session);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -250,8 +109,8 @@ main (int   argc,
   g_autofree char *scenes_arg = NULL;
   g_autofree char *load_before = NULL;
   g_autofree char *load_after = NULL;
-  Sample verified[16];
-  Sample floors[16];
+  BenchSample verified[16];
+  BenchSample floors[16];
   guint scenes = 100000;
   guint runs = 3;
   guint64 requests = 0;
@@ -289,7 +148,7 @@ main (int   argc,
   client = sh_stash_client_new (base, NULL, &error);
   g_assert_no_error (error);
 
-  load_before = load_average ();
+  load_before = bench_load_average ();
   for (guint i = 0; i < runs; i++)
     {
       gint64 start = g_get_monotonic_time ();
@@ -301,16 +160,16 @@ main (int   argc,
 
       start = g_get_monotonic_time ();
       cpu = bench_cpu_seconds ();
-      floor_run (base, requests, scenes);
+      bench_floor_run (base, requests, scenes, VERIFY_IN_FLIGHT);
       floors[i].wall = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
       floors[i].cpu = bench_cpu_seconds () - cpu;
     }
-  load_after = load_average ();
+  load_after = bench_load_average ();
 
   g_print ("scenes:    %u, %" G_GUINT64_FORMAT " requests per run (%.1f per scene), %u runs\n",
            scenes, requests, (double) requests / scenes, runs);
-  print_stats ("verify", verified, runs, scenes);
-  print_stats ("floor", floors, runs, scenes);
+  bench_print_stats ("verify", verified, runs, scenes);
+  bench_print_stats ("floor", floors, runs, scenes);
   g_print ("load:      %s before, %s after\n", load_before, load_after);
   g_print ("retried pages: %u\n", retries);
   g_print ("peak resident: %.1f MB (this process; the fake runs in its own)\n",

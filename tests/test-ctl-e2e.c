@@ -155,6 +155,44 @@ parse_json_object (const char *text)
   return json_object_ref (json_node_get_object (node));
 }
 
+/* The output of a long command with --json: one JSON object per line, progress lines
+ * (with the progress in percent, or null while it is not known) and then the job, which
+ * is returned; or the job alone. */
+static JsonObject *
+parse_job_output (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = g_strv_length (lines);
+  double last_progress = -1;
+
+  /* Commands that only show a job print it whole, indented. */
+  if (g_str_has_prefix (text, "{\n"))
+    return parse_json_object (text);
+
+  /* Ends with a newline: the last piece is empty. */
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      g_autoptr(JsonObject) line = parse_json_object (lines[i]);
+      JsonNode *progress = json_object_get_member (line, "progress");
+
+      g_assert_nonnull (progress);
+      g_assert_false (json_object_has_member (line, "parameters"));
+      g_assert_nonnull (json_object_get_string_member (line, "status"));
+      if (!JSON_NODE_HOLDS_NULL (progress))
+        {
+          last_progress = json_node_get_double (progress);
+          g_assert_cmpfloat (last_progress, >=, 0);
+          g_assert_cmpfloat (last_progress, <=, 100);
+        }
+    }
+  g_test_message ("%u progress lines, the last at %.0f%%", n - 2, last_progress);
+
+  return parse_json_object (lines[n - 2]);
+}
+
 static JsonArray *
 parse_json_array (const char *text)
 {
@@ -465,7 +503,7 @@ ctl_job (Fixture    *f,
   if (status == 0)
     g_assert_cmpstr (run.err, ==, "");
 
-  return parse_json_object (run.out);
+  return parse_job_output (run.out);
 }
 
 static gint64
@@ -706,7 +744,7 @@ test_connection_api_key (Fixture       *f,
   ctl (f, &generate, "generate", "--json", NULL);
   assert_status (&generate, 0);
   assert_no_key (&generate);
-  job = parse_json_object (generate.out);
+  job = parse_job_output (generate.out);
   g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "completed");
   g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 4);
 }
@@ -942,7 +980,7 @@ test_generate_cancel_signal (Fixture       *f,
   assert_status (&run, 3);
   g_assert_cmpfloat (seconds, <, CANCEL_TIMEOUT_S);
 
-  cancelled = parse_json_object (run.out);
+  cancelled = parse_job_output (run.out);
   g_assert_cmpstr (json_object_get_string_member (cancelled, "id"), ==, id);
   g_assert_cmpstr (json_object_get_string_member (cancelled, "status"), ==, "cancelled");
   g_assert_cmpint (result_int (cancelled, "scenes_updated_count"), ==, 0);
@@ -1002,7 +1040,7 @@ test_generate_conflict (Fixture       *f,
 
   ctl_finish (owner, &owner_run, CANCEL_TIMEOUT_S);
   assert_status (&owner_run, 3);
-  job = parse_json_object (owner_run.out);
+  job = parse_job_output (owner_run.out);
   g_assert_cmpstr (json_object_get_string_member (job, "id"), ==, id);
   g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "cancelled");
   g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
@@ -1357,7 +1395,7 @@ test_generate_abandon_stop (Fixture       *f,
   assert_status (&run, 3);
   g_assert_cmpfloat (seconds, <, 5);
 
-  printed = parse_json_object (run.out);
+  printed = parse_job_output (run.out);
   stash_job_id = json_object_get_string_member (printed, "stash_job_id");
   g_assert_nonnull (stash_job_id);
   expected = g_strdup_printf ("Stash may still be stopping job %s", stash_job_id);

@@ -24,6 +24,7 @@
 
 #include "sh-ctl.h"
 #include "sh-ctl-private.h"
+#include "sh-ctl-progress.h"
 #include "sh-generate-options.h"
 #include "sh-job-error.h"
 #include "sh-job-manager.h"
@@ -136,10 +137,10 @@ exit_code_for (ShJob *job)
 }
 
 static void
-print_job_json (ShJob *job)
+print_job_line (ShJob *job)
 {
   g_autoptr(JsonNode) node = sh_job_to_json (job);
-  g_autofree char *text = json_to_string (node, TRUE);
+  g_autofree char *text = json_to_string (node, FALSE);
 
   g_print ("%s\n", text);
 }
@@ -189,62 +190,30 @@ print_job_summary (ShJob *job)
 
 typedef struct
 {
-  ShJobManager *manager;
-  ShJob        *job;
-  gboolean      terminal;
-  gboolean      quiet;
-  gint64        last_print;
-  char         *last_line;
-  guint         interrupts;
-  gboolean      abandoned;
+  ShJobManager  *manager;
+  ShJob         *job;
+  gboolean       terminal;
+  ShCtlProgress *display;       /* (owned) (nullable) on stderr */
+  ShCtlProgress *json_display;  /* (owned) (nullable) --json lines on stdout */
+  guint          interrupts;
+  gboolean       abandoned;
 } Follow;
 
 static void
-show_progress (ShJob      *job,
-               GParamSpec *pspec,
-               Follow     *follow)
+write_stderr (const char *text,
+              gpointer    user_data)
 {
-  gint64 now = g_get_monotonic_time ();
-  double progress = sh_job_get_progress (job);
-  const char *message = sh_job_get_message (job) ? sh_job_get_message (job) : "";
-  const char *sub_task = sh_job_get_sub_task (job);
-  g_autofree char *line = NULL;
+  fputs (text, stderr);
+  fflush (stderr);
+}
 
-  if (follow->quiet)
-    return;
-
-  if (follow->terminal)
-    {
-      int width = 24;
-      int filled = progress >= 0 ? (int) (width * progress / 100.0) : 0;
-      g_autofree char *bar = NULL;
-
-      if (now - follow->last_print < G_USEC_PER_SEC / 10)
-        return;
-      follow->last_print = now;
-
-      bar = progress >= 0
-        ? g_strdup_printf ("[%.*s%*s] %3.0f%%", filled, "########################",
-                           width - filled, "", progress)
-        : g_strdup_printf ("[%*s]  ...", width, "");
-      line = g_strdup_printf ("%s %s%s%s", bar, message, sub_task ? " — " : "",
-                              sub_task ? sub_task : "");
-      /* Clear the line, then redraw it (cut to a terminal's width). */
-      g_printerr ("\r\033[K%.*s", 110, line);
-      return;
-    }
-
-  /* Plain lines for logs: when the message changes, at most once a second. */
-  line = g_strdup (message);
-  if (g_strcmp0 (line, follow->last_line) == 0 || now - follow->last_print < G_USEC_PER_SEC)
-    return;
-  follow->last_print = now;
-  g_free (follow->last_line);
-  follow->last_line = g_steal_pointer (&line);
-  if (progress >= 0)
-    g_printerr ("%3.0f%% %s\n", progress, follow->last_line);
-  else
-    g_printerr ("     %s\n", follow->last_line);
+/* Each line goes out when it is written, also into a pipe. */
+static void
+write_stdout (const char *text,
+              gpointer    user_data)
+{
+  fputs (text, stdout);
+  fflush (stdout);
 }
 
 static gboolean
@@ -281,16 +250,22 @@ follow_job (Session  *session,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   Follow follow = { 0 };
-  gulong notify_id;
   guint sigint_id;
   guint sigterm_id;
 
   follow.manager = session->manager;
   follow.job = job;
   follow.terminal = isatty (STDERR_FILENO);
-  follow.quiet = session->options.json && !follow.terminal;
 
-  notify_id = g_signal_connect (job, "notify", G_CALLBACK (show_progress), &follow);
+  /* A terminal shows the line whatever the output; --json prints its own lines, and plain
+   * lines only without it. */
+  if (follow.terminal)
+    follow.display = sh_ctl_progress_new (job, SH_CTL_PROGRESS_TERMINAL, write_stderr, NULL);
+  else if (!session->options.json)
+    follow.display = sh_ctl_progress_new (job, SH_CTL_PROGRESS_PLAIN, write_stderr, NULL);
+  if (session->options.json)
+    follow.json_display = sh_ctl_progress_new (job, SH_CTL_PROGRESS_JSON, write_stdout, NULL);
+
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &follow);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &follow);
 
@@ -302,17 +277,22 @@ follow_job (Session  *session,
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-  g_signal_handler_disconnect (job, notify_id);
-  g_free (follow.last_line);
-  if (follow.terminal)
-    g_printerr ("\r\033[K");
+  /* The last state is always shown, however soon after the one before it came. */
+  if (follow.display != NULL)
+    sh_ctl_progress_finish (follow.display);
+  if (follow.json_display != NULL)
+    sh_ctl_progress_finish (follow.json_display);
+  g_clear_pointer (&follow.display, sh_ctl_progress_free);
+  g_clear_pointer (&follow.json_display, sh_ctl_progress_free);
 
   if (attached ? !sh_job_manager_wait_finish (session->manager, result, &error)
                : !sh_job_manager_run_finish (session->manager, result, &error))
     return sh_ctl_failure ("%s", error->message);
 
+  /* With --json a long command prints one JSON object per line: its progress, then the
+   * job. */
   if (session->options.json)
-    print_job_json (job);
+    print_job_line (job);
   else
     print_job_summary (job);
 

@@ -14,6 +14,7 @@
 #include "sh-stash-client.h"
 #include "sh-stash-error.h"
 #include "sh-stash-json.h"
+#include "sh-stash-scene-page.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_CONNECTIONS         16
@@ -695,6 +696,14 @@ graphql_error_messages (JsonNode *errors)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+static JsonNode *parse_graphql_text (ShStashClient  *self,
+                                     const char     *operation_name,
+                                     guint           status,
+                                     const char     *reason,
+                                     const char     *text,
+                                     gsize           size,
+                                     GError        **error);
+
 /* Decides what an HTTP answer means. Returns the `data` object on success. */
 static JsonNode *
 parse_graphql_response (ShStashClient  *self,
@@ -704,11 +713,6 @@ parse_graphql_response (ShStashClient  *self,
                         GError        **error)
 {
   guint status = soup_message_get_status (message);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *messages = NULL;
-  JsonObject *root;
-  JsonNode *data;
   gsize size = body ? g_bytes_get_size (body) : 0;
   const char *text = body ? g_bytes_get_data (body, NULL) : NULL;
 
@@ -728,6 +732,26 @@ parse_graphql_response (ShStashClient  *self,
       return NULL;
     }
 
+  return parse_graphql_text (self, operation_name, status,
+                             soup_message_get_reason_phrase (message), text, size, error);
+}
+
+/* The body of an answer with @status, which is a success or carries GraphQL errors. */
+static JsonNode *
+parse_graphql_text (ShStashClient  *self,
+                    const char     *operation_name,
+                    guint           status,
+                    const char     *reason,
+                    const char     *text,
+                    gsize           size,
+                    GError        **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *messages = NULL;
+  JsonObject *root;
+  JsonNode *data;
+
   /* json-glib's parser recurses once per level: bound the depth before it sees the text. */
   if (!sh_stash_json_depth_ok (text, size, SH_STASH_JSON_MAX_DEPTH))
     {
@@ -743,7 +767,7 @@ parse_graphql_response (ShStashClient  *self,
       if (!SOUP_STATUS_IS_SUCCESSFUL (status))
         g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
                      _("Stash’s %s request failed: the server answered %u %s."),
-                     operation_name, status, soup_message_get_reason_phrase (message) ?: "");
+                     operation_name, status, reason ?: "");
       else
         g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_JSON,
                      _("Stash’s %s request failed: the answer from %s is not JSON. Check "
@@ -772,7 +796,7 @@ parse_graphql_response (ShStashClient  *self,
     {
       g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
                    _("Stash’s %s request failed: the server answered %u %s."),
-                   operation_name, status, soup_message_get_reason_phrase (message) ?: "");
+                   operation_name, status, reason ?: "");
       return NULL;
     }
 
@@ -1063,6 +1087,10 @@ execute_data_free (ExecuteData *data)
   g_free (data);
 }
 
+static SoupMessage *new_graphql_message (ShStashClient *self,
+                                         const char    *operation_name,
+                                         JsonNode      *variables);
+
 static void
 execute_cb (GObject      *object,
             GAsyncResult *result,
@@ -1114,15 +1142,7 @@ sh_stash_client_execute_async (ShStashClient       *self,
                                gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GBytes) body = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *query = NULL;
   ExecuteData *data;
-  char *text;
-  gsize length;
 
   g_return_if_fail (SH_IS_STASH_CLIENT (self));
   g_return_if_fail (operation_name != NULL);
@@ -1130,6 +1150,31 @@ sh_stash_client_execute_async (ShStashClient       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_stash_client_execute_async);
+
+  data = g_new0 (ExecuteData, 1);
+  data->message = new_graphql_message (self, operation_name, variables);
+  data->operation_name = g_strdup (operation_name);
+  g_task_set_task_data (task, data, (GDestroyNotify) execute_data_free);
+
+  request_send_async (self, data->message, operation_name, MAX_RESPONSE_BYTES, FALSE,
+                      cancellable, execute_cb, g_steal_pointer (&task));
+}
+
+/* A POST of @operation_name's document with @variables. */
+static SoupMessage *
+new_graphql_message (ShStashClient *self,
+                     const char    *operation_name,
+                     JsonNode      *variables)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *query = NULL;
+  SoupMessage *message;
+  char *text;
+  gsize length;
 
   query = sh_stash_client_load_query (operation_name);
 
@@ -1156,18 +1201,13 @@ sh_stash_client_execute_async (ShStashClient       *self,
   body = g_bytes_new_take (text, length);
 
   url = sh_stash_client_dup_graphql_url (self, FALSE);
-  data = g_new0 (ExecuteData, 1);
-  data->message = sh_stash_client_new_message (self, SOUP_METHOD_POST, url);
-  data->operation_name = g_strdup (operation_name);
-  g_task_set_task_data (task, data, (GDestroyNotify) execute_data_free);
-
-  soup_message_headers_replace (soup_message_get_request_headers (data->message),
+  message = sh_stash_client_new_message (self, SOUP_METHOD_POST, url);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Accept", "application/json");
-  soup_message_set_request_body_from_bytes (data->message, "application/json", body);
-
+  soup_message_set_request_body_from_bytes (message, "application/json", body);
   g_debug ("%s: sending to %s", operation_name, url);
-  request_send_async (self, data->message, operation_name, MAX_RESPONSE_BYTES, FALSE,
-                      cancellable, execute_cb, g_steal_pointer (&task));
+
+  return message;
 }
 
 /**
@@ -1416,54 +1456,29 @@ sh_stash_client_test_connection_finish (ShStashClient  *self,
   return finish_typed (self, result, sh_stash_client_test_connection_async, error);
 }
 
-static int
-compare_markers (gconstpointer a,
-                 gconstpointer b)
-{
-  const char * const *sa = a;
-  const char * const *sb = b;
-
-  return strcmp (*sa, *sb);
-}
-
 /* A digest of what marker media depends on: ids and times. NULL without markers. */
 static char *
 markers_digest (JsonArray *markers)
 {
-  g_autoptr(GPtrArray) lines = NULL;
-  g_autoptr(GChecksum) checksum = NULL;
+  g_autofree ShStashMarker *items = NULL;
   guint n;
 
   n = markers != NULL ? json_array_get_length (markers) : 0;
   if (n == 0)
     return NULL;
 
-  lines = g_ptr_array_new_with_free_func (g_free);
+  items = g_new0 (ShStashMarker, n);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *element = json_array_get_element (markers, i);
       JsonObject *marker = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      gint64 id = 0;
-      double seconds = 0;
-      char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-      get_id (marker, "id", &id);
-      get_number (marker, "seconds", &seconds);
-      g_ascii_dtostr (buf, sizeof buf, seconds);
-      g_ptr_array_add (lines, g_strdup_printf ("%020" G_GINT64_FORMAT " %s %s", id, buf,
-                                               get_string (marker, "updated_at") ?: ""));
-    }
-  /* Stash does not promise an order. */
-  g_ptr_array_sort (lines, compare_markers);
-
-  checksum = g_checksum_new (G_CHECKSUM_SHA1);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      g_checksum_update (checksum, (const guchar *) lines->pdata[i], -1);
-      g_checksum_update (checksum, (const guchar *) "\n", 1);
+      get_id (marker, "id", &items[i].id);
+      get_number (marker, "seconds", &items[i].seconds);
+      items[i].updated_at = get_string (marker, "updated_at");
     }
 
-  return g_strdup (g_checksum_get_string (checksum));
+  return sh_stash_markers_digest (items, n);
 }
 
 static ShSceneRecord *
@@ -1545,6 +1560,76 @@ parse_scene_page (JsonObject  *data,
   return g_steal_pointer (&page);
 }
 
+/* A page as json-glib reads it: the same checks and errors as every other answer. */
+static ShStashScenePage *
+parse_scene_page_json (ShStashClient  *self,
+                       SoupMessage    *message,
+                       GBytes         *body,
+                       GError        **error)
+{
+  g_autoptr(JsonNode) data = NULL;
+
+  data = parse_graphql_response (self, "FindScenes", message, body, error);
+  if (data == NULL)
+    return NULL;
+
+  return parse_scene_page (json_node_get_object (data), error);
+}
+
+ShStashScenePage *
+_sh_stash_scene_page_parse_json (const char  *data,
+                                 gsize        size,
+                                 GError     **error)
+{
+  g_autoptr(ShStashClient) self = sh_stash_client_new ("http://localhost", NULL, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  node = parse_graphql_text (self, "FindScenes", SOUP_STATUS_OK, "OK", data, size, error);
+  if (node == NULL)
+    return NULL;
+
+  return parse_scene_page (json_node_get_object (node), error);
+}
+
+static void
+find_scenes_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShStashClient *self = SH_STASH_CLIENT (object);
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  ShStashScenePage *page = NULL;
+  gsize size;
+  const char *text;
+
+  body = request_send_finish (self, result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A sync reads thousands of these: a well-formed page is read without a JSON tree;
+   * anything else goes the way of every other answer. */
+  text = g_bytes_get_data (body, &size);
+  if (SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)) &&
+      !status_error (self, message, NULL))
+    page = sh_stash_scene_page_read (text, size);
+  if (page == NULL)
+    page = parse_scene_page_json (self, message, body, &error);
+  if (page == NULL)
+    {
+      g_debug ("FindScenes: %s", error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_pointer (task, page, (GDestroyNotify) sh_stash_scene_page_free);
+}
+
 /**
  * sh_stash_client_find_scenes_async:
  * @self: a #ShStashClient
@@ -1573,6 +1658,8 @@ sh_stash_client_find_scenes_async (ShStashClient       *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonNode) variables = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GTask) task = NULL;
 
   g_return_if_fail (SH_IS_STASH_CLIENT (self));
   g_return_if_fail (after_id >= 0 && after_id <= G_MAXINT32);
@@ -1617,9 +1704,13 @@ sh_stash_client_find_scenes_async (ShStashClient       *self,
   json_builder_end_object (builder);
   variables = json_builder_get_root (builder);
 
-  execute_typed (self, sh_stash_client_find_scenes_async, "FindScenes", variables,
-                 parse_scene_page, (GDestroyNotify) sh_stash_scene_page_free,
-                 cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_stash_client_find_scenes_async);
+  message = new_graphql_message (self, "FindScenes", variables);
+  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
+
+  request_send_async (self, message, "FindScenes", MAX_RESPONSE_BYTES, FALSE, cancellable,
+                      find_scenes_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -260,10 +260,78 @@ rows_sql (const RowsShape *shape,
   return text;
 }
 
+/* The values of a rows statement, each bound once to its holder (which then reads it
+ * where it is, at every execution): binding a value is writing it into its GValue. Going
+ * through gda_holder_set_value() for every value of every row copied it, compared it with
+ * the old one, emitted two signals and set an attribute under a lock — more CPU than
+ * SQLite's work on the row. The GValues keep the holders' types: a NULL is a string GValue
+ * holding NULL, as _sh_database_holder_set_null() binds it. */
+typedef struct
+{
+  guint      n_values;
+  GValue    *values;   /* (owned) n_rows × n_columns */
+  char     (*numbers)[24]; /* (owned) the text of a nullable number, one per row */
+} RowsValues;
+
+static void
+rows_values_free (RowsValues *rows)
+{
+  for (guint i = 0; i < rows->n_values; i++)
+    g_value_unset (&rows->values[i]);
+  g_free (rows->values);
+  g_free (rows->numbers);
+  g_free (rows);
+}
+
+static RowsValues *
+rows_values_bind (GdaSet          *params,
+                  const RowsShape *shape,
+                  guint            n_rows,
+                  GError         **error)
+{
+  RowsValues *rows = g_new0 (RowsValues, 1);
+
+  rows->values = g_new0 (GValue, n_rows * shape->n_columns);
+  rows->numbers = g_malloc0 (n_rows * sizeof *rows->numbers);
+
+  for (guint row = 0; row < n_rows; row++)
+    for (guint col = 0; col < shape->n_columns; col++)
+      {
+        GValue *value = &rows->values[row * shape->n_columns + col];
+        g_autoptr(GError) local_error = NULL;
+        char name[32];
+        GdaHolder *holder;
+        GValue *previous;
+        gboolean changed;
+
+        g_snprintf (name, sizeof name, "r%uc%u", row, col);
+        holder = _sh_database_get_holder (params, name);
+        g_value_init (value, gda_holder_get_g_type (holder));
+        rows->n_values++;
+
+        /* The set listens to each holder only to re-emit its changes, which nobody
+         * follows here. */
+        g_signal_handlers_disconnect_matched (holder, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                              params);
+
+        previous = gda_holder_take_static_value (holder, value, &changed, &local_error);
+        if (local_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            rows_values_free (rows);
+            return NULL;
+          }
+        if (previous != NULL)
+          gda_value_free (previous);
+      }
+
+  return rows;
+}
+
 /*
  * prepare_rows:
  * @params: (out) (transfer none): the statement's parameters
- * @holders: (out) (transfer none): the same, row by row
+ * @values: (out) (transfer none): their values, row by row, bound to them
  *
  * Prepares @shape with @n_rows rows, once per shape and database.
  */
@@ -272,42 +340,25 @@ prepare_rows (ShDatabase       *db,
               const RowsShape  *shape,
               guint             n_rows,
               GdaSet          **params,
-              GPtrArray       **holders,
+              RowsValues      **values,
               GError          **error)
 {
-  guint n_columns = shape->n_columns;
   GdaStatement *stmt;
-  GPtrArray *array;
+  RowsValues *rows;
 
   if (!(stmt = sh_database_prepare_full (db, rows_sql (shape, n_rows), params, error)))
     return NULL;
 
-  /* Looking the holders up by name for every value would cost more than binding them. */
-  array = g_object_get_data (G_OBJECT (*params), "sh-holders");
-  if (array == NULL)
+  rows = g_object_get_data (G_OBJECT (*params), "sh-rows-values");
+  if (rows == NULL)
     {
-      array = g_ptr_array_sized_new (n_rows * n_columns);
-      for (guint row = 0; row < n_rows; row++)
-        for (guint col = 0; col < n_columns; col++)
-          {
-            char name[32];
-            GdaHolder *holder;
-
-            g_snprintf (name, sizeof name, "r%uc%u", row, col);
-            holder = _sh_database_get_holder (*params, name);
-            g_ptr_array_add (array, holder);
-
-            /* The set listens to each holder only to re-emit its changes, which nobody
-             * follows here; that signal was about 40 % of the cost of binding a value,
-             * the largest part of a sync's CPU time. */
-            g_signal_handlers_disconnect_matched (holder, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
-                                                  *params);
-          }
-      g_object_set_data_full (G_OBJECT (*params), "sh-holders", array,
-                              (GDestroyNotify) g_ptr_array_unref);
+      if (!(rows = rows_values_bind (*params, shape, n_rows, error)))
+        return NULL;
+      g_object_set_data_full (G_OBJECT (*params), "sh-rows-values", rows,
+                              (GDestroyNotify) rows_values_free);
     }
 
-  *holders = array;
+  *values = rows;
 
   return stmt;
 }
@@ -344,25 +395,31 @@ upsert_data_free (gpointer data)
   g_free (upsert);
 }
 
+/* Writes @scene into its row's bound values; the strings stay the record's, which lives
+ * until the statement has run. */
 static void
-bind_scene (GdaHolder           **holders,
-            const ShSceneRecord  *scene)
+bind_scene (GValue              *values,
+            char                *number,
+            const ShSceneRecord *scene)
 {
-  _sh_database_holder_set_int64 (holders[COL_ID], scene->id);
-  _sh_database_holder_set_string (holders[COL_TITLE], scene->title);
-  _sh_database_holder_set_string (holders[COL_PATH], scene->path);
-  _sh_database_holder_set_string (holders[COL_OSHASH], scene->oshash);
-  _sh_database_holder_set_string (holders[COL_PHASH], scene->phash);
-  _sh_database_holder_set_double (holders[COL_DURATION], scene->duration);
-  _sh_database_holder_set_boolean (holders[COL_ORGANIZED], scene->organized);
-  _sh_database_holder_set_boolean (holders[COL_INTERACTIVE], scene->interactive);
+  g_value_set_int64 (&values[COL_ID], scene->id);
+  g_value_set_static_string (&values[COL_TITLE], scene->title);
+  g_value_set_static_string (&values[COL_PATH], scene->path);
+  g_value_set_static_string (&values[COL_OSHASH], scene->oshash);
+  g_value_set_static_string (&values[COL_PHASH], scene->phash);
+  g_value_set_double (&values[COL_DURATION], scene->duration);
+  g_value_set_boolean (&values[COL_ORGANIZED], !!scene->organized);
+  g_value_set_boolean (&values[COL_INTERACTIVE], !!scene->interactive);
   if (scene->interactive_speed >= 0)
-    _sh_database_holder_set_int (holders[COL_INTERACTIVE_SPEED], scene->interactive_speed);
+    {
+      g_snprintf (number, 24, "%d", scene->interactive_speed);
+      g_value_set_static_string (&values[COL_INTERACTIVE_SPEED], number);
+    }
   else
-    _sh_database_holder_set_null (holders[COL_INTERACTIVE_SPEED]);
-  _sh_database_holder_set_string (holders[COL_MARKERS_DIGEST], scene->markers_digest);
-  _sh_database_holder_set_string (holders[COL_STASH_CREATED_AT], scene->stash_created_at);
-  _sh_database_holder_set_string (holders[COL_STASH_UPDATED_AT], scene->stash_updated_at);
+    g_value_set_static_string (&values[COL_INTERACTIVE_SPEED], NULL);
+  g_value_set_static_string (&values[COL_MARKERS_DIGEST], scene->markers_digest);
+  g_value_set_static_string (&values[COL_STASH_CREATED_AT], scene->stash_created_at);
+  g_value_set_static_string (&values[COL_STASH_UPDATED_AT], scene->stash_updated_at);
 }
 
 /* The page without repeated ids, the last copy winning: PostgreSQL refuses to touch a
@@ -406,15 +463,15 @@ stage_scenes (ShDatabase  *db,
       while (scenes->len - done >= chunk)
         {
           GdaStatement *stmt;
-          GPtrArray *holders;
+          RowsValues *values;
           GdaSet *params;
 
-          stmt = prepare_rows (db, &scene_rows, chunk, &params, &holders, error);
+          stmt = prepare_rows (db, &scene_rows, chunk, &params, &values, error);
           if (stmt == NULL)
             return FALSE;
 
           for (guint row = 0; row < chunk; row++)
-            bind_scene ((GdaHolder **)holders->pdata + row * N_SCENE_COLUMNS,
+            bind_scene (values->values + row * N_SCENE_COLUMNS, values->numbers[row],
                         g_ptr_array_index (scenes, done + row));
 
           if (sh_database_execute (db, stmt, params, error) < 0)
