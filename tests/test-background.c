@@ -3,8 +3,8 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * "Run in the background", in a real window against the fake Stash: a maintenance run is
- * going when the user closes the window; StashHog keeps running without asking, the run
+ * "Run in the background", in a real window against the fake Stash: a scheduled
+ * maintenance run (the schedule is due at start) is going when the user closes the window; StashHog keeps running without asking, the run
  * finishes and marks the library complete, and Quit then ends the application. Turning the
  * setting on writes the autostart entry (outside a sandbox), turning it off removes it; with
  * the setting off, closing the window ends the application.
@@ -45,22 +45,29 @@ maintenance_ended (gpointer data)
   return status == SH_JOB_COMPLETED || status == SH_JOB_FAILED || status == SH_JOB_CANCELLED;
 }
 
-static void
-start_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-  g_autoptr(GError) error = NULL;
-
-  fixture->job = sh_application_start_job_finish (SH_APPLICATION (object), result, &error);
-  g_assert_no_error (error);
-}
-
+/* The run the scheduler started, once the session is open. */
 static gboolean
 have_job (gpointer data)
 {
-  return ((Fixture *) data)->job != NULL;
+  Fixture *fixture = data;
+  ShSession *session = sh_application_get_session (fixture->app);
+  GListModel *jobs;
+
+  if (fixture->job != NULL)
+    return TRUE;
+  if (session == NULL)
+    return FALSE;
+
+  jobs = sh_job_manager_get_jobs (sh_session_get_job_manager (session));
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
+
+      if (g_str_equal (sh_job_get_job_type (job), SH_JOB_TYPE_MAINTENANCE))
+        fixture->job = g_steal_pointer (&job);
+    }
+
+  return fixture->job != NULL;
 }
 
 static gboolean
@@ -89,13 +96,7 @@ close_and_follow (gpointer user_data)
   g_assert_true (sh_application_get_runs_in_background (app));
   fixture->autostart_written = g_file_test (autostart, G_FILE_TEST_IS_REGULAR);
 
-  {
-    g_autoptr(JsonObject) parameters = json_object_new ();
-
-    sh_application_start_job_async (app, SH_JOB_TYPE_MAINTENANCE, parameters, NULL, start_cb,
-                                    fixture);
-  }
-  sh_gui_wait (have_job, fixture, "the maintenance run");
+  sh_gui_wait (have_job, fixture, "the scheduled maintenance run");
   sh_gui_wait (job_running, fixture, "the run to start");
 
   /* Closed while it runs: no question (the jobs go on), no window, still running. */
@@ -143,6 +144,8 @@ test_background (void)
       ShApplication *app;
 
       g_settings_set_boolean (settings, "notify-on-finish", FALSE);
+      /* Every hour, and never run yet: due as soon as StashHog is connected. */
+      g_settings_set_string (settings, "schedule-mode", "hours");
       fixture.database = sh_gui_make_database_path (&fixture.dir);
       sh_gui_use_file_keyring (fixture.dir);
       fixture.fake = sh_fake_stash_new ();
