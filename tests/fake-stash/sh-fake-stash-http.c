@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <string.h>
 
 #include "sh-fake-stash-private.h"
@@ -113,6 +115,12 @@ sh_fake_stash_http_clear (ShFakeStash *self)
     g_ptr_array_set_size (self->delayed, 0);
   if (self->streams != NULL)
     g_ptr_array_set_size (self->streams, 0);
+  if (self->sweep_source != NULL)
+    {
+      g_source_destroy (self->sweep_source);
+      g_clear_pointer (&self->sweep_source, g_source_unref);
+    }
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
 }
 
 static void
@@ -524,11 +532,69 @@ default_cb (SoupServer        *server,
   sh_fake_stash_deliver (self, msg);
 }
 
+/* libsoup 3.2's server never notices that a client closed an idle keep-alive connection
+ * (fixed in 3.3: GNOME/libsoup commit d20c6601): the socket stays open in CLOSE-WAIT, and
+ * over millions of requests the fake Stash runs out of file descriptors and stops
+ * answering, which real Stash (Go's server) does not. Every few seconds, the connections
+ * whose client has gone (a peek reads end of file) are closed. */
+static gboolean
+sweep_closed_cb (gpointer user_data)
+{
+  ShFakeStash *self = user_data;
+  GHashTableIter iter;
+  GSocket *socket;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &socket, NULL))
+    {
+      char byte;
+      gssize n;
+
+      if (g_socket_is_closed (socket))
+        {
+          g_hash_table_iter_remove (&iter);
+          continue;
+        }
+      if (!(g_socket_condition_check (socket, G_IO_IN | G_IO_HUP) & (G_IO_IN | G_IO_HUP)))
+        continue;
+      n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n == 0)
+        {
+          g_socket_close (socket, NULL);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    ShFakeStash       *self)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    g_hash_table_add (self->sockets, g_object_ref (socket));
+}
+
 void
 sh_fake_stash_http_attach (ShFakeStash *self,
                            SoupServer  *server)
 {
   const char *protocols[] = { "graphql-transport-ws", NULL };
+
+  if (self->sockets == NULL)
+    self->sockets = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  g_signal_connect (server, "request-started", G_CALLBACK (request_started_cb), self);
+  if (self->sweep_source == NULL)
+    {
+      self->sweep_source = g_timeout_source_new_seconds (2);
+      g_source_set_callback (self->sweep_source, sweep_closed_cb, self, NULL);
+      g_source_set_static_name (self->sweep_source, "[fake-stash] closed connections");
+      g_source_attach (self->sweep_source, self->context);
+    }
 
   if (self->delayed == NULL)
     self->delayed = g_ptr_array_new_with_free_func (delayed_free);

@@ -133,6 +133,8 @@ struct _ShFakeStash
   char               *failure_content_type; /* (owned) (nullable) */
   GBytes             *failure_body;         /* (owned) (nullable) */
   GPtrArray          *delayed;              /* (owned) ShFakeDelayed */
+  GHashTable         *sockets;              /* (owned) GSocket (owned) of served connections */
+  GSource            *sweep_source;         /* (owned) (nullable) */
   guint               n_operation_failures;
   guint               operation_failure_status;
   char               *failing_operation;    /* (owned) (nullable) */

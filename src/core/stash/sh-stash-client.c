@@ -98,6 +98,12 @@ sh_stash_client_init (ShStashClient *self)
   self->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT_SECONDS,
                                                  "user-agent", "StashHog/" PACKAGE_VERSION,
                                                  "max-conns-per-host", MAX_CONNECTIONS,
+                                                 /* Room for them all (and a WebSocket): at
+                                                  * libsoup's default of 10 in all, it closes
+                                                  * idle connections to open others, and
+                                                  * libsoup 3.2's server leaks every
+                                                  * connection a client closes. */
+                                                 "max-conns", MAX_CONNECTIONS + 4,
                                                  NULL);
 }
 
