@@ -743,6 +743,18 @@ test_generate_reattach (Fixture       *fixture,
                                                   &stash_job, &error));
   left = leave_running_job (fixture, stash_id, stash_job->add_time);
 
+  /* It had begun verifying before it died: what it found then is not the outcome. */
+  {
+    g_autoptr(GPtrArray) stale = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_failure_free);
+    g_autoptr(GAsyncResult) stale_result = NULL;
+    ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+
+    g_ptr_array_add (stale, sh_scene_failure_new (1, "preview", NULL));
+    sh_job_store_add_failures_async (store, sh_job_get_id (left), stale, NULL,
+                                     sh_test_store_result, &stale_result);
+    g_assert_true (sh_job_store_add_failures_finish (store, sh_test_await (&stale_result), &error));
+  }
+
   /* The new process re-attaches and follows the same Stash job to the end. */
   restarted = new_manager (fixture, fixture->db);
   sh_job_manager_load_async (restarted, 0, TRUE, NULL, sh_test_store_result, &load_result);

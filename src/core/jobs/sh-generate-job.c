@@ -625,6 +625,23 @@ verify_next_page (GenerateData *data)
 }
 
 static void
+clear_failures_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GenerateData) data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sh_job_store_clear_failures_finish (SH_JOB_STORE (object), result, &error))
+    {
+      complete (data, NULL, g_steal_pointer (&error));
+      return;
+    }
+
+  verify_next_page (data);
+}
+
+static void
 start_verification (GenerateData *data)
 {
   data->kinds = sh_generate_options_get_kinds (sh_job_context_get_parameters (data->context));
@@ -642,7 +659,10 @@ start_verification (GenerateData *data)
                       "Stash’s error log)", data->tracked,
                       data->log_lines != NULL ? data->log_lines->len : 0);
   show_verify_progress (data);
-  verify_next_page (data);
+  /* A verification cut short (StashHog stopped while it ran) starts again from nothing. */
+  sh_job_store_clear_failures_async (sh_job_context_get_job_store (data->context),
+                                     sh_job_get_id (data->job), data->io,
+                                     clear_failures_cb, data_ref (data));
 }
 
 static gint64

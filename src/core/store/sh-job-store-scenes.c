@@ -1360,3 +1360,71 @@ sh_job_store_apply_verified_finish (ShJobStore    *self,
 
   return _sh_job_store_propagate_count (result, error);
 }
+
+static gpointer
+clear_failures_func (ShDatabase     *db,
+                     GdaConnection  *cnc,
+                     gpointer        data,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  GdaStatement *stmt;
+  GdaSet *params;
+  gint64 rows;
+
+  stmt = sh_database_prepare_full (db,
+                                   "DELETE FROM job_scene_failure WHERE job_id = ##job_id::string",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_string (params, "job_id", data);
+  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
+    return NULL;
+
+  return _sh_job_store_new_count (rows);
+}
+
+/**
+ * sh_job_store_clear_failures_async:
+ * @self: a #ShJobStore
+ * @job_id: a Generate job
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Forgets what an earlier verification of the job found: a re-attached Generate verifies
+ * again from the start.
+ */
+void
+sh_job_store_clear_failures_async (ShJobStore          *self,
+                                   const char          *job_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_STORE (self));
+  g_return_if_fail (job_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_store_clear_failures_async);
+  _sh_job_store_run_idempotent (self, task, clear_failures_func, g_strdup (job_id), g_free,
+                                g_free);
+}
+
+gboolean
+sh_job_store_clear_failures_finish (ShJobStore    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_autofree guint64 *count = NULL;
+
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_clear_failures_async), FALSE);
+
+  count = g_task_propagate_pointer (G_TASK (result), error);
+
+  return count != NULL;
+}

@@ -169,6 +169,14 @@ void          sh_job_store_add_failures_async         (ShJobStore           *sel
 gboolean      sh_job_store_add_failures_finish        (ShJobStore           *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
+void          sh_job_store_clear_failures_async       (ShJobStore           *self,
+                                                       const char           *job_id,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean      sh_job_store_clear_failures_finish      (ShJobStore           *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
 void          sh_job_store_list_failures_async        (ShJobStore           *self,
                                                        const char           *job_id,
                                                        gint64                after_id,
