@@ -6,9 +6,76 @@
 
 #pragma once
 
+#include <sql-parser/gda-sql-parser.h>
+
 #include "sh-database.h"
+#include "sh-database-url.h"
 
 G_BEGIN_DECLS
+
+typedef void (*ShDatabaseExecuteHook) (ShDatabase *self,
+                                       const char *sql,
+                                       gpointer    user_data);
+
+typedef struct
+{
+  GdaStatement *stmt;    /* (owned) */
+  GdaSet       *params;  /* (owned) (nullable) */
+} ShCachedStatement;
+
+typedef struct
+{
+  ShDatabaseFunc  func;
+  gpointer        data;         /* (unowned) owned by the task's task data */
+  GTask          *task;         /* (owned) (nullable) NULL for the close request */
+  gboolean        needs_cnc;
+  gboolean        idempotent;   /* may run again even when its outcome is unknown */
+  gpointer        result;       /* (owned) (nullable) */
+  GDestroyNotify  result_free;
+  GError         *error;        /* (owned) (nullable) */
+} ShDatabaseOp;
+
+struct _ShDatabase
+{
+  GObject         parent_instance;
+
+  /* Set at construction, read-only afterwards: any thread may read them. */
+  ShDatabaseUrl  *url;             /* (owned) (nullable) NULL when the address is invalid */
+  GError         *url_error;       /* (owned) (nullable) */
+  char           *location;        /* (owned) a path, or a URL without its password */
+  char           *sqlite_path;     /* (owned) (nullable) */
+
+  GMutex          mutex;           /* guards thread and closed */
+  GCond           cond;            /* signalled when closed */
+  GThread        *thread;          /* (owned) (nullable) */
+  GAsyncQueue    *queue;           /* (owned) of ShDatabaseOp */
+  gboolean        closed;
+  GMainContext   *context;         /* (owned) where notify::available is emitted */
+
+  /* Any thread (atomic): FALSE while a lost connection is being made again. */
+  int             available;
+
+  /* Any thread (atomic): failed Generates in a row that make a scene *failing*. */
+  guint           failing_threshold;
+
+  /* Worker thread only. */
+  GdaConnection  *cnc;             /* (owned) (nullable) */
+  GdaSqlParser   *parser;          /* (owned) (nullable) */
+  GHashTable     *statements;      /* (owned) SQL text → ShCachedStatement */
+  gboolean        is_postgres;
+  gboolean        in_transaction;
+  gboolean        committing;
+  guint           sqlite_version;  /* major * 1000000 + minor * 1000 + patch */
+  gpointer        pgconn;          /* (unowned) (nullable) libpq's connection under cnc */
+  gboolean        lost;            /* cnc is dead: never hand it to libgda again */
+  char           *lost_reason;     /* (owned) (nullable) */
+  gint64          next_attempt;    /* monotonic time of the next reconnection */
+  guint           backoff_ms;
+  gboolean        op_unsafe;       /* the running op changed something a retry would repeat */
+  ShDatabaseExecuteHook execute_hook;
+  gpointer        execute_hook_data;
+};
+
 
 /* The newest schema version this build knows; migrations are numbered 1..this. */
 #define SH_DATABASE_SCHEMA_VERSION 5
@@ -77,11 +144,29 @@ void       _sh_database_holder_set_null      (GdaHolder     *holder);
 
 /* For tests: called on the worker before each statement runs (with its SQL text), so that
  * a test can make the server restart at a chosen point. */
-typedef void (*ShDatabaseExecuteHook) (ShDatabase *self,
-                                       const char *sql,
-                                       gpointer    user_data);
 void       _sh_database_set_execute_hook     (ShDatabase            *self,
                                               ShDatabaseExecuteHook  hook,
                                               gpointer               user_data);
+
+/* Shared by the files of ShDatabase (sh-database*.c). */
+void      _sh_database_queue                    (ShDatabase     *self,
+                                                 GTask          *task,
+                                                 ShDatabaseFunc  func,
+                                                 gpointer        data,
+                                                 GDestroyNotify  result_free,
+                                                 gboolean        needs_cnc);
+GQuark    _sh_database_sql_quark                (void);
+gboolean  _sh_database_check_connection         (ShDatabase     *self,
+                                                 GdaStatement   *stmt,
+                                                 GError        **error);
+gboolean  _sh_database_is_connection_lost_error (ShDatabase     *self,
+                                                 const GError   *gda_error);
+void      _sh_database_mark_lost                (ShDatabase     *self,
+                                                 const char     *reason);
+gboolean  _sh_database_is_worker_thread         (ShDatabase     *self);
+void      _sh_database_set_lost_error           (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_set_not_open_error       (ShDatabase     *self,
+                                                 GError        **error);
 
 G_END_DECLS

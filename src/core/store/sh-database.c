@@ -52,67 +52,11 @@
 /* How long work that is safe to repeat, but not idempotent, waits for a new connection. */
 #define RECONNECT_WAIT_S          30
 
-typedef struct
-{
-  GdaStatement *stmt;    /* (owned) */
-  GdaSet       *params;  /* (owned) (nullable) */
-} ShCachedStatement;
 
-typedef struct
-{
-  ShDatabaseFunc  func;
-  gpointer        data;         /* (unowned) owned by the task's task data */
-  GTask          *task;         /* (owned) (nullable) NULL for the close request */
-  gboolean        needs_cnc;
-  gboolean        idempotent;   /* may run again even when its outcome is unknown */
-  gpointer        result;       /* (owned) (nullable) */
-  GDestroyNotify  result_free;
-  GError         *error;        /* (owned) (nullable) */
-} ShDatabaseOp;
 
-struct _ShDatabase
-{
-  GObject         parent_instance;
 
-  /* Set at construction, read-only afterwards: any thread may read them. */
-  ShDatabaseUrl  *url;             /* (owned) (nullable) NULL when the address is invalid */
-  GError         *url_error;       /* (owned) (nullable) */
-  char           *location;        /* (owned) a path, or a URL without its password */
-  char           *sqlite_path;     /* (owned) (nullable) */
-
-  GMutex          mutex;           /* guards thread and closed */
-  GCond           cond;            /* signalled when closed */
-  GThread        *thread;          /* (owned) (nullable) */
-  GAsyncQueue    *queue;           /* (owned) of ShDatabaseOp */
-  gboolean        closed;
-  GMainContext   *context;         /* (owned) where notify::available is emitted */
-
-  /* Any thread (atomic): FALSE while a lost connection is being made again. */
-  int             available;
-
-  /* Any thread (atomic): failed Generates in a row that make a scene *failing*. */
-  guint           failing_threshold;
-
-  /* Worker thread only. */
-  GdaConnection  *cnc;             /* (owned) (nullable) */
-  GdaSqlParser   *parser;          /* (owned) (nullable) */
-  GHashTable     *statements;      /* (owned) SQL text → ShCachedStatement */
-  gboolean        is_postgres;
-  gboolean        in_transaction;
-  gboolean        committing;
-  guint           sqlite_version;  /* major * 1000000 + minor * 1000 + patch */
-  gpointer        pgconn;          /* (unowned) (nullable) libpq's connection under cnc */
-  gboolean        lost;            /* cnc is dead: never hand it to libgda again */
-  char           *lost_reason;     /* (owned) (nullable) */
-  gint64          next_attempt;    /* monotonic time of the next reconnection */
-  guint           backoff_ms;
-  gboolean        op_unsafe;       /* the running op changed something a retry would repeat */
-  ShDatabaseExecuteHook execute_hook;
-  gpointer        execute_hook_data;
-};
-
-static GQuark
-sql_quark (void)
+GQuark
+_sh_database_sql_quark (void)
 {
   return g_quark_from_static_string ("sh-database-sql");
 }
@@ -147,8 +91,8 @@ sh_database_op_free (ShDatabaseOp *op)
   g_free (op);
 }
 
-static gboolean
-is_worker_thread (ShDatabase *self)
+gboolean
+_sh_database_is_worker_thread (ShDatabase *self)
 {
   return self->thread != NULL && g_thread_self () == self->thread;
 }
@@ -297,9 +241,9 @@ _sh_database_propagate_error (ShDatabase    *self,
     }
 }
 
-static void
-set_not_open_error (ShDatabase  *self,
-                    GError     **error)
+void
+_sh_database_set_not_open_error (ShDatabase  *self,
+                                 GError     **error)
 {
   g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN,
                _("The database %s is not open. Open it before using it."), self->location);
@@ -314,9 +258,9 @@ set_closed_error (ShDatabase  *self,
                self->location);
 }
 
-static void
-set_lost_error (ShDatabase  *self,
-                GError     **error)
+void
+_sh_database_set_lost_error (ShDatabase  *self,
+                             GError     **error)
 {
   g_autofree char *detail = first_line (self->lost_reason);
 
@@ -329,9 +273,9 @@ set_lost_error (ShDatabase  *self,
 
 /* What libpq and PostgreSQL say when the connection is gone: libpq's own messages (no
  * SQLSTATE), and the server's when it shuts down or restarts. */
-static gboolean
-is_connection_lost_error (ShDatabase   *self,
-                          const GError *gda_error)
+gboolean
+_sh_database_is_connection_lost_error (ShDatabase   *self,
+                                       const GError *gda_error)
 {
   static const char * const messages[] = {
     "server closed the connection",
@@ -432,9 +376,9 @@ set_available (ShDatabase *self,
 
 /* On the worker: the connection is dead. It is not closed here (the running function may
  * still hold its data models) but after the function returns, and never used again. */
-static void
-mark_lost (ShDatabase *self,
-           const char *reason)
+void
+_sh_database_mark_lost (ShDatabase *self,
+                        const char *reason)
 {
   if (self->lost)
     return;
@@ -464,24 +408,24 @@ _sh_database_set_execute_hook (ShDatabase            *self,
   self->execute_hook_data = user_data;
 }
 
-static gboolean
-check_connection (ShDatabase    *self,
-                  GdaStatement  *stmt,
-                  GError       **error)
+gboolean
+_sh_database_check_connection (ShDatabase    *self,
+                               GdaStatement  *stmt,
+                               GError       **error)
 {
   if (self->execute_hook != NULL && stmt != NULL)
-    self->execute_hook (self, g_object_get_qdata (G_OBJECT (stmt), sql_quark ()),
+    self->execute_hook (self, g_object_get_qdata (G_OBJECT (stmt), _sh_database_sql_quark ()),
                         self->execute_hook_data);
 
   if (self->lost)
     {
-      set_lost_error (self, error);
+      _sh_database_set_lost_error (self, error);
       return FALSE;
     }
 
   if (self->cnc == NULL)
     {
-      set_not_open_error (self, error);
+      _sh_database_set_not_open_error (self, error);
       return FALSE;
     }
 
@@ -504,8 +448,8 @@ check_connection (ShDatabase    *self,
 
       if (PQstatus (pgconn) != CONNECTION_OK)
         {
-          mark_lost (self, PQerrorMessage (pgconn));
-          set_lost_error (self, error);
+          _sh_database_mark_lost (self, PQerrorMessage (pgconn));
+          _sh_database_set_lost_error (self, error);
           return FALSE;
         }
     }
@@ -575,7 +519,8 @@ worker_sleep_until (ShDatabase   *self,
       if (now >= until)
         return TRUE;
       /* Woken by close; a cancellable is looked at every 100 ms. */
-      g_cond_wait_until (&self->cond, &self->mutex, MIN (until, now + 100 * G_TIME_SPAN_MILLISECOND));
+      g_cond_wait_until (&self->cond, &self->mutex,
+                         MIN (until, now + 100 * G_TIME_SPAN_MILLISECOND));
     }
 }
 
@@ -597,7 +542,7 @@ try_reconnect (ShDatabase  *self,
 
   if (g_get_monotonic_time () < self->next_attempt)
     {
-      set_lost_error (self, error);
+      _sh_database_set_lost_error (self, error);
       return FALSE;
     }
 
@@ -611,7 +556,7 @@ try_reconnect (ShDatabase  *self,
       self->backoff_ms = MIN (self->backoff_ms * 2, RECONNECT_BACKOFF_MAX_MS);
       g_debug ("Could not reconnect to the database %s: %s", self->location,
                local_error->message);
-      set_lost_error (self, error);
+      _sh_database_set_lost_error (self, error);
       return FALSE;
     }
 
@@ -659,7 +604,7 @@ sh_database_worker_run_op (ShDatabase   *self,
     {
       if (op->needs_cnc && self->cnc == NULL && !self->lost)
         {
-          set_not_open_error (self, &op->error);
+          _sh_database_set_not_open_error (self, &op->error);
           break;
         }
 
@@ -788,13 +733,13 @@ sh_database_push (ShDatabase   *self,
   g_async_queue_push (self->queue, op);
 }
 
-static void
-sh_database_queue (ShDatabase     *self,
-                   GTask          *task,
-                   ShDatabaseFunc  func,
-                   gpointer        data,
-                   GDestroyNotify  result_free,
-                   gboolean        needs_cnc)
+void
+_sh_database_queue (ShDatabase     *self,
+                    GTask          *task,
+                    ShDatabaseFunc  func,
+                    gpointer        data,
+                    GDestroyNotify  result_free,
+                    gboolean        needs_cnc)
 {
   ShDatabaseOp *op = g_new0 (ShDatabaseOp, 1);
 
@@ -1252,7 +1197,7 @@ sh_database_open_async (ShDatabase          *self,
   g_task_set_source_tag (task, sh_database_open_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  sh_database_queue (self, task, sh_database_open_func, NULL, NULL, FALSE);
+  _sh_database_queue (self, task, sh_database_open_func, NULL, NULL, FALSE);
 }
 
 /**
@@ -1313,7 +1258,7 @@ sh_database_run_async (ShDatabase          *self,
   /* What the worker committed is the truth, even if the caller cancelled meanwhile. */
   g_task_set_check_cancellable (task, FALSE);
 
-  sh_database_queue (self, task, func, data, result_free, TRUE);
+  _sh_database_queue (self, task, func, data, result_free, TRUE);
 }
 
 /**
@@ -1438,7 +1383,7 @@ _sh_database_run_idempotent_task (ShDatabase     *self,
   g_task_set_check_cancellable (inner, FALSE);
   g_object_set_data (G_OBJECT (inner), "sh-database-idempotent", GINT_TO_POINTER (TRUE));
 
-  sh_database_queue (self, inner, func, data, result_free, TRUE);
+  _sh_database_queue (self, inner, func, data, result_free, TRUE);
 }
 
 /*
@@ -1468,7 +1413,7 @@ sh_database_close (ShDatabase *self)
   GThread *thread = NULL;
 
   g_return_if_fail (SH_IS_DATABASE (self));
-  g_return_if_fail (!is_worker_thread (self));
+  g_return_if_fail (!_sh_database_is_worker_thread (self));
 
   g_mutex_lock (&self->mutex);
   if (!self->closed)
@@ -1490,1209 +1435,4 @@ sh_database_close (ShDatabase *self)
       self->thread = NULL;
       g_mutex_unlock (&self->mutex);
     }
-}
-
-/* Servers ----------------------------------------------------------------------------- */
-
-static gboolean
-is_secret_query_param (const char *name)
-{
-  g_autofree char *lower = g_ascii_strdown (name, -1);
-  g_autofree char *unescaped = g_uri_unescape_string (lower, NULL);
-  const char *key = unescaped != NULL ? unescaped : lower;
-
-  return g_str_equal (key, "apikey") || g_str_equal (key, "api_key")
-         || g_str_equal (key, "api-key");
-}
-
-/**
- * sh_database_sanitize_server_url:
- * @url: a Stash server address
- * @error: return location for a #GError
- *
- * Normalizes a Stash address for storage: lower-case scheme and host, no trailing slash,
- * no fragment, and never a secret — user name, password and `apikey` query parameters are
- * removed.
- *
- * Returns: (transfer full) (nullable): the address to store, or %NULL with @error set
- *   (%G_IO_ERROR_INVALID_ARGUMENT) when @url is not an http or https address
- */
-char *
-sh_database_sanitize_server_url (const char  *url,
-                                 GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) clean = NULL;
-  g_autoptr(GString) query = NULL;
-  g_autofree char *scheme = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *path = NULL;
-  gsize len;
-
-  g_return_val_if_fail (url != NULL, NULL);
-
-  uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL);
-  if (uri == NULL
-      || (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") != 0
-          && g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0)
-      || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("The Stash address must start with http:// or https:// and name a "
-                     "server."));
-      return NULL;
-    }
-
-  scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
-  host = g_ascii_strdown (g_uri_get_host (uri), -1);
-  path = g_strdup (g_uri_get_path (uri));
-  len = strlen (path);
-  while (len > 0 && path[len - 1] == '/')
-    path[--len] = '\0';
-
-  if (g_uri_get_query (uri) != NULL)
-    {
-      g_auto(GStrv) params = g_strsplit (g_uri_get_query (uri), "&", -1);
-
-      query = g_string_new (NULL);
-      for (guint i = 0; params[i] != NULL; i++)
-        {
-          g_autofree char *name = g_strndup (params[i], strcspn (params[i], "="));
-
-          if (*params[i] == '\0' || is_secret_query_param (name))
-            continue;
-          if (query->len > 0)
-            g_string_append_c (query, '&');
-          g_string_append (query, params[i]);
-        }
-    }
-
-  clean = g_uri_build (G_URI_FLAGS_ENCODED, scheme, NULL, host, g_uri_get_port (uri), path,
-                       query != NULL && query->len > 0 ? query->str : NULL, NULL);
-
-  return g_uri_to_string (clean);
-}
-
-typedef struct
-{
-  char *url;
-  char *name;
-  char *created_at;
-} EnsureServer;
-
-static void
-ensure_server_free (gpointer data)
-{
-  EnsureServer *state = data;
-
-  g_free (state->url);
-  g_free (state->name);
-  g_free (state->created_at);
-  g_free (state);
-}
-
-static gboolean
-lookup_server (ShDatabase  *self,
-               const char  *url,
-               gint64      *id,
-               GError     **error)
-{
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
-  g_autoptr(GdaDataModel) model = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  stmt = sh_database_prepare_full (self, "SELECT id FROM server WHERE url = ##url::string",
-                                   &params, error);
-  if (stmt == NULL)
-    return FALSE;
-  sh_database_set_string (params, "url", url);
-  if (!(model = sh_database_select (self, stmt, params, types, error)))
-    return FALSE;
-
-  *id = gda_data_model_get_n_rows (model) > 0 ? sh_database_model_get_int64 (model, 0, 0) : 0;
-
-  return TRUE;
-}
-
-static gpointer
-ensure_server_func (ShDatabase     *self,
-                    GdaConnection  *cnc,
-                    gpointer        data,
-                    GCancellable   *cancellable,
-                    GError        **error)
-{
-  EnsureServer *state = data;
-  GdaStatement *stmt;
-  GdaSet *params;
-  gint64 id = 0;
-
-  if (!lookup_server (self, state->url, &id, error))
-    return NULL;
-  if (id > 0)
-    return g_memdup2 (&id, sizeof id);
-
-  /* Ids are MAX(id) + 1 rather than an identity column, whose syntax differs between
-   * SQLite and PostgreSQL. ON CONFLICT DO NOTHING settles a race with another process:
-   * whoever lost looks the row up again (same URL) or retries (same id). WHERE TRUE:
-   * without it SQLite reads ON CONFLICT as part of the FROM clause. */
-  stmt = sh_database_prepare_full (self,
-                                   "INSERT INTO server (id, name, url, created_at) "
-                                   "SELECT COALESCE(MAX(id), 0) + 1, ##name::string, "
-                                   "##url::string, ##created_at::string FROM server "
-                                   "WHERE TRUE ON CONFLICT DO NOTHING",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-
-  for (guint attempt = 0; attempt < 5; attempt++)
-    {
-      sh_database_set_string (params, "name", state->name);
-      sh_database_set_string (params, "url", state->url);
-      sh_database_set_string (params, "created_at", state->created_at);
-      if (sh_database_execute (self, stmt, params, error) < 0)
-        return NULL;
-      if (!lookup_server (self, state->url, &id, error))
-        return NULL;
-      if (id > 0)
-        return g_memdup2 (&id, sizeof id);
-    }
-
-  g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_QUERY,
-               _("Could not add the Stash server %s to the database: other programs kept "
-                 "adding servers at the same time. Try again."),
-               state->url);
-  return NULL;
-}
-
-/**
- * sh_database_ensure_server_async:
- * @self: a #ShDatabase
- * @url: the Stash server's address
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the server's id
- * @user_data: data for @callback
- *
- * Finds the `server` row of a Stash address, adding it if needed. The address is stored
- * as sh_database_sanitize_server_url() returns it, so an API key written into it never
- * reaches the database.
- */
-void
-sh_database_ensure_server_async (ShDatabase          *self,
-                                 const char          *url,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  EnsureServer *state;
-
-  g_return_if_fail (SH_IS_DATABASE (self));
-  g_return_if_fail (url != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_database_ensure_server_async);
-  g_task_set_check_cancellable (task, FALSE);
-
-  state = g_new0 (EnsureServer, 1);
-  g_task_set_task_data (task, state, ensure_server_free);
-
-  if (!(state->url = sh_database_sanitize_server_url (url, &error)))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  uri = g_uri_parse (state->url, G_URI_FLAGS_ENCODED, NULL);
-  if (g_uri_get_port (uri) > 0)
-    state->name = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-  else
-    state->name = g_strdup (g_uri_get_host (uri));
-  now = g_date_time_new_now_utc ();
-  state->created_at = g_date_time_format_iso8601 (now);
-
-  sh_database_queue (self, task, ensure_server_func, state, g_free, TRUE);
-}
-
-/**
- * sh_database_ensure_server_finish:
- * @self: a #ShDatabase
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: the server's row id (> 0), or 0 with @error set
- */
-gint64
-sh_database_ensure_server_finish (ShDatabase    *self,
-                                  GAsyncResult  *result,
-                                  GError       **error)
-{
-  g_autofree gint64 *id = NULL;
-
-  g_return_val_if_fail (SH_IS_DATABASE (self), 0);
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result))
-                        == sh_database_ensure_server_async, 0);
-
-  id = g_task_propagate_pointer (G_TASK (result), error);
-
-  return id != NULL ? *id : 0;
-}
-
-/* Worker-side helpers ------------------------------------------------------------------ */
-
-/**
- * sh_database_is_postgres:
- * @self: a #ShDatabase
- *
- * For the few statements whose syntax differs between the providers.
- *
- * Returns: %TRUE when connected to PostgreSQL
- */
-gboolean
-sh_database_is_postgres (ShDatabase *self)
-{
-  g_return_val_if_fail (SH_IS_DATABASE (self), FALSE);
-
-  return self->is_postgres;
-}
-
-/**
- * sh_database_prepare_full:
- * @self: a #ShDatabase
- * @sql: one SQL statement, with parameters written `##name::type` (`::null` when the
- *   value may be %NULL), for example `WHERE id = ##id::gint64`
- * @params: (out) (optional) (transfer none) (nullable): the statement's parameters, shared
- *   by every user of this SQL text; set all of them before each execution
- * @error: return location for a #GError
- *
- * Parses @sql once and caches it by its text until the database closes. The SQL reaches
- * the server verbatim (only the parameters are replaced), so it may use syntax libgda does
- * not know, such as `ON CONFLICT`. Worker thread only.
- *
- * Returns: (transfer none) (nullable): the statement, or %NULL with @error set
- */
-GdaStatement *
-sh_database_prepare_full (ShDatabase  *self,
-                          const char  *sql,
-                          GdaSet     **params,
-                          GError     **error)
-{
-  ShCachedStatement *cached;
-
-  g_return_val_if_fail (SH_IS_DATABASE (self), NULL);
-  g_return_val_if_fail (sql != NULL, NULL);
-  g_return_val_if_fail (is_worker_thread (self), NULL);
-
-  if (params != NULL)
-    *params = NULL;
-
-  if (self->lost)
-    {
-      set_lost_error (self, error);
-      return NULL;
-    }
-
-  if (self->cnc == NULL)
-    {
-      set_not_open_error (self, error);
-      return NULL;
-    }
-
-  cached = g_hash_table_lookup (self->statements, sql);
-  if (cached == NULL)
-    {
-      g_autoptr(GdaStatement) stmt = NULL;
-      g_autoptr(GdaSet) set = NULL;
-      g_autoptr(GError) local_error = NULL;
-      const char *rest = NULL;
-
-      stmt = gda_sql_parser_parse_string (self->parser, sql, &rest, &local_error);
-      if (stmt == NULL
-          || !gda_statement_get_parameters (stmt, &set, &local_error))
-        {
-          _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
-                                        SH_STORE_ERROR_QUERY,
-                                        _("Could not prepare a database statement"));
-          return NULL;
-        }
-
-      /* Only one statement per call: a second one would be silently ignored. */
-      g_return_val_if_fail (rest == NULL || strspn (rest, " \t\r\n;") == strlen (rest), NULL);
-
-      /* Without this, every changed value emits validation signals through the set,
-       * which doubled the cost of binding a page of scenes. Nothing here validates. */
-      if (set != NULL)
-        g_object_set (set, "validate-changes", FALSE, NULL);
-
-      cached = g_new0 (ShCachedStatement, 1);
-      cached->stmt = g_steal_pointer (&stmt);
-      cached->params = g_steal_pointer (&set);
-      g_object_set_qdata_full (G_OBJECT (cached->stmt), sql_quark (), g_strdup (sql), g_free);
-      g_hash_table_insert (self->statements, g_strdup (sql), cached);
-    }
-
-  if (params != NULL)
-    *params = cached->params;
-
-  return cached->stmt;
-}
-
-/**
- * sh_database_prepare:
- * @self: a #ShDatabase
- * @sql: one SQL statement (see sh_database_prepare_full())
- * @error: return location for a #GError
- *
- * Like sh_database_prepare_full(), for callers that get the parameters with
- * gda_statement_get_parameters() or have none. Worker thread only.
- *
- * Returns: (transfer none) (nullable): the cached statement, or %NULL with @error set
- */
-GdaStatement *
-sh_database_prepare (ShDatabase  *self,
-                     const char  *sql,
-                     GError     **error)
-{
-  return sh_database_prepare_full (self, sql, NULL, error);
-}
-
-/**
- * sh_database_execute:
- * @self: a #ShDatabase
- * @stmt: a statement from sh_database_prepare_full()
- * @params: (nullable): its parameters
- * @error: return location for a #GError
- *
- * Runs a statement that returns no rows. Worker thread only.
- *
- * Returns: the number of rows changed; -2 when the provider does not say (DDL); -1 with
- *   @error set on failure
- */
-gint64
-sh_database_execute (ShDatabase    *self,
-                     GdaStatement  *stmt,
-                     GdaSet        *params,
-                     GError       **error)
-{
-  g_autoptr(GObject) result = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gint64 rows = -2;
-
-  g_return_val_if_fail (SH_IS_DATABASE (self), -1);
-  g_return_val_if_fail (GDA_IS_STATEMENT (stmt), -1);
-  g_return_val_if_fail (is_worker_thread (self), -1);
-
-  if (!check_connection (self, stmt, error))
-    return -1;
-
-  /* Outside a transaction, or committing it, a change is made for good: running the op
-   * again after a lost connection could make it twice. */
-  if (!self->in_transaction || self->committing)
-    self->op_unsafe = TRUE;
-
-  result = gda_connection_statement_execute (self->cnc, stmt, params,
-                                             GDA_STATEMENT_MODEL_RANDOM_ACCESS, NULL,
-                                             &local_error);
-  if (result == NULL)
-    {
-      if (is_connection_lost_error (self, local_error))
-        {
-          mark_lost (self, local_error->message);
-          set_lost_error (self, error);
-          return -1;
-        }
-      _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
-                                    SH_STORE_ERROR_QUERY,
-                                    _("A change to the database failed"));
-      return -1;
-    }
-
-  /* SQLite answers a PRAGMA with a data model; it is dropped here, at once. */
-  if (GDA_IS_SET (result))
-    {
-      GdaHolder *holder = gda_set_get_holder (GDA_SET (result), "IMPACTED_ROWS");
-      const GValue *value = holder != NULL ? gda_holder_get_value (holder) : NULL;
-
-      if (value != NULL && G_VALUE_HOLDS_INT (value))
-        rows = g_value_get_int (value);
-      else if (value != NULL && G_VALUE_HOLDS_INT64 (value))
-        rows = g_value_get_int64 (value);
-    }
-
-  return rows;
-}
-
-/**
- * sh_database_execute_sql:
- * @self: a #ShDatabase
- * @sql: one SQL statement without parameters
- * @error: return location for a #GError
- *
- * Prepares (cached) and runs @sql. Worker thread only.
- *
- * Returns: %TRUE on success
- */
-gboolean
-sh_database_execute_sql (ShDatabase  *self,
-                         const char  *sql,
-                         GError     **error)
-{
-  GdaStatement *stmt;
-
-  if (!(stmt = sh_database_prepare (self, sql, error)))
-    return FALSE;
-
-  return sh_database_execute (self, stmt, NULL, error) != -1;
-}
-
-/**
- * sh_database_select:
- * @self: a #ShDatabase
- * @stmt: a statement from sh_database_prepare_full()
- * @params: (nullable): its parameters
- * @col_types: (array zero-terminated=0) (nullable): the GType of each column, ended by
- *   %G_TYPE_NONE; SQLite otherwise reports small integers as `gint` and booleans as
- *   integers
- * @error: return location for a #GError
- *
- * Runs a query. The model must be freed before the function running on the worker thread
- * returns. Worker thread only.
- *
- * Returns: (transfer full) (nullable): the rows, or %NULL with @error set
- */
-GdaDataModel *
-sh_database_select (ShDatabase    *self,
-                    GdaStatement  *stmt,
-                    GdaSet        *params,
-                    const GType   *col_types,
-                    GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  GdaDataModel *model;
-
-  g_return_val_if_fail (SH_IS_DATABASE (self), NULL);
-  g_return_val_if_fail (GDA_IS_STATEMENT (stmt), NULL);
-  g_return_val_if_fail (is_worker_thread (self), NULL);
-
-  if (!check_connection (self, stmt, error))
-    return NULL;
-
-  model = gda_connection_statement_execute_select_full (self->cnc, stmt, params,
-                                                        GDA_STATEMENT_MODEL_RANDOM_ACCESS,
-                                                        (GType *)col_types, &local_error);
-  if (model == NULL && is_connection_lost_error (self, local_error))
-    {
-      mark_lost (self, local_error->message);
-      set_lost_error (self, error);
-    }
-  else if (model == NULL)
-    {
-      _sh_database_propagate_error (self, error, g_steal_pointer (&local_error),
-                                    SH_STORE_ERROR_QUERY, _("A database query failed"));
-    }
-
-  return model;
-}
-
-/**
- * sh_database_begin:
- * @self: a #ShDatabase
- * @error: return location for a #GError
- *
- * Starts a write transaction (`BEGIN IMMEDIATE` on SQLite, so that two processes never
- * deadlock upgrading read locks). Transactions do not nest. Worker thread only.
- *
- * Returns: %TRUE on success
- */
-gboolean
-sh_database_begin (ShDatabase  *self,
-                   GError     **error)
-{
-  g_return_val_if_fail (SH_IS_DATABASE (self), FALSE);
-  g_return_val_if_fail (is_worker_thread (self), FALSE);
-  g_return_val_if_fail (!self->in_transaction, FALSE);
-
-  /* In the transaction already for the bookkeeping: BEGIN changes nothing. */
-  self->in_transaction = TRUE;
-  if (!sh_database_execute_sql (self, self->is_postgres ? "BEGIN" : "BEGIN IMMEDIATE", error))
-    {
-      self->in_transaction = FALSE;
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/**
- * sh_database_commit:
- * @self: a #ShDatabase
- * @error: return location for a #GError
- *
- * Commits the transaction; when that fails, it is rolled back. Worker thread only.
- *
- * Returns: %TRUE on success
- */
-gboolean
-sh_database_commit (ShDatabase  *self,
-                    GError     **error)
-{
-  g_return_val_if_fail (SH_IS_DATABASE (self), FALSE);
-  g_return_val_if_fail (is_worker_thread (self), FALSE);
-  g_return_val_if_fail (self->in_transaction || self->lost, FALSE);
-
-  /* The connection may have been lost inside the transaction: the server undid it. */
-  if (!self->in_transaction)
-    {
-      set_lost_error (self, error);
-      return FALSE;
-    }
-
-  self->committing = TRUE;
-  if (!sh_database_execute_sql (self, "COMMIT", error))
-    {
-      self->committing = FALSE;
-      sh_database_rollback (self);
-      return FALSE;
-    }
-
-  self->committing = FALSE;
-  self->in_transaction = FALSE;
-
-  return TRUE;
-}
-
-/**
- * sh_database_rollback:
- * @self: a #ShDatabase
- *
- * Rolls the transaction back, if one is open. Errors are ignored: SQLite may already
- * have rolled back by itself after a failure. Worker thread only.
- */
-void
-sh_database_rollback (ShDatabase *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (SH_IS_DATABASE (self));
-  g_return_if_fail (is_worker_thread (self));
-
-  if (!self->in_transaction || self->lost)
-    return;
-
-  /* Still in it while ROLLBACK runs: undoing changes nothing for good. */
-  if (!sh_database_execute_sql (self, "ROLLBACK", &error))
-    g_debug ("Rollback failed: %s", error->message);
-  self->in_transaction = FALSE;
-}
-
-/*
- * _sh_database_get_distinct_operator:
- *
- * The null-safe inequality: `IS DISTINCT FROM` on PostgreSQL and SQLite 3.39 or newer,
- * SQLite's own `IS NOT` before that.
- */
-const char *
-_sh_database_get_distinct_operator (ShDatabase *self)
-{
-  if (self->is_postgres || self->sqlite_version >= 3039000)
-    return "IS DISTINCT FROM";
-
-  return "IS NOT";
-}
-
-/*
- * _sh_database_read_applied:
- * @applied: (out): whether the Generate @job_id was applied
- * @count: (out): how many scenes it updated then; 0 when not applied
- *
- * On the worker thread: the `job_applied` row of a Generate, which says that its
- * `tracked` scenes are the scenes it updated (see sh_job_store_apply_generated_async()).
- */
-gboolean
-_sh_database_read_applied (ShDatabase  *self,
-                           const char  *job_id,
-                           gboolean    *applied,
-                           guint64     *count,
-                           GError     **error)
-{
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
-  g_autoptr(GdaDataModel) model = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  stmt = sh_database_prepare_full (self,
-                                   "SELECT scenes_updated FROM job_applied "
-                                   "WHERE job_id = ##job_id::string",
-                                   &params, error);
-  if (stmt == NULL)
-    return FALSE;
-  sh_database_set_string (params, "job_id", job_id);
-  if (!(model = sh_database_select (self, stmt, params, types, error)))
-    return FALSE;
-
-  *applied = gda_data_model_get_n_rows (model) > 0;
-  *count = *applied ? (guint64) sh_database_model_get_int64 (model, 0, 0) : 0;
-
-  return TRUE;
-}
-
-/*
- * _sh_database_get_updated_role:
- * @job_id: a job
- *
- * On the worker thread: the `job_scene` role that holds the scenes whose generated flag
- * @job_id changed. A Generate whose snapshot was applied keeps them as its `tracked`
- * scenes, every other job as `updated` rows.
- *
- * Returns: (transfer none): "tracked" or "updated"; %NULL with @error set on failure
- */
-const char *
-_sh_database_get_updated_role (ShDatabase  *self,
-                               const char  *job_id,
-                               GError     **error)
-{
-  gboolean applied = FALSE;
-  guint64 count = 0;
-
-  if (!_sh_database_read_applied (self, job_id, &applied, &count, error))
-    return NULL;
-
-  return applied ? "tracked" : "updated";
-}
-
-/* Scratch ids ------------------------------------------------------------------------- */
-
-/* Ids per multi-row INSERT into the scratch table. libgda builds a statement's parameter
- * set in O(n²) of its parameters (gda_statement_get_parameters() took 0.4 s for 2,000
- * parameters and 1.7 s for 4,000), so statements stay at 400, which is also under the
- * 999 variables of older SQLite builds. The last chunk is padded by repeating the last
- * id, which IN (…) does not mind, so that one statement shape serves every list. */
-#define ID_CHUNK_ROWS 400
-
-/*
- * _sh_database_clear_ids:
- *
- * On the worker thread: empties the id scratch table.
- */
-gboolean
-_sh_database_clear_ids (ShDatabase  *self,
-                        GError     **error)
-{
-  /* A DELETE would leave PostgreSQL's table full of dead rows, which every later use in
-   * the transaction would read again; SQLite truncates on a DELETE without WHERE. */
-  return sh_database_execute_sql (self,
-                                  self->is_postgres
-                                  ? "TRUNCATE " SH_TMP_ID_TABLE
-                                  : "DELETE FROM " SH_TMP_ID_TABLE,
-                                  error);
-}
-
-/*
- * _sh_database_release_ids:
- *
- * On the worker thread, after a use of the staged ids: PostgreSQL empties the table at
- * commit by itself; SQLite would keep the ids in memory until the next bulk operation.
- */
-gboolean
-_sh_database_release_ids (ShDatabase  *self,
-                          GError     **error)
-{
-  return self->is_postgres || _sh_database_clear_ids (self, error);
-}
-
-/* The multi-row INSERT of ID_CHUNK_ROWS ids, and its holders in order. */
-static GdaStatement *
-prepare_id_chunk (ShDatabase  *self,
-                  GdaSet     **params,
-                  GPtrArray  **holders,
-                  GError     **error)
-{
-  static char *sql = NULL;
-  GdaStatement *stmt;
-  GPtrArray *array;
-
-  if (g_once_init_enter (&sql))
-    {
-      GString *text = g_string_new ("INSERT INTO " SH_TMP_ID_TABLE " (id) VALUES ");
-
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        g_string_append_printf (text, "%s(##i%u::gint64)", i > 0 ? ", " : "", i);
-
-      g_once_init_leave (&sql, g_string_free (text, FALSE));
-    }
-
-  if (!(stmt = sh_database_prepare_full (self, sql, params, error)))
-    return NULL;
-
-  /* Looking each holder up by name for every id would cost more than binding it. */
-  array = g_object_get_data (G_OBJECT (*params), "sh-database-id-holders");
-  if (array == NULL)
-    {
-      array = g_ptr_array_sized_new (ID_CHUNK_ROWS);
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        {
-          char name[16];
-
-          g_snprintf (name, sizeof name, "i%u", i);
-          g_ptr_array_add (array, _sh_database_get_holder (*params, name));
-        }
-      g_object_set_data_full (G_OBJECT (*params), "sh-database-id-holders", array,
-                              (GDestroyNotify) g_ptr_array_unref);
-    }
-
-  *holders = array;
-
-  return stmt;
-}
-
-/*
- * _sh_database_stage_ids:
- * @ids: (array length=n_ids): the ids; duplicates allowed
- *
- * On the worker thread, in a transaction: replaces the content of the id scratch table
- * (SH_TMP_ID_TABLE) by @ids, for a set-based statement to use. Call
- * _sh_database_release_ids() after the use.
- */
-gboolean
-_sh_database_stage_ids (ShDatabase    *self,
-                        const gint64  *ids,
-                        guint          n_ids,
-                        GCancellable  *cancellable,
-                        GError       **error)
-{
-  GdaStatement *stmt;
-  GPtrArray *holders = NULL;
-  GdaSet *params = NULL;
-
-  if (!_sh_database_clear_ids (self, error))
-    return FALSE;
-
-  if (n_ids == 0)
-    return TRUE;
-
-  if (!(stmt = prepare_id_chunk (self, &params, &holders, error)))
-    return FALSE;
-
-  for (guint start = 0; start < n_ids; start += ID_CHUNK_ROWS)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-
-      for (guint i = 0; i < ID_CHUNK_ROWS; i++)
-        _sh_database_holder_set_int64 (holders->pdata[i], ids[MIN (start + i, n_ids - 1)]);
-
-      if (sh_database_execute (self, stmt, params, error) < 0)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Values ------------------------------------------------------------------------------ */
-
-static void
-holder_set_gvalue (GdaHolder    *holder,
-                   const GValue *value)
-{
-  g_autoptr(GError) error = NULL;
-  GType type = gda_holder_get_g_type (holder);
-
-  if (G_VALUE_TYPE (value) == type)
-    {
-      if (!gda_holder_set_value (holder, value, &error))
-        g_critical ("Cannot set parameter %s: %s", gda_holder_get_id (holder), error->message);
-    }
-  else
-    {
-      g_auto(GValue) converted = G_VALUE_INIT;
-
-      g_value_init (&converted, type);
-      if (!g_value_transform (value, &converted))
-        g_critical ("Parameter %s is a %s, not a %s", gda_holder_get_id (holder),
-                    g_type_name (type), G_VALUE_TYPE_NAME (value));
-      else if (!gda_holder_set_value (holder, &converted, &error))
-        g_critical ("Cannot set parameter %s: %s", gda_holder_get_id (holder), error->message);
-    }
-}
-
-void
-_sh_database_holder_set_int64 (GdaHolder *holder,
-                               gint64     value)
-{
-  g_auto(GValue) gvalue = G_VALUE_INIT;
-
-  /* A nullable number is a ::string::null parameter (see above). */
-  if (gda_holder_get_g_type (holder) == G_TYPE_STRING)
-    {
-      char text[32];
-
-      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, value);
-      _sh_database_holder_set_string (holder, text);
-      return;
-    }
-
-  g_value_init (&gvalue, G_TYPE_INT64);
-  g_value_set_int64 (&gvalue, value);
-  holder_set_gvalue (holder, &gvalue);
-}
-
-void
-_sh_database_holder_set_int (GdaHolder *holder,
-                             int        value)
-{
-  g_auto(GValue) gvalue = G_VALUE_INIT;
-
-  if (gda_holder_get_g_type (holder) == G_TYPE_STRING)
-    {
-      _sh_database_holder_set_int64 (holder, value);
-      return;
-    }
-
-  g_value_init (&gvalue, G_TYPE_INT);
-  g_value_set_int (&gvalue, value);
-  holder_set_gvalue (holder, &gvalue);
-}
-
-/* SQL NULL is bound as a string GValue holding a NULL pointer, which both providers pass
- * on as NULL (sqlite3_bind_text() and PQexecPrepared() treat a NULL pointer as NULL).
- * libgda's own NULL (gda_holder_set_value (holder, NULL)) must never be used: for every
- * NULL parameter libgda 5 copies the whole statement to look for `= NULL` to rewrite into
- * `IS NULL`, which (measured) leaks about 14 KB per parameter and execution, makes a
- * 64-row INSERT take 800 ms, and turns `SET col = NULL` into the syntax error
- * `SET col IS NULL`. Nullable parameters are therefore always declared ::string::null,
- * with a CAST where the database needs another type. */
-void
-_sh_database_holder_set_null (GdaHolder *holder)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GValue) gvalue = G_VALUE_INIT;
-
-  if (gda_holder_get_g_type (holder) != G_TYPE_STRING)
-    {
-      g_critical ("Parameter %s cannot be NULL: declare nullable parameters ##%s::string::null "
-                  "(see sh_database_set_null())",
-                  gda_holder_get_id (holder), gda_holder_get_id (holder));
-      return;
-    }
-
-  g_value_init (&gvalue, G_TYPE_STRING);
-  g_value_set_static_string (&gvalue, NULL);
-  if (!gda_holder_set_value (holder, &gvalue, &error))
-    g_critical ("Cannot set parameter %s: %s", gda_holder_get_id (holder), error->message);
-}
-
-void
-_sh_database_holder_set_string (GdaHolder  *holder,
-                                const char *value)
-{
-  g_auto(GValue) gvalue = G_VALUE_INIT;
-
-  if (value == NULL)
-    {
-      _sh_database_holder_set_null (holder);
-      return;
-    }
-
-  g_value_init (&gvalue, G_TYPE_STRING);
-  g_value_set_static_string (&gvalue, value);
-  holder_set_gvalue (holder, &gvalue);
-}
-
-void
-_sh_database_holder_set_boolean (GdaHolder *holder,
-                                 gboolean   value)
-{
-  g_auto(GValue) gvalue = G_VALUE_INIT;
-
-  g_value_init (&gvalue, G_TYPE_BOOLEAN);
-  g_value_set_boolean (&gvalue, !!value);
-  holder_set_gvalue (holder, &gvalue);
-}
-
-void
-_sh_database_holder_set_double (GdaHolder *holder,
-                                double     value)
-{
-  g_auto(GValue) gvalue = G_VALUE_INIT;
-
-  if (gda_holder_get_g_type (holder) == G_TYPE_STRING)
-    {
-      char text[G_ASCII_DTOSTR_BUF_SIZE];
-
-      _sh_database_holder_set_string (holder, g_ascii_dtostr (text, sizeof text, value));
-      return;
-    }
-
-  g_value_init (&gvalue, G_TYPE_DOUBLE);
-  g_value_set_double (&gvalue, value);
-  holder_set_gvalue (holder, &gvalue);
-}
-
-GdaHolder *
-_sh_database_get_holder (GdaSet     *params,
-                         const char *name)
-{
-  GdaHolder *holder = params != NULL ? gda_set_get_holder (params, name) : NULL;
-
-  if (holder == NULL)
-    g_critical ("The statement has no parameter ##%s", name);
-
-  return holder;
-}
-
-/**
- * sh_database_set_int64:
- * @params: a statement's parameters
- * @name: the parameter's name, without `##`
- * @value: the value
- *
- * Sets a parameter, converting to its declared type.
- */
-void
-sh_database_set_int64 (GdaSet     *params,
-                       const char *name,
-                       gint64      value)
-{
-  GdaHolder *holder = _sh_database_get_holder (params, name);
-
-  if (holder != NULL)
-    _sh_database_holder_set_int64 (holder, value);
-}
-
-/**
- * sh_database_set_string:
- * @params: a statement's parameters
- * @name: the parameter's name, without `##`
- * @value: (nullable): the value, or %NULL for SQL NULL
- *
- * Sets a string parameter (declare it `::string::null` when it may be %NULL).
- */
-void
-sh_database_set_string (GdaSet     *params,
-                        const char *name,
-                        const char *value)
-{
-  GdaHolder *holder = _sh_database_get_holder (params, name);
-
-  if (holder != NULL)
-    _sh_database_holder_set_string (holder, value);
-}
-
-/**
- * sh_database_set_boolean:
- * @params: a statement's parameters
- * @name: the parameter's name, without `##`
- * @value: the value
- *
- * Sets a parameter.
- */
-void
-sh_database_set_boolean (GdaSet     *params,
-                         const char *name,
-                         gboolean    value)
-{
-  GdaHolder *holder = _sh_database_get_holder (params, name);
-
-  if (holder != NULL)
-    _sh_database_holder_set_boolean (holder, value);
-}
-
-/**
- * sh_database_set_double:
- * @params: a statement's parameters
- * @name: the parameter's name, without `##`
- * @value: the value
- *
- * Sets a parameter.
- */
-void
-sh_database_set_double (GdaSet     *params,
-                        const char *name,
-                        double      value)
-{
-  GdaHolder *holder = _sh_database_get_holder (params, name);
-
-  if (holder != NULL)
-    _sh_database_holder_set_double (holder, value);
-}
-
-/**
- * sh_database_set_null:
- * @params: a statement's parameters
- * @name: the parameter's name, without `##`
- *
- * Sets a parameter to SQL NULL. The parameter must be declared `##name::string::null`,
- * whatever its column's type: libgda 5 handles a NULL of any other type by rewriting the
- * statement on every execution, which leaks memory and breaks `SET col = NULL`. For a
- * nullable number write `CAST(##name::string::null AS BIGINT)` and set it with
- * sh_database_set_int64() or sh_database_set_double(), which then pass the number as text.
- */
-void
-sh_database_set_null (GdaSet     *params,
-                      const char *name)
-{
-  GdaHolder *holder = _sh_database_get_holder (params, name);
-
-  if (holder != NULL)
-    _sh_database_holder_set_null (holder);
-}
-
-static const GValue *
-model_value (GdaDataModel *model,
-             int           row,
-             int           column)
-{
-  g_autoptr(GError) error = NULL;
-  const GValue *value;
-
-  g_return_val_if_fail (GDA_IS_DATA_MODEL (model), NULL);
-
-  value = gda_data_model_get_value_at (model, column, row, &error);
-  if (value == NULL)
-    g_debug ("No value at row %d, column %d: %s", row, column, error->message);
-
-  return value;
-}
-
-/**
- * sh_database_model_is_null:
- * @model: a data model from sh_database_select()
- * @row: the row
- * @column: the column
- *
- * Returns: %TRUE when the value is SQL NULL (or missing)
- */
-gboolean
-sh_database_model_is_null (GdaDataModel *model,
-                           int           row,
-                           int           column)
-{
-  const GValue *value = model_value (model, row, column);
-
-  return value == NULL || G_VALUE_TYPE (value) == GDA_TYPE_NULL
-         || G_VALUE_TYPE (value) == G_TYPE_INVALID;
-}
-
-/**
- * sh_database_model_get_int64:
- * @model: a data model from sh_database_select()
- * @row: the row
- * @column: the column
- *
- * Returns: the value as an integer, 0 for NULL
- */
-gint64
-sh_database_model_get_int64 (GdaDataModel *model,
-                             int           row,
-                             int           column)
-{
-  const GValue *value = model_value (model, row, column);
-  g_auto(GValue) converted = G_VALUE_INIT;
-
-  if (value == NULL || G_VALUE_TYPE (value) == GDA_TYPE_NULL)
-    return 0;
-  if (G_VALUE_HOLDS_INT64 (value))
-    return g_value_get_int64 (value);
-  if (G_VALUE_HOLDS_STRING (value))
-    return g_ascii_strtoll (g_value_get_string (value) != NULL ? g_value_get_string (value) : "0",
-                            NULL, 10);
-
-  g_value_init (&converted, G_TYPE_INT64);
-  if (g_value_transform (value, &converted))
-    return g_value_get_int64 (&converted);
-
-  g_debug ("Cannot read a %s as an integer", G_VALUE_TYPE_NAME (value));
-  return 0;
-}
-
-/**
- * sh_database_model_get_boolean:
- * @model: a data model from sh_database_select()
- * @row: the row
- * @column: the column
- *
- * Returns: the value as a boolean (SQLite stores 0 and 1), %FALSE for NULL
- */
-gboolean
-sh_database_model_get_boolean (GdaDataModel *model,
-                               int           row,
-                               int           column)
-{
-  const GValue *value = model_value (model, row, column);
-
-  if (value == NULL || G_VALUE_TYPE (value) == GDA_TYPE_NULL)
-    return FALSE;
-  if (G_VALUE_HOLDS_BOOLEAN (value))
-    return g_value_get_boolean (value);
-  if (G_VALUE_HOLDS_STRING (value))
-    {
-      const char *str = g_value_get_string (value);
-
-      return str != NULL && (g_ascii_strcasecmp (str, "t") == 0
-                             || g_ascii_strcasecmp (str, "true") == 0
-                             || g_strcmp0 (str, "1") == 0);
-    }
-
-  return sh_database_model_get_int64 (model, row, column) != 0;
-}
-
-/**
- * sh_database_model_get_double:
- * @model: a data model from sh_database_select()
- * @row: the row
- * @column: the column
- *
- * Returns: the value as a double, 0 for NULL
- */
-double
-sh_database_model_get_double (GdaDataModel *model,
-                              int           row,
-                              int           column)
-{
-  const GValue *value = model_value (model, row, column);
-  g_auto(GValue) converted = G_VALUE_INIT;
-
-  if (value == NULL || G_VALUE_TYPE (value) == GDA_TYPE_NULL)
-    return 0;
-  if (G_VALUE_HOLDS_DOUBLE (value))
-    return g_value_get_double (value);
-  if (G_VALUE_HOLDS_STRING (value))
-    return g_ascii_strtod (g_value_get_string (value) != NULL ? g_value_get_string (value) : "0",
-                           NULL);
-  if (G_VALUE_TYPE (value) == GDA_TYPE_NUMERIC)
-    return gda_numeric_get_double ((GdaNumeric *)gda_value_get_numeric (value));
-
-  g_value_init (&converted, G_TYPE_DOUBLE);
-  if (g_value_transform (value, &converted))
-    return g_value_get_double (&converted);
-
-  return 0;
-}
-
-/**
- * sh_database_model_dup_string:
- * @model: a data model from sh_database_select()
- * @row: the row
- * @column: the column
- *
- * Returns: (transfer full) (nullable): the value as a string, %NULL for NULL
- */
-char *
-sh_database_model_dup_string (GdaDataModel *model,
-                              int           row,
-                              int           column)
-{
-  const GValue *value = model_value (model, row, column);
-
-  if (value == NULL || G_VALUE_TYPE (value) == GDA_TYPE_NULL)
-    return NULL;
-  if (G_VALUE_HOLDS_STRING (value))
-    return g_value_dup_string (value);
-
-  return gda_value_stringify (value);
 }

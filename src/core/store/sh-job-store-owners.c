@@ -166,7 +166,8 @@ sh_job_store_claim_finish (ShJobStore    *self,
                            GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_claim_async), FALSE);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_claim_async),
+                        FALSE);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
@@ -312,7 +313,8 @@ sh_job_store_release_finish (ShJobStore    *self,
                              GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_release_async), FALSE);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_release_async),
+                        FALSE);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }

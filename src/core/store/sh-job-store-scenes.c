@@ -228,7 +228,8 @@ sh_job_store_snapshot_tracked_finish (ShJobStore    *self,
                                       GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_snapshot_tracked_async), 0);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_snapshot_tracked_async),
+                        0);
 
   return _sh_job_store_propagate_count (result, error);
 }
@@ -455,7 +456,8 @@ sh_job_store_apply_generated_finish (ShJobStore    *self,
                                      GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_generated_async), 0);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_generated_async),
+                        0);
 
   return _sh_job_store_propagate_count (result, error);
 }
@@ -677,7 +679,8 @@ sh_job_store_apply_check_finish (ShJobStore    *self,
                                  GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_check_async), 0);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_check_async),
+                        0);
 
   return _sh_job_store_propagate_count (result, error);
 }
@@ -1095,7 +1098,8 @@ sh_job_store_add_failures_finish (ShJobStore    *self,
   g_autofree guint64 *count = NULL;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_add_failures_async), FALSE);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_add_failures_async),
+                        FALSE);
 
   count = g_task_propagate_pointer (G_TASK (result), error);
 
@@ -1198,7 +1202,8 @@ sh_job_store_list_failures_finish (ShJobStore    *self,
                                    GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_failures_async), NULL);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_failures_async),
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1356,7 +1361,8 @@ sh_job_store_apply_verified_finish (ShJobStore    *self,
                                     GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_verified_async), 0);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_verified_async),
+                        0);
 
   return _sh_job_store_propagate_count (result, error);
 }

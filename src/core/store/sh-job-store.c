@@ -703,7 +703,8 @@ sh_job_store_insert_finish (ShJobStore    *self,
   InsertData *insert;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_insert_async), FALSE);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_insert_async),
+                        FALSE);
 
   insert = _sh_database_task_get_data (G_TASK (result));
   if (conflict != NULL)
@@ -880,7 +881,8 @@ sh_job_store_update_finish (ShJobStore    *self,
                             GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_update_async), FALSE);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_update_async),
+                        FALSE);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
@@ -1141,7 +1143,8 @@ sh_job_store_list_active_finish (ShJobStore    *self,
                                  GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_active_async), NULL);
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_active_async),
+                        NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
