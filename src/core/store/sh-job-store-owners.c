@@ -400,7 +400,8 @@ sh_job_store_request_cancel_finish (ShJobStore    *self,
   g_autofree gint64 *rows = NULL;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_request_cancel_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_request_cancel_async),
                                                      FALSE);
 
   rows = g_task_propagate_pointer (G_TASK (result), error);
@@ -484,7 +485,8 @@ sh_job_store_list_orphaned_finish (ShJobStore    *self,
                                    GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_orphaned_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_list_orphaned_async),
                                                      NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -228,7 +228,8 @@ sh_job_store_snapshot_tracked_finish (ShJobStore    *self,
                                       GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_snapshot_tracked_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_snapshot_tracked_async),
                         0);
 
   return _sh_job_store_propagate_count (result, error);
@@ -456,7 +457,8 @@ sh_job_store_apply_generated_finish (ShJobStore    *self,
                                      GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_generated_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_apply_generated_async),
                         0);
 
   return _sh_job_store_propagate_count (result, error);
@@ -846,7 +848,8 @@ sh_job_store_list_job_scenes_finish (ShJobStore    *self,
                                      GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_job_scenes_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_list_job_scenes_async),
                                                      NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -939,7 +942,8 @@ sh_job_store_count_job_scenes_finish (ShJobStore    *self,
   g_autofree guint64 *value = NULL;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_count_job_scenes_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_count_job_scenes_async),
                                                      FALSE);
 
   value = g_task_propagate_pointer (G_TASK (result), error);
@@ -1202,7 +1206,8 @@ sh_job_store_list_failures_finish (ShJobStore    *self,
                                    GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_failures_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_list_failures_async),
                         NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
@@ -1361,7 +1366,8 @@ sh_job_store_apply_verified_finish (ShJobStore    *self,
                                     GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_verified_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_apply_verified_async),
                         0);
 
   return _sh_job_store_propagate_count (result, error);

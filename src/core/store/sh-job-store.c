@@ -1221,7 +1221,8 @@ sh_job_store_list_changed_since_finish (ShJobStore    *self,
                                         GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_changed_since_async),
+  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
+                                                     sh_job_store_list_changed_since_async),
                                                      NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
