@@ -466,7 +466,8 @@ sh_job_store_list_orphaned_async (ShJobStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_store_list_orphaned_async);
 
-  _sh_job_store_run (self, task, list_orphaned_func, owner_data_new (NULL, NULL, server_id, stale_after),
+  _sh_job_store_run (self, task, list_orphaned_func, owner_data_new (NULL, NULL, server_id,
+                     stale_after),
                      owner_data_free, (GDestroyNotify) g_ptr_array_unref);
 }
 

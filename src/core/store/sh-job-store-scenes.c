@@ -438,7 +438,8 @@ sh_job_store_apply_generated_async (ShJobStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_store_apply_generated_async);
 
-  _sh_job_store_run_idempotent (self, task, apply_generated_func, scenes_data_new (job_id, server_id),
+  _sh_job_store_run_idempotent (self, task, apply_generated_func, scenes_data_new (job_id,
+                                server_id),
                                 scenes_data_free, g_free);
 }
 
@@ -1019,7 +1020,8 @@ add_failures_func (ShDatabase     *db,
 
   /* Verifying again (after a re-attach) replaces what was found before. */
   stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO job_scene_failure (job_id, scene_id, missing, errors) "
+                                   "INSERT INTO job_scene_failure "
+                                   "(job_id, scene_id, missing, errors) "
                                    "VALUES (##job_id::string, ##scene_id::gint64, "
                                    "##missing::string, ##errors::string::null) "
                                    "ON CONFLICT (job_id, scene_id) DO UPDATE SET "

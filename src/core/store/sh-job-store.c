@@ -271,9 +271,9 @@ _sh_job_store_time_to_text (gint64 usec)
                           (int)micro);
 }
 
-/* The inverse of _sh_job_store_time_to_text(); NULL and unreadable text (the database is not trusted)
- * are 0. GLib's ISO 8601 parser goes through a double and may be off by a microsecond,
- * so our own format is read field by field. */
+/* The inverse of _sh_job_store_time_to_text(); NULL and unreadable text (the database is
+ * not trusted) are 0. GLib's ISO 8601 parser goes through a double and may be off by a
+ * microsecond, so our own format is read field by field. */
 gint64
 _sh_job_store_time_from_text (const char *text)
 {
@@ -588,7 +588,8 @@ insert_func (ShDatabase     *db,
   sh_database_set_double (params, "progress", _sh_job_store_clamp_progress (record->progress));
   _sh_job_store_set_optional_int64 (params, "processed_items", record->processed_items,
                                     record->processed_items >= 0);
-  _sh_job_store_set_optional_int64 (params, "total_items", record->total_items, record->total_items >= 0);
+  _sh_job_store_set_optional_int64 (params, "total_items", record->total_items,
+                                    record->total_items >= 0);
   sh_database_set_string (params, "message", record->message);
   sh_database_set_string (params, "parameters", record->parameters);
   sh_database_set_string (params, "result", record->result);
@@ -804,7 +805,8 @@ update_func (ShDatabase     *db,
   sh_database_set_double (params, "progress", _sh_job_store_clamp_progress (record->progress));
   _sh_job_store_set_optional_int64 (params, "processed_items", record->processed_items,
                                     record->processed_items >= 0);
-  _sh_job_store_set_optional_int64 (params, "total_items", record->total_items, record->total_items >= 0);
+  _sh_job_store_set_optional_int64 (params, "total_items", record->total_items,
+                                    record->total_items >= 0);
   sh_database_set_string (params, "message", record->message);
   sh_database_set_string (params, "result", record->result);
   sh_database_set_string (params, "error", record->error);
@@ -925,7 +927,8 @@ sh_job_store_get_async (ShJobStore          *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sh_job_store_get_async);
 
-  _sh_job_store_run (self, task, get_func, g_strdup (id), g_free, (GDestroyNotify) sh_job_record_free);
+  _sh_job_store_run (self, task, get_func, g_strdup (id), g_free,
+                     (GDestroyNotify) sh_job_record_free);
 }
 
 /**
@@ -1058,7 +1061,8 @@ sh_job_store_list_async (ShJobStore          *self,
   list->before_created_at = before_created_at;
   list->limit = limit;
 
-  _sh_job_store_run (self, task, list_func, list, list_data_free, (GDestroyNotify) g_ptr_array_unref);
+  _sh_job_store_run (self, task, list_func, list, list_data_free,
+                     (GDestroyNotify) g_ptr_array_unref);
 }
 
 /**
