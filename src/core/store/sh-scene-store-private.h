@@ -1,0 +1,88 @@
+/* sh-scene-store-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The StashHog authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the files of ShSceneStore share: sh-scene-store.c holds the sync's writes (pages of
+ * scenes, deletions, the sync point and cursor), sh-scene-store-lists.c the reads of the
+ * scene list (counts, pages, ids for the list models, new scenes) and the flag set by hand.
+ */
+
+#pragma once
+
+#include "sh-database-private.h"
+#include "sh-scene-store.h"
+
+G_BEGIN_DECLS
+
+struct _ShSceneStore
+{
+  GObject     parent_instance;
+
+  ShDatabase *db;  /* (owned) */
+};
+
+/* The scene columns the mirror stores, in the order of the scratch table and of
+ * scene_from_row(). */
+#define SCENE_COLUMNS \
+  "id, title, path, oshash, phash, duration, organized, interactive, interactive_speed, " \
+  "markers_digest, stash_created_at, stash_updated_at"
+
+/* The same, of `scene s` in a join. */
+#define SCENE_COLUMNS_S \
+  "s.id, s.title, s.path, s.oshash, s.phash, s.duration, s.organized, s.interactive, " \
+  "s.interactive_speed, s.markers_digest, s.stash_created_at, s.stash_updated_at"
+
+enum {
+  COL_ID,
+  COL_TITLE,
+  COL_PATH,
+  COL_OSHASH,
+  COL_PHASH,
+  COL_DURATION,
+  COL_ORGANIZED,
+  COL_INTERACTIVE,
+  COL_INTERACTIVE_SPEED,
+  COL_MARKERS_DIGEST,
+  COL_STASH_CREATED_AT,
+  COL_STASH_UPDATED_AT,
+  N_SCENE_COLUMNS,
+  COL_GENERATED = N_SCENE_COLUMNS,
+};
+
+/* libgda parameter types of one staged scene row, in SCENE_COLUMNS order. */
+static const char * const scene_param_types[N_SCENE_COLUMNS] = {
+  "gint64", "string::null", "string::null", "string::null", "string::null", "gdouble",
+  "boolean", "boolean", "string::null" /* a nullable integer: see sh_database_set_null() */,
+  "string::null", "string::null", "string::null",
+};
+
+/* Rows per multi-row INSERT. libgda builds a statement's parameter set in O(n²) of its
+ * parameters, twice (gda_statement_get_parameters() took 0.4 s for 2,000 parameters and
+ * 1.7 s for 4,000), so statements stay at about 400 parameters, which is also under the
+ * 999 variables of older SQLite builds. Scene pages are cut into power-of-two chunks
+ * (32, 16, …, 1), so that only six statement shapes are ever prepared whatever the page
+ * size. Id lists go through _sh_database_stage_ids(). */
+#define SCENE_CHUNK_ROWS 32
+
+/* Runs @func on the database's worker and completes @task with its result. */
+static inline void
+store_run (ShSceneStore   *self,
+           GTask          *task,
+           GDestroyNotify  result_free,
+           ShDatabaseFunc  func,
+           gpointer        data,
+           GDestroyNotify  data_free)
+{
+  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
+}
+
+static inline gboolean
+store_task_is_valid (ShSceneStore *self,
+                     GAsyncResult *result,
+                     gpointer      source_tag)
+{
+  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
+}
+
+G_END_DECLS
