@@ -586,6 +586,51 @@ test_mark (Fixture       *fixture,
   g_assert_cmpstr (fixture->toast, ==, "Marked 3 scenes as not generated");
   g_assert_cmpuint (count_generated (fixture), ==, before - 1);
   wait_model (fixture);
+
+  /* Many at once are asked about first: Cancel changes nothing, Mark marks them. */
+  {
+    guint64 generated = count_generated (fixture);
+    AdwMessageDialog *confirm = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    g_assert_cmpuint (generated, >, 0);
+    gtk_selection_model_select_range (selection, 0, N_SCENES, TRUE);
+    g_clear_pointer (&fixture->toast, g_free);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                               "scenes.mark-not-generated", NULL));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && confirm == NULL; i++)
+      {
+        g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (item))
+          confirm = ADW_MESSAGE_DIALOG (item);
+      }
+    g_assert_nonnull (confirm);
+    g_assert_nonnull (strstr (adw_message_dialog_get_heading (confirm), "Not Generated?"));
+    adw_message_dialog_response (confirm, "cancel");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+    for (guint i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_null (fixture->toast);
+    g_assert_cmpuint (count_generated (fixture), ==, generated);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page),
+                                               "scenes.mark-not-generated", NULL));
+    confirm = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && confirm == NULL; i++)
+      {
+        g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG (item))
+          confirm = ADW_MESSAGE_DIALOG (item);
+      }
+    g_assert_nonnull (confirm);
+    adw_message_dialog_response (confirm, "mark");
+    gtk_window_destroy (GTK_WINDOW (confirm));
+    wait_for (toast_received, fixture, "the toast");
+    g_assert_cmpuint (count_generated (fixture), ==, 0);
+    wait_model (fixture);
+  }
 }
 
 static ShGenerateDialog *

@@ -1044,12 +1044,53 @@ mark_generated_action (GtkWidget  *widget,
   mark (SH_SCENES_PAGE (widget), TRUE);
 }
 
+/* Marking many scenes not generated sends them all to the next Generate: asked first. */
+#define CONFIRM_NOT_GENERATED_FROM 100
+
+static void
+confirm_not_generated_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          ShScenesPage     *self)
+{
+  if (g_strcmp0 (response, "mark") == 0)
+    mark (self, FALSE);
+}
+
 static void
 mark_not_generated_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
-  mark (SH_SCENES_PAGE (widget), FALSE);
+  ShScenesPage *self = SH_SCENES_PAGE (widget);
+  guint64 n = count_selected (self);
+  AdwMessageDialog *dialog;
+  g_autofree char *heading = NULL;
+
+  if (n < CONFIRM_NOT_GENERATED_FROM)
+    {
+      mark (self, FALSE);
+      return;
+    }
+
+  /* Translators: %'lu is a number of scenes */
+  heading = g_strdup_printf (ngettext ("Mark %'lu Scene as Not Generated?",
+                                       "Mark %'lu Scenes as Not Generated?", n),
+                             (gulong) n);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                       heading,
+                                                       _("Their media will count as missing, "
+                                                         "and the next Generate will take "
+                                                         "them all. Check finds what really "
+                                                         "exists.")));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "mark", _("_Mark as Not Generated"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "mark", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (confirm_not_generated_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
