@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -752,8 +753,8 @@ sh_ctl_cmd_mark (int    argc,
   if (options.json)
     g_print ("{\"matched\": %u, \"changed\": %" G_GUINT64_FORMAT "}\n", ids->len, changed);
   else
-    g_print (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " scene marked %s (%u matched)\n",
-                          "%" G_GUINT64_FORMAT " scenes marked %s (%u matched)\n", changed),
+    g_print (g_dngettext (GETTEXT_PACKAGE, "%" PRIu64 " scene marked %s (%u matched)\n",
+                          "%" PRIu64 " scenes marked %s (%u matched)\n", changed),
              changed, value ? _("generated") : _("not generated"), ids->len);
 
   return SH_CTL_EXIT_OK;
