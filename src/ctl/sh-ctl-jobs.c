@@ -240,8 +240,9 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Runs a created job in the foreground (or, with @attached, follows one that this
- * process re-attached) and reports how it ended. */
+/* Runs a created job in the foreground (or, with @attached, follows one that already runs
+ * here: started with sh_job_manager_start_async(), or re-attached) and reports how it
+ * ended. */
 static int
 follow_job (Session  *session,
             ShJob    *job,
@@ -357,10 +358,11 @@ create_and_follow (Session    *session,
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJob) job = NULL;
 
-  sh_job_manager_create_async (session->manager, type, parameters, NULL, NULL,
-                               sh_ctl_store_result, &result);
+  /* The one way to start a job (as the app does), then followed to its end. */
+  sh_job_manager_start_async (session->manager, type, parameters, NULL, sh_ctl_store_result,
+                              &result);
   sh_ctl_wait (&result);
-  job = sh_job_manager_create_finish (session->manager, result, &error);
+  job = sh_job_manager_start_finish (session->manager, result, &error);
   if (job == NULL)
     {
       if (g_error_matches (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS))
@@ -368,7 +370,7 @@ create_and_follow (Session    *session,
       return sh_ctl_failure ("%s", error->message);
     }
 
-  return follow_job (session, job, FALSE);
+  return follow_job (session, job, TRUE);
 }
 
 int

@@ -1028,7 +1028,7 @@ run_in_background (ShApplication *self,
 }
 
 static void
-job_created_cb (GObject      *object,
+job_retried_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
@@ -1038,10 +1038,7 @@ job_created_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJob) job = NULL;
 
-  if (g_task_get_source_tag (task) == sh_application_retry_job_async)
-    job = sh_job_manager_retry_finish (manager, result, &error);
-  else
-    job = sh_job_manager_create_finish (manager, result, &error);
+  job = sh_job_manager_retry_finish (manager, result, &error);
 
   if (job == NULL)
     {
@@ -1051,6 +1048,22 @@ job_created_cb (GObject      *object,
 
   run_in_background (self, manager, job);
   g_task_return_pointer (task, g_steal_pointer (&job), g_object_unref);
+}
+
+static void
+job_started_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  ShJob *job;
+
+  job = sh_job_manager_start_finish (SH_JOB_MANAGER (object), result, &error);
+  if (job == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, job, g_object_unref);
 }
 
 /**
@@ -1088,8 +1101,8 @@ sh_application_start_job_async (ShApplication       *self,
       return;
     }
 
-  sh_job_manager_create_async (sh_session_get_job_manager (self->session), type, parameters,
-                               NULL, cancellable, job_created_cb, g_steal_pointer (&task));
+  sh_job_manager_start_async (sh_session_get_job_manager (self->session), type, parameters,
+                              cancellable, job_started_cb, g_steal_pointer (&task));
 }
 
 /**
@@ -1143,7 +1156,7 @@ sh_application_retry_job_async (ShApplication       *self,
     }
 
   sh_job_manager_retry_async (sh_session_get_job_manager (self->session), job, cancellable,
-                              job_created_cb, g_steal_pointer (&task));
+                              job_retried_cb, g_steal_pointer (&task));
 }
 
 /**

@@ -527,28 +527,16 @@ update_sensitivity (ShGenerateDialog *self)
 }
 
 static void
-run_cb (GObject      *object,
-        GAsyncResult *result,
-        gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* How the job ended is the job's to show, in the Jobs view. */
-  if (!sh_job_manager_run_finish (SH_JOB_MANAGER (object), result, &error))
-    g_debug ("The Generate job ended with an error: %s", error->message);
-}
-
-static void
-create_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+started_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(ShGenerateDialog) self = user_data;
   ShJobManager *manager = SH_JOB_MANAGER (object);
   g_autoptr(ShJob) job = NULL;
   g_autoptr(GError) error = NULL;
 
-  job = sh_job_manager_create_finish (manager, result, &error);
+  job = sh_job_manager_start_finish (manager, result, &error);
   self->starting = FALSE;
 
   if (job == NULL)
@@ -564,10 +552,8 @@ create_cb (GObject      *object,
       return;
     }
 
-  /* Started even when the dialog was closed meanwhile: the user asked for it, and a
+  /* Running even when the dialog was closed meanwhile: the user asked for it, and a
    * pending job left behind would block every later Generate. */
-  sh_job_manager_run_async (manager, job, NULL, run_cb, NULL);
-
   if (self->closed)
     return;
 
@@ -692,10 +678,10 @@ sh_generate_dialog_start (ShGenerateDialog *self)
   self->starting = TRUE;
   update_sensitivity (self);
 
-  /* No cancellable: once the job is in the database it must be run, even if the dialog
-   * is closed meanwhile. */
-  sh_job_manager_create_async (manager, SH_JOB_TYPE_GENERATE, parameters, NULL, NULL, create_cb,
-                               g_object_ref (self));
+  /* The one way to start a job. No cancellable: once the job is in the database it must
+   * run, even if the dialog is closed meanwhile. */
+  sh_job_manager_start_async (manager, SH_JOB_TYPE_GENERATE, parameters, NULL, started_cb,
+                              g_object_ref (self));
 }
 
 /* GObject ----------------------------------------------------------------------------- */

@@ -1331,6 +1331,93 @@ sh_job_manager_create_finish (ShJobManager  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void
+started_run_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* How the job ended is on the job; this is about running it at all, which a fresh job
+   * always is. */
+  if (!sh_job_manager_run_finish (SH_JOB_MANAGER (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_message ("A started job could not run: %s", error->message);
+}
+
+static void
+start_created_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  ShJobManager *self = SH_JOB_MANAGER (object);
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = sh_job_manager_create_finish (self, result, &error);
+  if (job == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Not cancellable: once the job is in the database it must run, or it would block
+   * every later job of its type. */
+  sh_job_manager_run_async (self, job, NULL, started_run_cb, NULL);
+  g_task_return_pointer (task, g_steal_pointer (&job), g_object_unref);
+}
+
+/**
+ * sh_job_manager_start_async:
+ * @self: a #ShJobManager
+ * @type: a registered job type
+ * @parameters: (nullable): its parameters, validated by the type
+ * @cancellable: (nullable): a #GCancellable for the creation only
+ * @callback: called once the job is created, and running
+ * @user_data: data for @callback
+ *
+ * The one way to start a job, for the app, its dialogs, the scheduler and stashhogctl:
+ * creates it (a second active job of an exclusive type is refused with
+ * %SH_JOB_ERROR_CONFLICT) and runs it here. Its progress and outcome are on the job;
+ * sh_job_manager_wait_async() waits for the run.
+ */
+void
+sh_job_manager_start_async (ShJobManager        *self,
+                            const char          *type,
+                            JsonObject          *parameters,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_JOB_MANAGER (self));
+  g_return_if_fail (type != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_job_manager_start_async);
+  sh_job_manager_create_async (self, type, parameters, NULL, cancellable, start_created_cb,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * sh_job_manager_start_finish:
+ *
+ * Returns: (transfer full): the job, now running; %NULL with @error set when it could not
+ *   be created
+ */
+ShJob *
+sh_job_manager_start_finish (ShJobManager  *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (SH_IS_JOB_MANAGER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * sh_job_manager_retry_async:
  * @self: a #ShJobManager

@@ -106,6 +106,15 @@ ShJob               *sh_job_manager_create_finish     (ShJobManager        *self
                                                        GAsyncResult        *result,
                                                        GError             **error);
 
+void                 sh_job_manager_start_async       (ShJobManager        *self,
+                                                       const char          *type,
+                                                       JsonObject          *parameters,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+ShJob               *sh_job_manager_start_finish      (ShJobManager        *self,
+                                                       GAsyncResult        *result,
+                                                       GError             **error);
 void                 sh_job_manager_run_async         (ShJobManager        *self,
                                                        ShJob               *job,
                                                        GCancellable        *cancellable,
