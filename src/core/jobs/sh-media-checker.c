@@ -29,6 +29,7 @@
 #include <stdlib.h>
 
 #include "sh-media-checker.h"
+#include "sh-stash-json.h"
 #include "sh-stash-error.h"
 
 #define MAX_SAMPLES        5
@@ -535,72 +536,12 @@ report_progress (Run      *run,
 /* JSON access that never trusts the answer's shape. */
 
 static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-static JsonObject *
 get_element_object (JsonArray *array,
                     guint      index)
 {
   JsonNode *node = json_array_get_element (array, index);
 
   return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return NULL;
-}
-
-static gboolean
-get_number (JsonObject *object,
-            const char *name,
-            double     *out)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-
-  *out = json_node_get_double (node);
-  return TRUE;
-}
-
-static gboolean
-get_boolean (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-         json_node_get_value_type (node) == G_TYPE_BOOLEAN && json_node_get_boolean (node);
 }
 
 static gboolean
@@ -610,28 +551,6 @@ is_null_or_missing (JsonObject *object,
   JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
 
   return node == NULL || JSON_NODE_HOLDS_NULL (node);
-}
-
-/* Stash's IDs are decimal strings; a number is tolerated. */
-static gboolean
-get_scene_id (JsonObject *object,
-              gint64     *out)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, "id") : NULL;
-  const char *text;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      *out = json_node_get_int (node);
-      return *out >= 1 && *out <= MAX_SCENE_ID;
-    }
-
-  text = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-
-  return text != NULL && g_ascii_string_to_signed (text, 10, 1, MAX_SCENE_ID, out, NULL);
 }
 
 static GError *
@@ -750,10 +669,10 @@ parse_scene (Run         *run,
              GError     **error)
 {
   guint index = page->scenes->len;
-  JsonArray *files = get_array (object, "files");
+  JsonArray *files = sh_stash_json_get_array (object, "files");
   JsonObject *file = NULL;
-  JsonObject *paths = get_object (object, "paths");
-  JsonArray *markers = get_array (object, "scene_markers");
+  JsonObject *paths = sh_stash_json_get_object (object, "paths");
+  JsonArray *markers = sh_stash_json_get_array (object, "scene_markers");
   const char *phash;
   double duration = -1;
 
@@ -768,31 +687,31 @@ parse_scene (Run         *run,
       return TRUE;
     }
 
-  phash = get_string (file, "phash");
+  phash = sh_stash_json_get_string (file, "phash");
   if ((run->kinds & SH_MEDIA_PHASH) && (phash == NULL || *phash == '\0'))
     scene->missing |= SH_MEDIA_PHASH;
 
   if (!queue_probe (run, page, index, scene, SH_MEDIA_SPRITE,
-                    get_string (paths, "sprite"), error) ||
+                    sh_stash_json_get_string (paths, "sprite"), error) ||
       !queue_probe (run, page, index, scene, SH_MEDIA_VTT,
-                    get_string (paths, "vtt"), error) ||
+                    sh_stash_json_get_string (paths, "vtt"), error) ||
       !queue_probe (run, page, index, scene, SH_MEDIA_PREVIEW,
-                    get_string (paths, "preview"), error) ||
+                    sh_stash_json_get_string (paths, "preview"), error) ||
       !queue_probe (run, page, index, scene, SH_MEDIA_WEBP,
-                    get_string (paths, "webp"), error))
+                    sh_stash_json_get_string (paths, "webp"), error))
     return FALSE;
 
   /* Heatmaps exist only for interactive scenes; Stash fills the speed in when it makes
    * the heatmap, and makes it again when either is missing. */
-  if (!get_boolean (object, "interactive"))
+  if (!sh_stash_json_get_boolean (object, "interactive"))
     scene->ignored |= SH_MEDIA_HEATMAP;
   else if (is_null_or_missing (object, "interactive_speed"))
     scene->missing |= run->kinds & SH_MEDIA_HEATMAP;
   else if (!queue_probe (run, page, index, scene, SH_MEDIA_HEATMAP,
-                         get_string (paths, "interactive_heatmap"), error))
+                         sh_stash_json_get_string (paths, "interactive_heatmap"), error))
     return FALSE;
 
-  if (!get_number (file, "duration", &duration))
+  if (!sh_stash_json_get_number (file, "duration", &duration))
     duration = -1;
 
   for (guint i = 0; markers != NULL && i < json_array_get_length (markers); i++)
@@ -807,15 +726,16 @@ parse_scene (Run         *run,
         }
 
       /* Stash skips a marker past the end of the video: its media never appear. */
-      if (duration >= 0 && get_number (marker, "seconds", &seconds) && seconds > duration)
+      if (duration >= 0 && sh_stash_json_get_number (marker, "seconds", &seconds) &&
+          seconds > duration)
         continue;
 
       if (!queue_probe (run, page, index, scene, SH_MEDIA_MARKER_VIDEO,
-                        get_string (marker, "stream"), error) ||
+                        sh_stash_json_get_string (marker, "stream"), error) ||
           !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_SCREENSHOT,
-                        get_string (marker, "screenshot"), error) ||
+                        sh_stash_json_get_string (marker, "screenshot"), error) ||
           !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_WEBP,
-                        get_string (marker, "preview"), error))
+                        sh_stash_json_get_string (marker, "preview"), error))
         return FALSE;
     }
 
@@ -835,8 +755,8 @@ parse_scenes (Run       *run,
               JsonNode  *data,
               GError   **error)
 {
-  JsonObject *find = get_object (json_node_get_object (data), "findScenes");
-  JsonArray *scenes = get_array (find, "scenes");
+  JsonObject *find = sh_stash_json_get_object (json_node_get_object (data), "findScenes");
+  JsonArray *scenes = sh_stash_json_get_array (find, "scenes");
   gint64 previous = 0;
   guint n;
   double count;
@@ -856,7 +776,7 @@ parse_scenes (Run       *run,
       SceneState scene = { 0, };
 
       /* Ascending, and only what was asked for: otherwise paging could go on forever. */
-      if (!get_scene_id (object, &scene.id) || scene.id <= previous ||
+      if (!sh_stash_json_get_id (object, "id", MAX_SCENE_ID, &scene.id) || scene.id <= previous ||
           (page->ids != NULL ? !page_has_id (page, scene.id)
                              : scene.id < page->first_id || scene.id > page->last_id))
         {
@@ -879,7 +799,7 @@ parse_scenes (Run       *run,
 
   if (run->ids == NULL)
     {
-      if (!run->counted && get_number (find, "count", &count) && count >= 0)
+      if (!run->counted && sh_stash_json_get_number (find, "count", &count) && count >= 0)
         run->total = (guint64) count;
       run->counted = TRUE;
 
@@ -1059,6 +979,7 @@ fetch_covers_cb (GObject      *object,
   Page *page = request->page;
   g_autoptr(JsonNode) data = NULL;
   g_autoptr(GError) error = NULL;
+  JsonObject *find;
   JsonArray *scenes;
   gint64 last_id;
   guint n;
@@ -1073,7 +994,8 @@ fetch_covers_cb (GObject      *object,
       return;
     }
 
-  scenes = get_array (get_object (json_node_get_object (data), "findScenes"), "scenes");
+  find = sh_stash_json_get_object (json_node_get_object (data), "findScenes");
+  scenes = sh_stash_json_get_array (find, "scenes");
   if (scenes == NULL)
     {
       run_fail (run, unexpected_answer (_("the scene list is missing")));
@@ -1088,7 +1010,7 @@ fetch_covers_cb (GObject      *object,
       gint64 id = 0;
       SceneState *scene;
 
-      if (!get_scene_id (get_element_object (scenes, i), &id) ||
+      if (!sh_stash_json_get_id (get_element_object (scenes, i), "id", MAX_SCENE_ID, &id) ||
           id <= page->covers_after || id > last_id)
         {
           run_fail (run, unexpected_answer (_("scenes that were not asked for, or out of "

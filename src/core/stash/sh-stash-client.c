@@ -1319,115 +1319,26 @@ set_shape_error (GError     **error,
                _("Stash sent an unexpected answer: %s."), what);
 }
 
-static JsonObject *
-get_object (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static JsonArray *
-get_array (JsonObject *object,
-           const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-/* The string value of a member, or NULL when it is missing, null or not a string. */
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    return json_node_get_string (node);
-
-  return NULL;
-}
-
-static gboolean
-get_boolean (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (node);
-
-  return FALSE;
-}
-
-static gboolean
-get_number (JsonObject *object,
-            const char *name,
-            double     *out)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-  GType type;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  type = json_node_get_value_type (node);
-  if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
-    return FALSE;
-
-  *out = json_node_get_double (node);
-  return isfinite (*out);
-}
-
-/* A Stash ID: a decimal string in answers (a number is tolerated). */
-static gboolean
-get_id (JsonObject *object,
-        const char *name,
-        gint64     *out)
-{
-  JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-  const char *text;
-  guint64 value;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    {
-      *out = json_node_get_int (node);
-      return *out > 0;
-    }
-
-  text = json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-
-  *out = (gint64) value;
-  return TRUE;
-}
-
 static gpointer
 parse_server_info (JsonObject  *data,
                    GError     **error)
 {
   g_autoptr(ShStashServerInfo) info = g_new0 (ShStashServerInfo, 1);
-  JsonObject *version = get_object (data, "version");
-  JsonObject *status = get_object (data, "systemStatus");
+  JsonObject *version = sh_stash_json_get_object (data, "version");
+  JsonObject *status = sh_stash_json_get_object (data, "systemStatus");
   const char *ffmpeg;
   const char *ffprobe;
 
-  if (version == NULL || status == NULL || get_string (status, "status") == NULL)
+  if (version == NULL || status == NULL || sh_stash_json_get_string (status, "status") == NULL)
     {
       set_shape_error (error, _("the version or system status is missing"));
       return NULL;
     }
 
-  info->version = g_strdup (get_string (version, "version") ?: "");
-  info->status = g_strdup (get_string (status, "status"));
-  ffmpeg = get_string (status, "ffmpegPath");
-  ffprobe = get_string (status, "ffprobePath");
+  info->version = g_strdup (sh_stash_json_get_string (version, "version") ?: "");
+  info->status = g_strdup (sh_stash_json_get_string (status, "status"));
+  ffmpeg = sh_stash_json_get_string (status, "ffmpegPath");
+  ffprobe = sh_stash_json_get_string (status, "ffprobePath");
   info->has_ffmpeg = ffmpeg != NULL && *ffmpeg != '\0' && ffprobe != NULL && *ffprobe != '\0';
 
   return g_steal_pointer (&info);
@@ -1479,9 +1390,9 @@ markers_digest (JsonArray *markers)
       JsonNode *element = json_array_get_element (markers, i);
       JsonObject *marker = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-      get_id (marker, "id", &items[i].id);
-      get_number (marker, "seconds", &items[i].seconds);
-      items[i].updated_at = get_string (marker, "updated_at");
+      sh_stash_json_get_id (marker, "id", G_MAXINT64, &items[i].id);
+      sh_stash_json_get_number (marker, "seconds", &items[i].seconds);
+      items[i].updated_at = sh_stash_json_get_string (marker, "updated_at");
     }
 
   return sh_stash_markers_digest (items, n);
@@ -1495,36 +1406,36 @@ parse_scene (JsonObject  *scene,
   JsonArray *files;
   double value;
 
-  if (!get_id (scene, "id", &record->id) ||
-      get_string (scene, "updated_at") == NULL)
+  if (!sh_stash_json_get_id (scene, "id", G_MAXINT64, &record->id) ||
+      sh_stash_json_get_string (scene, "updated_at") == NULL)
     {
       set_shape_error (error, _("a scene without a valid id or update time"));
       return NULL;
     }
 
-  record->title = g_strdup (get_string (scene, "title"));
-  record->organized = get_boolean (scene, "organized");
-  record->interactive = get_boolean (scene, "interactive");
-  if (get_number (scene, "interactive_speed", &value))
+  record->title = g_strdup (sh_stash_json_get_string (scene, "title"));
+  record->organized = sh_stash_json_get_boolean (scene, "organized");
+  record->interactive = sh_stash_json_get_boolean (scene, "interactive");
+  if (sh_stash_json_get_number (scene, "interactive_speed", &value))
     record->interactive_speed = (int) CLAMP (value, 0, G_MAXINT);
-  record->stash_created_at = g_strdup (get_string (scene, "created_at"));
-  record->stash_updated_at = g_strdup (get_string (scene, "updated_at"));
+  record->stash_created_at = g_strdup (sh_stash_json_get_string (scene, "created_at"));
+  record->stash_updated_at = g_strdup (sh_stash_json_get_string (scene, "updated_at"));
 
   /* files[0] is the primary file. */
-  files = get_array (scene, "files");
+  files = sh_stash_json_get_array (scene, "files");
   if (files != NULL && json_array_get_length (files) > 0)
     {
       JsonNode *element = json_array_get_element (files, 0);
       JsonObject *file = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
-      record->path = g_strdup (get_string (file, "path"));
-      record->oshash = g_strdup (get_string (file, "oshash"));
-      record->phash = g_strdup (get_string (file, "phash"));
-      if (get_number (file, "duration", &value) && value >= 0)
+      record->path = g_strdup (sh_stash_json_get_string (file, "path"));
+      record->oshash = g_strdup (sh_stash_json_get_string (file, "oshash"));
+      record->phash = g_strdup (sh_stash_json_get_string (file, "phash"));
+      if (sh_stash_json_get_number (file, "duration", &value) && value >= 0)
         record->duration = value;
     }
 
-  record->markers_digest = markers_digest (get_array (scene, "scene_markers"));
+  record->markers_digest = markers_digest (sh_stash_json_get_array (scene, "scene_markers"));
 
   return g_steal_pointer (&record);
 }
@@ -1534,8 +1445,8 @@ parse_scene_page (JsonObject  *data,
                   GError     **error)
 {
   g_autoptr(ShStashScenePage) page = g_new0 (ShStashScenePage, 1);
-  JsonObject *result = get_object (data, "findScenes");
-  JsonArray *scenes = get_array (result, "scenes");
+  JsonObject *result = sh_stash_json_get_object (data, "findScenes");
+  JsonArray *scenes = sh_stash_json_get_array (result, "scenes");
   double count;
 
   if (scenes == NULL)
@@ -1544,7 +1455,9 @@ parse_scene_page (JsonObject  *data,
       return NULL;
     }
 
-  page->count = get_number (result, "count", &count) && count >= 0 ? (gint64) count : -1;
+  page->count = -1;
+  if (sh_stash_json_get_number (result, "count", &count) && count >= 0)
+    page->count = (gint64) count;
   page->scenes = g_ptr_array_new_full (json_array_get_length (scenes),
                                        (GDestroyNotify) sh_scene_record_free);
   for (guint i = 0; i < json_array_get_length (scenes); i++)
@@ -1741,7 +1654,7 @@ parse_generate (JsonObject  *data,
 {
   gint64 id;
 
-  if (!get_id (data, "metadataGenerate", &id))
+  if (!sh_stash_json_get_id (data, "metadataGenerate", G_MAXINT64, &id))
     {
       set_shape_error (error, _("Generate did not return a job id"));
       return NULL;
@@ -1802,7 +1715,7 @@ parse_scan (JsonObject  *data,
 {
   gint64 id;
 
-  if (!get_id (data, "metadataScan", &id))
+  if (!sh_stash_json_get_id (data, "metadataScan", G_MAXINT64, &id))
     {
       set_shape_error (error, _("Scan did not return a job id"));
       return NULL;
@@ -2119,15 +2032,6 @@ sh_stash_client_latest_scene_update_finish (ShStashClient  *self,
   return finish_typed (self, result, sh_stash_client_latest_scene_update_async, error);
 }
 
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
 /* Copies @name from @from to @to when it is a value of @type (null: Stash has none). */
 static void
 copy_value (JsonObject *to,
@@ -2160,9 +2064,11 @@ parse_generate_defaults (JsonObject  *data,
     { "previewExcludeEnd", G_TYPE_STRING },
     { "previewPreset", G_TYPE_STRING },
   };
-  JsonObject *configuration = member_object (data, "configuration");
-  JsonObject *generate = member_object (member_object (configuration, "defaults"), "generate");
-  JsonObject *general = member_object (configuration, "general");
+  JsonObject *configuration = sh_stash_json_get_object (data, "configuration");
+  JsonObject *defaults = sh_stash_json_get_object (configuration, "defaults");
+  JsonObject *generate = sh_stash_json_get_object (defaults, "generate");
+  JsonObject *general = sh_stash_json_get_object (configuration, "general");
+  JsonObject *saved_preview;
   g_autoptr(JsonObject) out = json_object_new ();
   JsonObject *preview = json_object_new ();
 
@@ -2177,10 +2083,10 @@ parse_generate_defaults (JsonObject  *data,
     copy_value (out, generate, flags[i], G_TYPE_BOOLEAN);
 
   /* The saved Generate defaults first; what they leave out, from the general settings. */
+  saved_preview = sh_stash_json_get_object (generate, "previewOptions");
   for (guint i = 0; i < G_N_ELEMENTS (preview_fields); i++)
     {
-      copy_value (preview, member_object (generate, "previewOptions"), preview_fields[i].name,
-                  preview_fields[i].type);
+      copy_value (preview, saved_preview, preview_fields[i].name, preview_fields[i].type);
       copy_value (preview, general, preview_fields[i].name, preview_fields[i].type);
     }
   json_object_set_object_member (out, "previewOptions", preview);

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -17,5 +17,21 @@ G_BEGIN_DECLS
 gboolean sh_stash_json_depth_ok (const char *data,
                                  gsize       size,
                                  guint       max_depth);
+
+JsonObject *sh_stash_json_get_object  (JsonObject *object,
+                                       const char *name);
+JsonArray  *sh_stash_json_get_array   (JsonObject *object,
+                                       const char *name);
+const char *sh_stash_json_get_string  (JsonObject *object,
+                                       const char *name);
+gboolean    sh_stash_json_get_boolean (JsonObject *object,
+                                       const char *name);
+gboolean    sh_stash_json_get_number  (JsonObject *object,
+                                       const char *name,
+                                       double     *out);
+gboolean    sh_stash_json_get_id      (JsonObject *object,
+                                       const char *name,
+                                       gint64      max,
+                                       gint64     *out);
 
 G_END_DECLS

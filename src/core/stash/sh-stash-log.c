@@ -15,6 +15,7 @@
 
 #include "sh-stash-error.h"
 #include "sh-stash-log.h"
+#include "sh-stash-json.h"
 
 /* A log line is shown to the user and kept with the job: never an unbounded one. */
 #define MAX_MESSAGE_BYTES 2000
@@ -29,19 +30,6 @@ sh_stash_log_entry_free (ShStashLogEntry *entry)
   g_free (entry->level);
   g_free (entry->message);
   g_free (entry);
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
 }
 
 /**
@@ -62,8 +50,8 @@ sh_stash_log_entry_new_from_json (JsonObject  *object,
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  message = get_string (object, "message");
-  level = get_string (object, "level");
+  message = sh_stash_json_get_string (object, "message");
+  level = sh_stash_json_get_string (object, "level");
   if (message == NULL || level == NULL)
     {
       g_set_error_literal (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
@@ -73,7 +61,7 @@ sh_stash_log_entry_new_from_json (JsonObject  *object,
 
   entry = g_new0 (ShStashLogEntry, 1);
   entry->level = g_strdup (level);
-  entry->time = g_strdup (get_string (object, "time"));
+  entry->time = g_strdup (sh_stash_json_get_string (object, "time"));
   entry->message = g_utf8_make_valid (message, MIN (strlen (message), MAX_MESSAGE_BYTES));
   if (entry->time != NULL && (time = g_date_time_new_from_iso8601 (entry->time, NULL)))
     entry->usec = g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);

@@ -322,31 +322,6 @@ sh_stash_subscription_fail (ShStashSubscription *self,
   g_signal_emit (self, signals[DISCONNECTED], 0, owned_error);
 }
 
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 /* The messages of a GraphQL error list, or NULL when @node is not one. */
 static char *
 dup_graphql_errors (JsonNode *node)
@@ -366,7 +341,7 @@ dup_graphql_errors (JsonNode *node)
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
 
-      message = get_string_member (json_node_get_object (element), "message");
+      message = sh_stash_json_get_string (json_node_get_object (element), "message");
       if (message == NULL)
         continue;
 
@@ -421,13 +396,13 @@ sh_stash_subscription_handle_next (ShStashSubscription *self,
   JsonObject *job_object = NULL;
 
   if (self->connected && self->log_document != NULL &&
-      g_strcmp0 (get_string_member (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
+      g_strcmp0 (sh_stash_json_get_string (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
     {
       g_autoptr(GPtrArray) entries = NULL;
 
-      payload = get_object_member (message, "payload");
+      payload = sh_stash_json_get_object (message, "payload");
       if (payload != NULL)
-        data = get_object_member (payload, "data");
+        data = sh_stash_json_get_object (payload, "data");
       entries = sh_stash_log_entries_from_json (data != NULL
                                                 ? json_object_get_member (data, "loggingSubscribe")
                                                 : NULL);
@@ -436,19 +411,20 @@ sh_stash_subscription_handle_next (ShStashSubscription *self,
       return;
     }
 
-  if (!self->connected || g_strcmp0 (get_string_member (message, "id"), SUBSCRIPTION_ID) != 0)
+  if (!self->connected ||
+      g_strcmp0 (sh_stash_json_get_string (message, "id"), SUBSCRIPTION_ID) != 0)
     {
       g_debug ("Ignoring an event for an unknown subscription");
       return;
     }
 
-  payload = get_object_member (message, "payload");
+  payload = sh_stash_json_get_object (message, "payload");
   if (payload != NULL)
-    data = get_object_member (payload, "data");
+    data = sh_stash_json_get_object (payload, "data");
   if (data != NULL)
-    update = get_object_member (data, "jobsSubscribe");
+    update = sh_stash_json_get_object (data, "jobsSubscribe");
   if (update != NULL)
-    job_object = get_object_member (update, "job");
+    job_object = sh_stash_json_get_object (update, "job");
 
   if (job_object == NULL)
     {
@@ -461,7 +437,7 @@ sh_stash_subscription_handle_next (ShStashSubscription *self,
       return;
     }
 
-  if (!sh_stash_job_update_type_from_string (get_string_member (update, "type"), &type))
+  if (!sh_stash_job_update_type_from_string (sh_stash_json_get_string (update, "type"), &type))
     {
       g_debug ("Ignoring a job event of an unknown type");
       return;
@@ -483,14 +459,14 @@ sh_stash_subscription_handle_error (ShStashSubscription *self,
   g_autofree char *errors = NULL;
 
   /* The log is an explanation only: a Stash that refuses it still serves the jobs. */
-  if (g_strcmp0 (get_string_member (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
+  if (g_strcmp0 (sh_stash_json_get_string (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
     {
       g_debug ("Stash refused the log subscription");
       g_clear_pointer (&self->log_document, g_free);
       return;
     }
 
-  if (g_strcmp0 (get_string_member (message, "id"), SUBSCRIPTION_ID) != 0)
+  if (g_strcmp0 (sh_stash_json_get_string (message, "id"), SUBSCRIPTION_ID) != 0)
     {
       g_debug ("Ignoring an error for an unknown subscription");
       return;
@@ -508,7 +484,7 @@ static void
 sh_stash_subscription_handle_complete (ShStashSubscription *self,
                                        JsonObject          *message)
 {
-  if (g_strcmp0 (get_string_member (message, "id"), SUBSCRIPTION_ID) != 0)
+  if (g_strcmp0 (sh_stash_json_get_string (message, "id"), SUBSCRIPTION_ID) != 0)
     {
       g_debug ("Ignoring the end of an unknown subscription");
       return;
@@ -574,7 +550,7 @@ on_message (SoupWebsocketConnection *connection,
     }
 
   message = json_node_get_object (root);
-  kind = get_string_member (message, "type");
+  kind = sh_stash_json_get_string (message, "type");
 
   if (g_strcmp0 (kind, "next") == 0)
     sh_stash_subscription_handle_next (self, message);
