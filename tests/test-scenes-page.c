@@ -556,7 +556,7 @@ test_mark (Fixture       *fixture,
   selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (page_child (fixture, "column_view")));
 
   /* Nothing selected: nothing to do, no action bar. */
-  g_assert_false (gtk_widget_is_sensitive (page_child (fixture, "mark_generated_button")));
+  g_assert_false (gtk_widget_is_sensitive (page_child (fixture, "mark_menu_button")));
   g_assert_false (gtk_action_bar_get_revealed (GTK_ACTION_BAR (page_child (fixture,
                                                                             "action_bar"))));
 

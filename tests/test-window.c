@@ -270,6 +270,54 @@ test_window_german (void)
   g_test_trap_assert_passed ();
 }
 
+/* The narrowest a phone or a tiled half of a small screen gives us (GNOME's HIG). */
+#define NARROWEST_WIDTH 360
+
+static int
+minimum_width (GtkWidget *widget)
+{
+  int minimum = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+  return minimum;
+}
+
+static void
+check_narrow (ShApplication *app,
+              ShWindow      *window)
+{
+  static const char * const views[] = { "jobs", "scenes" };
+
+  /* The scenes' selection bar counts although it is hidden (a revealer measures its child),
+   * so it must fit once shown. */
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      int width;
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", views[i]);
+      flush_window (GTK_WIDGET (window));
+      width = minimum_width (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)));
+      g_test_message ("minimum width with the %s view: %d px", views[i], width);
+      g_assert_cmpint (width, <=, NARROWEST_WIDTH);
+    }
+}
+
+static void
+test_window_narrow (void)
+{
+  if (g_test_subprocess ())
+    {
+      /* GNOME's own title bar buttons; GTK's default adds minimize and maximize, which
+       * GNOME leaves out. */
+      g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+      run_main_window (check_narrow);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -280,6 +328,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/views", test_window_views);
   g_test_add_func ("/ui/window/about", test_window_about);
   g_test_add_func ("/ui/window/german", test_window_german);
+  g_test_add_func ("/ui/window/narrow", test_window_narrow);
 
   return g_test_run ();
 }

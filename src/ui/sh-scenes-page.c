@@ -94,8 +94,7 @@ struct _ShScenesPage
   GtkActionBar        *action_bar;
   GtkLabel            *selection_label;
   GtkButton           *generate_button;
-  GtkButton           *mark_generated_button;
-  GtkButton           *mark_not_generated_button;
+  GtkMenuButton       *mark_menu_button;
 };
 
 G_DEFINE_FINAL_TYPE (ShScenesPage, sh_scenes_page, GTK_TYPE_WIDGET)
@@ -671,6 +670,7 @@ update_actions (ShScenesPage *self)
 {
   guint64 n_selected = count_selected (self);
   gboolean connected = self->model != NULL;
+  gboolean can_mark;
 
   if (n_selected > 0)
     {
@@ -686,10 +686,11 @@ update_actions (ShScenesPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.generate-selected",
                                  n_selected > 0 && n_selected <= G_MAXUINT);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.mark-generated",
-                                 n_selected > 0 && n_selected <= G_MAXUINT && !self->marking);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.mark-not-generated",
-                                 n_selected > 0 && n_selected <= G_MAXUINT && !self->marking);
+  can_mark = n_selected > 0 && n_selected <= G_MAXUINT && !self->marking;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.mark-generated", can_mark);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.mark-not-generated", can_mark);
+  /* A menu button stays sensitive when its items are not; this one says so itself. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mark_menu_button), can_mark);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.search", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.clear-job-filter",
                                  self->job_id != NULL);
@@ -1277,8 +1278,7 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, generate_button);
-  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_generated_button);
-  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_not_generated_button);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_menu_button);
 
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
