@@ -25,7 +25,7 @@
  * The Scenes view: every scene of the mirror in a #GtkColumnView over a lazy
  * #ShSceneListModel, with a search, the Generated filter, the "impacted by a job" filter,
  * sorting by any column (done by the database, not by GTK), and actions on a multiple
- * selection: Generate, Mark as Generated, Mark as Not Generated.
+ * selection: Generate, and Mark As (Generated or Not Generated).
  *
  * Messages for the user go out through #ShScenesPage::toast; the window shows them.
  */
