@@ -12,6 +12,7 @@
 #include <locale.h>
 
 #include "sh-application.h"
+#include "sh-preferences-window.h"
 #include "sh-window.h"
 
 #define SUBPROCESS_TIMEOUT (20 * G_USEC_PER_SEC)
@@ -282,24 +283,50 @@ minimum_width (GtkWidget *widget)
   return minimum;
 }
 
+static GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (item, type))
+        return GTK_WIDGET (item);
+    }
+
+  return NULL;
+}
+
 static void
 check_narrow (ShApplication *app,
               ShWindow      *window)
 {
   static const char * const views[] = { "jobs", "scenes" };
+  GtkWidget *preferences;
+  int width;
 
   /* The scenes' selection bar counts although it is hidden (a revealer measures its child),
    * so it must fit once shown. */
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
-      int width;
-
       gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", views[i]);
       flush_window (GTK_WIDGET (window));
       width = minimum_width (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)));
       g_test_message ("minimum width with the %s view: %d px", views[i], width);
       g_assert_cmpint (width, <=, NARROWEST_WIDTH);
     }
+
+  /* Preferences, where a first-time user starts, too. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  flush_window (GTK_WIDGET (window));
+  preferences = find_toplevel (SH_TYPE_PREFERENCES_WINDOW);
+  g_assert_nonnull (preferences);
+  width = minimum_width (adw_window_get_content (ADW_WINDOW (preferences)));
+  g_test_message ("minimum width of Preferences: %d px", width);
+  g_assert_cmpint (width, <=, NARROWEST_WIDTH);
+  gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
 static void
