@@ -790,12 +790,18 @@ test_generate_all (Fixture       *fixture,
   g_autofree char *subtitle = NULL;
   GObject *target_row;
   guint n_not_generated = N_SCENES - N_SCENES / 3 - N_IMPACTED;
+  int min_width = 0;
 
   connect_page (fixture);
 
   dialog = sh_generate_dialog_new (fixture->window, fixture->session, NULL, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_test_widget_wait_for_draw (GTK_WIDGET (dialog));
+  /* It fits a 360 px screen, as the main window does (test-window). */
+  gtk_widget_measure (adw_window_get_content (ADW_WINDOW (dialog)), GTK_ORIENTATION_HORIZONTAL,
+                      -1, &min_width, NULL, NULL, NULL);
+  g_test_message ("minimum width of the Generate dialog: %d px", min_width);
+  g_assert_cmpint (min_width, <=, 360);
   target_row = dialog_child (dialog, "target_row");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (target_row)), ==,
                    "All Scenes Without Generated Media");
