@@ -218,6 +218,7 @@ check_generate (ShApplication *app,
   GtkWidget *row;
   GtkWindow *details;
   ShJob *job;
+  int min_width = 0;
 
   setup (fixture, app, window);
 
@@ -284,6 +285,12 @@ check_generate (ShApplication *app,
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (sh_gui_child (details,
                                                                     SH_TYPE_JOB_DETAILS_WINDOW,
                                                                     "retry_button"))));
+
+  /* A completed Generate's details, with every section filled, fit a 360 px screen. */
+  gtk_widget_measure (adw_window_get_content (ADW_WINDOW (details)), GTK_ORIENTATION_HORIZONTAL,
+                      -1, &min_width, NULL, NULL, NULL);
+  g_test_message ("minimum width of the details window: %d px", min_width);
+  g_assert_cmpint (min_width, <=, 360);
 
   /* The history filters: only failed jobs leaves none. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (sh_gui_child (fixture->page, SH_TYPE_JOBS_PAGE,
