@@ -245,30 +245,42 @@ check_german (ShApplication *app,
                      adw_view_stack_get_child_by_name (stack, "scenes"))), ==, "Szenen");
 }
 
+/* In the subprocess: the built German catalogue. */
 static void
-test_window_german (void)
+use_built_catalogue (void)
 {
-  if (g_test_subprocess ())
-    {
-      g_autofree char *localedir = g_build_filename (g_getenv ("STASHHOG_BUILD_ROOT"), "po",
-                                                     NULL);
+  g_autofree char *localedir = g_build_filename (g_getenv ("STASHHOG_BUILD_ROOT"), "po", NULL);
 
-      /* gettext ignores LANGUAGE in the plain C locale. */
-      g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
-      bindtextdomain (GETTEXT_PACKAGE, localedir);
-      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-      textdomain (GETTEXT_PACKAGE);
+  /* gettext ignores LANGUAGE in the plain C locale. */
+  g_assert_nonnull (setlocale (LC_ALL, "C.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
 
-      run_main_window (check_german);
-      return;
-    }
-
+/* Runs the current test in a subprocess with LANGUAGE=de. */
+static void
+trap_in_german (void)
+{
   /* The child inherits the environment; g_test_trap_subprocess_with_envp() is newer than
    * our GLib floor. */
   g_setenv ("LANGUAGE", "de", TRUE);
   g_test_trap_subprocess (NULL, SUBPROCESS_TIMEOUT, G_TEST_SUBPROCESS_INHERIT_STDERR);
   g_unsetenv ("LANGUAGE");
   g_test_trap_assert_passed ();
+}
+
+static void
+test_window_german (void)
+{
+  if (g_test_subprocess ())
+    {
+      use_built_catalogue ();
+      run_main_window (check_german);
+      return;
+    }
+
+  trap_in_german ();
 }
 
 /* The narrowest a phone or a tiled half of a small screen gives us (GNOME's HIG). */
@@ -345,6 +357,21 @@ test_window_narrow (void)
   g_test_trap_assert_passed ();
 }
 
+/* German's longer words must fit too. */
+static void
+test_window_narrow_german (void)
+{
+  if (g_test_subprocess ())
+    {
+      use_built_catalogue ();
+      g_object_set (gtk_settings_get_default (), "gtk-decoration-layout", "appmenu:close", NULL);
+      run_main_window (check_narrow);
+      return;
+    }
+
+  trap_in_german ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +383,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/about", test_window_about);
   g_test_add_func ("/ui/window/german", test_window_german);
   g_test_add_func ("/ui/window/narrow", test_window_narrow);
+  g_test_add_func ("/ui/window/narrow-german", test_window_narrow_german);
 
   return g_test_run ();
 }
