@@ -60,6 +60,60 @@ sh_gui_wait (ShGuiCondition  condition,
     }
 }
 
+/* The newest job of @type in @manager's list, other than @other_than (nullable). */
+G_GNUC_UNUSED static ShJob *
+sh_gui_find_job (ShJobManager *manager,
+                 const char   *type,
+                 const char   *other_than)
+{
+  GListModel *jobs = sh_job_manager_get_jobs (manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
+
+      if (g_str_equal (sh_job_get_job_type (job), type) &&
+          g_strcmp0 (sh_job_get_id (job), other_than) != 0)
+        return job;  /* the model keeps it */
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  ShJobManager *manager;
+  const char   *type;
+  const char   *other_than;
+  ShJobStatus   status;
+} ShGuiJobWait;
+
+static gboolean
+sh_gui_job_has_status (gpointer data)
+{
+  ShGuiJobWait *wait = data;
+  ShJob *job = sh_gui_find_job (wait->manager, wait->type, wait->other_than);
+
+  return job != NULL && sh_job_get_status (job) == wait->status;
+}
+
+/* Waits until the newest job of @type (other than @other_than) has @status. */
+G_GNUC_UNUSED static ShJob *
+sh_gui_wait_job (ShJobManager *manager,
+                 const char   *type,
+                 const char   *other_than,
+                 ShJobStatus   status)
+{
+  ShGuiJobWait wait = { manager, type, other_than, status };
+  g_autofree char *what = g_strdup_printf ("a %s job %s", type,
+                                           sh_job_status_to_string (status));
+
+  sh_gui_wait (sh_gui_job_has_status, &wait, what);
+  sh_gui_flush ();
+
+  return sh_gui_find_job (manager, type, other_than);
+}
+
 /* A database of its own for a test (gtk_test_init() does not isolate directories). */
 G_GNUC_UNUSED static char *
 sh_gui_make_database_path (char **dir)

@@ -76,26 +76,7 @@ fixture_clear (Fixture *fixture)
 static ShJob *
 find_job (Fixture *fixture)
 {
-  GListModel *jobs = sh_job_manager_get_jobs (fixture->manager);
-
-  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
-    {
-      g_autoptr(ShJob) job = g_list_model_get_item (jobs, i);
-
-      if (g_str_equal (sh_job_get_job_type (job), fixture->type))
-        return job;  /* the model keeps it */
-    }
-
-  return NULL;
-}
-
-static gboolean
-job_has_status (gpointer data)
-{
-  Fixture *fixture = data;
-  ShJob *job = find_job (fixture);
-
-  return job != NULL && sh_job_get_status (job) == fixture->status;
+  return sh_gui_find_job (fixture->manager, fixture->type, NULL);
 }
 
 static ShJob *
@@ -103,15 +84,8 @@ wait_job (Fixture     *fixture,
           const char  *type,
           ShJobStatus  status)
 {
-  g_autofree char *what = g_strdup_printf ("a %s job %s", type,
-                                           sh_job_status_to_string (status));
-
   fixture->type = type;
-  fixture->status = status;
-  sh_gui_wait (job_has_status, fixture, what);
-  sh_gui_flush ();
-
-  return find_job (fixture);
+  return sh_gui_wait_job (fixture->manager, type, NULL, status);
 }
 
 static gboolean
