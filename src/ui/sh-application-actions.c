@@ -103,20 +103,6 @@ sh_application_quit_action (GSimpleAction *action,
     g_application_quit (G_APPLICATION (self));
 }
 
-static void
-retry_failed_started_cb (GObject      *object,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  ShApplication *self = SH_APPLICATION (object);
-  g_autoptr(ShJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-
-  job = sh_application_start_job_finish (self, result, &error);
-  if (job == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    sh_application_toast (self, error->message);
-}
-
 /* From a notification: a Generate of exactly the scenes that job left incomplete. */
 static void
 sh_application_retry_failed_action (GSimpleAction *action,
@@ -124,13 +110,12 @@ sh_application_retry_failed_action (GSimpleAction *action,
                                     gpointer       user_data)
 {
   ShApplication *self = user_data;
-  g_autoptr(JsonObject) parameters = json_object_new ();
+  ShWindow *window;
 
   g_application_activate (G_APPLICATION (self));
-  json_object_set_string_member (parameters, "retryFailedOf",
-                                 g_variant_get_string (parameter, NULL));
-  sh_application_start_job_async (self, SH_JOB_TYPE_GENERATE, parameters, NULL,
-                                  retry_failed_started_cb, NULL);
+  window = sh_application_get_main_window (self);
+  if (window != NULL)
+    sh_window_retry_failed_scenes (window, g_variant_get_string (parameter, NULL));
 }
 
 static const GActionEntry app_actions[] = {

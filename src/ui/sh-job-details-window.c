@@ -699,6 +699,15 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
   gtk_widget_set_visible (self->error_group, error != NULL && *error != '\0');
   gtk_label_set_label (self->error_label, error != NULL ? error : "");
 
+  {
+    /* The job's own actions act on this job. */
+    GtkWidget *buttons[] = {
+      self->cancel_button, self->retry_button, self->impacted_button, self->retry_failed_button,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (buttons[i]), "s", sh_job_get_id (job));
+  }
   gtk_widget_set_visible (self->cancel_button, active);
   gtk_widget_set_sensitive (self->cancel_button, status != SH_JOB_CANCELLING);
   gtk_widget_set_visible (self->retry_button, retryable);
@@ -716,6 +725,9 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->id_copy_button), "s",
                                     sh_job_get_id (job));
   set_value (self->parent_row, sh_job_get_parent_id (job));
+  if (sh_job_get_parent_id (job) != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->parent_row), "s",
+                                      sh_job_get_parent_id (job));
   gtk_widget_set_visible (GTK_WIDGET (self->parent_row), sh_job_get_parent_id (job) != NULL);
 
   set_value (self->created_row, created);
@@ -832,101 +844,22 @@ main_window (ShJobDetailsWindow *self)
   return SH_IS_WINDOW (parent) ? SH_WINDOW (parent) : NULL;
 }
 
+/* The job actions are the main window's ("win.cancel-job" and the others, with a job id):
+ * the buttons here name them, and this passes them on, so that a job is cancelled or
+ * retried in one place whichever window the click came from. */
+static const char * const window_actions[] = {
+  "win.cancel-job", "win.retry-job", "win.retry-failed", "win.view-impacted", "win.show-job",
+};
+
 static void
-cancel_action (GtkWidget  *widget,
+window_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  ShJobDetailsWindow *self = SH_JOB_DETAILS_WINDOW (widget);
+  ShWindow *window = main_window (SH_JOB_DETAILS_WINDOW (widget));
 
-  if (self->job != NULL && main_window (self) != NULL)
-    sh_window_cancel_job (main_window (self), self->job);
-}
-
-static void
-retry_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  ShJobDetailsWindow *self = SH_JOB_DETAILS_WINDOW (widget);
-
-  if (self->job != NULL && main_window (self) != NULL)
-    sh_window_retry_job (main_window (self), self->job);
-}
-
-static void
-retry_failed_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(ShJobDetailsWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShJob) job = NULL;
-  ShSession *session;
-
-  job = sh_application_start_job_finish (SH_APPLICATION (object), result, &error);
-  if (job == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
-      return;
-    }
-
-  /* The details follow the new job: that is the one the user now waits for. */
-  session = get_session (self);
-  sh_job_details_window_set_job (self, job,
-                                 session != NULL
-                                 ? sh_job_manager_lookup_type (sh_session_get_job_manager (session),
-                                                               sh_job_get_job_type (job))
-                                 : NULL);
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (_("Retrying the failed scenes as a new job")));
-}
-
-static void
-retry_failed_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  ShJobDetailsWindow *self = SH_JOB_DETAILS_WINDOW (widget);
-  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-  g_autoptr(JsonObject) parameters = NULL;
-
-  if (self->job == NULL || !SH_IS_APPLICATION (app))
-    return;
-
-  parameters = json_object_new ();
-  json_object_set_string_member (parameters, "retryFailedOf", sh_job_get_id (self->job));
-  /* Not cancelled with the window: a job created in the database must also be run. */
-  sh_application_start_job_async (SH_APPLICATION (app), SH_JOB_TYPE_GENERATE, parameters, NULL,
-                                  retry_failed_cb, g_object_ref (self));
-}
-
-static void
-view_impacted_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  ShJobDetailsWindow *self = SH_JOB_DETAILS_WINDOW (widget);
-  ShWindow *window = main_window (self);
-
-  if (self->job == NULL || window == NULL)
-    return;
-
-  sh_window_view_impacted_scenes (window, sh_job_get_id (self->job));
-  gtk_window_close (GTK_WINDOW (self));
-}
-
-static void
-show_parent_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  ShJobDetailsWindow *self = SH_JOB_DETAILS_WINDOW (widget);
-
-  if (self->job != NULL && sh_job_get_parent_id (self->job) != NULL &&
-      main_window (self) != NULL)
-    sh_window_show_job (main_window (self), sh_job_get_parent_id (self->job));
+  if (window != NULL)
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), action_name, parameter);
 }
 
 static void
@@ -1015,14 +948,8 @@ sh_job_details_window_class_init (ShJobDetailsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, failed_group);
   gtk_widget_class_bind_template_child (widget_class, ShJobDetailsWindow, retry_failed_button);
 
-  gtk_widget_class_install_action (widget_class, "details.cancel", NULL, cancel_action);
-  gtk_widget_class_install_action (widget_class, "details.retry", NULL, retry_action);
-  gtk_widget_class_install_action (widget_class, "details.retry-failed", NULL,
-                                   retry_failed_action);
-  gtk_widget_class_install_action (widget_class, "details.view-impacted", NULL,
-                                   view_impacted_action);
-  gtk_widget_class_install_action (widget_class, "details.show-parent", NULL,
-                                   show_parent_action);
+  for (guint i = 0; i < G_N_ELEMENTS (window_actions); i++)
+    gtk_widget_class_install_action (widget_class, window_actions[i], "s", window_action);
   gtk_widget_class_install_action (widget_class, "details.copy", "s", copy_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

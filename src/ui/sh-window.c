@@ -450,6 +450,64 @@ sh_window_retry_job (ShWindow *self,
   sh_application_retry_job_async (app, job, NULL, retry_cb, g_object_ref (self));
 }
 
+static void
+retry_failed_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ShWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJob) job = NULL;
+  AdwToast *toast;
+
+  job = sh_application_start_job_finish (SH_APPLICATION (object), result, &error);
+  if (job == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sh_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+
+  /* The details follow the new job: that is the one the user now waits for. */
+  if (self->details != NULL && gtk_widget_get_visible (GTK_WIDGET (self->details)))
+    sh_job_details_window_set_job (SH_JOB_DETAILS_WINDOW (self->details), job,
+                                   lookup_type (self, sh_job_get_job_type (job)));
+
+  toast = adw_toast_new (_("Retrying the failed scenes as a new job"));
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-job");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (sh_job_get_id (job)));
+  sh_window_add_toast (self, toast);
+}
+
+/**
+ * sh_window_retry_failed_scenes:
+ * @self: a #ShWindow
+ * @job_id: the id of a Generate that left scenes incomplete
+ *
+ * Starts a Generate of exactly the scenes that job left incomplete.
+ */
+void
+sh_window_retry_failed_scenes (ShWindow   *self,
+                               const char *job_id)
+{
+  ShApplication *app;
+  g_autoptr(JsonObject) parameters = NULL;
+
+  g_return_if_fail (SH_IS_WINDOW (self));
+  g_return_if_fail (job_id != NULL);
+
+  app = sh_window_get_app (self);
+  if (app == NULL)
+    return;
+
+  parameters = json_object_new ();
+  json_object_set_string_member (parameters, "retryFailedOf", job_id);
+  /* Not cancelled with the window: a job created in the database must also be run. */
+  sh_application_start_job_async (app, SH_JOB_TYPE_GENERATE, parameters, NULL,
+                                  retry_failed_cb, g_object_ref (self));
+}
+
 /**
  * sh_window_view_impacted_scenes:
  * @self: a #ShWindow
@@ -465,6 +523,10 @@ sh_window_view_impacted_scenes (ShWindow   *self,
 
   g_return_if_fail (SH_IS_WINDOW (self));
   g_return_if_fail (job_id != NULL);
+
+  /* The details were a step on the way to the scenes. */
+  if (self->details != NULL)
+    gtk_window_close (self->details);
 
   scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");
   adw_view_stack_set_visible_child_name (self->stack, "scenes");
@@ -491,6 +553,11 @@ job_id_action (GtkWidget  *widget,
   if (g_str_equal (action_name, "win.view-impacted"))
     {
       sh_window_view_impacted_scenes (self, job_id);
+      return;
+    }
+  if (g_str_equal (action_name, "win.retry-failed"))
+    {
+      sh_window_retry_failed_scenes (self, job_id);
       return;
     }
 
@@ -1108,6 +1175,7 @@ sh_window_class_init (ShWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-job", "s", job_id_action);
   gtk_widget_class_install_action (widget_class, "win.retry-job", "s", job_id_action);
   gtk_widget_class_install_action (widget_class, "win.view-impacted", "s", job_id_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-failed", "s", job_id_action);
 }
 
 static void

@@ -31,6 +31,8 @@ void        sh_window_cancel_job            (ShWindow      *self,
                                              ShJob         *job);
 void        sh_window_retry_job             (ShWindow      *self,
                                              ShJob         *job);
+void        sh_window_retry_failed_scenes   (ShWindow      *self,
+                                             const char    *job_id);
 void        sh_window_view_impacted_scenes  (ShWindow      *self,
                                              const char    *job_id);
 GtkWindow  *sh_window_get_details_window    (ShWindow      *self);
