@@ -16,6 +16,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "sh-config.h"
 #include "sh-fake-stash.h"
 #include "sh-gui-test-utils.h"
 #include "sh-preferences-window.h"
@@ -340,7 +341,7 @@ check_trust_certificate (ShApplication *app,
   g_assert_nonnull (strstr (status, VERSION));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (certificate_row)));
 
-  trusted = sh_application_dup_trusted_fingerprint (app, fixture->url);
+  trusted = sh_config_dup_trusted_fingerprint (sh_application_get_settings (app), fixture->url);
   g_assert_cmpstr (trusted, ==, fingerprint);
   sh_gui_wait (connected_with_key, app, "a session with the API key");
 

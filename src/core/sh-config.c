@@ -191,3 +191,68 @@ sh_config_get_failing_threshold (GSettings *settings)
 
   return SH_DEFAULT_FAILING_THRESHOLD;
 }
+
+/**
+ * sh_config_dup_trusted_fingerprint:
+ * @settings: (nullable): the app's settings
+ * @url: a server address
+ *
+ * Returns: (transfer full) (nullable): the SHA-256 fingerprint of the certificate the user
+ *   chose to trust for @url, if any
+ */
+char *
+sh_config_dup_trusted_fingerprint (GSettings  *settings,
+                                   const char *url)
+{
+  g_autoptr(GVariant) trusted = NULL;
+  char *fingerprint = NULL;
+
+  g_return_val_if_fail (settings == NULL || G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+
+  if (settings == NULL)
+    return NULL;
+
+  trusted = g_settings_get_value (settings, "trusted-certificates");
+  if (!g_variant_lookup (trusted, url, "s", &fingerprint))
+    return NULL;
+
+  return fingerprint;
+}
+
+/**
+ * sh_config_trust_certificate:
+ * @settings: the app's settings
+ * @url: a server address
+ * @fingerprint: (nullable): the SHA-256 fingerprint of its certificate, or %NULL to trust
+ *   none but verified ones again
+ *
+ * Remembers the user's decision to trust the certificate of @url. A fingerprint is not a
+ * secret, so it lives in the settings.
+ */
+void
+sh_config_trust_certificate (GSettings  *settings,
+                             const char *url,
+                             const char *fingerprint)
+{
+  g_autoptr(GVariant) trusted = NULL;
+  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
+  GVariantIter iter;
+  const char *key;
+  const char *value;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (url != NULL);
+
+  trusted = g_settings_get_value (settings, "trusted-certificates");
+  g_variant_iter_init (&iter, trusted);
+  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
+    {
+      if (!g_str_equal (key, url))
+        g_variant_builder_add (&builder, "{ss}", key, value);
+    }
+  if (fingerprint != NULL)
+    g_variant_builder_add (&builder, "{ss}", url, fingerprint);
+
+  g_settings_set_value (settings, "trusted-certificates", g_variant_builder_end (&builder));
+}

@@ -23,5 +23,10 @@ char      *sh_config_dup_database         (GSettings   *settings,
 guint      sh_config_get_request_timeout  (GSettings   *settings,
                                            GError     **error);
 guint      sh_config_get_failing_threshold (GSettings  *settings);
+char      *sh_config_dup_trusted_fingerprint (GSettings  *settings,
+                                              const char *url);
+void       sh_config_trust_certificate    (GSettings   *settings,
+                                           const char  *url,
+                                           const char  *fingerprint);
 
 G_END_DECLS

@@ -222,15 +222,6 @@ char *
 sh_ctl_lookup_trusted_fingerprint (const char *url)
 {
   g_autoptr(GSettings) settings = app_settings ();
-  g_autoptr(GVariant) trusted = NULL;
-  char *fingerprint = NULL;
 
-  if (settings == NULL)
-    return NULL;
-
-  trusted = g_settings_get_value (settings, "trusted-certificates");
-  if (!g_variant_lookup (trusted, url, "s", &fingerprint))
-    return NULL;
-
-  return fingerprint;
+  return sh_config_dup_trusted_fingerprint (settings, url);
 }

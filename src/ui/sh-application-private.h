@@ -3,9 +3,10 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the files of ShApplication share: sh-application.c keeps the lifecycle (the
- * session, the connection, jobs and their notifications), sh-application-actions.c the
- * application's actions.
+ * What the files of ShApplication share: sh-application.c keeps the lifecycle (start-up,
+ * the session and the connection), sh-application-actions.c the application's actions,
+ * sh-application-jobs.c starting, retrying and cancelling jobs, sh-application-notify.c
+ * the notice that a job ended.
  */
 
 #pragma once
@@ -55,5 +56,7 @@ ShWindow *sh_application_get_main_window (ShApplication *self);
 void      sh_application_toast           (ShApplication *self,
                                           const char    *message);
 void      _sh_application_add_actions    (ShApplication *self);
+void      _sh_application_watch_jobs     (ShApplication *self,
+                                          GListModel    *jobs);
 
 G_END_DECLS

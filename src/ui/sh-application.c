@@ -149,361 +149,10 @@ sh_application_toast (ShApplication *self,
     sh_window_add_toast (window, adw_toast_new (message));
 }
 
-/* Configuration */
-
-/**
- * sh_application_url_from_env:
- *
- * Returns: whether `STASHHOG_URL` decides the server, over the settings
- */
-gboolean
-sh_application_url_from_env (void)
-{
-  return sh_config_url_from_env ();
-}
-
-/**
- * sh_application_api_key_from_env:
- *
- * Returns: whether `STASHHOG_API_KEY` decides the API key (even empty: no key), over the
- *   keyring
- */
-gboolean
-sh_application_api_key_from_env (void)
-{
-  return sh_config_api_key_from_env ();
-}
-
-/**
- * sh_application_database_from_env:
- *
- * Returns: whether `STASHHOG_DATABASE` decides the database, over the settings
- */
-gboolean
-sh_application_database_from_env (void)
-{
-  return sh_config_database_from_env ();
-}
-
-/**
- * sh_application_dup_url:
- * @self: a #ShApplication
- *
- * Returns: (transfer full) (nullable): the server address: `$STASHHOG_URL`, else the
- *   setting; %NULL when there is none
- */
-char *
-sh_application_dup_url (ShApplication *self)
-{
-  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
-
-  return sh_config_dup_url (self->settings, NULL);
-}
-
-/**
- * sh_application_dup_database:
- * @self: a #ShApplication
- *
- * Returns: (transfer full) (nullable): the database: `$STASHHOG_DATABASE`, else the
- *   setting; %NULL for the default SQLite file
- */
-char *
-sh_application_dup_database (ShApplication *self)
-{
-  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
-
-  return sh_config_dup_database (self->settings, NULL);
-}
-
 static gboolean
 is_postgres (const char *database)
 {
   return database != NULL && g_str_has_prefix (database, "postgres");
-}
-
-/**
- * sh_application_dup_trusted_fingerprint:
- * @self: a #ShApplication
- * @url: a server address
- *
- * Returns: (transfer full) (nullable): the fingerprint of the certificate the user trusts
- *   for @url, if any
- */
-char *
-sh_application_dup_trusted_fingerprint (ShApplication *self,
-                                        const char    *url)
-{
-  g_autoptr(GVariant) trusted = NULL;
-  char *fingerprint = NULL;
-
-  g_return_val_if_fail (SH_IS_APPLICATION (self), NULL);
-  g_return_val_if_fail (url != NULL, NULL);
-
-  trusted = g_settings_get_value (self->settings, "trusted-certificates");
-  if (!g_variant_lookup (trusted, url, "s", &fingerprint))
-    return NULL;
-
-  return fingerprint;
-}
-
-/**
- * sh_application_trust_certificate:
- * @self: a #ShApplication
- * @url: a server address
- * @fingerprint: (nullable): the SHA-256 fingerprint of its certificate, or %NULL to trust
- *   none but verified ones again
- *
- * Remembers the user's decision to trust the certificate of @url. A fingerprint is not a
- * secret, so it lives in the settings.
- */
-void
-sh_application_trust_certificate (ShApplication *self,
-                                  const char    *url,
-                                  const char    *fingerprint)
-{
-  g_autoptr(GVariant) trusted = NULL;
-  g_auto(GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{ss}"));
-  GVariantIter iter;
-  const char *key;
-  const char *value;
-
-  g_return_if_fail (SH_IS_APPLICATION (self));
-  g_return_if_fail (url != NULL);
-
-  trusted = g_settings_get_value (self->settings, "trusted-certificates");
-  g_variant_iter_init (&iter, trusted);
-  while (g_variant_iter_next (&iter, "{&s&s}", &key, &value))
-    {
-      if (!g_str_equal (key, url))
-        g_variant_builder_add (&builder, "{ss}", key, value);
-    }
-  if (fingerprint != NULL)
-    g_variant_builder_add (&builder, "{ss}", url, fingerprint);
-
-  g_settings_set_value (self->settings, "trusted-certificates",
-                        g_variant_builder_end (&builder));
-}
-
-/* Watching jobs for notifications */
-
-typedef struct
-{
-  ShJob       *job;      /* (owned) */
-  gulong       handler;
-  ShJobStatus  status;
-} JobWatch;
-
-static void
-job_watch_free (JobWatch *watch)
-{
-  g_clear_signal_handler (&watch->handler, watch->job);
-  g_clear_object (&watch->job);
-  g_free (watch);
-}
-
-static const char *
-job_type_label (ShApplication *self,
-                ShJob         *job)
-{
-  const ShJobTypeInfo *info = NULL;
-
-  if (self->session != NULL)
-    info = sh_job_manager_lookup_type (sh_session_get_job_manager (self->session),
-                                       sh_job_get_job_type (job));
-
-  return info != NULL ? _(info->label) : sh_job_get_job_type (job);
-}
-
-/* The Generate whose failed scenes a retry would take: the job itself, or the Generate
- * step of a maintenance run; %NULL when no scene failed. */
-static char *
-generate_with_failures (ShJob *job)
-{
-  g_autoptr(JsonObject) result = sh_job_dup_result (job);
-  JsonArray *steps;
-
-  if (result == NULL)
-    return NULL;
-  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0)
-    return json_object_get_int_member_with_default (result, "scenes_failed", 0) > 0
-           ? g_strdup (sh_job_get_id (job)) : NULL;
-  if (json_object_get_int_member_with_default (result, "scenes_incomplete", 0) <= 0 ||
-      !json_object_has_member (result, "steps"))
-    return NULL;
-
-  steps = json_object_get_array_member (result, "steps");
-  for (guint i = 0; steps != NULL && i < json_array_get_length (steps); i++)
-    {
-      JsonObject *step = json_array_get_object_element (steps, i);
-
-      if (step != NULL &&
-          g_strcmp0 (json_object_get_string_member_with_default (step, "type", NULL),
-                     SH_JOB_TYPE_GENERATE) == 0 &&
-          json_object_has_member (step, "job_id"))
-        return g_strdup (json_object_get_string_member (step, "job_id"));
-    }
-
-  return NULL;
-}
-
-static void
-sh_application_job_ended (ShApplication *self,
-                          ShJob         *job)
-{
-  g_autoptr(GNotification) notification = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *failed_of = NULL;
-  const char *label = job_type_label (self, job);
-  const char *body = NULL;
-  GtkWindow *window;
-
-  if (!g_settings_get_boolean (self->settings, "notify-on-finish"))
-    return;
-
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window != NULL && gtk_window_is_active (window))
-    return;
-
-  switch (sh_job_get_status (job))
-    {
-    case SH_JOB_COMPLETED:
-      /* Translators: %s is a job type, such as “Generate Metadata” */
-      title = g_strdup_printf (_("%s Finished"), label);
-      body = sh_job_get_message (job);
-      break;
-
-    case SH_JOB_FAILED:
-      /* Translators: %s is a job type, such as “Generate Metadata” */
-      title = g_strdup_printf (_("%s Failed"), label);
-      body = sh_job_get_error (job);
-      break;
-
-    case SH_JOB_CANCELLED:
-      /* Translators: %s is a job type, such as “Generate Metadata” */
-      title = g_strdup_printf (_("%s Cancelled"), label);
-      body = sh_job_get_message (job);
-      break;
-
-    case SH_JOB_PENDING:
-    case SH_JOB_RUNNING:
-    case SH_JOB_CANCELLING:
-    default:
-      return;
-    }
-
-  /* A scheduled run that found nothing to do is not worth an interruption. */
-  failed_of = generate_with_failures (job);
-  if (sh_job_get_status (job) == SH_JOB_COMPLETED && failed_of == NULL &&
-      g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_MAINTENANCE) == 0)
-    {
-      g_autoptr(JsonObject) result = sh_job_dup_result (job);
-
-      if (result != NULL && json_object_get_int_member_with_default (result, "scenes_generated", 0) == 0 &&
-          json_object_get_int_member_with_default (result, "scenes_failing", 0) == 0)
-        return;
-    }
-
-  notification = g_notification_new (title);
-  if (body != NULL)
-    g_notification_set_body (notification, body);
-  if (sh_job_get_status (job) == SH_JOB_FAILED || failed_of != NULL)
-    g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-  g_notification_set_default_action_and_target (notification, "app.show-job", "s",
-                                                sh_job_get_id (job));
-  g_notification_add_button_with_target (notification, _("Show Details"), "app.show-job", "s",
-                                         sh_job_get_id (job));
-  if (failed_of != NULL)
-    g_notification_add_button_with_target (notification, _("Retry Failed Scenes"),
-                                           "app.retry-failed", "s", failed_of);
-
-  id = g_strconcat ("job-", sh_job_get_id (job), NULL);
-  g_application_send_notification (G_APPLICATION (self), id, notification);
-}
-
-static gboolean
-status_is_active (ShJobStatus status)
-{
-  return status == SH_JOB_PENDING || status == SH_JOB_RUNNING || status == SH_JOB_CANCELLING;
-}
-
-static void
-on_job_status (ShJob         *job,
-               GParamSpec    *pspec,
-               ShApplication *self)
-{
-  JobWatch *watch = g_hash_table_lookup (self->watches, job);
-  ShJobStatus status = sh_job_get_status (job);
-  ShJobStatus before;
-
-  if (watch == NULL)
-    return;
-
-  before = watch->status;
-  watch->status = status;
-
-  if (status_is_active (before) && !status_is_active (status))
-    {
-      sh_application_job_ended (self, job);
-      g_signal_emit (self, signals[JOB_ENDED], 0, job);
-    }
-}
-
-static void
-on_jobs_changed (GListModel    *model,
-                 guint          position,
-                 guint          removed,
-                 guint          added,
-                 ShApplication *self)
-{
-  g_autoptr(GHashTable) present = g_hash_table_new (NULL, NULL);
-  GHashTableIter iter;
-  gpointer key;
-
-  /* The list is short (the newest jobs); look at all of it. */
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ShJob) job = g_list_model_get_item (model, i);
-
-      g_hash_table_add (present, job);
-      if (!g_hash_table_contains (self->watches, job))
-        {
-          JobWatch *watch = g_new0 (JobWatch, 1);
-
-          watch->job = g_object_ref (job);
-          watch->status = sh_job_get_status (job);
-          watch->handler = g_signal_connect (job, "notify::status",
-                                             G_CALLBACK (on_job_status), self);
-          g_hash_table_insert (self->watches, job, watch);
-        }
-    }
-
-  g_hash_table_iter_init (&iter, self->watches);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      if (!g_hash_table_contains (present, key))
-        g_hash_table_iter_remove (&iter);
-    }
-}
-
-static void
-sh_application_watch_jobs (ShApplication *self,
-                           GListModel    *jobs)
-{
-  if (self->jobs != NULL)
-    {
-      g_clear_signal_handler (&self->jobs_changed_id, self->jobs);
-      g_clear_object (&self->jobs);
-    }
-  g_hash_table_remove_all (self->watches);
-
-  if (jobs == NULL)
-    return;
-
-  self->jobs = g_object_ref (jobs);
-  self->jobs_changed_id = g_signal_connect (jobs, "items-changed",
-                                            G_CALLBACK (on_jobs_changed), self);
-  on_jobs_changed (jobs, 0, 0, g_list_model_get_n_items (jobs), self);
 }
 
 /* The session */
@@ -574,7 +223,7 @@ sh_application_close_session (ShApplication *self)
   if (session == NULL)
     return;
 
-  sh_application_watch_jobs (self, NULL);
+  _sh_application_watch_jobs (self, NULL);
   if (self->scheduler != NULL)
     sh_scheduler_set_job_manager (self->scheduler, NULL);
 
@@ -747,7 +396,7 @@ connect_cb (GObject      *object,
       sh_scheduler_set_job_manager (self->scheduler, sh_session_get_job_manager (self->session));
       sh_scheduler_tick (self->scheduler);
     }
-  sh_application_watch_jobs (self,
+  _sh_application_watch_jobs (self,
                              sh_job_manager_get_jobs (sh_session_get_job_manager (self->session)));
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -782,7 +431,7 @@ sh_application_connect (ShApplication *self)
   g_clear_object (&self->connect_cancellable);
   sh_application_close_session (self);
 
-  url = sh_application_dup_url (self);
+  url = sh_config_dup_url (self->settings, NULL);
   if (url == NULL)
     {
       sh_application_set_state (self, SH_CONNECTION_UNCONFIGURED, NULL);
@@ -796,12 +445,12 @@ sh_application_connect (ShApplication *self)
   g_task_set_source_tag (task, sh_application_connect);
 
   data = g_new0 (ConnectData, 1);
-  data->fingerprint = sh_application_dup_trusted_fingerprint (self, url);
-  data->database = sh_application_dup_database (self);
+  data->fingerprint = sh_config_dup_trusted_fingerprint (self->settings, url);
+  data->database = sh_config_dup_database (self->settings, NULL);
   data->url = g_steal_pointer (&url);
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
 
-  if (sh_application_api_key_from_env ())
+  if (sh_config_api_key_from_env ())
     {
       const char *key = g_getenv ("STASHHOG_API_KEY");
 
@@ -875,10 +524,10 @@ sh_application_use_server (ShApplication *self,
   if (api_key != NULL && *api_key == '\0')
     api_key = NULL;
 
-  if (!sh_application_url_from_env ())
+  if (!sh_config_url_from_env ())
     g_settings_set_string (self->settings, "stash-url", url);
 
-  if (!sh_application_api_key_from_env ())
+  if (!sh_config_api_key_from_env ())
     {
       g_free (self->entered_url);
       self->entered_url = g_strdup (url);
@@ -950,7 +599,7 @@ sh_application_use_database (ShApplication *self,
 {
   g_return_if_fail (SH_IS_APPLICATION (self));
 
-  if (!sh_application_database_from_env ())
+  if (!sh_config_database_from_env ())
     g_settings_set_string (self->settings, "database-url", database != NULL ? database : "");
 
   if (is_postgres (database))
@@ -987,261 +636,6 @@ sh_application_has_running_jobs (ShApplication *self)
     }
 
   return FALSE;
-}
-
-/* Jobs */
-
-static gboolean
-check_session (ShApplication  *self,
-               GError        **error)
-{
-  if (self->session != NULL)
-    return TRUE;
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                       _("StashHog is not connected to a Stash server. Connect to one in "
-                         "Preferences."));
-  return FALSE;
-}
-
-static void
-job_run_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(ShApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* How the job ended is on the job; this is about running it at all. */
-  if (!sh_job_manager_run_finish (SH_JOB_MANAGER (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    sh_application_toast (self, error->message);
-}
-
-static void
-run_in_background (ShApplication *self,
-                   ShJobManager  *manager,
-                   ShJob         *job)
-{
-  /* No cancellable: closing a window must not stop a job; Cancel does. */
-  sh_job_manager_run_async (manager, job, NULL, job_run_cb, g_object_ref (self));
-}
-
-static void
-job_retried_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ShApplication *self = g_task_get_source_object (task);
-  ShJobManager *manager = SH_JOB_MANAGER (object);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ShJob) job = NULL;
-
-  job = sh_job_manager_retry_finish (manager, result, &error);
-
-  if (job == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  run_in_background (self, manager, job);
-  g_task_return_pointer (task, g_steal_pointer (&job), g_object_unref);
-}
-
-static void
-job_started_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  ShJob *job;
-
-  job = sh_job_manager_start_finish (SH_JOB_MANAGER (object), result, &error);
-  if (job == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, job, g_object_unref);
-}
-
-/**
- * sh_application_start_job_async:
- * @self: a #ShApplication
- * @type: a job type, such as `sync_scenes`
- * @parameters: (nullable): its parameters
- * @cancellable: (nullable): a #GCancellable for the creation
- * @callback: called once the job is created (it then runs in the background)
- * @user_data: data for @callback
- *
- * Creates a job and runs it. A second active job of an exclusive type is refused with
- * %SH_JOB_ERROR_CONFLICT.
- */
-void
-sh_application_start_job_async (ShApplication       *self,
-                                const char          *type,
-                                JsonObject          *parameters,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (SH_IS_APPLICATION (self));
-  g_return_if_fail (type != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_application_start_job_async);
-
-  if (!check_session (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  sh_job_manager_start_async (sh_session_get_job_manager (self->session), type, parameters,
-                              cancellable, job_started_cb, g_steal_pointer (&task));
-}
-
-/**
- * sh_application_start_job_finish:
- * @self: a #ShApplication
- * @result: the result
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the job, now running
- */
-ShJob *
-sh_application_start_job_finish (ShApplication  *self,
-                                 GAsyncResult   *result,
-                                 GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * sh_application_retry_job_async:
- * @self: a #ShApplication
- * @job: a failed or cancelled job
- * @cancellable: (nullable): a #GCancellable for the creation
- * @callback: called once the new job is created (it then runs in the background)
- * @user_data: data for @callback
- *
- * Runs @job again as a new job with the same parameters.
- */
-void
-sh_application_retry_job_async (ShApplication       *self,
-                                ShJob               *job,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_if_fail (SH_IS_APPLICATION (self));
-  g_return_if_fail (SH_IS_JOB (job));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_application_retry_job_async);
-
-  if (!check_session (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  sh_job_manager_retry_async (sh_session_get_job_manager (self->session), job, cancellable,
-                              job_retried_cb, g_steal_pointer (&task));
-}
-
-/**
- * sh_application_retry_job_finish:
- * @self: a #ShApplication
- * @result: the result
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the new job, now running
- */
-ShJob *
-sh_application_retry_job_finish (ShApplication  *self,
-                                 GAsyncResult   *result,
-                                 GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-request_cancel_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sh_job_manager_request_cancel_finish (SH_JOB_MANAGER (object), result, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-/**
- * sh_application_cancel_job_async:
- * @self: a #ShApplication
- * @job: an active job
- * @cancellable: (nullable): a #GCancellable
- * @callback: called once the cancellation is asked for
- * @user_data: data for @callback
- *
- * Cancels a job. One that runs here is cancelled through the job manager (a Generate is
- * stopped in Stash first); one that another process runs is asked to stop through the
- * database, as `stashhogctl cancel` does, and a Generate is also stopped in Stash.
- */
-void
-sh_application_cancel_job_async (ShApplication       *self,
-                                 ShJob               *job,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-  ShJobManager *manager;
-
-  g_return_if_fail (SH_IS_APPLICATION (self));
-  g_return_if_fail (SH_IS_JOB (job));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_application_cancel_job_async);
-  g_task_set_task_data (task, g_object_ref (job), g_object_unref);
-
-  if (!check_session (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  manager = sh_session_get_job_manager (self->session);
-
-  /* The one cancel rule: here, elsewhere, a Generate stopped in Stash. */
-  sh_job_manager_request_cancel_async (manager, job, cancellable, request_cancel_cb,
-                                       g_steal_pointer (&task));
-}
-
-gboolean
-sh_application_cancel_job_finish (ShApplication  *self,
-                                  GAsyncResult   *result,
-                                  GError        **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* GApplication */
@@ -1384,7 +778,7 @@ sh_application_dispose (GObject *object)
 {
   ShApplication *self = SH_APPLICATION (object);
 
-  sh_application_watch_jobs (self, NULL);
+  _sh_application_watch_jobs (self, NULL);
   if (self->settings != NULL)
     {
       g_clear_signal_handler (&self->poll_changed_id, self->settings);
@@ -1496,7 +890,6 @@ static void
 sh_application_init (ShApplication *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->watches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) job_watch_free);
 
   _sh_application_add_actions (self);
 

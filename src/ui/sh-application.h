@@ -54,18 +54,6 @@ void               sh_application_set_database_password (ShApplication        *s
                                                          const char           *password);
 gboolean           sh_application_has_running_jobs      (ShApplication        *self);
 
-/* Configuration, with the environment overriding settings as for stashhogctl. */
-char              *sh_application_dup_url               (ShApplication        *self);
-char              *sh_application_dup_database          (ShApplication        *self);
-gboolean           sh_application_url_from_env          (void);
-gboolean           sh_application_api_key_from_env      (void);
-gboolean           sh_application_database_from_env     (void);
-char              *sh_application_dup_trusted_fingerprint (ShApplication      *self,
-                                                           const char         *url);
-void               sh_application_trust_certificate     (ShApplication        *self,
-                                                         const char           *url,
-                                                         const char           *fingerprint);
-
 /* Jobs: created, then run in the background by the application. */
 void               sh_application_start_job_async       (ShApplication        *self,
                                                          const char           *type,

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sh-config.h"
 #include "sh-database.h"
 #include "sh-schedule.h"
 #include "sh-preferences-window.h"
@@ -288,7 +289,7 @@ test_connection_action (GtkWidget  *widget,
       return;
     }
 
-  if (sh_application_api_key_from_env ())
+  if (sh_config_api_key_from_env ())
     api_key = g_strdup (g_getenv ("STASHHOG_API_KEY"));
   else
     api_key = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->api_key_row)));
@@ -302,7 +303,7 @@ test_connection_action (GtkWidget  *widget,
       return;
     }
 
-  fingerprint = sh_application_dup_trusted_fingerprint (self->application, url);
+  fingerprint = sh_config_dup_trusted_fingerprint (sh_application_get_settings (self->application), url);
   sh_stash_client_set_trusted_fingerprint (client, fingerprint);
   sh_stash_client_set_timeout (client, TEST_TIMEOUT_S);
 
@@ -327,7 +328,8 @@ trust_certificate_action (GtkWidget  *widget,
   if (self->fingerprint == NULL || self->untrusted_url == NULL)
     return;
 
-  sh_application_trust_certificate (self->application, self->untrusted_url, self->fingerprint);
+  sh_config_trust_certificate (sh_application_get_settings (self->application),
+                               self->untrusted_url, self->fingerprint);
   hide_certificate (self);
 
   /* Now the same test passes, and the server is used. */
@@ -358,7 +360,7 @@ static void
 update_database_rows (ShPreferencesWindow *self)
 {
   gboolean postgres = adw_combo_row_get_selected (self->database_kind_row) == DATABASE_POSTGRES;
-  g_autofree char *current = sh_application_dup_database (self->application);
+  g_autofree char *current = sh_config_dup_database (sh_application_get_settings (self->application), NULL);
   g_autofree char *file = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->database_url_row), postgres);
@@ -412,10 +414,10 @@ static char *
 chosen_database (ShPreferencesWindow  *self,
                  GError              **error)
 {
-  g_autofree char *current = sh_application_dup_database (self->application);
+  g_autofree char *current = sh_config_dup_database (sh_application_get_settings (self->application), NULL);
   g_autofree char *url = NULL;
 
-  if (sh_application_database_from_env ())
+  if (sh_config_database_from_env ())
     return g_steal_pointer (&current);
 
   if (adw_combo_row_get_selected (self->database_kind_row) == DATABASE_LOCAL)
@@ -493,14 +495,14 @@ database_open_cb (GObject      *object,
       return;
     }
 
-  current = sh_application_dup_database (self->application);
+  current = sh_config_dup_database (sh_application_get_settings (self->application), NULL);
   if (g_strcmp0 (current, data->database) == 0 &&
       sh_application_get_state (self->application) == SH_CONNECTION_CONNECTED)
     {
       /* The database in use, perhaps with a new password: the next start needs it. */
       set_status (self->database_row, text, STATUS_SUCCESS);
       if (data->database != NULL && g_str_has_prefix (data->database, "postgres") &&
-          !sh_application_database_from_env ())
+          !sh_config_database_from_env ())
         sh_application_set_database_password (self->application, data->database,
                                               data->password);
     }
@@ -540,7 +542,7 @@ test_database_action (GtkWidget  *widget,
 
   if (database != NULL && g_str_has_prefix (database, "postgres"))
     {
-      if (g_getenv ("STASHHOG_DATABASE_PASSWORD") != NULL && sh_application_database_from_env ())
+      if (g_getenv ("STASHHOG_DATABASE_PASSWORD") != NULL && sh_config_database_from_env ())
         password = g_strdup (g_getenv ("STASHHOG_DATABASE_PASSWORD"));
       else
         password = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->database_password_row)));
@@ -714,8 +716,8 @@ bind_maintenance (ShPreferencesWindow *self)
 static void
 sh_preferences_window_load (ShPreferencesWindow *self)
 {
-  g_autofree char *url = sh_application_dup_url (self->application);
-  g_autofree char *database = sh_application_dup_database (self->application);
+  g_autofree char *url = sh_config_dup_url (sh_application_get_settings (self->application), NULL);
+  g_autofree char *database = sh_config_dup_database (sh_application_get_settings (self->application), NULL);
   g_autoptr(GString) notes = g_string_new (NULL);
   gboolean postgres = database != NULL && g_str_has_prefix (database, "postgres");
 
@@ -730,13 +732,13 @@ sh_preferences_window_load (ShPreferencesWindow *self)
 
   /* The server */
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), url != NULL ? url : "");
-  if (sh_application_url_from_env ())
+  if (sh_config_url_from_env ())
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->url_row), FALSE);
       g_string_append (notes, _("The address comes from the STASHHOG_URL environment "
                                 "variable."));
     }
-  if (sh_application_api_key_from_env ())
+  if (sh_config_api_key_from_env ())
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->api_key_row), FALSE);
       if (notes->len > 0)
@@ -766,7 +768,7 @@ sh_preferences_window_load (ShPreferencesWindow *self)
     }
   update_database_rows (self);
   set_status (self->database_row, _("Not tested yet"), STATUS_NEUTRAL);
-  if (sh_application_database_from_env ())
+  if (sh_config_database_from_env ())
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->database_kind_row), FALSE);
       gtk_widget_set_sensitive (GTK_WIDGET (self->database_url_row), FALSE);
