@@ -104,6 +104,39 @@ test_request_timeout (void)
   g_settings_reset (settings, "failing-threshold");
 }
 
+/* The certificate the user trusted in the app is the one stashhogctl trusts: one per
+ * server, replaced when trusted again, forgotten on request. */
+static void
+test_trusted_certificate (void)
+{
+  g_autoptr(GSettings) settings = sh_config_dup_app_settings ();
+  g_autofree char *none = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *forgotten = NULL;
+
+  none = sh_config_dup_trusted_fingerprint (settings, "https://stash.lan:9999");
+  g_assert_null (none);
+  g_assert_null (sh_config_dup_trusted_fingerprint (NULL, "https://stash.lan:9999"));
+
+  sh_config_trust_certificate (settings, "https://stash.lan:9999", "AA:BB");
+  sh_config_trust_certificate (settings, "https://other:9999", "CC:DD");
+  first = sh_config_dup_trusted_fingerprint (settings, "https://stash.lan:9999");
+  g_assert_cmpstr (first, ==, "AA:BB");
+
+  sh_config_trust_certificate (settings, "https://stash.lan:9999", "EE:FF");
+  second = sh_config_dup_trusted_fingerprint (settings, "https://stash.lan:9999");
+  g_assert_cmpstr (second, ==, "EE:FF");
+
+  sh_config_trust_certificate (settings, "https://stash.lan:9999", NULL);
+  forgotten = sh_config_dup_trusted_fingerprint (settings, "https://stash.lan:9999");
+  g_assert_null (forgotten);
+  other = sh_config_dup_trusted_fingerprint (settings, "https://other:9999");
+  g_assert_cmpstr (other, ==, "CC:DD");
+  g_settings_reset (settings, "trusted-certificates");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -113,6 +146,7 @@ main (int   argc,
   g_test_add_func ("/config/url", test_url);
   g_test_add_func ("/config/database", test_database);
   g_test_add_func ("/config/request-timeout", test_request_timeout);
+  g_test_add_func ("/config/trusted-certificate", test_trusted_certificate);
 
   return g_test_run ();
 }
