@@ -9,6 +9,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
 #include "sh-database-url.h"
 #include "sh-gda.h"
 #include "sh-test-utils.h"
@@ -111,4 +114,60 @@ sh_test_open_database (gboolean    postgres,
   g_assert_no_error (error);
 
   return g_steal_pointer (&db);
+}
+
+/* GNU gettext's counter of loaded catalogues: bumping it drops the translations it cached,
+ * so that a change of LANGUAGE applies to the next lookup. */
+extern int _nl_msg_cat_cntr;
+
+/**
+ * sh_test_allow_language_switch:
+ *
+ * Called first in main(), before GTK starts: lets sh_test_set_language() change the
+ * language later. GLib decides at its first translation whether to translate at all, and
+ * says no for a locale like C.UTF-8 (the usual one of a build machine); in the plain C
+ * locale it says yes.
+ */
+void
+sh_test_allow_language_switch (void)
+{
+  g_autofree char *previous = g_strdup (setlocale (LC_MESSAGES, NULL));
+
+  setlocale (LC_MESSAGES, "C");
+  (void) g_dgettext (GETTEXT_PACKAGE, "");
+  setlocale (LC_MESSAGES, previous);
+}
+
+/**
+ * sh_test_set_language:
+ * @language: (nullable): a language such as "de", or %NULL for English
+ *
+ * Translates what is built from now on into @language with the catalogues of this build:
+ * to measure a window in a language with longer words in the middle of a test that checks
+ * English texts.
+ */
+void
+sh_test_set_language (const char *language)
+{
+  static gboolean bound;
+
+  if (!bound)
+    {
+      g_autofree char *localedir = g_build_filename (g_getenv ("STASHHOG_BUILD_ROOT"), "po",
+                                                     NULL);
+
+      /* gettext ignores LANGUAGE in the plain C locale. */
+      g_assert_nonnull (setlocale (LC_MESSAGES, "C.UTF-8"));
+      bindtextdomain (GETTEXT_PACKAGE, localedir);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      /* As stashhog's main() does: _() looks in the default domain. */
+      textdomain (GETTEXT_PACKAGE);
+      bound = TRUE;
+    }
+
+  if (language != NULL)
+    g_setenv ("LANGUAGE", language, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+  ++_nl_msg_cat_cntr;
 }

@@ -19,4 +19,7 @@ void          sh_test_reset_postgres (void);
 ShDatabase   *sh_test_open_database (gboolean        postgres,
                                      const char     *sqlite_path);
 
+void          sh_test_allow_language_switch (void);
+void          sh_test_set_language          (const char *language);
+
 G_END_DECLS

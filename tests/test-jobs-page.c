@@ -263,6 +263,29 @@ check_generate (ShApplication *app,
   g_test_message ("minimum width of the details window: %d px", min_width);
   g_assert_cmpint (min_width, <=, 360);
 
+  /* In German too, whose words are longer. */
+  {
+    GtkWindow *german;
+
+    sh_test_set_language ("de");
+    german = GTK_WINDOW (sh_job_details_window_new (GTK_WINDOW (window)));
+    sh_job_details_window_set_job (SH_JOB_DETAILS_WINDOW (german), job,
+                                   sh_job_manager_lookup_type (sh_session_get_job_manager (sh_application_get_session (app)),
+                                                               sh_job_get_job_type (job)));
+    gtk_window_present (german);
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (german));
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (sh_gui_child (german,
+                                                                   SH_TYPE_JOB_DETAILS_WINDOW,
+                                                                   "status_label"))),
+                     ==, "Abgeschlossen");
+    gtk_widget_measure (adw_window_get_content (ADW_WINDOW (german)), GTK_ORIENTATION_HORIZONTAL,
+                        -1, &min_width, NULL, NULL, NULL);
+    sh_test_set_language (NULL);
+    g_test_message ("minimum width of the details window in German: %d px", min_width);
+    g_assert_cmpint (min_width, <=, 360);
+    gtk_window_destroy (german);
+  }
+
   /* The history filters: only failed jobs leaves none. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (sh_gui_child (fixture->page, SH_TYPE_JOBS_PAGE,
                                                            "status_filter")), 2);
@@ -572,6 +595,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  sh_test_allow_language_switch ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

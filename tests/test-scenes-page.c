@@ -781,6 +781,14 @@ test_generate (Fixture       *fixture,
   wait_for (job_finished, job, "the job to stop");
 }
 
+static gboolean
+subtitle_counted (gpointer data)
+{
+  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (data));
+
+  return subtitle != NULL && strpbrk (subtitle, "0123456789") != NULL;
+}
+
 static void
 test_generate_all (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -802,6 +810,7 @@ test_generate_all (Fixture       *fixture,
                       -1, &min_width, NULL, NULL, NULL);
   g_test_message ("minimum width of the Generate dialog: %d px", min_width);
   g_assert_cmpint (min_width, <=, 360);
+
   target_row = dialog_child (dialog, "target_row");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (target_row)), ==,
                    "All Scenes Without Generated Media");
@@ -810,6 +819,28 @@ test_generate_all (Fixture       *fixture,
                               (gulong) n_not_generated);
   while (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (target_row)), subtitle) != 0)
     g_main_context_iteration (NULL, TRUE);
+
+  /* In German too, whose words are longer, once the dialog has counted its scenes. */
+  {
+    ShGenerateDialog *german;
+    GObject *german_row;
+
+    sh_test_set_language ("de");
+    german = sh_generate_dialog_new (fixture->window, fixture->session, NULL, 0);
+    gtk_window_present (GTK_WINDOW (german));
+    german_row = dialog_child (german, "target_row");
+    wait_for (subtitle_counted, german_row, "the German dialog's count");
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (german));
+    gtk_widget_measure (adw_window_get_content (ADW_WINDOW (german)),
+                        GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    sh_test_set_language (NULL);
+    g_test_message ("minimum width of the Generate dialog in German (“%s”): %d px",
+                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (german_row)), min_width);
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (german_row)), !=,
+                     "All Scenes Without Generated Media");
+    g_assert_cmpint (min_width, <=, 360);
+    gtk_window_destroy (GTK_WINDOW (german));
+  }
 
   /* No sceneIDs: every scene that needs it. */
   parameters = sh_generate_dialog_dup_parameters (dialog);
@@ -1149,6 +1180,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  sh_test_allow_language_switch ();
   setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
