@@ -28,9 +28,10 @@
 
 typedef struct
 {
-  int   status;   /* the exit status; -1 when a signal ended the process */
-  char *out;      /* (owned) */
-  char *err;      /* (owned) */
+  int       status;   /* the exit status; -1 when a signal ended the process */
+  char     *out;      /* (owned) */
+  char     *err;      /* (owned) */
+  gboolean  json;     /* run with --json */
 } CtlRun;
 
 static void
@@ -366,12 +367,16 @@ ctl_spawn_va (Fixture    *f,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   const char *ctl = g_getenv ("STASHHOGCTL");
+  gboolean json = FALSE;
   GSubprocess *proc;
 
   g_assert_nonnull (ctl);
   g_ptr_array_add (argv, (gpointer) ctl);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+    {
+      g_ptr_array_add (argv, (gpointer) arg);
+      json |= g_str_equal (arg, "--json");
+    }
   if (f->url != NULL)
     {
       g_ptr_array_add (argv, (gpointer) "--url");
@@ -387,6 +392,7 @@ ctl_spawn_va (Fixture    *f,
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (proc), "json", GINT_TO_POINTER (json));
 
   return proc;
 }
@@ -427,6 +433,7 @@ ctl_finish (GSubprocess *proc,
     }
   g_subprocess_communicate_utf8_finish (proc, result, &run->out, &run->err, &error);
   g_assert_no_error (error);
+  run->json = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (proc), "json"));
 
   /* It ended by itself, whatever its status. */
   if (!g_subprocess_get_if_exited (proc))
@@ -464,7 +471,36 @@ assert_status (CtlRun *run,
   g_assert_cmpint (run->status, ==, status);
 }
 
-/* Errors are one line on stderr, after the program's name. */
+/* The error object that --json prints on stdout: one line, `{"error": {"code",
+ * "message", "exit_status"}}`, the message the one on stderr. Returns its code. */
+static const char *
+assert_error_object (CtlRun *run)
+{
+  g_autoptr(JsonObject) object = NULL;
+  JsonObject *error;
+  const char *code;
+  g_autofree char *line = NULL;
+
+  g_assert_true (g_str_has_suffix (run->out, "}\n"));
+  g_assert_true (strchr (run->out, '\n') == run->out + strlen (run->out) - 1);
+  object = parse_json_object (run->out);
+  g_assert_cmpuint (json_object_get_size (object), ==, 1);
+  error = json_object_get_object_member (object, "error");
+  g_assert_nonnull (error);
+  g_assert_cmpuint (json_object_get_size (error), ==, 3);
+  code = json_object_get_string_member (error, "code");
+  g_assert_nonnull (code);
+  g_assert_true (g_regex_match_simple ("^[a-z][a-z0-9_]*$", code, 0, 0));
+  g_assert_cmpint (json_object_get_int_member (error, "exit_status"), ==, run->status);
+  line = g_strdup_printf ("stashhogctl: %s\n", json_object_get_string_member (error, "message"));
+  g_assert_cmpstr (run->err, ==, line);
+
+  /* Owned by the run's text, which outlives the returned pointer's use. */
+  return g_intern_string (code);
+}
+
+/* Errors are one line on stderr, after the program's name; stdout holds nothing, or the
+ * error object with --json. */
 static void
 assert_error_line (CtlRun     *run,
                    int         status,
@@ -477,6 +513,22 @@ assert_error_line (CtlRun     *run,
   if (needle != NULL && strstr (run->err, needle) == NULL)
     g_test_message ("“%s” not in: %s", needle, run->err);
   g_assert_nonnull (strstr (run->err, needle));
+  if (run->json)
+    assert_error_object (run);
+  else
+    g_assert_cmpstr (run->out, ==, "");
+}
+
+/* An error with --json, and its stable code. */
+static void
+assert_error_code (CtlRun     *run,
+                   int         status,
+                   const char *needle,
+                   const char *code)
+{
+  g_assert_true (run->json);
+  assert_error_line (run, status, needle);
+  g_assert_cmpstr (assert_error_object (run), ==, code);
 }
 
 /* Runs a job command with --json; returns the final job. */
@@ -660,9 +712,8 @@ test_connection_unreachable (Fixture       *f,
   f->url = unused_url (f);
 
   ctl (f, &run, "test-connection", "--json", NULL);
-  assert_error_line (&run, 1, "Cannot connect to Stash");
+  assert_error_code (&run, 1, "Cannot connect to Stash", "cannot_connect");
   g_assert_nonnull (strstr (run.err, f->url));
-  g_assert_cmpstr (run.out, ==, "");
 }
 
 /* A server that trickles its answer a byte a second used to keep test-connection waiting
@@ -720,12 +771,11 @@ test_connection_api_key (Fixture       *f,
   fake_start (f, "--scenes", "4", NULL);
 
   ctl (f, &none, "test-connection", "--json", NULL);
-  assert_error_line (&none, 1, "API key");
-  g_assert_cmpstr (none.out, ==, "");
+  assert_error_code (&none, 1, "API key", "unauthorized");
 
   f->env = g_environ_setenv (f->env, "STASHHOG_API_KEY", "not-" TEST_API_KEY, TRUE);
   ctl (f, &wrong, "test-connection", "--json", NULL);
-  assert_error_line (&wrong, 1, "API key");
+  assert_error_code (&wrong, 1, "API key", "unauthorized");
   assert_no_key (&wrong);
 
   f->env = g_environ_setenv (f->env, "STASHHOG_API_KEY", TEST_API_KEY, TRUE);
@@ -756,8 +806,7 @@ test_connection_no_url (Fixture       *f,
   g_auto(CtlRun) run = { 0 };
 
   ctl (f, &run, "test-connection", "--json", NULL);
-  assert_error_line (&run, 2, "no Stash server configured");
-  g_assert_cmpstr (run.out, ==, "");
+  assert_error_code (&run, 2, "no Stash server configured", "configuration");
 }
 
 /* sync and scenes */
@@ -859,6 +908,22 @@ test_generate_all (Fixture       *f,
   g_assert_true (listed);
   /* Newest first: the Generate came after the sync. */
   g_assert_cmpuint (json_array_get_length (jobs), ==, 2);
+  /* --limit 0 means all, as for scenes; 1 means one. */
+  {
+    g_auto(CtlRun) all_run = { 0 };
+    g_auto(CtlRun) one_run = { 0 };
+    g_autoptr(JsonArray) all = NULL;
+    g_autoptr(JsonArray) one = NULL;
+
+    ctl (f, &all_run, "jobs", "--limit", "0", "--json", NULL);
+    assert_status (&all_run, 0);
+    all = parse_json_array (all_run.out);
+    g_assert_cmpuint (json_array_get_length (all), ==, 2);
+    ctl (f, &one_run, "jobs", "--limit", "1", "--json", NULL);
+    assert_status (&one_run, 0);
+    one = parse_json_array (one_run.out);
+    g_assert_cmpuint (json_array_get_length (one), ==, 1);
+  }
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (jobs, 0), "id"),
                    ==, id);
 
@@ -876,8 +941,11 @@ static void
 test_generate_scenes (Fixture       *f,
                       gconstpointer  data)
 {
+  g_auto(CtlRun) impacted_run = { 0 };
+  g_auto(CtlRun) cancel_run = { 0 };
   g_autoptr(JsonObject) job = NULL;
   g_autoptr(JsonArray) ids = NULL;
+  g_autoptr(JsonArray) impacted = NULL;
   const char *id;
 
   fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "5", NULL);
@@ -897,6 +965,20 @@ test_generate_scenes (Fixture       *f,
   g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 2);
   g_assert_cmpint (count_scenes (f, "no", NULL), ==, 18);
   g_assert_cmpint (count_scenes (f, NULL, id), ==, 2);
+
+  /* The scenes a job changed: objects with `id`, as every scene list. */
+  ctl (f, &impacted_run, "scenes", "--job", id, "--json", NULL);
+  assert_status (&impacted_run, 0);
+  impacted = parse_json_array (impacted_run.out);
+  g_assert_cmpuint (json_array_get_length (impacted), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (impacted, 0), "id"),
+                   ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (impacted, 1), "id"),
+                   ==, 5);
+
+  /* A job that has ended cannot be cancelled. */
+  ctl (f, &cancel_run, "cancel", id, "--json", NULL);
+  assert_error_code (&cancel_run, 1, "completed", "job_not_active");
 }
 
 static void
@@ -940,12 +1022,10 @@ test_generate_invalid_options (Fixture       *f,
   f->url = unused_url (f);
 
   ctl (f, &preset, "generate", "--preview-preset", "fastest", "--json", NULL);
-  assert_error_line (&preset, 2, "preview preset");
-  g_assert_cmpstr (preset.out, ==, "");
+  assert_error_code (&preset, 2, "preview preset", "invalid_parameters");
 
   ctl (f, &scene, "generate", "--scene", "abc", "--json", NULL);
-  assert_error_line (&scene, 2, "abc");
-  g_assert_cmpstr (scene.out, ==, "");
+  assert_error_code (&scene, 2, "abc", "invalid_parameters");
 
   ctl (f, &option, "generate", "--no-frobnicate", NULL);
   assert_error_line (&option, 2, "--no-frobnicate");
@@ -1026,17 +1106,23 @@ test_generate_conflict (Fixture       *f,
   id = wait_for_running_generate (f, owner);
 
   ctl (f, &second, "generate", "--json", NULL);
-  assert_error_line (&second, 1, id);
+  assert_error_code (&second, 1, id, "job_conflict");
   g_assert_nonnull (strstr (second.err, "already active"));
-  g_assert_cmpstr (second.out, ==, "");
 
   /* Only failed and cancelled jobs can be retried. */
   ctl (f, &retry_running, "retry", id, "--json", NULL);
-  assert_error_line (&retry_running, 1, "running");
+  assert_error_code (&retry_running, 1, "running", "job_not_retryable");
 
-  ctl (f, &cancel, "cancel", id, NULL);
+  /* `cancel --json` prints the job, as `job` does. */
+  ctl (f, &cancel, "cancel", id, "--json", NULL);
   assert_status (&cancel, 0);
-  g_assert_nonnull (strstr (cancel.out, id));
+  {
+    g_autoptr(JsonObject) cancelling = parse_json_object (cancel.out);
+
+    g_assert_cmpstr (json_object_get_string_member (cancelling, "id"), ==, id);
+    g_assert_cmpstr (json_object_get_string_member (cancelling, "type"), ==, "stash_generate");
+    g_assert_true (json_object_has_member (cancelling, "parameters"));
+  }
 
   ctl_finish (owner, &owner_run, CANCEL_TIMEOUT_S);
   assert_status (&owner_run, 3);
@@ -1285,7 +1371,7 @@ test_generate_reattach_after_kill (Fixture       *f,
   /* The earlier job itself completed, with Stash's work; no second Generate. */
   done = ctl_job (f, 0, "job", id, "--json", NULL);
   g_assert_cmpstr (json_object_get_string_member (done, "status"), ==, "completed");
-  g_assert_false (json_object_has_member (done, "orphaned"));
+  g_assert_false (json_object_get_boolean_member (done, "orphaned"));
   g_assert_cmpint (result_int (done, "scenes_updated_count"), ==, 20);
   g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 20);
   {
@@ -1440,8 +1526,26 @@ test_usage_errors (Fixture       *f,
   assert_error_line (&no_id, 2, "job id");
 
   ctl (f, &missing, "job", "does-not-exist", "--json", NULL);
-  assert_error_line (&missing, 1, "does-not-exist");
-  g_assert_cmpstr (missing.out, ==, "");
+  assert_error_code (&missing, 1, "does-not-exist", "job_not_found");
+
+  /* With --json every error is an object on stdout as well, whatever stage finds it. */
+  {
+    static const char * const usage[][4] = {
+      { "frobnicate", "--json", NULL },
+      { "scenes", "--frobnicate", "--json", NULL },
+      { "jobs", "--status", "bogus", "--json" },
+      { "scenes", "--limit", "-1", "--json" },
+      { "job", "--json", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (usage); i++)
+      {
+        g_auto(CtlRun) run = { 0 };
+
+        ctl (f, &run, usage[i][0], usage[i][1], usage[i][2], usage[i][3], NULL);
+        assert_error_code (&run, 2, "", "usage");
+      }
+  }
 }
 
 
@@ -1539,6 +1643,7 @@ test_database_path (Fixture       *f,
                     gconstpointer  data)
 {
   g_auto(CtlRun) missing = { 0 };
+  g_auto(CtlRun) missing_json = { 0 };
   g_auto(CtlRun) named = { 0 };
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "no-such-dir", NULL);
   g_autofree char *inside = g_build_filename (dir, "x.db", NULL);
@@ -1553,8 +1658,10 @@ test_database_path (Fixture       *f,
 
   f->database = g_strdup (inside);
   ctl (f, &missing, "jobs", NULL);
-  assert_status (&missing, 2);
-  g_assert_nonnull (strstr (missing.err, "does not exist"));
+  assert_error_line (&missing, 2, "does not exist");
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  ctl (f, &missing_json, "scenes", "--json", NULL);
+  assert_error_code (&missing_json, 2, "does not exist", "configuration");
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 
   g_free (f->database);
