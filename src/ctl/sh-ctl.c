@@ -195,15 +195,31 @@ static int
 cmd_version (int    argc,
              char **argv)
 {
-  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
-    {
-      g_print (_("Usage:\n  stashhogctl version\n\nPrint the version of stashhogctl.\n"));
-      return SH_CTL_EXIT_OK;
-    }
-  if (argc > 1)
-    return sh_ctl_usage_error (_("“version” takes no arguments"));
+  g_auto(ShCtlCommonOptions) options = { 0 };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&options);
+  int exit_code = SH_CTL_EXIT_OK;
 
-  g_print ("stashhogctl %s\n", PACKAGE_VERSION);
+  /* The common options are accepted, so a script may pass them to every command. */
+  if (!sh_ctl_parse_options ("version", NULL, _("Print the version of stashhogctl."),
+                             common, NULL, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (options.json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, PACKAGE_VERSION);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      sh_ctl_print_json (root, TRUE);
+    }
+  else
+    {
+      g_print ("stashhogctl %s\n", PACKAGE_VERSION);
+    }
 
   return SH_CTL_EXIT_OK;
 }
