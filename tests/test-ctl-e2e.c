@@ -531,6 +531,9 @@ assert_error_code (CtlRun     *run,
   g_assert_cmpstr (assert_error_object (run), ==, code);
 }
 
+static void assert_documented (const char *shape,
+                               JsonObject *object);
+
 /* Runs a job command with --json; returns the final job. */
 static JsonObject *ctl_job (Fixture *f, int status, const char *first_arg, ...)
   G_GNUC_NULL_TERMINATED;
@@ -1121,7 +1124,7 @@ test_generate_conflict (Fixture       *f,
 
     g_assert_cmpstr (json_object_get_string_member (cancelling, "id"), ==, id);
     g_assert_cmpstr (json_object_get_string_member (cancelling, "type"), ==, "stash_generate");
-    g_assert_true (json_object_has_member (cancelling, "parameters"));
+    assert_documented ("job", cancelling);
   }
 
   ctl_finish (owner, &owner_run, CANCEL_TIMEOUT_S);
@@ -1674,6 +1677,482 @@ test_database_path (Fixture       *f,
   g_assert_false (g_file_test (appended, G_FILE_TEST_EXISTS));
 }
 
+/* The JSON contract: docs/json.md against the output */
+
+typedef struct
+{
+  char     *path;      /* "error.code": members of members with dots */
+  char     *type;      /* string, integer, number, boolean, object or array */
+  gboolean  nullable;
+  gboolean  optional;
+} DocField;
+
+static void
+doc_field_free (DocField *field)
+{
+  g_free (field->path);
+  g_free (field->type);
+  g_free (field);
+}
+
+typedef struct
+{
+  GHashTable *shapes;        /* shape name → GPtrArray of DocField */
+  GHashTable *stash_names;   /* Stash's input names, allowed inside `parameters` */
+  GHashTable *checked;       /* shapes that some output was checked against */
+} JsonDoc;
+
+/* Reads the tables of docs/json.md: a `<!-- shape: NAME -->` line, then a table whose rows
+ * are "| `field` | type | meaning |"; and the list of Stash's names. */
+static JsonDoc *
+json_doc_get (void)
+{
+  static JsonDoc *doc;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) backticked = NULL;
+  GPtrArray *fields = NULL;
+  gboolean in_names = FALSE;
+
+  if (doc != NULL)
+    return doc;
+
+  path = g_build_filename (g_getenv ("STASHHOG_SOURCE_ROOT"), "docs", "json.md", NULL);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  doc = g_new0 (JsonDoc, 1);
+  doc->shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_ptr_array_unref);
+  doc->stash_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  doc->checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  backticked = g_regex_new ("`([A-Za-z0-9_.]+)`", 0, 0, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "<!-- shape: "))
+        {
+          g_autofree char *name = g_strndup (line + strlen ("<!-- shape: "),
+                                             strlen (line) - strlen ("<!-- shape: ")
+                                             - strlen (" -->"));
+
+          g_assert_false (g_hash_table_contains (doc->shapes, name));
+          fields = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_field_free);
+          g_hash_table_insert (doc->shapes, g_steal_pointer (&name), fields);
+        }
+      else if (g_str_has_prefix (line, "<!-- names: stash-input -->"))
+        in_names = TRUE;
+      else if (g_str_has_prefix (line, "<!-- end names -->"))
+        in_names = FALSE;
+      else if (in_names)
+        {
+          g_autoptr(GMatchInfo) match = NULL;
+
+          for (g_regex_match (backticked, line, 0, &match); g_match_info_matches (match);
+               g_match_info_next (match, NULL))
+            g_hash_table_add (doc->stash_names, g_match_info_fetch (match, 1));
+        }
+      else if (fields != NULL && g_str_has_prefix (line, "| `"))
+        {
+          g_auto(GStrv) cells = g_strsplit (line, "|", -1);
+          DocField *field = g_new0 (DocField, 1);
+
+          g_assert_cmpuint (g_strv_length (cells), ==, 5);
+          field->path = g_strdup (g_strstrip (cells[1]));
+          g_assert_true (g_str_has_prefix (field->path, "`"));
+          g_assert_true (g_str_has_suffix (field->path, "`"));
+          memmove (field->path, field->path + 1, strlen (field->path) - 2);
+          field->path[strlen (field->path) - 2] = '\0';
+          g_strstrip (cells[2]);
+          field->type = g_strndup (cells[2], strcspn (cells[2], " ,"));
+          field->nullable = strstr (cells[2], "or null") != NULL;
+          field->optional = strstr (cells[2], "optional") != NULL;
+          g_assert_true (g_strv_contains ((const char * const[]) { "string", "integer",
+                                                                   "number", "boolean",
+                                                                   "object", "array", NULL },
+                                          field->type));
+          g_ptr_array_add (fields, field);
+        }
+      else if (fields != NULL && !g_str_has_prefix (line, "|") && fields->len > 0)
+        fields = NULL;
+    }
+
+  g_assert_cmpuint (g_hash_table_size (doc->shapes), >=, 10);
+  g_assert_true (g_hash_table_contains (doc->stash_names, "previewOptions"));
+
+  return doc;
+}
+
+static gboolean
+has_type (JsonNode   *node,
+          const char *type)
+{
+  if (g_str_equal (type, "object"))
+    return JSON_NODE_HOLDS_OBJECT (node);
+  if (g_str_equal (type, "array"))
+    return JSON_NODE_HOLDS_ARRAY (node);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (g_str_equal (type, "string"))
+    return json_node_get_value_type (node) == G_TYPE_STRING;
+  if (g_str_equal (type, "boolean"))
+    return json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+  if (g_str_equal (type, "integer"))
+    return json_node_get_value_type (node) == G_TYPE_INT64;
+  if (g_str_equal (type, "number"))
+    return json_node_get_value_type (node) == G_TYPE_INT64 ||
+           json_node_get_value_type (node) == G_TYPE_DOUBLE;
+
+  g_assert_not_reached ();
+}
+
+/* The rules of every output: snake_case names but Stash's inside `parameters`, and no
+ * negative number (an unknown one is null). */
+static void
+assert_json_rules (JsonNode *node,
+                   gboolean  in_parameters)
+{
+  JsonDoc *doc = json_doc_get ();
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) names = json_object_get_members (object);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *name = l->data;
+          gboolean snake = g_regex_match_simple ("^[a-z][a-z0-9_]*$", name, 0, 0);
+
+          if (!snake && !(in_parameters && g_hash_table_contains (doc->stash_names, name)))
+            g_error ("“%s” is neither snake_case nor one of Stash's names in parameters", name);
+          assert_json_rules (json_object_get_member (object, name),
+                             in_parameters || g_str_equal (name, "parameters"));
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        assert_json_rules (json_array_get_element (array, i), in_parameters);
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    g_assert_cmpint (json_node_get_int (node), >=, 0);
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    g_assert_cmpfloat (json_node_get_double (node), >=, 0);
+}
+
+static JsonNode *
+lookup_path (JsonObject *object,
+             const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  JsonNode *node = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (object == NULL || !json_object_has_member (object, parts[i]))
+        return NULL;
+      node = json_object_get_member (object, parts[i]);
+      object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    }
+
+  return node;
+}
+
+/* Every member of @object, at @prefix, is a documented field; members of members too, when
+ * the documentation lists theirs. */
+static void
+assert_members_documented (const char *shape,
+                           GPtrArray  *fields,
+                           JsonObject *object,
+                           const char *prefix)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *path = g_strconcat (prefix, l->data, NULL);
+      g_autofree char *inner = g_strconcat (path, ".", NULL);
+      JsonNode *value = json_object_get_member (object, l->data);
+      gboolean documented = FALSE;
+      gboolean has_inner = FALSE;
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          DocField *field = g_ptr_array_index (fields, i);
+
+          documented |= g_str_equal (field->path, path);
+          has_inner |= g_str_has_prefix (field->path, inner);
+        }
+      if (!documented)
+        g_error ("docs/json.md does not list “%s” of %s", path, shape);
+      if (has_inner && JSON_NODE_HOLDS_OBJECT (value))
+        assert_members_documented (shape, fields, json_node_get_object (value), inner);
+    }
+}
+
+/* @object is what docs/json.md says of @shape: each field listed is there (unless
+ * optional) with its type, and each field there is listed. */
+static void
+assert_documented (const char *shape,
+                   JsonObject *object)
+{
+  JsonDoc *doc = json_doc_get ();
+  GPtrArray *fields = g_hash_table_lookup (doc->shapes, shape);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  if (fields == NULL)
+    g_error ("docs/json.md has no table for “%s”", shape);
+  g_hash_table_add (doc->checked, g_strdup (shape));
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      DocField *field = g_ptr_array_index (fields, i);
+      JsonNode *value = lookup_path (object, field->path);
+
+      if (value == NULL)
+        {
+          if (!field->optional)
+            g_error ("%s has no “%s”, which docs/json.md lists", shape, field->path);
+          continue;
+        }
+      if (JSON_NODE_HOLDS_NULL (value) ? !field->nullable : !has_type (value, field->type))
+        g_error ("“%s” of %s is not a %s%s", field->path, shape, field->type,
+                 field->nullable ? " or null" : "");
+    }
+  assert_members_documented (shape, fields, object, "");
+  assert_json_rules (node, FALSE);
+
+  /* A job's result, by its type. */
+  if (g_str_equal (shape, "job") && !json_object_get_null_member (object, "result"))
+    {
+      g_autofree char *result_shape =
+        g_strconcat ("result ", json_object_get_string_member (object, "type"), NULL);
+
+      assert_documented (result_shape, json_object_get_object_member (object, "result"));
+    }
+}
+
+static void
+assert_documented_array (const char *shape,
+                         const char *text)
+{
+  g_autoptr(JsonArray) array = parse_json_array (text);
+
+  g_assert_cmpuint (json_array_get_length (array), >, 0);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    assert_documented (shape, json_array_get_object_element (array, i));
+}
+
+/* A long command's lines: progress lines, then the job. Returns the job's id. */
+static char *
+assert_documented_lines (CtlRun *run)
+{
+  g_auto(GStrv) lines = g_strsplit (run->out, "\n", -1);
+  guint n = g_strv_length (lines);
+  g_autoptr(JsonObject) job = NULL;
+
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      g_autoptr(JsonObject) line = parse_json_object (lines[i]);
+
+      assert_documented ("progress", line);
+    }
+  job = parse_json_object (lines[n - 2]);
+  assert_documented ("job", job);
+
+  return g_strdup (json_object_get_string_member (job, "id"));
+}
+
+/* Each command's --json output, for every shape docs/json.md describes. */
+static void
+test_json_documented (Fixture       *f,
+                      gconstpointer  data)
+{
+  JsonDoc *doc = json_doc_get ();
+  g_autofree char *failed_id = NULL;
+  g_autofree char *marked_id = NULL;
+
+  fake_start (f, "--scenes", "12", "--missing", "all", "--job-speed", "5", "--broken", "4",
+              NULL);
+
+  {
+    g_auto(CtlRun) run = { 0 };
+    g_autoptr(JsonObject) object = NULL;
+
+    ctl (f, &run, "test-connection", "--json", NULL);
+    assert_status (&run, 0);
+    object = parse_json_object (run.out);
+    assert_documented ("test-connection", object);
+    g_assert_true (json_object_get_boolean_member (object, "ready"));
+  }
+  {
+    g_auto(CtlRun) run = { 0 };
+    g_autoptr(JsonObject) object = NULL;
+
+    ctl (f, &run, "version", "--json", NULL);
+    assert_status (&run, 0);
+    object = parse_json_object (run.out);
+    assert_documented ("version", object);
+  }
+  {
+    g_auto(CtlRun) sync = { 0 };
+    g_auto(CtlRun) check = { 0 };
+    g_auto(CtlRun) generate = { 0 };
+    g_auto(CtlRun) marked = { 0 };
+    g_auto(CtlRun) retried = { 0 };
+    g_autofree char *sync_id = NULL;
+    g_autofree char *check_id = NULL;
+    g_autofree char *retried_id = NULL;
+
+    ctl (f, &sync, "sync", "--json", NULL);
+    assert_status (&sync, 0);
+    sync_id = assert_documented_lines (&sync);
+    ctl (f, &check, "check", "--json", NULL);
+    assert_status (&check, 0);
+    check_id = assert_documented_lines (&check);
+    /* Scene 4 cannot be made: the Generate fails, its last line is the job all the same. */
+    ctl (f, &generate, "generate", "--json", NULL);
+    assert_status (&generate, 1);
+    failed_id = assert_documented_lines (&generate);
+    ctl (f, &marked, "generate", "--mark-succeeded", "--json", NULL);
+    assert_status (&marked, 1);
+    marked_id = assert_documented_lines (&marked);
+    ctl (f, &retried, "retry", failed_id, "--json", NULL);
+    assert_status (&retried, 1);
+    retried_id = assert_documented_lines (&retried);
+  }
+  {
+    g_auto(CtlRun) failed = { 0 };
+    g_auto(CtlRun) impacted = { 0 };
+    g_auto(CtlRun) scenes = { 0 };
+    g_auto(CtlRun) count = { 0 };
+    g_auto(CtlRun) mark = { 0 };
+    g_autoptr(JsonObject) object = NULL;
+    g_autoptr(JsonObject) marks = NULL;
+
+    ctl (f, &failed, "scenes", "--job", failed_id, "--role", "failed", "--json", NULL);
+    assert_status (&failed, 0);
+    assert_documented_array ("failed-scene", failed.out);
+    ctl (f, &impacted, "scenes", "--job", marked_id, "--json", NULL);
+    assert_status (&impacted, 0);
+    assert_documented_array ("job-scene", impacted.out);
+    ctl (f, &scenes, "scenes", "--limit", "0", "--json", NULL);
+    assert_status (&scenes, 0);
+    assert_documented_array ("scene", scenes.out);
+    ctl (f, &count, "scenes", "--count", "--json", NULL);
+    assert_status (&count, 0);
+    object = parse_json_object (count.out);
+    assert_documented ("count", object);
+    ctl (f, &mark, "mark", "--generated", "no", "--scene", "1", "--json", NULL);
+    assert_status (&mark, 0);
+    marks = parse_json_object (mark.out);
+    assert_documented ("mark", marks);
+  }
+  {
+    g_auto(CtlRun) process_new = { 0 };
+    g_auto(CtlRun) maintain = { 0 };
+    g_autofree char *process_id = NULL;
+    g_autofree char *maintain_id = NULL;
+
+    ctl (f, &process_new, "process-new", "--json", NULL);
+    assert_status (&process_new, 0);
+    process_id = assert_documented_lines (&process_new);
+    /* Scene 4 failed three Generates in a row: failing, left out; nothing else to do. */
+    ctl (f, &maintain, "maintain", "--json", NULL);
+    assert_status (&maintain, 0);
+    maintain_id = assert_documented_lines (&maintain);
+  }
+  {
+    g_auto(CtlRun) jobs = { 0 };
+    g_auto(CtlRun) job = { 0 };
+    g_autoptr(JsonObject) object = NULL;
+
+    ctl (f, &jobs, "jobs", "--limit", "0", "--json", NULL);
+    assert_status (&jobs, 0);
+    assert_documented_array ("job", jobs.out);
+    ctl (f, &job, "job", failed_id, "--json", NULL);
+    assert_status (&job, 0);
+    object = parse_json_object (job.out);
+    assert_documented ("job", object);
+    g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "failed");
+  }
+  {
+    static const char * const actions[] = { "status", "install", "status", "remove" };
+
+    /* The units go into the test's own configuration folder. */
+    f->env = g_environ_setenv (f->env, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+
+    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+      {
+        g_auto(CtlRun) run = { 0 };
+        g_autoptr(JsonObject) object = NULL;
+
+        ctl (f, &run, "schedule", actions[i], "--no-systemctl", "--json", NULL);
+        assert_status (&run, 0);
+        object = parse_json_object (run.out);
+        assert_documented ("schedule", object);
+        g_assert_cmpint (json_object_get_boolean_member (object, "timer_installed"), ==,
+                         i == 1 || i == 2);
+      }
+  }
+  {
+    g_auto(CtlRun) usage = { 0 };
+    g_auto(CtlRun) missing = { 0 };
+    g_autoptr(JsonObject) object = NULL;
+
+    ctl (f, &usage, "scenes", "--generated", "maybe", "--json", NULL);
+    assert_error_code (&usage, 2, "maybe", "usage");
+    object = parse_json_object (usage.out);
+    assert_documented ("error", object);
+    ctl (f, &missing, "job", "does-not-exist", "--json", NULL);
+    assert_error_code (&missing, 1, "does-not-exist", "job_not_found");
+  }
+  /* Stash gone: a sync fails before anything is counted (null, not -1), and its last
+   * line is the failed job. */
+  {
+    g_auto(CtlRun) sync = { 0 };
+    g_auto(CtlRun) shown = { 0 };
+    g_autofree char *sync_id = NULL;
+    g_autoptr(JsonObject) job = NULL;
+
+    fake_stop (f);
+    ctl (f, &sync, "sync", "--json", NULL);
+    assert_status (&sync, 1);
+    sync_id = assert_documented_lines (&sync);
+    ctl (f, &shown, "job", sync_id, "--json", NULL);
+    assert_status (&shown, 0);
+    job = parse_json_object (shown.out);
+    assert_documented ("job", job);
+    g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "failed");
+    g_assert_true (json_object_get_null_member (job, "total_items"));
+    g_assert_true (json_object_get_null_member (job, "result"));
+  }
+
+  /* Every table of the documentation was compared with some output. */
+  {
+    GHashTableIter iter;
+    const char *shape;
+
+    g_hash_table_iter_init (&iter, doc->shapes);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &shape, NULL))
+      {
+        if (!g_hash_table_contains (doc->checked, shape))
+          g_error ("No output was checked against the table “%s” of docs/json.md", shape);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1706,6 +2185,7 @@ main (int   argc,
   ADD ("check/marks-not-generated", test_check_marks_not_generated);
   ADD ("process-new", test_process_new);
   ADD ("usage-errors", test_usage_errors);
+  ADD ("json-documented", test_json_documented);
 
 #undef ADD
 
