@@ -443,6 +443,18 @@ ctl_finish (GSubprocess *proc,
   run->status = g_subprocess_get_exit_status (proc);
 }
 
+/* Runs stashhogctl to its end. */
+static void
+ctl_va (Fixture    *f,
+        CtlRun     *run,
+        const char *first_arg,
+        va_list     args)
+{
+  g_autoptr(GSubprocess) proc = ctl_spawn_va (f, first_arg, args);
+
+  ctl_finish (proc, run, CTL_TIMEOUT_S);
+}
+
 static void ctl (Fixture *f, CtlRun *run, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 
 static void
@@ -451,14 +463,11 @@ ctl (Fixture    *f,
      const char *first_arg,
      ...)
 {
-  g_autoptr(GSubprocess) proc = NULL;
   va_list args;
 
   va_start (args, first_arg);
-  proc = ctl_spawn_va (f, first_arg, args);
+  ctl_va (f, run, first_arg, args);
   va_end (args);
-
-  ctl_finish (proc, run, CTL_TIMEOUT_S);
 }
 
 /* Logs what a run printed when its status is not the expected one. */
@@ -544,15 +553,12 @@ ctl_job (Fixture    *f,
          const char *first_arg,
          ...)
 {
-  g_autoptr(GSubprocess) proc = NULL;
   g_auto(CtlRun) run = { 0 };
   va_list args;
 
   va_start (args, first_arg);
-  proc = ctl_spawn_va (f, first_arg, args);
+  ctl_va (f, &run, first_arg, args);
   va_end (args);
-
-  ctl_finish (proc, &run, CTL_TIMEOUT_S);
   assert_status (&run, status);
   /* With --json and no terminal, a job that completes prints nothing else. */
   if (status == 0)
@@ -598,6 +604,22 @@ count_scenes (Fixture    *f,
   g_assert_true (json_object_has_member (object, "count"));
 
   return json_object_get_int_member (object, "count");
+}
+
+/* A scene list that --json printed: objects whose ids are @ids, in this order. */
+static void
+assert_scene_ids (CtlRun       *run,
+                  const gint64 *ids,
+                  guint         n_ids)
+{
+  g_autoptr(JsonArray) scenes = NULL;
+
+  assert_status (run, 0);
+  scenes = parse_json_array (run->out);
+  g_assert_cmpuint (json_array_get_length (scenes), ==, n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, i),
+                                                 "id"), ==, ids[i]);
 }
 
 static void
@@ -948,7 +970,6 @@ test_generate_scenes (Fixture       *f,
   g_auto(CtlRun) cancel_run = { 0 };
   g_autoptr(JsonObject) job = NULL;
   g_autoptr(JsonArray) ids = NULL;
-  g_autoptr(JsonArray) impacted = NULL;
   const char *id;
 
   fake_start (f, "--scenes", "20", "--missing", "all", "--job-speed", "5", NULL);
@@ -971,13 +992,7 @@ test_generate_scenes (Fixture       *f,
 
   /* The scenes a job changed: objects with `id`, as every scene list. */
   ctl (f, &impacted_run, "scenes", "--job", id, "--json", NULL);
-  assert_status (&impacted_run, 0);
-  impacted = parse_json_array (impacted_run.out);
-  g_assert_cmpuint (json_array_get_length (impacted), ==, 2);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (impacted, 0), "id"),
-                   ==, 3);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (impacted, 1), "id"),
-                   ==, 5);
+  assert_scene_ids (&impacted_run, (const gint64[]) { 3, 5 }, 2);
 
   /* A job that has ended cannot be cancelled. */
   ctl (f, &cancel_run, "cancel", id, "--json", NULL);
@@ -1176,7 +1191,6 @@ test_check_some_missing (Fixture       *f,
   g_autoptr(JsonObject) generate = NULL;
   g_autoptr(JsonObject) check = NULL;
   g_auto(CtlRun) list = { 0 };
-  g_autoptr(JsonArray) scenes = NULL;
 
   fake_start (f, "--scenes", "12", "--missing", "all", "--job-speed", "5", NULL);
   sync_scenes (f, 12);
@@ -1197,13 +1211,7 @@ test_check_some_missing (Fixture       *f,
   g_assert_cmpint (count_scenes (f, "no", NULL), ==, 10);
 
   ctl (f, &list, "scenes", "--generated", "yes", "--json", NULL);
-  assert_status (&list, 0);
-  scenes = parse_json_array (list.out);
-  g_assert_cmpuint (json_array_get_length (scenes), ==, 2);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, 0), "id"),
-                   ==, 4);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, 1), "id"),
-                   ==, 9);
+  assert_scene_ids (&list, (const gint64[]) { 4, 9 }, 2);
 }
 
 /* Media that disappear from Stash: the check takes the mark away. */
@@ -1941,17 +1949,6 @@ assert_documented (const char *shape,
     }
 }
 
-static void
-assert_documented_array (const char *shape,
-                         const char *text)
-{
-  g_autoptr(JsonArray) array = parse_json_array (text);
-
-  g_assert_cmpuint (json_array_get_length (array), >, 0);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    assert_documented (shape, json_array_get_object_element (array, i));
-}
-
 /* A long command's lines: progress lines, then the job. Returns the job's id. */
 static char *
 assert_documented_lines (CtlRun *run)
@@ -1974,170 +1971,144 @@ assert_documented_lines (CtlRun *run)
   return g_strdup (json_object_get_string_member (job, "id"));
 }
 
+/* Runs `stashhogctl @args --json`, which must exit with @status, and checks what it
+ * printed against @shape: an object, an array of them, or (@long_command) progress lines
+ * and the job. Returns the object, the array, or the job. */
+static JsonNode *ctl_documented (Fixture *f, int status, const char *shape,
+                                 gboolean long_command, const char *first_arg, ...)
+  G_GNUC_NULL_TERMINATED;
+
+static JsonNode *
+ctl_documented (Fixture    *f,
+                int         status,
+                const char *shape,
+                gboolean    long_command,
+                const char *first_arg,
+                ...)
+{
+  g_auto(CtlRun) run = { 0 };
+  JsonNode *node;
+  va_list args;
+
+  va_start (args, first_arg);
+  ctl_va (f, &run, first_arg, args);
+  va_end (args);
+  assert_status (&run, status);
+  g_assert_true (run.json);
+
+  if (long_command)
+    {
+      g_autofree char *id = assert_documented_lines (&run);
+      g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+
+      g_assert_cmpstr (shape, ==, "job");
+      node = parse_json (lines[g_strv_length (lines) - 2]);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "id"), ==,
+                       id);
+      return node;
+    }
+
+  node = parse_json (run.out);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_assert_cmpuint (json_array_get_length (array), >, 0);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        assert_documented (shape, json_array_get_object_element (array, i));
+    }
+  else
+    {
+      assert_documented (shape, json_node_get_object (node));
+    }
+
+  return node;
+}
+
+static const char *
+node_id (JsonNode *node)
+{
+  return json_object_get_string_member (json_node_get_object (node), "id");
+}
+
 /* Each command's --json output, for every shape docs/json.md describes. */
 static void
 test_json_documented (Fixture       *f,
                       gconstpointer  data)
 {
   JsonDoc *doc = json_doc_get ();
-  g_autofree char *failed_id = NULL;
-  g_autofree char *marked_id = NULL;
+  g_autoptr(JsonNode) connection = NULL;
+  g_autoptr(JsonNode) failed = NULL;
+  g_autoptr(JsonNode) marked = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  g_autoptr(JsonNode) lost_sync = NULL;
+  g_autoptr(JsonNode) lost_shown = NULL;
+  static const char * const schedule_actions[] = { "status", "install", "status", "remove" };
 
   fake_start (f, "--scenes", "12", "--missing", "all", "--job-speed", "5", "--broken", "4",
               NULL);
 
-  {
-    g_auto(CtlRun) run = { 0 };
-    g_autoptr(JsonObject) object = NULL;
+  connection = ctl_documented (f, 0, "test-connection", FALSE, "test-connection", "--json",
+                               NULL);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (connection), "ready"));
+  json_node_unref (ctl_documented (f, 0, "version", FALSE, "version", "--json", NULL));
 
-    ctl (f, &run, "test-connection", "--json", NULL);
-    assert_status (&run, 0);
-    object = parse_json_object (run.out);
-    assert_documented ("test-connection", object);
-    g_assert_true (json_object_get_boolean_member (object, "ready"));
-  }
-  {
-    g_auto(CtlRun) run = { 0 };
-    g_autoptr(JsonObject) object = NULL;
+  /* Long commands; scene 4 cannot be made, so the Generates fail, and their last line is
+   * the job all the same. Three failures in a row make it failing: maintain leaves it
+   * out and completes. */
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "sync", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "check", "--json", NULL));
+  failed = ctl_documented (f, 1, "job", TRUE, "generate", "--json", NULL);
+  marked = ctl_documented (f, 1, "job", TRUE, "generate", "--mark-succeeded", "--json", NULL);
+  json_node_unref (ctl_documented (f, 1, "job", TRUE, "retry", node_id (failed), "--json",
+                                   NULL));
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "process-new", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "maintain", "--json", NULL));
 
-    ctl (f, &run, "version", "--json", NULL);
-    assert_status (&run, 0);
-    object = parse_json_object (run.out);
-    assert_documented ("version", object);
-  }
-  {
-    g_auto(CtlRun) sync = { 0 };
-    g_auto(CtlRun) check = { 0 };
-    g_auto(CtlRun) generate = { 0 };
-    g_auto(CtlRun) marked = { 0 };
-    g_auto(CtlRun) retried = { 0 };
-    g_autofree char *sync_id = NULL;
-    g_autofree char *check_id = NULL;
-    g_autofree char *retried_id = NULL;
+  json_node_unref (ctl_documented (f, 0, "failed-scene", FALSE, "scenes", "--job",
+                                   node_id (failed), "--role", "failed", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job-scene", FALSE, "scenes", "--job",
+                                   node_id (marked), "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "scene", FALSE, "scenes", "--limit", "0", "--json",
+                                   NULL));
+  json_node_unref (ctl_documented (f, 0, "count", FALSE, "scenes", "--count", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "mark", FALSE, "mark", "--generated", "no", "--scene",
+                                   "1", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job", FALSE, "jobs", "--limit", "0", "--json",
+                                   NULL));
+  shown = ctl_documented (f, 0, "job", FALSE, "job", node_id (failed), "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "status"), ==,
+                   "failed");
 
-    ctl (f, &sync, "sync", "--json", NULL);
-    assert_status (&sync, 0);
-    sync_id = assert_documented_lines (&sync);
-    ctl (f, &check, "check", "--json", NULL);
-    assert_status (&check, 0);
-    check_id = assert_documented_lines (&check);
-    /* Scene 4 cannot be made: the Generate fails, its last line is the job all the same. */
-    ctl (f, &generate, "generate", "--json", NULL);
-    assert_status (&generate, 1);
-    failed_id = assert_documented_lines (&generate);
-    ctl (f, &marked, "generate", "--mark-succeeded", "--json", NULL);
-    assert_status (&marked, 1);
-    marked_id = assert_documented_lines (&marked);
-    ctl (f, &retried, "retry", failed_id, "--json", NULL);
-    assert_status (&retried, 1);
-    retried_id = assert_documented_lines (&retried);
-  }
-  {
-    g_auto(CtlRun) failed = { 0 };
-    g_auto(CtlRun) impacted = { 0 };
-    g_auto(CtlRun) scenes = { 0 };
-    g_auto(CtlRun) count = { 0 };
-    g_auto(CtlRun) mark = { 0 };
-    g_autoptr(JsonObject) object = NULL;
-    g_autoptr(JsonObject) marks = NULL;
+  /* The units go into the test's own configuration folder. */
+  f->env = g_environ_setenv (f->env, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (schedule_actions); i++)
+    {
+      g_autoptr(JsonNode) schedule = ctl_documented (f, 0, "schedule", FALSE, "schedule",
+                                                     schedule_actions[i], "--no-systemctl",
+                                                     "--json", NULL);
 
-    ctl (f, &failed, "scenes", "--job", failed_id, "--role", "failed", "--json", NULL);
-    assert_status (&failed, 0);
-    assert_documented_array ("failed-scene", failed.out);
-    ctl (f, &impacted, "scenes", "--job", marked_id, "--json", NULL);
-    assert_status (&impacted, 0);
-    assert_documented_array ("job-scene", impacted.out);
-    ctl (f, &scenes, "scenes", "--limit", "0", "--json", NULL);
-    assert_status (&scenes, 0);
-    assert_documented_array ("scene", scenes.out);
-    ctl (f, &count, "scenes", "--count", "--json", NULL);
-    assert_status (&count, 0);
-    object = parse_json_object (count.out);
-    assert_documented ("count", object);
-    ctl (f, &mark, "mark", "--generated", "no", "--scene", "1", "--json", NULL);
-    assert_status (&mark, 0);
-    marks = parse_json_object (mark.out);
-    assert_documented ("mark", marks);
-  }
-  {
-    g_auto(CtlRun) process_new = { 0 };
-    g_auto(CtlRun) maintain = { 0 };
-    g_autofree char *process_id = NULL;
-    g_autofree char *maintain_id = NULL;
+      g_assert_cmpint (json_object_get_boolean_member (json_node_get_object (schedule),
+                                                       "timer_installed"), ==,
+                       i == 1 || i == 2);
+    }
 
-    ctl (f, &process_new, "process-new", "--json", NULL);
-    assert_status (&process_new, 0);
-    process_id = assert_documented_lines (&process_new);
-    /* Scene 4 failed three Generates in a row: failing, left out; nothing else to do. */
-    ctl (f, &maintain, "maintain", "--json", NULL);
-    assert_status (&maintain, 0);
-    maintain_id = assert_documented_lines (&maintain);
-  }
-  {
-    g_auto(CtlRun) jobs = { 0 };
-    g_auto(CtlRun) job = { 0 };
-    g_autoptr(JsonObject) object = NULL;
+  /* Errors. */
+  json_node_unref (ctl_documented (f, 2, "error", FALSE, "scenes", "--generated", "maybe",
+                                   "--json", NULL));
+  json_node_unref (ctl_documented (f, 1, "error", FALSE, "job", "does-not-exist", "--json",
+                                   NULL));
 
-    ctl (f, &jobs, "jobs", "--limit", "0", "--json", NULL);
-    assert_status (&jobs, 0);
-    assert_documented_array ("job", jobs.out);
-    ctl (f, &job, "job", failed_id, "--json", NULL);
-    assert_status (&job, 0);
-    object = parse_json_object (job.out);
-    assert_documented ("job", object);
-    g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "failed");
-  }
-  {
-    static const char * const actions[] = { "status", "install", "status", "remove" };
-
-    /* The units go into the test's own configuration folder. */
-    f->env = g_environ_setenv (f->env, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
-
-    for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-      {
-        g_auto(CtlRun) run = { 0 };
-        g_autoptr(JsonObject) object = NULL;
-
-        ctl (f, &run, "schedule", actions[i], "--no-systemctl", "--json", NULL);
-        assert_status (&run, 0);
-        object = parse_json_object (run.out);
-        assert_documented ("schedule", object);
-        g_assert_cmpint (json_object_get_boolean_member (object, "timer_installed"), ==,
-                         i == 1 || i == 2);
-      }
-  }
-  {
-    g_auto(CtlRun) usage = { 0 };
-    g_auto(CtlRun) missing = { 0 };
-    g_autoptr(JsonObject) object = NULL;
-
-    ctl (f, &usage, "scenes", "--generated", "maybe", "--json", NULL);
-    assert_error_code (&usage, 2, "maybe", "usage");
-    object = parse_json_object (usage.out);
-    assert_documented ("error", object);
-    ctl (f, &missing, "job", "does-not-exist", "--json", NULL);
-    assert_error_code (&missing, 1, "does-not-exist", "job_not_found");
-  }
   /* Stash gone: a sync fails before anything is counted (null, not -1), and its last
    * line is the failed job. */
-  {
-    g_auto(CtlRun) sync = { 0 };
-    g_auto(CtlRun) shown = { 0 };
-    g_autofree char *sync_id = NULL;
-    g_autoptr(JsonObject) job = NULL;
-
-    fake_stop (f);
-    ctl (f, &sync, "sync", "--json", NULL);
-    assert_status (&sync, 1);
-    sync_id = assert_documented_lines (&sync);
-    ctl (f, &shown, "job", sync_id, "--json", NULL);
-    assert_status (&shown, 0);
-    job = parse_json_object (shown.out);
-    assert_documented ("job", job);
-    g_assert_cmpstr (json_object_get_string_member (job, "status"), ==, "failed");
-    g_assert_true (json_object_get_null_member (job, "total_items"));
-    g_assert_true (json_object_get_null_member (job, "result"));
-  }
+  fake_stop (f);
+  lost_sync = ctl_documented (f, 1, "job", TRUE, "sync", "--json", NULL);
+  lost_shown = ctl_documented (f, 0, "job", FALSE, "job", node_id (lost_sync), "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (lost_shown), "status"),
+                   ==, "failed");
+  g_assert_true (json_object_get_null_member (json_node_get_object (lost_shown),
+                                              "total_items"));
+  g_assert_true (json_object_get_null_member (json_node_get_object (lost_shown), "result"));
 
   /* Every table of the documentation was compared with some output. */
   {
