@@ -28,9 +28,10 @@
 
 typedef struct
 {
-  int   status;   /* the exit status; -1 when a signal ended the process */
-  char *out;      /* (owned) */
-  char *err;      /* (owned) */
+  int       status;   /* the exit status; -1 when a signal ended the process */
+  char     *out;      /* (owned) */
+  char     *err;      /* (owned) */
+  gboolean  json;     /* run with --json */
 } CtlRun;
 
 static void
@@ -366,12 +367,16 @@ ctl_spawn_va (Fixture    *f,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   const char *ctl = g_getenv ("STASHHOGCTL");
+  gboolean json = FALSE;
   GSubprocess *proc;
 
   g_assert_nonnull (ctl);
   g_ptr_array_add (argv, (gpointer) ctl);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) arg);
+    {
+      g_ptr_array_add (argv, (gpointer) arg);
+      json |= g_str_equal (arg, "--json");
+    }
   if (f->url != NULL)
     {
       g_ptr_array_add (argv, (gpointer) "--url");
@@ -387,6 +392,7 @@ ctl_spawn_va (Fixture    *f,
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
   proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  g_object_set_data (G_OBJECT (proc), "json", GINT_TO_POINTER (json));
 
   return proc;
 }
@@ -427,6 +433,7 @@ ctl_finish (GSubprocess *proc,
     }
   g_subprocess_communicate_utf8_finish (proc, result, &run->out, &run->err, &error);
   g_assert_no_error (error);
+  run->json = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (proc), "json"));
 
   /* It ended by itself, whatever its status. */
   if (!g_subprocess_get_if_exited (proc))
@@ -434,6 +441,18 @@ ctl_finish (GSubprocess *proc,
                     g_subprocess_get_term_sig (proc), run->err);
   g_assert_true (g_subprocess_get_if_exited (proc));
   run->status = g_subprocess_get_exit_status (proc);
+}
+
+/* Runs stashhogctl to its end. */
+static void
+ctl_va (Fixture    *f,
+        CtlRun     *run,
+        const char *first_arg,
+        va_list     args)
+{
+  g_autoptr(GSubprocess) proc = ctl_spawn_va (f, first_arg, args);
+
+  ctl_finish (proc, run, CTL_TIMEOUT_S);
 }
 
 static void ctl (Fixture *f, CtlRun *run, const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
@@ -444,14 +463,11 @@ ctl (Fixture    *f,
      const char *first_arg,
      ...)
 {
-  g_autoptr(GSubprocess) proc = NULL;
   va_list args;
 
   va_start (args, first_arg);
-  proc = ctl_spawn_va (f, first_arg, args);
+  ctl_va (f, run, first_arg, args);
   va_end (args);
-
-  ctl_finish (proc, run, CTL_TIMEOUT_S);
 }
 
 /* Logs what a run printed when its status is not the expected one. */
@@ -464,7 +480,36 @@ assert_status (CtlRun *run,
   g_assert_cmpint (run->status, ==, status);
 }
 
-/* Errors are one line on stderr, after the program's name. */
+/* The error object that --json prints on stdout: one line, `{"error": {"code",
+ * "message", "exit_status"}}`, the message the one on stderr. Returns its code. */
+static const char *
+assert_error_object (CtlRun *run)
+{
+  g_autoptr(JsonObject) object = NULL;
+  JsonObject *error;
+  const char *code;
+  g_autofree char *line = NULL;
+
+  g_assert_true (g_str_has_suffix (run->out, "}\n"));
+  g_assert_true (strchr (run->out, '\n') == run->out + strlen (run->out) - 1);
+  object = parse_json_object (run->out);
+  g_assert_cmpuint (json_object_get_size (object), ==, 1);
+  error = json_object_get_object_member (object, "error");
+  g_assert_nonnull (error);
+  g_assert_cmpuint (json_object_get_size (error), ==, 3);
+  code = json_object_get_string_member (error, "code");
+  g_assert_nonnull (code);
+  g_assert_true (g_regex_match_simple ("^[a-z][a-z0-9_]*$", code, 0, 0));
+  g_assert_cmpint (json_object_get_int_member (error, "exit_status"), ==, run->status);
+  line = g_strdup_printf ("stashhogctl: %s\n", json_object_get_string_member (error, "message"));
+  g_assert_cmpstr (run->err, ==, line);
+
+  /* Owned by the run's text, which outlives the returned pointer's use. */
+  return g_intern_string (code);
+}
+
+/* Errors are one line on stderr, after the program's name; stdout holds nothing, or the
+ * error object with --json. */
 static void
 assert_error_line (CtlRun     *run,
                    int         status,
@@ -477,7 +522,26 @@ assert_error_line (CtlRun     *run,
   if (needle != NULL && strstr (run->err, needle) == NULL)
     g_test_message ("“%s” not in: %s", needle, run->err);
   g_assert_nonnull (strstr (run->err, needle));
+  if (run->json)
+    assert_error_object (run);
+  else
+    g_assert_cmpstr (run->out, ==, "");
 }
+
+/* An error with --json, and its stable code. */
+static void
+assert_error_code (CtlRun     *run,
+                   int         status,
+                   const char *needle,
+                   const char *code)
+{
+  g_assert_true (run->json);
+  assert_error_line (run, status, needle);
+  g_assert_cmpstr (assert_error_object (run), ==, code);
+}
+
+static void assert_documented (const char *shape,
+                               JsonObject *object);
 
 /* Runs a job command with --json; returns the final job. */
 static JsonObject *ctl_job (Fixture *f, int status, const char *first_arg, ...)
@@ -489,15 +553,12 @@ ctl_job (Fixture    *f,
          const char *first_arg,
          ...)
 {
-  g_autoptr(GSubprocess) proc = NULL;
   g_auto(CtlRun) run = { 0 };
   va_list args;
 
   va_start (args, first_arg);
-  proc = ctl_spawn_va (f, first_arg, args);
+  ctl_va (f, &run, first_arg, args);
   va_end (args);
-
-  ctl_finish (proc, &run, CTL_TIMEOUT_S);
   assert_status (&run, status);
   /* With --json and no terminal, a job that completes prints nothing else. */
   if (status == 0)
@@ -543,6 +604,22 @@ count_scenes (Fixture    *f,
   g_assert_true (json_object_has_member (object, "count"));
 
   return json_object_get_int_member (object, "count");
+}
+
+/* A scene list that --json printed: objects whose ids are @ids, in this order. */
+static void
+assert_scene_ids (CtlRun       *run,
+                  const gint64 *ids,
+                  guint         n_ids)
+{
+  g_autoptr(JsonArray) scenes = NULL;
+
+  assert_status (run, 0);
+  scenes = parse_json_array (run->out);
+  g_assert_cmpuint (json_array_get_length (scenes), ==, n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, i),
+                                                 "id"), ==, ids[i]);
 }
 
 static void
@@ -660,9 +737,8 @@ test_connection_unreachable (Fixture       *f,
   f->url = unused_url (f);
 
   ctl (f, &run, "test-connection", "--json", NULL);
-  assert_error_line (&run, 1, "Cannot connect to Stash");
+  assert_error_code (&run, 1, "Cannot connect to Stash", "cannot_connect");
   g_assert_nonnull (strstr (run.err, f->url));
-  g_assert_cmpstr (run.out, ==, "");
 }
 
 /* A server that trickles its answer a byte a second used to keep test-connection waiting
@@ -720,12 +796,11 @@ test_connection_api_key (Fixture       *f,
   fake_start (f, "--scenes", "4", NULL);
 
   ctl (f, &none, "test-connection", "--json", NULL);
-  assert_error_line (&none, 1, "API key");
-  g_assert_cmpstr (none.out, ==, "");
+  assert_error_code (&none, 1, "API key", "unauthorized");
 
   f->env = g_environ_setenv (f->env, "STASHHOG_API_KEY", "not-" TEST_API_KEY, TRUE);
   ctl (f, &wrong, "test-connection", "--json", NULL);
-  assert_error_line (&wrong, 1, "API key");
+  assert_error_code (&wrong, 1, "API key", "unauthorized");
   assert_no_key (&wrong);
 
   f->env = g_environ_setenv (f->env, "STASHHOG_API_KEY", TEST_API_KEY, TRUE);
@@ -756,8 +831,7 @@ test_connection_no_url (Fixture       *f,
   g_auto(CtlRun) run = { 0 };
 
   ctl (f, &run, "test-connection", "--json", NULL);
-  assert_error_line (&run, 2, "no Stash server configured");
-  g_assert_cmpstr (run.out, ==, "");
+  assert_error_code (&run, 2, "no Stash server configured", "configuration");
 }
 
 /* sync and scenes */
@@ -859,6 +933,22 @@ test_generate_all (Fixture       *f,
   g_assert_true (listed);
   /* Newest first: the Generate came after the sync. */
   g_assert_cmpuint (json_array_get_length (jobs), ==, 2);
+  /* --limit 0 means all, as for scenes; 1 means one. */
+  {
+    g_auto(CtlRun) all_run = { 0 };
+    g_auto(CtlRun) one_run = { 0 };
+    g_autoptr(JsonArray) all = NULL;
+    g_autoptr(JsonArray) one = NULL;
+
+    ctl (f, &all_run, "jobs", "--limit", "0", "--json", NULL);
+    assert_status (&all_run, 0);
+    all = parse_json_array (all_run.out);
+    g_assert_cmpuint (json_array_get_length (all), ==, 2);
+    ctl (f, &one_run, "jobs", "--limit", "1", "--json", NULL);
+    assert_status (&one_run, 0);
+    one = parse_json_array (one_run.out);
+    g_assert_cmpuint (json_array_get_length (one), ==, 1);
+  }
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (jobs, 0), "id"),
                    ==, id);
 
@@ -876,6 +966,8 @@ static void
 test_generate_scenes (Fixture       *f,
                       gconstpointer  data)
 {
+  g_auto(CtlRun) impacted_run = { 0 };
+  g_auto(CtlRun) cancel_run = { 0 };
   g_autoptr(JsonObject) job = NULL;
   g_autoptr(JsonArray) ids = NULL;
   const char *id;
@@ -897,6 +989,14 @@ test_generate_scenes (Fixture       *f,
   g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 2);
   g_assert_cmpint (count_scenes (f, "no", NULL), ==, 18);
   g_assert_cmpint (count_scenes (f, NULL, id), ==, 2);
+
+  /* The scenes a job changed: objects with `id`, as every scene list. */
+  ctl (f, &impacted_run, "scenes", "--job", id, "--json", NULL);
+  assert_scene_ids (&impacted_run, (const gint64[]) { 3, 5 }, 2);
+
+  /* A job that has ended cannot be cancelled. */
+  ctl (f, &cancel_run, "cancel", id, "--json", NULL);
+  assert_error_code (&cancel_run, 1, "completed", "job_not_active");
 }
 
 static void
@@ -940,12 +1040,10 @@ test_generate_invalid_options (Fixture       *f,
   f->url = unused_url (f);
 
   ctl (f, &preset, "generate", "--preview-preset", "fastest", "--json", NULL);
-  assert_error_line (&preset, 2, "preview preset");
-  g_assert_cmpstr (preset.out, ==, "");
+  assert_error_code (&preset, 2, "preview preset", "invalid_parameters");
 
   ctl (f, &scene, "generate", "--scene", "abc", "--json", NULL);
-  assert_error_line (&scene, 2, "abc");
-  g_assert_cmpstr (scene.out, ==, "");
+  assert_error_code (&scene, 2, "abc", "invalid_parameters");
 
   ctl (f, &option, "generate", "--no-frobnicate", NULL);
   assert_error_line (&option, 2, "--no-frobnicate");
@@ -1026,17 +1124,23 @@ test_generate_conflict (Fixture       *f,
   id = wait_for_running_generate (f, owner);
 
   ctl (f, &second, "generate", "--json", NULL);
-  assert_error_line (&second, 1, id);
+  assert_error_code (&second, 1, id, "job_conflict");
   g_assert_nonnull (strstr (second.err, "already active"));
-  g_assert_cmpstr (second.out, ==, "");
 
   /* Only failed and cancelled jobs can be retried. */
   ctl (f, &retry_running, "retry", id, "--json", NULL);
-  assert_error_line (&retry_running, 1, "running");
+  assert_error_code (&retry_running, 1, "running", "job_not_retryable");
 
-  ctl (f, &cancel, "cancel", id, NULL);
+  /* `cancel --json` prints the job, as `job` does. */
+  ctl (f, &cancel, "cancel", id, "--json", NULL);
   assert_status (&cancel, 0);
-  g_assert_nonnull (strstr (cancel.out, id));
+  {
+    g_autoptr(JsonObject) cancelling = parse_json_object (cancel.out);
+
+    g_assert_cmpstr (json_object_get_string_member (cancelling, "id"), ==, id);
+    g_assert_cmpstr (json_object_get_string_member (cancelling, "type"), ==, "stash_generate");
+    assert_documented ("job", cancelling);
+  }
 
   ctl_finish (owner, &owner_run, CANCEL_TIMEOUT_S);
   assert_status (&owner_run, 3);
@@ -1087,7 +1191,6 @@ test_check_some_missing (Fixture       *f,
   g_autoptr(JsonObject) generate = NULL;
   g_autoptr(JsonObject) check = NULL;
   g_auto(CtlRun) list = { 0 };
-  g_autoptr(JsonArray) scenes = NULL;
 
   fake_start (f, "--scenes", "12", "--missing", "all", "--job-speed", "5", NULL);
   sync_scenes (f, 12);
@@ -1108,13 +1211,7 @@ test_check_some_missing (Fixture       *f,
   g_assert_cmpint (count_scenes (f, "no", NULL), ==, 10);
 
   ctl (f, &list, "scenes", "--generated", "yes", "--json", NULL);
-  assert_status (&list, 0);
-  scenes = parse_json_array (list.out);
-  g_assert_cmpuint (json_array_get_length (scenes), ==, 2);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, 0), "id"),
-                   ==, 4);
-  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (scenes, 1), "id"),
-                   ==, 9);
+  assert_scene_ids (&list, (const gint64[]) { 4, 9 }, 2);
 }
 
 /* Media that disappear from Stash: the check takes the mark away. */
@@ -1285,7 +1382,7 @@ test_generate_reattach_after_kill (Fixture       *f,
   /* The earlier job itself completed, with Stash's work; no second Generate. */
   done = ctl_job (f, 0, "job", id, "--json", NULL);
   g_assert_cmpstr (json_object_get_string_member (done, "status"), ==, "completed");
-  g_assert_false (json_object_has_member (done, "orphaned"));
+  g_assert_false (json_object_get_boolean_member (done, "orphaned"));
   g_assert_cmpint (result_int (done, "scenes_updated_count"), ==, 20);
   g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 20);
   {
@@ -1440,8 +1537,26 @@ test_usage_errors (Fixture       *f,
   assert_error_line (&no_id, 2, "job id");
 
   ctl (f, &missing, "job", "does-not-exist", "--json", NULL);
-  assert_error_line (&missing, 1, "does-not-exist");
-  g_assert_cmpstr (missing.out, ==, "");
+  assert_error_code (&missing, 1, "does-not-exist", "job_not_found");
+
+  /* With --json every error is an object on stdout as well, whatever stage finds it. */
+  {
+    static const char * const usage[][4] = {
+      { "frobnicate", "--json", NULL },
+      { "scenes", "--frobnicate", "--json", NULL },
+      { "jobs", "--status", "bogus", "--json" },
+      { "scenes", "--limit", "-1", "--json" },
+      { "job", "--json", NULL },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (usage); i++)
+      {
+        g_auto(CtlRun) run = { 0 };
+
+        ctl (f, &run, usage[i][0], usage[i][1], usage[i][2], usage[i][3], NULL);
+        assert_error_code (&run, 2, "", "usage");
+      }
+  }
 }
 
 
@@ -1539,6 +1654,7 @@ test_database_path (Fixture       *f,
                     gconstpointer  data)
 {
   g_auto(CtlRun) missing = { 0 };
+  g_auto(CtlRun) missing_json = { 0 };
   g_auto(CtlRun) named = { 0 };
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "no-such-dir", NULL);
   g_autofree char *inside = g_build_filename (dir, "x.db", NULL);
@@ -1553,8 +1669,10 @@ test_database_path (Fixture       *f,
 
   f->database = g_strdup (inside);
   ctl (f, &missing, "jobs", NULL);
-  assert_status (&missing, 2);
-  g_assert_nonnull (strstr (missing.err, "does not exist"));
+  assert_error_line (&missing, 2, "does not exist");
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+  ctl (f, &missing_json, "scenes", "--json", NULL);
+  assert_error_code (&missing_json, 2, "does not exist", "configuration");
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 
   g_free (f->database);
@@ -1565,6 +1683,445 @@ test_database_path (Fixture       *f,
   assert_status (&named, 0);
   g_assert_true (g_file_test (sqlite, G_FILE_TEST_IS_REGULAR));
   g_assert_false (g_file_test (appended, G_FILE_TEST_EXISTS));
+}
+
+/* The JSON contract: docs/json.md against the output */
+
+typedef struct
+{
+  char     *path;      /* "error.code": members of members with dots */
+  char     *type;      /* string, integer, number, boolean, object or array */
+  gboolean  nullable;
+  gboolean  optional;
+} DocField;
+
+static void
+doc_field_free (DocField *field)
+{
+  g_free (field->path);
+  g_free (field->type);
+  g_free (field);
+}
+
+typedef struct
+{
+  GHashTable *shapes;        /* shape name → GPtrArray of DocField */
+  GHashTable *stash_names;   /* Stash's input names, allowed inside `parameters` */
+  GHashTable *checked;       /* shapes that some output was checked against */
+} JsonDoc;
+
+/* Reads the tables of docs/json.md: a `<!-- shape: NAME -->` line, then a table whose rows
+ * are "| `field` | type | meaning |"; and the list of Stash's names. */
+static JsonDoc *
+json_doc_get (void)
+{
+  static JsonDoc *doc;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) backticked = NULL;
+  GPtrArray *fields = NULL;
+  gboolean in_names = FALSE;
+
+  if (doc != NULL)
+    return doc;
+
+  path = g_build_filename (g_getenv ("STASHHOG_SOURCE_ROOT"), "docs", "json.md", NULL);
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+
+  doc = g_new0 (JsonDoc, 1);
+  doc->shapes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_ptr_array_unref);
+  doc->stash_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  doc->checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  backticked = g_regex_new ("`([A-Za-z0-9_.]+)`", 0, 0, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "<!-- shape: "))
+        {
+          g_autofree char *name = g_strndup (line + strlen ("<!-- shape: "),
+                                             strlen (line) - strlen ("<!-- shape: ")
+                                             - strlen (" -->"));
+
+          g_assert_false (g_hash_table_contains (doc->shapes, name));
+          fields = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_field_free);
+          g_hash_table_insert (doc->shapes, g_steal_pointer (&name), fields);
+        }
+      else if (g_str_has_prefix (line, "<!-- names: stash-input -->"))
+        in_names = TRUE;
+      else if (g_str_has_prefix (line, "<!-- end names -->"))
+        in_names = FALSE;
+      else if (in_names)
+        {
+          g_autoptr(GMatchInfo) match = NULL;
+
+          for (g_regex_match (backticked, line, 0, &match); g_match_info_matches (match);
+               g_match_info_next (match, NULL))
+            g_hash_table_add (doc->stash_names, g_match_info_fetch (match, 1));
+        }
+      else if (fields != NULL && g_str_has_prefix (line, "| `"))
+        {
+          g_auto(GStrv) cells = g_strsplit (line, "|", -1);
+          DocField *field = g_new0 (DocField, 1);
+
+          g_assert_cmpuint (g_strv_length (cells), ==, 5);
+          field->path = g_strdup (g_strstrip (cells[1]));
+          g_assert_true (g_str_has_prefix (field->path, "`"));
+          g_assert_true (g_str_has_suffix (field->path, "`"));
+          memmove (field->path, field->path + 1, strlen (field->path) - 2);
+          field->path[strlen (field->path) - 2] = '\0';
+          g_strstrip (cells[2]);
+          field->type = g_strndup (cells[2], strcspn (cells[2], " ,"));
+          field->nullable = strstr (cells[2], "or null") != NULL;
+          field->optional = strstr (cells[2], "optional") != NULL;
+          g_assert_true (g_strv_contains ((const char * const[]) { "string", "integer",
+                                                                   "number", "boolean",
+                                                                   "object", "array", NULL },
+                                          field->type));
+          g_ptr_array_add (fields, field);
+        }
+      else if (fields != NULL && !g_str_has_prefix (line, "|") && fields->len > 0)
+        fields = NULL;
+    }
+
+  g_assert_cmpuint (g_hash_table_size (doc->shapes), >=, 10);
+  g_assert_true (g_hash_table_contains (doc->stash_names, "previewOptions"));
+
+  return doc;
+}
+
+static gboolean
+has_type (JsonNode   *node,
+          const char *type)
+{
+  if (g_str_equal (type, "object"))
+    return JSON_NODE_HOLDS_OBJECT (node);
+  if (g_str_equal (type, "array"))
+    return JSON_NODE_HOLDS_ARRAY (node);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  if (g_str_equal (type, "string"))
+    return json_node_get_value_type (node) == G_TYPE_STRING;
+  if (g_str_equal (type, "boolean"))
+    return json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+  if (g_str_equal (type, "integer"))
+    return json_node_get_value_type (node) == G_TYPE_INT64;
+  if (g_str_equal (type, "number"))
+    return json_node_get_value_type (node) == G_TYPE_INT64 ||
+           json_node_get_value_type (node) == G_TYPE_DOUBLE;
+
+  g_assert_not_reached ();
+}
+
+/* The rules of every output: snake_case names but Stash's inside `parameters`, and no
+ * negative number (an unknown one is null). */
+static void
+assert_json_rules (JsonNode *node,
+                   gboolean  in_parameters)
+{
+  JsonDoc *doc = json_doc_get ();
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) names = json_object_get_members (object);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *name = l->data;
+          gboolean snake = g_regex_match_simple ("^[a-z][a-z0-9_]*$", name, 0, 0);
+
+          if (!snake && !(in_parameters && g_hash_table_contains (doc->stash_names, name)))
+            g_error ("“%s” is neither snake_case nor one of Stash's names in parameters", name);
+          assert_json_rules (json_object_get_member (object, name),
+                             in_parameters || g_str_equal (name, "parameters"));
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        assert_json_rules (json_array_get_element (array, i), in_parameters);
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    g_assert_cmpint (json_node_get_int (node), >=, 0);
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    g_assert_cmpfloat (json_node_get_double (node), >=, 0);
+}
+
+static JsonNode *
+lookup_path (JsonObject *object,
+             const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+  JsonNode *node = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (object == NULL || !json_object_has_member (object, parts[i]))
+        return NULL;
+      node = json_object_get_member (object, parts[i]);
+      object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+    }
+
+  return node;
+}
+
+/* Every member of @object, at @prefix, is a documented field; members of members too, when
+ * the documentation lists theirs. */
+static void
+assert_members_documented (const char *shape,
+                           GPtrArray  *fields,
+                           JsonObject *object,
+                           const char *prefix)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *path = g_strconcat (prefix, l->data, NULL);
+      g_autofree char *inner = g_strconcat (path, ".", NULL);
+      JsonNode *value = json_object_get_member (object, l->data);
+      gboolean documented = FALSE;
+      gboolean has_inner = FALSE;
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          DocField *field = g_ptr_array_index (fields, i);
+
+          documented |= g_str_equal (field->path, path);
+          has_inner |= g_str_has_prefix (field->path, inner);
+        }
+      if (!documented)
+        g_error ("docs/json.md does not list “%s” of %s", path, shape);
+      if (has_inner && JSON_NODE_HOLDS_OBJECT (value))
+        assert_members_documented (shape, fields, json_node_get_object (value), inner);
+    }
+}
+
+/* @object is what docs/json.md says of @shape: each field listed is there (unless
+ * optional) with its type, and each field there is listed. */
+static void
+assert_documented (const char *shape,
+                   JsonObject *object)
+{
+  JsonDoc *doc = json_doc_get ();
+  GPtrArray *fields = g_hash_table_lookup (doc->shapes, shape);
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+
+  if (fields == NULL)
+    g_error ("docs/json.md has no table for “%s”", shape);
+  g_hash_table_add (doc->checked, g_strdup (shape));
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      DocField *field = g_ptr_array_index (fields, i);
+      JsonNode *value = lookup_path (object, field->path);
+
+      if (value == NULL)
+        {
+          if (!field->optional)
+            g_error ("%s has no “%s”, which docs/json.md lists", shape, field->path);
+          continue;
+        }
+      if (JSON_NODE_HOLDS_NULL (value) ? !field->nullable : !has_type (value, field->type))
+        g_error ("“%s” of %s is not a %s%s", field->path, shape, field->type,
+                 field->nullable ? " or null" : "");
+    }
+  assert_members_documented (shape, fields, object, "");
+  assert_json_rules (node, FALSE);
+
+  /* A job's result, by its type. */
+  if (g_str_equal (shape, "job") && !json_object_get_null_member (object, "result"))
+    {
+      g_autofree char *result_shape =
+        g_strconcat ("result ", json_object_get_string_member (object, "type"), NULL);
+
+      assert_documented (result_shape, json_object_get_object_member (object, "result"));
+    }
+}
+
+/* A long command's lines: progress lines, then the job. Returns the job's id. */
+static char *
+assert_documented_lines (CtlRun *run)
+{
+  g_auto(GStrv) lines = g_strsplit (run->out, "\n", -1);
+  guint n = g_strv_length (lines);
+  g_autoptr(JsonObject) job = NULL;
+
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  for (guint i = 0; i + 2 < n; i++)
+    {
+      g_autoptr(JsonObject) line = parse_json_object (lines[i]);
+
+      assert_documented ("progress", line);
+    }
+  job = parse_json_object (lines[n - 2]);
+  assert_documented ("job", job);
+
+  return g_strdup (json_object_get_string_member (job, "id"));
+}
+
+/* Runs `stashhogctl @args --json`, which must exit with @status, and checks what it
+ * printed against @shape: an object, an array of them, or (@long_command) progress lines
+ * and the job. Returns the object, the array, or the job. */
+static JsonNode *ctl_documented (Fixture *f, int status, const char *shape,
+                                 gboolean long_command, const char *first_arg, ...)
+  G_GNUC_NULL_TERMINATED;
+
+static JsonNode *
+ctl_documented (Fixture    *f,
+                int         status,
+                const char *shape,
+                gboolean    long_command,
+                const char *first_arg,
+                ...)
+{
+  g_auto(CtlRun) run = { 0 };
+  JsonNode *node;
+  va_list args;
+
+  va_start (args, first_arg);
+  ctl_va (f, &run, first_arg, args);
+  va_end (args);
+  assert_status (&run, status);
+  g_assert_true (run.json);
+
+  if (long_command)
+    {
+      g_autofree char *id = assert_documented_lines (&run);
+      g_auto(GStrv) lines = g_strsplit (run.out, "\n", -1);
+
+      g_assert_cmpstr (shape, ==, "job");
+      node = parse_json (lines[g_strv_length (lines) - 2]);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "id"), ==,
+                       id);
+      return node;
+    }
+
+  node = parse_json (run.out);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_assert_cmpuint (json_array_get_length (array), >, 0);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        assert_documented (shape, json_array_get_object_element (array, i));
+    }
+  else
+    {
+      assert_documented (shape, json_node_get_object (node));
+    }
+
+  return node;
+}
+
+static const char *
+node_id (JsonNode *node)
+{
+  return json_object_get_string_member (json_node_get_object (node), "id");
+}
+
+/* Each command's --json output, for every shape docs/json.md describes. */
+static void
+test_json_documented (Fixture       *f,
+                      gconstpointer  data)
+{
+  JsonDoc *doc = json_doc_get ();
+  g_autoptr(JsonNode) connection = NULL;
+  g_autoptr(JsonNode) failed = NULL;
+  g_autoptr(JsonNode) marked = NULL;
+  g_autoptr(JsonNode) shown = NULL;
+  g_autoptr(JsonNode) lost_sync = NULL;
+  g_autoptr(JsonNode) lost_shown = NULL;
+  static const char * const schedule_actions[] = { "status", "install", "status", "remove" };
+
+  fake_start (f, "--scenes", "12", "--missing", "all", "--job-speed", "5", "--broken", "4",
+              NULL);
+
+  connection = ctl_documented (f, 0, "test-connection", FALSE, "test-connection", "--json",
+                               NULL);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (connection), "ready"));
+  json_node_unref (ctl_documented (f, 0, "version", FALSE, "version", "--json", NULL));
+
+  /* Long commands; scene 4 cannot be made, so the Generates fail, and their last line is
+   * the job all the same. Three failures in a row make it failing: maintain leaves it
+   * out and completes. */
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "sync", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "check", "--json", NULL));
+  failed = ctl_documented (f, 1, "job", TRUE, "generate", "--json", NULL);
+  marked = ctl_documented (f, 1, "job", TRUE, "generate", "--mark-succeeded", "--json", NULL);
+  json_node_unref (ctl_documented (f, 1, "job", TRUE, "retry", node_id (failed), "--json",
+                                   NULL));
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "process-new", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job", TRUE, "maintain", "--json", NULL));
+
+  json_node_unref (ctl_documented (f, 0, "failed-scene", FALSE, "scenes", "--job",
+                                   node_id (failed), "--role", "failed", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job-scene", FALSE, "scenes", "--job",
+                                   node_id (marked), "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "scene", FALSE, "scenes", "--limit", "0", "--json",
+                                   NULL));
+  json_node_unref (ctl_documented (f, 0, "count", FALSE, "scenes", "--count", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "mark", FALSE, "mark", "--generated", "no", "--scene",
+                                   "1", "--json", NULL));
+  json_node_unref (ctl_documented (f, 0, "job", FALSE, "jobs", "--limit", "0", "--json",
+                                   NULL));
+  shown = ctl_documented (f, 0, "job", FALSE, "job", node_id (failed), "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (shown), "status"), ==,
+                   "failed");
+
+  /* The units go into the test's own configuration folder. */
+  f->env = g_environ_setenv (f->env, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (schedule_actions); i++)
+    {
+      g_autoptr(JsonNode) schedule = ctl_documented (f, 0, "schedule", FALSE, "schedule",
+                                                     schedule_actions[i], "--no-systemctl",
+                                                     "--json", NULL);
+
+      g_assert_cmpint (json_object_get_boolean_member (json_node_get_object (schedule),
+                                                       "timer_installed"), ==,
+                       i == 1 || i == 2);
+    }
+
+  /* Errors. */
+  json_node_unref (ctl_documented (f, 2, "error", FALSE, "scenes", "--generated", "maybe",
+                                   "--json", NULL));
+  json_node_unref (ctl_documented (f, 1, "error", FALSE, "job", "does-not-exist", "--json",
+                                   NULL));
+
+  /* Stash gone: a sync fails before anything is counted (null, not -1), and its last
+   * line is the failed job. */
+  fake_stop (f);
+  lost_sync = ctl_documented (f, 1, "job", TRUE, "sync", "--json", NULL);
+  lost_shown = ctl_documented (f, 0, "job", FALSE, "job", node_id (lost_sync), "--json", NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (lost_shown), "status"),
+                   ==, "failed");
+  g_assert_true (json_object_get_null_member (json_node_get_object (lost_shown),
+                                              "total_items"));
+  g_assert_true (json_object_get_null_member (json_node_get_object (lost_shown), "result"));
+
+  /* Every table of the documentation was compared with some output. */
+  {
+    GHashTableIter iter;
+    const char *shape;
+
+    g_hash_table_iter_init (&iter, doc->shapes);
+    while (g_hash_table_iter_next (&iter, (gpointer *) &shape, NULL))
+      {
+        if (!g_hash_table_contains (doc->checked, shape))
+          g_error ("No output was checked against the table “%s” of docs/json.md", shape);
+      }
+  }
 }
 
 int
@@ -1599,6 +2156,7 @@ main (int   argc,
   ADD ("check/marks-not-generated", test_check_marks_not_generated);
   ADD ("process-new", test_process_new);
   ADD ("usage-errors", test_usage_errors);
+  ADD ("json-documented", test_json_documented);
 
 #undef ADD
 

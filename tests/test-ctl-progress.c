@@ -94,6 +94,21 @@ parse_line (const char *text)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* A count is a number, or null while it is not known: never -1. */
+static void
+assert_count (JsonObject *line,
+              const char *name,
+              gint64      count)
+{
+  JsonNode *node = json_object_get_member (line, name);
+
+  g_assert_nonnull (node);
+  if (count < 0)
+    g_assert_true (JSON_NODE_HOLDS_NULL (node));
+  else
+    g_assert_cmpint (json_node_get_int (node), ==, count);
+}
+
 /* The JSON line of the job's current state. */
 static void
 assert_line_is_job (const char *text,
@@ -109,10 +124,8 @@ assert_line_is_job (const char *text,
     g_assert_true (JSON_NODE_HOLDS_NULL (progress));
   else
     g_assert_cmpfloat (json_node_get_double (progress), ==, sh_job_get_progress (job));
-  g_assert_cmpint (json_object_get_int_member (line, "processed_items"), ==,
-                   sh_job_get_processed_items (job));
-  g_assert_cmpint (json_object_get_int_member (line, "total_items"), ==,
-                   sh_job_get_total_items (job));
+  assert_count (line, "processed_items", sh_job_get_processed_items (job));
+  assert_count (line, "total_items", sh_job_get_total_items (job));
   g_assert_cmpstr (json_object_get_string_member (line, "message"), ==,
                    sh_job_get_message (job));
   g_assert_cmpstr (json_object_get_string_member (line, "sub_task"), ==,
@@ -141,6 +154,28 @@ test_json_shows_newest (Fixture       *f,
   /* Nothing new, nothing written. */
   sh_ctl_progress_finish (display);
   g_assert_cmpuint (f->writes->len, ==, 5);
+}
+
+/* Before Stash has counted the work, the counts are not known: null, as the progress. */
+static void
+test_json_unknown_counts (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(ShCtlProgress) display = sh_ctl_progress_new (f->job, SH_CTL_PROGRESS_JSON,
+                                                           record_write, f);
+  g_autoptr(JsonObject) line = NULL;
+
+  sh_job_set_counts (f->job, -1, -1);
+  sh_job_set_progress (f->job, -1, "Generating (Stash is counting the work)");
+  wait_for_writes (f, 1);
+  sh_ctl_progress_finish (display);
+
+  g_assert_cmpint (sh_job_get_total_items (f->job), <, 0);
+  line = parse_line (g_ptr_array_index (f->writes, f->writes->len - 1));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (line, "processed_items")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (line, "total_items")));
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (line, "progress")));
+  assert_line_is_job (g_ptr_array_index (f->writes, f->writes->len - 1), f->job);
 }
 
 /* A burst of events faster than any display: some are coalesced, but the lines that come
@@ -298,6 +333,8 @@ main (int   argc,
 
   g_test_add ("/ctl/progress/json-shows-newest", Fixture, NULL, fixture_set_up,
               test_json_shows_newest, fixture_tear_down);
+  g_test_add ("/ctl/progress/json-unknown-counts", Fixture, NULL, fixture_set_up,
+              test_json_unknown_counts, fixture_tear_down);
   g_test_add ("/ctl/progress/burst-keeps-last", Fixture, NULL, fixture_set_up,
               test_burst_keeps_last, fixture_tear_down);
   g_test_add ("/ctl/progress/finish-draws-last", Fixture, NULL, fixture_set_up,

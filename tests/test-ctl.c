@@ -121,8 +121,8 @@ static void
 test_command_help (void)
 {
   static const char * const commands[] = {
-    "test-connection", "sync", "check", "generate", "process-new", "jobs", "job", "cancel",
-    "retry", "scenes", "mark", "version",
+    "test-connection", "sync", "check", "generate", "process-new", "maintain", "schedule",
+    "jobs", "job", "cancel", "retry", "scenes", "mark", "version",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)

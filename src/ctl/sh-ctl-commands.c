@@ -26,19 +26,6 @@
 #include "sh-stash-client.h"
 #include "sh-stash-error.h"
 
-void
-sh_ctl_print_json (JsonBuilder *builder)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
 /* Parses a command's options; a usage error is one line on stderr. */
 gboolean
 sh_ctl_parse_options (const char     *command,
@@ -64,8 +51,15 @@ sh_ctl_parse_options (const char     *command,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      *exit_code = sh_ctl_report_error (error, SH_CTL_EXIT_USAGE);
       return FALSE;
+    }
+
+  /* Errors are JSON too when --json was given (see sh_ctl_report_error()). */
+  for (const GOptionEntry *entry = common; entry->long_name != NULL; entry++)
+    {
+      if (g_str_equal (entry->long_name, "json"))
+        sh_ctl_set_json_errors (*(gboolean *) entry->arg_data);
     }
 
   if (*argc > 1)
@@ -91,14 +85,14 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
 
   if (url == NULL)
     {
-      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      *exit_code = sh_ctl_config_error ("%s", error->message);
       return NULL;
     }
 
   timeout = sh_ctl_resolve_request_timeout (&error);
   if (timeout == 0)
     {
-      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      *exit_code = sh_ctl_config_error ("%s", error->message);
       return NULL;
     }
 
@@ -107,7 +101,7 @@ sh_ctl_make_client (ShCtlCommonOptions  *options,
   client = sh_stash_client_new (url, key, &error);
   if (client == NULL)
     {
-      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      *exit_code = sh_ctl_report_error (error, SH_CTL_EXIT_USAGE);
       return NULL;
     }
   sh_stash_client_set_timeout (client, timeout);
@@ -149,23 +143,28 @@ database_open_error (const char   *location,
   };
   const char *where = _("Preferences");
   g_autoptr(GString) message = g_string_new (error->message);
+  g_autoptr(GError) shown = NULL;
 
   g_string_replace (message, where, "--database, $STASHHOG_DATABASE and "
                     "$STASHHOG_DATABASE_PASSWORD", 0);
 
   if (location != NULL && strstr (error->message, "no password supplied") != NULL)
-    return sh_ctl_usage_error (_("The PostgreSQL server of %s asks for a password and none "
-                                 "was given. Set STASHHOG_DATABASE_PASSWORD, or store the "
-                                 "password with the app's Preferences (the keyring)."),
-                               location);
+    {
+      shown = g_error_new (error->domain, error->code,
+                           _("The PostgreSQL server of %s asks for a password and none was "
+                             "given. Set STASHHOG_DATABASE_PASSWORD, or store the password "
+                             "with the app's Preferences (the keyring)."), location);
+      return sh_ctl_report_error (shown, SH_CTL_EXIT_USAGE);
+    }
 
+  shown = g_error_new_literal (error->domain, error->code, message->str);
   for (guint i = 0; i < G_N_ELEMENTS (config_errors); i++)
     {
       if (strstr (error->message, config_errors[i]) != NULL)
-        return sh_ctl_usage_error ("%s", message->str);
+        return sh_ctl_report_error (shown, SH_CTL_EXIT_USAGE);
     }
 
-  return sh_ctl_failure ("%s", message->str);
+  return sh_ctl_fail (shown);
 }
 
 ShSession *
@@ -185,12 +184,12 @@ sh_ctl_open_session (ShCtlCommonOptions  *options,
 
   if (url == NULL)
     {
-      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      *exit_code = sh_ctl_config_error ("%s", error->message);
       return NULL;
     }
   if ((timeout = sh_ctl_resolve_request_timeout (&error)) == 0)
     {
-      *exit_code = sh_ctl_usage_error ("%s", error->message);
+      *exit_code = sh_ctl_config_error ("%s", error->message);
       return NULL;
     }
 
@@ -206,9 +205,9 @@ sh_ctl_open_session (ShCtlCommonOptions  *options,
 
       if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
         {
-          *exit_code = sh_ctl_usage_error (_("The folder %s of the database %s does not exist. "
-                                             "Create it, or give another --database."),
-                                           dir, location);
+          *exit_code = sh_ctl_config_error (_("The folder %s of the database %s does not exist. "
+                                              "Create it, or give another --database."),
+                                            dir, location);
           return NULL;
         }
     }
@@ -226,11 +225,11 @@ sh_ctl_open_session (ShCtlCommonOptions  *options,
     {
       /* An address that is not one is the user's to fix, as with sh_ctl_make_client(). */
       if (g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH))
-        *exit_code = sh_ctl_usage_error ("%s", error->message);
+        *exit_code = sh_ctl_report_error (error, SH_CTL_EXIT_USAGE);
       else if (g_error_matches (error, SH_STORE_ERROR, SH_STORE_ERROR_OPEN))
         *exit_code = database_open_error (location, error);
       else
-        *exit_code = sh_ctl_failure ("%s", error->message);
+        *exit_code = sh_ctl_fail (error);
       return NULL;
     }
   sh_database_set_failing_threshold (sh_session_get_database (session),
@@ -249,6 +248,7 @@ sh_ctl_cmd_test_connection (int    argc,
   g_autoptr(ShStashServerInfo) info = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean ready;
   int exit_code = SH_CTL_EXIT_OK;
 
   if (!sh_ctl_parse_options ("test-connection", NULL,
@@ -264,11 +264,13 @@ sh_ctl_cmd_test_connection (int    argc,
   sh_ctl_wait (&result);
   info = sh_stash_client_test_connection_finish (client, result, &error);
   if (info == NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
+  ready = g_strcmp0 (info->status, "OK") == 0 && info->has_ffmpeg;
 
   if (options.json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "url");
@@ -279,8 +281,11 @@ sh_ctl_cmd_test_connection (int    argc,
       json_builder_add_string_value (builder, info->status);
       json_builder_set_member_name (builder, "ffmpeg");
       json_builder_add_boolean_value (builder, info->has_ffmpeg);
+      json_builder_set_member_name (builder, "ready");
+      json_builder_add_boolean_value (builder, ready);
       json_builder_end_object (builder);
-      sh_ctl_print_json (builder);
+      root = json_builder_get_root (builder);
+      sh_ctl_print_json (root, TRUE);
     }
   else
     {
@@ -292,10 +297,18 @@ sh_ctl_cmd_test_connection (int    argc,
     }
 
   /* Reachable but unable to generate is a failure for scripts. */
-  if (g_strcmp0 (info->status, "OK") != 0 || !info->has_ffmpeg)
-    return SH_CTL_EXIT_FAILED;
+  return ready ? SH_CTL_EXIT_OK : SH_CTL_EXIT_FAILED;
+}
 
-  return SH_CTL_EXIT_OK;
+/* `--count`: a number, or `{"count": N}`. */
+static void
+print_count (guint64  count,
+             gboolean json)
+{
+  if (json)
+    g_print ("{\"count\": %" G_GUINT64_FORMAT "}\n", count);
+  else
+    g_print ("%" G_GUINT64_FORMAT "\n", count);
 }
 
 /* A Generate's failed scenes, with what each lacks and Stash's lines about it. */
@@ -322,7 +335,7 @@ print_failures (ShJobStore *store,
       sh_ctl_wait (&result);
       failures = sh_job_store_list_failures_finish (store, result, &error);
       if (failures == NULL)
-        return sh_ctl_failure ("%s", error->message);
+        return sh_ctl_fail (error);
 
       for (guint i = 0; i < failures->len; i++)
         {
@@ -364,9 +377,8 @@ print_failures (ShJobStore *store,
   if (json)
     {
       g_autoptr(JsonNode) root = json_builder_get_root (builder);
-      g_autofree char *text = json_to_string (root, TRUE);
 
-      g_print ("%s\n", text);
+      sh_ctl_print_json (root, TRUE);
     }
 
   return SH_CTL_EXIT_OK;
@@ -398,7 +410,7 @@ print_job_scenes (ShJobManager  *manager,
   sh_ctl_wait (&result);
   job = sh_job_manager_get_job_finish (manager, result, &error);
   if (job == NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
   g_clear_object (&result);
 
   if (count_only)
@@ -409,11 +421,8 @@ print_job_scenes (ShJobManager  *manager,
                                            sh_ctl_store_result, &result);
       sh_ctl_wait (&result);
       if (!sh_job_store_count_job_scenes_finish (store, result, &count, &error))
-        return sh_ctl_failure ("%s", error->message);
-      if (json)
-        g_print ("{\"count\": %" G_GUINT64_FORMAT "}\n", count);
-      else
-        g_print ("%" G_GUINT64_FORMAT "\n", count);
+        return sh_ctl_fail (error);
+      print_count (count, json);
       return SH_CTL_EXIT_OK;
     }
 
@@ -431,14 +440,19 @@ print_job_scenes (ShJobManager  *manager,
       sh_ctl_wait (&page_result);
       ids = sh_job_store_list_job_scenes_finish (store, page_result, &error);
       if (ids == NULL)
-        return sh_ctl_failure ("%s", error->message);
+        return sh_ctl_fail (error);
 
       for (guint i = 0; i < ids->len; i++)
         {
           gint64 scene_id = g_array_index (ids, gint64, i);
 
           if (json)
-            json_array_add_int_element (array, scene_id);
+            {
+              JsonObject *scene = json_object_new ();
+
+              json_object_set_int_member (scene, "id", scene_id);
+              json_array_add_object_element (array, scene);
+            }
           else
             g_print ("%" G_GINT64_FORMAT "\n", scene_id);
           printed++;
@@ -451,9 +465,8 @@ print_job_scenes (ShJobManager  *manager,
   if (json)
     {
       g_autoptr(JsonNode) root = json_node_init_array (json_node_alloc (), array);
-      g_autofree char *text = json_to_string (root, TRUE);
 
-      g_print ("%s\n", text);
+      sh_ctl_print_json (root, TRUE);
     }
 
   return SH_CTL_EXIT_OK;
@@ -547,12 +560,9 @@ sh_ctl_cmd_scenes (int    argc,
       sh_scene_store_count_async (store, server_id, filter, NULL, sh_ctl_store_result, &result);
       sh_ctl_wait (&result);
       if (!sh_scene_store_count_finish (store, result, &count, &error))
-        return sh_ctl_failure ("%s", error->message);
+        return sh_ctl_fail (error);
 
-      if (options.json)
-        g_print ("{\"count\": %" G_GUINT64_FORMAT "}\n", count);
-      else
-        g_print ("%" G_GUINT64_FORMAT "\n", count);
+      print_count (count, options.json);
       return SH_CTL_EXIT_OK;
     }
 
@@ -576,7 +586,7 @@ sh_ctl_cmd_scenes (int    argc,
         sh_ctl_wait (&result);
         page = sh_scene_store_list_finish (store, result, &error);
         if (page == NULL)
-          return sh_ctl_failure ("%s", error->message);
+          return sh_ctl_fail (error);
 
         for (guint i = 0; i < page->len; i++)
           {
@@ -591,27 +601,14 @@ sh_ctl_cmd_scenes (int    argc,
                 json_builder_begin_object (builder);
                 json_builder_set_member_name (builder, "id");
                 json_builder_add_int_value (builder, scene->id);
-                json_builder_set_member_name (builder, "title");
-                if (scene->title)
-                  json_builder_add_string_value (builder, scene->title);
-                else
-                  json_builder_add_null_value (builder);
-                json_builder_set_member_name (builder, "path");
-                if (scene->path)
-                  json_builder_add_string_value (builder, scene->path);
-                else
-                  json_builder_add_null_value (builder);
+                sh_ctl_json_add_string (builder, "title", scene->title);
+                sh_ctl_json_add_string (builder, "path", scene->path);
                 json_builder_set_member_name (builder, "generated");
                 json_builder_add_boolean_value (builder, scene->generated);
-                json_builder_set_member_name (builder, "updated_at");
-                json_builder_add_string_value (builder, scene->stash_updated_at ?: "");
+                sh_ctl_json_add_string (builder, "updated_at", scene->stash_updated_at);
                 json_builder_set_member_name (builder, "failed_generates");
                 json_builder_add_int_value (builder, scene->failed_generates);
-                json_builder_set_member_name (builder, "failure_reason");
-                if (scene->failure_reason)
-                  json_builder_add_string_value (builder, scene->failure_reason);
-                else
-                  json_builder_add_null_value (builder);
+                sh_ctl_json_add_string (builder, "failure_reason", scene->failure_reason);
                 json_builder_end_object (builder);
               }
             else if (scene->failed_generates > 0)
@@ -636,15 +633,15 @@ sh_ctl_cmd_scenes (int    argc,
 
     if (count_only)
       {
-        if (options.json)
-          g_print ("{\"count\": %" G_GUINT64_FORMAT "}\n", printed);
-        else
-          g_print ("%" G_GUINT64_FORMAT "\n", printed);
+        print_count (printed, options.json);
       }
     else if (options.json)
       {
+        g_autoptr(JsonNode) root = NULL;
+
         json_builder_end_array (builder);
-        sh_ctl_print_json (builder);
+        root = json_builder_get_root (builder);
+        sh_ctl_print_json (root, TRUE);
       }
   }
 
@@ -738,7 +735,7 @@ sh_ctl_cmd_mark (int    argc,
       sh_ctl_wait (&result);
       ids = sh_scene_store_list_ids_finish (store, result, &error);
       if (ids == NULL)
-        return sh_ctl_failure ("%s", error->message);
+        return sh_ctl_fail (error);
       g_clear_object (&result);
     }
 
@@ -748,7 +745,7 @@ sh_ctl_cmd_mark (int    argc,
   sh_ctl_wait (&result);
   changed = sh_scene_store_set_generated_finish (store, result, &error);
   if (error != NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
 
   if (options.json)
     g_print ("{\"matched\": %u, \"changed\": %" G_GUINT64_FORMAT "}\n", ids->len, changed);

@@ -96,19 +96,6 @@ orphaned_ids (Session  *session,
   return ids;
 }
 
-/* A job's JSON, with `"orphaned": true` when no live process owns it. */
-static JsonNode *
-job_to_json (ShJob    *job,
-             gboolean  orphaned)
-{
-  JsonNode *node = sh_job_to_json (job);
-
-  if (orphaned && JSON_NODE_HOLDS_OBJECT (node))
-    json_object_set_boolean_member (json_node_get_object (node), "orphaned", TRUE);
-
-  return node;
-}
-
 /* A job that completed with errors (a Generate that marked only the scenes that
  * succeeded) exits 1 all the same, so that scripts notice. */
 static int
@@ -136,13 +123,13 @@ exit_code_for (ShJob *job)
     }
 }
 
+/* The last line of a long command: the job, which this process ran. */
 static void
 print_job_line (ShJob *job)
 {
-  g_autoptr(JsonNode) node = sh_job_to_json (job);
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autoptr(JsonNode) node = sh_ctl_job_to_json (job, FALSE);
 
-  g_print ("%s\n", text);
+  sh_ctl_print_json (node, FALSE);
 }
 
 static void
@@ -288,7 +275,7 @@ follow_job (Session  *session,
 
   if (attached ? !sh_job_manager_wait_finish (session->manager, result, &error)
                : !sh_job_manager_run_finish (session->manager, result, &error))
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
 
   /* With --json a long command prints one JSON object per line: its progress, then the
    * job. */
@@ -366,8 +353,8 @@ create_and_follow (Session    *session,
   if (job == NULL)
     {
       if (g_error_matches (error, SH_JOB_ERROR, SH_JOB_ERROR_INVALID_PARAMETERS))
-        return sh_ctl_usage_error ("%s", error->message);
-      return sh_ctl_failure ("%s", error->message);
+        return sh_ctl_report_error (error, SH_CTL_EXIT_USAGE);
+      return sh_ctl_fail (error);
     }
 
   return follow_job (session, job, TRUE);
@@ -613,7 +600,7 @@ sh_ctl_cmd_generate (int    argc,
     g_autoptr(GError) error = NULL;
 
     if (!sh_generate_options_validate (json_node_get_object (copy), &error))
-      return sh_ctl_usage_error ("%s", error->message);
+      return sh_ctl_report_error (error, SH_CTL_EXIT_USAGE);
   }
 
   if (!session_open (&session, SH_JOB_RECOVERY_REATTACH, &exit_code))
@@ -757,7 +744,7 @@ sh_ctl_cmd_maintain (int    argc,
   sh_ctl_wait (&result);
   job = sh_job_manager_create_finish (session.manager, result, &error);
   if (job == NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
 
   if (window_end != NULL)
     {
@@ -797,7 +784,8 @@ sh_ctl_cmd_jobs (int    argc,
     { "type", 0, 0, G_OPTION_ARG_STRING, &type,
       N_("Only jobs of this type (sync_scenes, check_stash_generate, stash_generate, "
          "process_new_scenes)"), N_("T") },
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N jobs (default 20)"), N_("N") },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("At most N jobs (default 20, 0 for all)"),
+      N_("N") },
     { NULL }
   };
 
@@ -806,8 +794,8 @@ sh_ctl_cmd_jobs (int    argc,
     return exit_code;
   if (status != NULL && !sh_job_status_from_string (status, &parsed_status))
     return sh_ctl_usage_error (_("“%s” is not a job status"), status);
-  if (limit < 1)
-    return sh_ctl_usage_error (_("--limit must be at least 1"));
+  if (limit < 0)
+    return sh_ctl_usage_error (_("--limit must not be negative"));
   if (!session_open (&session, SH_JOB_RECOVERY_NONE, &exit_code))
     return exit_code;
   if (type != NULL && sh_job_manager_lookup_type (session.manager, type) == NULL)
@@ -820,28 +808,25 @@ sh_ctl_cmd_jobs (int    argc,
   records = sh_job_store_list_finish (sh_job_manager_get_job_store (session.manager), result,
                                       &error);
   if (records == NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
   orphaned = orphaned_ids (&session, &error);
   if (orphaned == NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
 
   if (session.options.json)
     {
       g_autoptr(JsonArray) array = json_array_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       for (guint i = 0; i < records->len; i++)
         {
           g_autoptr(ShJob) job = sh_job_new_from_record (g_ptr_array_index (records, i));
+          gboolean is_orphaned = g_hash_table_contains (orphaned, sh_job_get_id (job));
 
-          json_array_add_element (array,
-                                  job_to_json (job, g_hash_table_contains (orphaned,
-                                                                           sh_job_get_id (job))));
+          json_array_add_element (array, sh_ctl_job_to_json (job, is_orphaned));
         }
       root = json_node_init_array (json_node_alloc (), array);
-      text = json_to_string (root, TRUE);
-      g_print ("%s\n", text);
+      sh_ctl_print_json (root, TRUE);
     }
   else
     {
@@ -876,7 +861,7 @@ lookup_job (Session    *session,
   sh_ctl_wait (&result);
   job = sh_job_manager_get_job_finish (session->manager, result, &error);
   if (job == NULL)
-    *exit_code = sh_ctl_failure ("%s", error->message);
+    *exit_code = sh_ctl_fail (error);
 
   return job;
 }
@@ -936,13 +921,11 @@ sh_ctl_cmd_job (int    argc,
     g_autoptr(GError) error = NULL;
     g_autoptr(GHashTable) orphaned = orphaned_ids (&session, &error);
     g_autoptr(JsonNode) node = NULL;
-    g_autofree char *text = NULL;
 
     if (orphaned == NULL)
-      return sh_ctl_failure ("%s", error->message);
-    node = job_to_json (job, g_hash_table_contains (orphaned, sh_job_get_id (job)));
-    text = json_to_string (node, TRUE);
-    g_print ("%s\n", text);
+      return sh_ctl_fail (error);
+    node = sh_ctl_job_to_json (job, g_hash_table_contains (orphaned, sh_job_get_id (job)));
+    sh_ctl_print_json (node, TRUE);
   }
 
   return SH_CTL_EXIT_OK;
@@ -972,7 +955,8 @@ sh_ctl_cmd_cancel (int    argc,
     return exit_code;
 
   if (!sh_job_is_active (job))
-    return sh_ctl_failure (_("job %s is not running; it is %s"), sh_job_get_id (job),
+    return sh_ctl_failure (SH_CTL_ERROR_JOB_NOT_ACTIVE, _("job %s is not running; it is %s"),
+                           sh_job_get_id (job),
                            sh_job_status_to_string (sh_job_get_status (job)));
 
   /* The one cancel rule (sh_job_manager_request_cancel_async()): through the database to
@@ -981,7 +965,20 @@ sh_ctl_cmd_cancel (int    argc,
                                        &result);
   sh_ctl_wait (&result);
   if (!sh_job_manager_request_cancel_finish (session.manager, result, &error))
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
+
+  /* The job as the request left it (cancelling, or cancelled when it had not started). */
+  if (session.options.json)
+    {
+      g_autoptr(ShJob) now = lookup_job (&session, id, &exit_code);
+      g_autoptr(JsonNode) node = NULL;
+
+      if (now == NULL)
+        return exit_code;
+      node = sh_ctl_job_to_json (now, FALSE);
+      sh_ctl_print_json (node, TRUE);
+      return SH_CTL_EXIT_OK;
+    }
 
   if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_GENERATE) == 0 &&
       sh_job_get_stash_job_id (job) != NULL)
@@ -1024,7 +1021,7 @@ sh_ctl_cmd_retry (int    argc,
   sh_ctl_wait (&result);
   retry = sh_job_manager_retry_finish (session.manager, result, &error);
   if (retry == NULL)
-    return sh_ctl_failure ("%s", error->message);
+    return sh_ctl_fail (error);
 
   if (!session.options.json)
     g_printerr (_("Retrying job %s as job %s\n"), sh_job_get_id (job), sh_job_get_id (retry));

@@ -8,7 +8,9 @@
 
 #include <glib.h>
 
+#include "sh-ctl.h"
 #include "sh-ctl-config.h"
+#include "sh-ctl-json.h"
 #include "sh-session.h"
 #include "sh-stash-client.h"
 
@@ -16,8 +18,17 @@ G_BEGIN_DECLS
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ShCtlCommonOptions, sh_ctl_common_options_clear)
 
-int sh_ctl_usage_error (const char *format, ...) G_GNUC_PRINTF (1, 2);
-int sh_ctl_failure     (const char *format, ...) G_GNUC_PRINTF (1, 2);
+void sh_ctl_set_json_errors (gboolean      json);
+int  sh_ctl_report_error    (const GError *error,
+                             int           exit_status);
+int  sh_ctl_fail            (const GError *error);
+int  sh_ctl_usage_error     (const char   *format,
+                             ...) G_GNUC_PRINTF (1, 2);
+int  sh_ctl_config_error    (const char   *format,
+                             ...) G_GNUC_PRINTF (1, 2);
+int  sh_ctl_failure         (ShCtlError    code,
+                             const char   *format,
+                             ...) G_GNUC_PRINTF (2, 3);
 
 
 gboolean       sh_ctl_parse_options  (const char          *command,
@@ -33,7 +44,6 @@ ShStashClient *sh_ctl_make_client    (ShCtlCommonOptions  *options,
 ShSession     *sh_ctl_open_session   (ShCtlCommonOptions  *options,
                                       ShJobRecovery        recovery,
                                       int                 *exit_code);
-void           sh_ctl_print_json     (JsonBuilder         *builder);
 
 int sh_ctl_cmd_test_connection (int argc, char **argv);
 int sh_ctl_cmd_check           (int argc, char **argv);

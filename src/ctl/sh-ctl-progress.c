@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "sh-ctl-json.h"
 #include "sh-ctl-progress.h"
 
 #define FAST_INTERVAL_US  (G_USEC_PER_SEC / 10)
@@ -114,20 +115,10 @@ json_text (ShJob *job)
     json_builder_add_double_value (builder, CLAMP (progress, 0, 100));
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "processed_items");
-  json_builder_add_int_value (builder, sh_job_get_processed_items (job));
-  json_builder_set_member_name (builder, "total_items");
-  json_builder_add_int_value (builder, sh_job_get_total_items (job));
-  json_builder_set_member_name (builder, "message");
-  if (sh_job_get_message (job) != NULL)
-    json_builder_add_string_value (builder, sh_job_get_message (job));
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "sub_task");
-  if (sh_job_get_sub_task (job) != NULL)
-    json_builder_add_string_value (builder, sh_job_get_sub_task (job));
-  else
-    json_builder_add_null_value (builder);
+  sh_ctl_json_add_count (builder, "processed_items", sh_job_get_processed_items (job));
+  sh_ctl_json_add_count (builder, "total_items", sh_job_get_total_items (job));
+  sh_ctl_json_add_string (builder, "message", sh_job_get_message (job));
+  sh_ctl_json_add_string (builder, "sub_task", sh_job_get_sub_task (job));
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = json_to_string (root, FALSE);

@@ -154,6 +154,29 @@ systemctl (const char * const  *args,
   return TRUE;
 }
 
+/* What install and remove did, for a person: on stdout, or on stderr when stdout holds
+ * the JSON (the schedule's status, as `schedule status --json` prints it). */
+static gboolean messages_on_stderr;
+
+static void say (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+say (const char *format,
+     ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (messages_on_stderr)
+    g_printerr ("%s", text);
+  else
+    g_print ("%s", text);
+}
+
 static int
 schedule_install (gboolean use_systemctl)
 {
@@ -175,19 +198,22 @@ schedule_install (gboolean use_systemctl)
                                  &error)) ||
       !(timer = fill_template ("stashhog-maintain.timer.in", "@ON_CALENDAR@", on_calendar,
                                &error)))
-    return sh_ctl_failure (_("Could not prepare the systemd units: %s"), error->message);
+    return sh_ctl_failure (SH_CTL_ERROR_SYSTEM, _("Could not prepare the systemd units: %s"),
+                           error->message);
 
   if (g_mkdir_with_parents (dir, 0755) != 0)
-    return sh_ctl_failure (_("Could not create %s: %s"), dir, g_strerror (errno));
+    return sh_ctl_failure (SH_CTL_ERROR_SYSTEM, _("Could not create %s: %s"), dir,
+                           g_strerror (errno));
   if (!g_file_set_contents_full (service_path, service, -1, G_FILE_SET_CONTENTS_CONSISTENT,
                                  0644, &error) ||
       !g_file_set_contents_full (timer_path, timer, -1, G_FILE_SET_CONTENTS_CONSISTENT,
                                  0644, &error))
-    return sh_ctl_failure (_("Could not write the systemd units: %s"), error->message);
+    return sh_ctl_failure (SH_CTL_ERROR_SYSTEM, _("Could not write the systemd units: %s"),
+                           error->message);
 
-  g_print (_("Wrote %s and %s (OnCalendar=%s).\n"), service_path, timer_path, on_calendar);
+  say (_("Wrote %s and %s (OnCalendar=%s).\n"), service_path, timer_path, on_calendar);
   if (schedule.mode == SH_SCHEDULE_OFF)
-    g_print (_("The schedule in StashHog’s preferences is off: the timer runs daily at "
+    say (_("The schedule in StashHog’s preferences is off: the timer runs daily at "
                "02:00.\n"));
 
   if (use_systemctl && !in_flatpak ())
@@ -197,14 +223,14 @@ schedule_install (gboolean use_systemctl)
 
       if (systemctl (reload, &error) && systemctl (enable, &error))
         {
-          g_print (_("Enabled and started %s.\n"), TIMER_NAME);
+          say (_("Enabled and started %s.\n"), TIMER_NAME);
           return SH_CTL_EXIT_OK;
         }
       g_printerr (_("stashhogctl: the units are written, but systemd could not enable them "
                     "(%s).\n"), error->message);
     }
 
-  g_print (_("To enable the timer, run:\n  %ssystemctl --user daemon-reload\n"
+  say (_("To enable the timer, run:\n  %ssystemctl --user daemon-reload\n"
              "  %ssystemctl --user enable --now %s\n"),
            in_flatpak () ? "flatpak-spawn --host " : "",
            in_flatpak () ? "flatpak-spawn --host " : "", TIMER_NAME);
@@ -237,14 +263,15 @@ schedule_remove (gboolean use_systemctl)
       if (g_unlink (path) == 0)
         {
           existed = TRUE;
-          g_print (_("Removed %s.\n"), path);
+          say (_("Removed %s.\n"), path);
         }
       else if (errno != ENOENT)
-        return sh_ctl_failure (_("Could not remove %s: %s"), path, g_strerror (errno));
+        return sh_ctl_failure (SH_CTL_ERROR_SYSTEM, _("Could not remove %s: %s"), path,
+                               g_strerror (errno));
     }
 
   if (!existed)
-    g_print (_("No StashHog timer was installed in %s.\n"), dir);
+    say (_("No StashHog timer was installed in %s.\n"), dir);
   else if (use_systemctl && !in_flatpak ())
     {
       const char * const reload[] = { "daemon-reload", NULL };
@@ -285,6 +312,7 @@ schedule_status (gboolean json)
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "mode");
@@ -310,7 +338,8 @@ schedule_status (gboolean json)
       else
         json_builder_add_null_value (builder);
       json_builder_end_object (builder);
-      sh_ctl_print_json (builder);
+      root = json_builder_get_root (builder);
+      sh_ctl_print_json (root, TRUE);
       return SH_CTL_EXIT_OK;
     }
 
@@ -372,10 +401,16 @@ sh_ctl_cmd_schedule (int    argc,
 
   if (action == NULL)
     exit_code = sh_ctl_usage_error (_("“schedule” takes one of install, remove or status"));
-  else if (g_str_equal (action, "install"))
-    exit_code = schedule_install (!no_systemctl);
-  else if (g_str_equal (action, "remove"))
-    exit_code = schedule_remove (!no_systemctl);
+  else if (g_str_equal (action, "install") || g_str_equal (action, "remove"))
+    {
+      messages_on_stderr = options.json;
+      if (g_str_equal (action, "install"))
+        exit_code = schedule_install (!no_systemctl);
+      else
+        exit_code = schedule_remove (!no_systemctl);
+      if (exit_code == SH_CTL_EXIT_OK && options.json)
+        exit_code = schedule_status (TRUE);
+    }
   else if (g_str_equal (action, "status"))
     exit_code = schedule_status (options.json);
   else

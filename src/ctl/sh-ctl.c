@@ -12,6 +12,7 @@
 #include "sh-core.h"
 #include "sh-ctl.h"
 #include "sh-ctl-private.h"
+#include "sh-ctl-json.h"
 
 typedef struct
 {
@@ -20,17 +21,81 @@ typedef struct
   int       (*run) (int argc, char **argv);
 } ShCtlCommand;
 
-/* Errors are one line on stderr, so scripts can log them. */
-static void print_error_line (const char *format, va_list args) G_GNUC_PRINTF (1, 0);
+/* Whether errors are also printed as a JSON object on stdout (--json). */
+static gboolean json_errors;
 
-static void
-print_error_line (const char *format,
-                  va_list     args)
+/**
+ * sh_ctl_set_json_errors:
+ * @json: whether the command was given --json
+ *
+ * Errors are always one line on stderr, so scripts can log them; with --json they are
+ * also one JSON object on stdout (docs/json.md).
+ */
+void
+sh_ctl_set_json_errors (gboolean json)
 {
-  g_autofree char *message = g_strdup_vprintf (format, args);
+  json_errors = json;
+}
 
+/**
+ * sh_ctl_report_error:
+ * @error: what went wrong
+ * @exit_status: the status to exit with
+ *
+ * Prints @error: a line on stderr, and with --json the error object on stdout.
+ *
+ * Returns: @exit_status
+ */
+int
+sh_ctl_report_error (const GError *error,
+                     int           exit_status)
+{
+  g_autofree char *message = NULL;
+
+  g_return_val_if_fail (error != NULL, exit_status);
+
+  message = g_strdup (error->message);
   g_strdelimit (message, "\n", ' ');
   g_printerr ("stashhogctl: %s\n", message);
+
+  if (json_errors)
+    {
+      g_autoptr(JsonNode) node = sh_ctl_error_to_json (error, exit_status);
+
+      sh_ctl_print_json (node, FALSE);
+    }
+
+  return exit_status;
+}
+
+/**
+ * sh_ctl_fail:
+ * @error: what went wrong
+ *
+ * Reports @error (see sh_ctl_report_error()) as a failure.
+ *
+ * Returns: %SH_CTL_EXIT_FAILED
+ */
+int
+sh_ctl_fail (const GError *error)
+{
+  return sh_ctl_report_error (error, SH_CTL_EXIT_FAILED);
+}
+
+static int report_new_error (ShCtlError  code,
+                             int         exit_status,
+                             const char *format,
+                             va_list     args) G_GNUC_PRINTF (3, 0);
+
+static int
+report_new_error (ShCtlError  code,
+                  int         exit_status,
+                  const char *format,
+                  va_list     args)
+{
+  g_autoptr(GError) error = g_error_new_valist (SH_CTL_ERROR, code, format, args);
+
+  return sh_ctl_report_error (error, exit_status);
 }
 
 int
@@ -38,25 +103,43 @@ sh_ctl_usage_error (const char *format,
                     ...)
 {
   va_list args;
+  int exit_status;
 
   va_start (args, format);
-  print_error_line (format, args);
+  exit_status = report_new_error (SH_CTL_ERROR_USAGE, SH_CTL_EXIT_USAGE, format, args);
   va_end (args);
 
-  return SH_CTL_EXIT_USAGE;
+  return exit_status;
 }
 
 int
-sh_ctl_failure (const char *format,
+sh_ctl_config_error (const char *format,
+                     ...)
+{
+  va_list args;
+  int exit_status;
+
+  va_start (args, format);
+  exit_status = report_new_error (SH_CTL_ERROR_CONFIGURATION, SH_CTL_EXIT_USAGE, format,
+                                  args);
+  va_end (args);
+
+  return exit_status;
+}
+
+int
+sh_ctl_failure (ShCtlError  code,
+                const char *format,
                 ...)
 {
   va_list args;
+  int exit_status;
 
   va_start (args, format);
-  print_error_line (format, args);
+  exit_status = report_new_error (code, SH_CTL_EXIT_FAILED, format, args);
   va_end (args);
 
-  return SH_CTL_EXIT_FAILED;
+  return exit_status;
 }
 
 static int cmd_version (int argc, char **argv);
@@ -112,15 +195,31 @@ static int
 cmd_version (int    argc,
              char **argv)
 {
-  if (argc == 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
-    {
-      g_print (_("Usage:\n  stashhogctl version\n\nPrint the version of stashhogctl.\n"));
-      return SH_CTL_EXIT_OK;
-    }
-  if (argc > 1)
-    return sh_ctl_usage_error (_("“version” takes no arguments"));
+  g_auto(ShCtlCommonOptions) options = { 0 };
+  g_autofree GOptionEntry *common = sh_ctl_common_option_entries (&options);
+  int exit_code = SH_CTL_EXIT_OK;
 
-  g_print ("stashhogctl %s\n", PACKAGE_VERSION);
+  /* The common options are accepted, so a script may pass them to every command. */
+  if (!sh_ctl_parse_options ("version", NULL, _("Print the version of stashhogctl."),
+                             common, NULL, &argc, &argv, &exit_code))
+    return exit_code;
+
+  if (options.json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, PACKAGE_VERSION);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      sh_ctl_print_json (root, TRUE);
+    }
+  else
+    {
+      g_print ("stashhogctl %s\n", PACKAGE_VERSION);
+    }
 
   return SH_CTL_EXIT_OK;
 }
@@ -161,6 +260,13 @@ sh_ctl_main (int    argc,
     {
       print_help ();
       return SH_CTL_EXIT_OK;
+    }
+
+  /* Until the command has parsed its options, a --json among them counts. */
+  for (int i = first + 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    {
+      if (g_str_equal (argv[i], "--json"))
+        sh_ctl_set_json_errors (TRUE);
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
