@@ -98,19 +98,13 @@ void       _sh_database_propagate_error      (ShDatabase    *self,
                                               ShStoreError   code,
                                               const char    *what);
 const char *_sh_database_get_distinct_operator (ShDatabase *self);
-void       _sh_database_run_task             (ShDatabase     *self,
-                                              GTask          *task,
-                                              ShDatabaseFunc  func,
-                                              gpointer        data,
-                                              GDestroyNotify  data_free,
-                                              GDestroyNotify  result_free);
-void       _sh_database_run_idempotent_task  (ShDatabase     *self,
-                                              GTask          *task,
-                                              ShDatabaseFunc  func,
-                                              gpointer        data,
-                                              GDestroyNotify  data_free,
-                                              GDestroyNotify  result_free);
-gpointer   _sh_database_task_get_data        (GTask          *task);
+void       _sh_database_run_idempotent_async (ShDatabase          *self,
+                                              ShDatabaseFunc       func,
+                                              gpointer             data,
+                                              GDestroyNotify       result_free,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 gboolean   _sh_database_stage_ids            (ShDatabase    *self,
                                               const gint64  *ids,
                                               guint          n_ids,

@@ -1282,121 +1282,35 @@ sh_database_run_finish (ShDatabase    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Store operations --------------------------------------------------------------------- */
-
-/* The task data of a store operation: its input, which the worker may also write to, and
- * how to free its result when nobody takes it. */
-typedef struct
-{
-  gpointer       data;         /* (owned) (nullable) */
-  GDestroyNotify data_free;
-  GDestroyNotify result_free;
-} StoreOp;
-
-static void
-store_op_free (gpointer user_data)
-{
-  StoreOp *op = user_data;
-
-  if (op->data != NULL && op->data_free != NULL)
-    op->data_free (op->data);
-  g_free (op);
-}
-
-static void
-store_op_cb (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StoreOp *op = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gpointer value;
-
-  value = sh_database_run_finish (SH_DATABASE (object), result, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, value, op->result_free);
-}
-
 /*
- * _sh_database_run_task:
- * @task: the store's own task, which completes with the result of @func
- * @data: (transfer full) (nullable): the input, owned by @task, so that the worker may
- *   leave something in it for the store's _finish function (see
- *   _sh_database_task_get_data())
- * @result_free: how to free the result when nobody takes it
+ * _sh_database_run_idempotent_async:
  *
- * Runs @func on the worker for a store (#ShSceneStore, #ShJobStore) and completes @task
- * with its result. Once the worker has committed, that is the truth: @task does not turn
- * into a cancellation error afterwards.
+ * As sh_database_run_async(), for work that may run twice with the effect of once: when
+ * the connection is lost, even in the middle of a COMMIT, it waits for a new connection
+ * and runs again, until it is done, @cancellable is cancelled or the database is closed.
+ * Finish it with sh_database_run_finish().
  */
 void
-_sh_database_run_task (ShDatabase     *self,
-                       GTask          *task,
-                       ShDatabaseFunc  func,
-                       gpointer        data,
-                       GDestroyNotify  data_free,
-                       GDestroyNotify  result_free)
+_sh_database_run_idempotent_async (ShDatabase          *self,
+                                   ShDatabaseFunc       func,
+                                   gpointer             data,
+                                   GDestroyNotify       result_free,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
 {
-  StoreOp *op = g_new0 (StoreOp, 1);
+  g_autoptr(GTask) task = NULL;
 
-  op->data = data;
-  op->data_free = data_free;
-  op->result_free = result_free;
-  g_task_set_task_data (task, op, store_op_free);
+  g_return_if_fail (SH_IS_DATABASE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_database_run_async);
   g_task_set_check_cancellable (task, FALSE);
+  g_object_set_data (G_OBJECT (task), "sh-database-idempotent", GINT_TO_POINTER (TRUE));
 
-  sh_database_run_async (self, func, data, NULL, result_free, g_task_get_cancellable (task),
-                         store_op_cb, g_object_ref (task));
-}
-
-/*
- * _sh_database_run_idempotent_task:
- *
- * As _sh_database_run_task(), for work that may run twice with the effect of once (a
- * job's row written again, a Generate's outcome applied again): when the connection is
- * lost, even in the middle of a COMMIT, it waits for a new connection and runs again,
- * until it is done, @task's cancellable is cancelled or the database is closed. What
- * must never be dropped (a job's final outcome) goes this way.
- */
-void
-_sh_database_run_idempotent_task (ShDatabase     *self,
-                                  GTask          *task,
-                                  ShDatabaseFunc  func,
-                                  gpointer        data,
-                                  GDestroyNotify  data_free,
-                                  GDestroyNotify  result_free)
-{
-  StoreOp *op = g_new0 (StoreOp, 1);
-  g_autoptr(GTask) inner = NULL;
-
-  op->data = data;
-  op->data_free = data_free;
-  op->result_free = result_free;
-  g_task_set_task_data (task, op, store_op_free);
-  g_task_set_check_cancellable (task, FALSE);
-
-  inner = g_task_new (self, g_task_get_cancellable (task), store_op_cb, g_object_ref (task));
-  g_task_set_source_tag (inner, sh_database_run_async);
-  g_task_set_check_cancellable (inner, FALSE);
-  g_object_set_data (G_OBJECT (inner), "sh-database-idempotent", GINT_TO_POINTER (TRUE));
-
-  _sh_database_queue (self, inner, func, data, result_free, TRUE);
-}
-
-/*
- * _sh_database_task_get_data:
- *
- * Returns: (transfer none) (nullable): the input of a task run by _sh_database_run_task()
- */
-gpointer
-_sh_database_task_get_data (GTask *task)
-{
-  StoreOp *op = g_task_get_task_data (task);
-
-  return op != NULL ? op->data : NULL;
+  _sh_database_queue (self, task, func, data, result_free, TRUE);
 }
 
 /**

@@ -14,16 +14,14 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "sh-database-private.h"
 #include "sh-job-store.h"
+#include "sh-store-private.h"
 
 G_BEGIN_DECLS
 
 struct _ShJobStore
 {
-  GObject     parent_instance;
-
-  ShDatabase *db;  /* (owned) */
+  ShStore parent_instance;
 };
 
 #define ACTIVE_STATUSES "('pending', 'running', 'cancelling')"
@@ -34,26 +32,6 @@ struct _ShJobStore
   "parameters, result, error, stash_job_id, stash_job_added_at, parent_job_id, " \
   "created_at, started_at, completed_at, updated_at"
 
-/* Runs @func on the database's worker with @data, which @task owns, and completes @task
- * with the result; the _idempotent variant runs it again after a lost connection. */
-void         _sh_job_store_run                (ShJobStore      *self,
-                                              GTask           *task,
-                                              ShDatabaseFunc   func,
-                                              gpointer         data,
-                                              GDestroyNotify   data_free,
-                                              GDestroyNotify   result_free);
-void         _sh_job_store_run_idempotent     (ShJobStore      *self,
-                                              GTask           *task,
-                                              ShDatabaseFunc   func,
-                                              gpointer         data,
-                                              GDestroyNotify   data_free,
-                                              GDestroyNotify   result_free);
-gboolean     _sh_job_store_task_is_valid      (ShJobStore      *self,
-                                              GAsyncResult    *result,
-                                              gpointer         source_tag);
-guint64      _sh_job_store_propagate_count    (GAsyncResult    *result,
-                                              GError         **error);
-gpointer     _sh_job_store_new_count          (guint64          count);
 const char  *_sh_job_store_db_now             (ShDatabase      *db);
 char        *_sh_job_store_time_to_text       (gint64           usec);
 gint64       _sh_job_store_time_from_text     (const char      *text);

@@ -116,7 +116,7 @@ snapshot_tracked_func (ShDatabase     *db,
     return NULL;
 
   if (scenes->targeted && scenes->n_ids == 0)
-    return sh_database_commit (db, error) ? _sh_job_store_new_count (0) : NULL;
+    return sh_database_commit (db, error) ? _sh_store_new_count (0) : NULL;
 
   if (scenes->targeted
       && !_sh_database_stage_ids (db, scenes->ids, scenes->n_ids, cancellable, error))
@@ -167,7 +167,7 @@ snapshot_tracked_func (ShDatabase     *db,
   if (!sh_database_commit (db, error))
     return NULL;
 
-  return _sh_job_store_new_count (rows);
+  return _sh_store_new_count (rows);
 }
 
 /**
@@ -195,23 +195,19 @@ sh_job_store_snapshot_tracked_async (ShJobStore          *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ScenesData *scenes;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
   g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_snapshot_tracked_async);
 
   scenes = scenes_data_new (job_id, server_id);
   scenes->targeted = ids != NULL;
   scenes->ids = g_memdup2 (ids, sizeof *ids * n_ids);
   scenes->n_ids = n_ids;
 
-  _sh_job_store_run (self, task, snapshot_tracked_func, scenes, scenes_data_free, g_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_snapshot_tracked_async, snapshot_tracked_func,
+                 scenes, scenes_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -227,12 +223,14 @@ sh_job_store_snapshot_tracked_finish (ShJobStore    *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_snapshot_tracked_async),
-                        0);
+  guint64 count;
 
-  return _sh_job_store_propagate_count (result, error);
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
+
+  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_snapshot_tracked_async, &count,
+                             error);
+
+  return count;
 }
 
 /* The scene id that ends the range of GENERATED_CHUNK_ROWS tracked scenes after @after;
@@ -402,7 +400,7 @@ apply_generated_func (ShDatabase     *db,
   if (!applied && !apply_tracked (db, scenes, cancellable, &updated, error))
     return NULL;
 
-  return sh_database_commit (db, error) ? _sh_job_store_new_count (updated) : NULL;
+  return sh_database_commit (db, error) ? _sh_store_new_count (updated) : NULL;
 }
 
 /**
@@ -429,18 +427,12 @@ sh_job_store_apply_generated_async (ShJobStore          *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_apply_generated_async);
-
-  _sh_job_store_run_idempotent (self, task, apply_generated_func, scenes_data_new (job_id,
-                                server_id),
-                                scenes_data_free, g_free);
+  _sh_store_run_idempotent (SH_STORE (self), sh_job_store_apply_generated_async,
+                            apply_generated_func, scenes_data_new (job_id, server_id),
+                            scenes_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -457,12 +449,14 @@ sh_job_store_apply_generated_finish (ShJobStore    *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_apply_generated_async),
-                        0);
+  guint64 count;
 
-  return _sh_job_store_propagate_count (result, error);
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
+
+  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_apply_generated_async, &count,
+                             error);
+
+  return count;
 }
 
 /* Check ------------------------------------------------------------------------------- */
@@ -607,7 +601,7 @@ apply_check_func (ShDatabase     *db,
   if (!sh_database_commit (db, error))
     return NULL;
 
-  return _sh_job_store_new_count (changed);
+  return _sh_store_new_count (changed);
 }
 
 /**
@@ -640,21 +634,17 @@ sh_job_store_apply_check_async (ShJobStore          *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ScenesData *scenes;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
   g_return_if_fail (incomplete != NULL || n_incomplete == 0);
   g_return_if_fail (complete != NULL || n_complete == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_apply_check_async);
 
   if (n_incomplete == 0 && n_complete == 0)
     {
-      g_task_return_pointer (task, _sh_job_store_new_count (0), g_free);
+      _sh_store_return (SH_STORE (self), sh_job_store_apply_check_async, _sh_store_new_count (0),
+                        g_free, cancellable, callback, user_data);
       return;
     }
 
@@ -665,7 +655,8 @@ sh_job_store_apply_check_async (ShJobStore          *self,
   scenes->complete = g_memdup2 (complete, sizeof *complete * n_complete);
   scenes->n_complete = n_complete;
 
-  _sh_job_store_run (self, task, apply_check_func, scenes, scenes_data_free, g_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_apply_check_async, apply_check_func, scenes,
+                 scenes_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -681,11 +672,14 @@ sh_job_store_apply_check_finish (ShJobStore    *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_apply_check_async),
-                        0);
+  guint64 count;
 
-  return _sh_job_store_propagate_count (result, error);
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
+
+  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_apply_check_async, &count,
+                             error);
+
+  return count;
 }
 
 /* Job scenes -------------------------------------------------------------------------- */
@@ -815,23 +809,19 @@ sh_job_store_list_job_scenes_async (ShJobStore          *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   JobScenesData *job_scenes;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
   g_return_if_fail (_sh_job_store_is_valid_role (role));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_job_scenes_async);
 
   job_scenes = job_scenes_data_new (job_id, role);
   job_scenes->after_id = after_id;
   job_scenes->limit = limit;
 
-  _sh_job_store_run (self, task, list_job_scenes_func, job_scenes, job_scenes_data_free,
-                     (GDestroyNotify) g_array_unref);
+  _sh_store_run (SH_STORE (self), sh_job_store_list_job_scenes_async, list_job_scenes_func,
+                 job_scenes, job_scenes_data_free, (GDestroyNotify) g_array_unref, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -849,11 +839,9 @@ sh_job_store_list_job_scenes_finish (ShJobStore    *self,
                                      GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_list_job_scenes_async),
-                                                     NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_list_job_scenes_async,
+                                      error);
 }
 
 static gpointer
@@ -889,7 +877,7 @@ count_job_scenes_func (ShDatabase     *db,
   if (!(model = sh_database_select (db, stmt, params, types, error)))
     return NULL;
 
-  return _sh_job_store_new_count (sh_database_model_get_int64 (model, 0, 0));
+  return _sh_store_new_count (sh_database_model_get_int64 (model, 0, 0));
 }
 
 /**
@@ -911,18 +899,13 @@ sh_job_store_count_job_scenes_async (ShJobStore          *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
   g_return_if_fail (_sh_job_store_is_valid_role (role));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_count_job_scenes_async);
-
-  _sh_job_store_run (self, task, count_job_scenes_func, job_scenes_data_new (job_id, role),
-                     job_scenes_data_free, g_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_count_job_scenes_async, count_job_scenes_func,
+                 job_scenes_data_new (job_id, role), job_scenes_data_free, g_free, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -940,18 +923,10 @@ sh_job_store_count_job_scenes_finish (ShJobStore    *self,
                                       guint64       *count,
                                       GError       **error)
 {
-  g_autofree guint64 *value = NULL;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_count_job_scenes_async),
-                                                     FALSE);
 
-  value = g_task_propagate_pointer (G_TASK (result), error);
-  if (count != NULL)
-    *count = value != NULL ? *value : 0;
-
-  return value != NULL;
+  return _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_count_job_scenes_async,
+                                    count, error);
 }
 
 /* Verified outcomes ------------------------------------------------------------------- */
@@ -1048,7 +1023,7 @@ add_failures_func (ShDatabase     *db,
         return NULL;
     }
 
-  return sh_database_commit (db, error) ? _sh_job_store_new_count (failures->failures->len) : NULL;
+  return sh_database_commit (db, error) ? _sh_store_new_count (failures->failures->len) : NULL;
 }
 
 /**
@@ -1072,15 +1047,11 @@ sh_job_store_add_failures_async (ShJobStore          *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   FailuresData *data;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
   g_return_if_fail (failures != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_add_failures_async);
 
   data = g_new0 (FailuresData, 1);
   data->job_id = g_strdup (job_id);
@@ -1093,7 +1064,8 @@ sh_job_store_add_failures_async (ShJobStore          *self,
                                                              failure->errors));
     }
 
-  _sh_job_store_run (self, task, add_failures_func, data, failures_data_free, g_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_add_failures_async, add_failures_func, data,
+                 failures_data_free, g_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1101,15 +1073,10 @@ sh_job_store_add_failures_finish (ShJobStore    *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_autofree guint64 *count = NULL;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_add_failures_async),
-                        FALSE);
 
-  count = g_task_propagate_pointer (G_TASK (result), error);
-
-  return count != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_add_failures_async,
+                                      error);
 }
 
 static gpointer
@@ -1178,22 +1145,19 @@ sh_job_store_list_failures_async (ShJobStore          *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   FailuresData *data;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_failures_async);
 
   data = g_new0 (FailuresData, 1);
   data->job_id = g_strdup (job_id);
   data->after_id = after_id;
   data->limit = limit;
 
-  _sh_job_store_run (self, task, list_failures_func, data, failures_data_free,
-                     (GDestroyNotify) g_ptr_array_unref);
+  _sh_store_run (SH_STORE (self), sh_job_store_list_failures_async, list_failures_func, data,
+                 failures_data_free, (GDestroyNotify) g_ptr_array_unref, cancellable, callback,
+                 user_data);
 }
 
 /**
@@ -1208,11 +1172,9 @@ sh_job_store_list_failures_finish (ShJobStore    *self,
                                    GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_list_failures_async),
-                        NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_list_failures_async,
+                                      error);
 }
 
 typedef struct
@@ -1251,7 +1213,7 @@ apply_verified_func (ShDatabase     *db,
   if (!_sh_database_read_applied (db, scenes->job_id, &applied, &updated, error))
     return NULL;
   if (applied)
-    return sh_database_commit (db, error) ? _sh_job_store_new_count (updated) : NULL;
+    return sh_database_commit (db, error) ? _sh_store_new_count (updated) : NULL;
 
   /* One more failed Generate for each failed scene still in the mirror, counted once per
    * job however often this runs. The CASTs give PostgreSQL the parameters' types. */
@@ -1317,7 +1279,7 @@ apply_verified_func (ShDatabase     *db,
         return NULL;
     }
 
-  return sh_database_commit (db, error) ? _sh_job_store_new_count (updated) : NULL;
+  return sh_database_commit (db, error) ? _sh_store_new_count (updated) : NULL;
 }
 
 /**
@@ -1346,20 +1308,17 @@ sh_job_store_apply_verified_async (ShJobStore          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   VerifiedData *data;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_apply_verified_async);
-
   data = g_new0 (VerifiedData, 1);
   data->scenes = scenes_data_new (job_id, server_id);
   data->mark = mark;
 
-  _sh_job_store_run_idempotent (self, task, apply_verified_func, data, verified_data_free, g_free);
+  _sh_store_run_idempotent (SH_STORE (self), sh_job_store_apply_verified_async, apply_verified_func,
+                            data, verified_data_free, g_free, cancellable, callback, user_data);
 }
 
 guint64
@@ -1367,12 +1326,14 @@ sh_job_store_apply_verified_finish (ShJobStore    *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_apply_verified_async),
-                        0);
+  guint64 count;
 
-  return _sh_job_store_propagate_count (result, error);
+  g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
+
+  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_apply_verified_async, &count,
+                             error);
+
+  return count;
 }
 
 static gpointer
@@ -1395,7 +1356,7 @@ clear_failures_func (ShDatabase     *db,
   if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
     return NULL;
 
-  return _sh_job_store_new_count (rows);
+  return _sh_store_new_count (rows);
 }
 
 /**
@@ -1416,15 +1377,11 @@ sh_job_store_clear_failures_async (ShJobStore          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_clear_failures_async);
-  _sh_job_store_run_idempotent (self, task, clear_failures_func, g_strdup (job_id), g_free,
-                                g_free);
+  _sh_store_run_idempotent (SH_STORE (self), sh_job_store_clear_failures_async, clear_failures_func,
+                            g_strdup (job_id), g_free, g_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -1432,13 +1389,8 @@ sh_job_store_clear_failures_finish (ShJobStore    *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_autofree guint64 *count = NULL;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_clear_failures_async), FALSE);
 
-  count = g_task_propagate_pointer (G_TASK (result), error);
-
-  return count != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_clear_failures_async,
+                                      error);
 }

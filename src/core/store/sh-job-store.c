@@ -32,17 +32,7 @@
  * comparing the text compares the times.
  */
 
-
-G_DEFINE_FINAL_TYPE (ShJobStore, sh_job_store, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_DATABASE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
+G_DEFINE_FINAL_TYPE (ShJobStore, sh_job_store, SH_TYPE_STORE)
 
 
 enum {
@@ -74,75 +64,9 @@ static const GType job_column_types[N_JOB_COLUMNS + 1] = {
   G_TYPE_NONE,
 };
 
-
-static void
-sh_job_store_dispose (GObject *object)
-{
-  ShJobStore *self = (ShJobStore *)object;
-
-  g_clear_object (&self->db);
-
-  G_OBJECT_CLASS (sh_job_store_parent_class)->dispose (object);
-}
-
-static void
-sh_job_store_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  ShJobStore *self = SH_JOB_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_DATABASE:
-      g_value_set_object (value, self->db);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sh_job_store_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  ShJobStore *self = SH_JOB_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_DATABASE:
-      self->db = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
 static void
 sh_job_store_class_init (ShJobStoreClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = sh_job_store_dispose;
-  object_class->get_property = sh_job_store_get_property;
-  object_class->set_property = sh_job_store_set_property;
-
-  /**
-   * ShJobStore:database:
-   *
-   * The database holding the jobs.
-   */
-  properties[PROP_DATABASE] =
-    g_param_spec_object ("database", NULL, NULL,
-                         SH_TYPE_DATABASE,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -175,60 +99,10 @@ sh_job_store_get_database (ShJobStore *self)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
 
-  return self->db;
+  return sh_store_get_database (SH_STORE (self));
 }
 
-/* Plumbing ---------------------------------------------------------------------------- */
-
-/* Runs @func on the database's worker with @data, which @task owns (so that the worker
- * may leave something in it for the _finish function), and completes @task with the
- * result. */
-void
-_sh_job_store_run (ShJobStore     *self,
-                   GTask          *task,
-                   ShDatabaseFunc  func,
-                   gpointer        data,
-                   GDestroyNotify  data_free,
-                   GDestroyNotify  result_free)
-{
-  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
-}
-
-/* The same, for work that may run twice to the effect of once: after a lost connection
- * it waits for the database and runs again (see _sh_database_run_idempotent_task()). */
-void
-_sh_job_store_run_idempotent (ShJobStore     *self,
-                              GTask          *task,
-                              ShDatabaseFunc  func,
-                              gpointer        data,
-                              GDestroyNotify  data_free,
-                              GDestroyNotify  result_free)
-{
-  _sh_database_run_idempotent_task (self->db, task, func, data, data_free, result_free);
-}
-
-gboolean
-_sh_job_store_task_is_valid (ShJobStore   *self,
-                             GAsyncResult *result,
-                             gpointer      source_tag)
-{
-  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
-}
-
-guint64
-_sh_job_store_propagate_count (GAsyncResult  *result,
-                               GError       **error)
-{
-  g_autofree guint64 *count = g_task_propagate_pointer (G_TASK (result), error);
-
-  return count != NULL ? *count : 0;
-}
-
-gpointer
-_sh_job_store_new_count (guint64 count)
-{
-  return g_memdup2 (&count, sizeof count);
-}
+/* Values ------------------------------------------------------------------------------ */
 
 /* The database server's clock, in whole seconds since the epoch: liveness is judged with
  * one clock for every process sharing the database, never with a reader's own. */
@@ -241,8 +115,6 @@ _sh_job_store_db_now (ShDatabase *db)
     ? "CAST(date_part('epoch', now()) AS BIGINT)"
     : "CAST(strftime('%s', 'now') AS INTEGER)";
 }
-
-/* Values ------------------------------------------------------------------------------ */
 
 /* Microseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; 0 is NULL. */
 char *
@@ -666,22 +538,18 @@ sh_job_store_insert_async (ShJobStore          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   InsertData *insert;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (record != NULL);
   g_return_if_fail (record->id != NULL && record->type != NULL && record->status != NULL);
   g_return_if_fail (record->created_at > 0 && record->updated_at > 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_insert_async);
 
   insert = g_new0 (InsertData, 1);
   insert->record = sh_job_record_copy (record);
 
-  _sh_job_store_run (self, task, insert_func, insert, insert_data_free, NULL);
+  _sh_store_run (SH_STORE (self), sh_job_store_insert_async, insert_func, insert, insert_data_free,
+                 NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -704,14 +572,14 @@ sh_job_store_insert_finish (ShJobStore    *self,
   InsertData *insert;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_insert_async),
+  g_return_val_if_fail (_sh_store_is_valid (SH_STORE (self), result, sh_job_store_insert_async),
                         FALSE);
 
-  insert = _sh_database_task_get_data (G_TASK (result));
+  insert = _sh_store_get_data (result);
   if (conflict != NULL)
     *conflict = g_steal_pointer (&insert->conflict);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_insert_async, error);
 }
 
 /**
@@ -736,7 +604,6 @@ sh_job_store_insert_owned_async (ShJobStore          *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   InsertData *insert;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
@@ -744,17 +611,15 @@ sh_job_store_insert_owned_async (ShJobStore          *self,
   g_return_if_fail (record->id != NULL && record->type != NULL && record->status != NULL);
   g_return_if_fail (record->created_at > 0 && record->updated_at > 0);
   g_return_if_fail (owner != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
   /* The same tag: sh_job_store_insert_finish() ends both. */
-  g_task_set_source_tag (task, sh_job_store_insert_async);
 
   insert = g_new0 (InsertData, 1);
   insert->record = sh_job_record_copy (record);
   insert->owner = g_strdup (owner);
 
-  _sh_job_store_run (self, task, insert_func, insert, insert_data_free, NULL);
+  _sh_store_run (SH_STORE (self), sh_job_store_insert_async, insert_func, insert, insert_data_free,
+                 NULL, cancellable, callback, user_data);
 }
 
 /* Update ------------------------------------------------------------------------------ */
@@ -854,19 +719,14 @@ sh_job_store_update_async (ShJobStore          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (record != NULL);
   g_return_if_fail (record->id != NULL && record->status != NULL);
   g_return_if_fail (record->updated_at > 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_update_async);
-
-  _sh_job_store_run_idempotent (self, task, update_func, sh_job_record_copy (record),
-                                (GDestroyNotify) sh_job_record_free, NULL);
+  _sh_store_run_idempotent (SH_STORE (self), sh_job_store_update_async, update_func,
+                            sh_job_record_copy (record), (GDestroyNotify) sh_job_record_free, NULL,
+                            cancellable, callback, user_data);
 }
 
 /**
@@ -883,10 +743,8 @@ sh_job_store_update_finish (ShJobStore    *self,
                             GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_update_async),
-                        FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_update_async, error);
 }
 
 /* Get --------------------------------------------------------------------------------- */
@@ -918,17 +776,11 @@ sh_job_store_get_async (ShJobStore          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_get_async);
-
-  _sh_job_store_run (self, task, get_func, g_strdup (id), g_free,
-                     (GDestroyNotify) sh_job_record_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_get_async, get_func, g_strdup (id), g_free,
+                 (GDestroyNotify) sh_job_record_free, cancellable, callback, user_data);
 }
 
 /**
@@ -946,9 +798,8 @@ sh_job_store_get_finish (ShJobStore    *self,
                          GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_get_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_get_async, error);
 }
 
 /* Lists ------------------------------------------------------------------------------- */
@@ -1045,14 +896,9 @@ sh_job_store_list_async (ShJobStore          *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ListData *list;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_async);
 
   list = g_new0 (ListData, 1);
   list->server_id = server_id;
@@ -1061,8 +907,8 @@ sh_job_store_list_async (ShJobStore          *self,
   list->before_created_at = before_created_at;
   list->limit = limit;
 
-  _sh_job_store_run (self, task, list_func, list, list_data_free,
-                     (GDestroyNotify) g_ptr_array_unref);
+  _sh_store_run (SH_STORE (self), sh_job_store_list_async, list_func, list, list_data_free,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -1080,9 +926,8 @@ sh_job_store_list_finish (ShJobStore    *self,
                           GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_list_async, error);
 }
 
 static gpointer
@@ -1121,15 +966,10 @@ sh_job_store_list_active_async (ShJobStore          *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_active_async);
-
-  _sh_job_store_run (self, task, list_active_func, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  _sh_store_run (SH_STORE (self), sh_job_store_list_active_async, list_active_func, NULL, NULL,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -1147,10 +987,9 @@ sh_job_store_list_active_finish (ShJobStore    *self,
                                  GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_active_async),
-                        NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_list_active_async,
+                                      error);
 }
 
 static gpointer
@@ -1197,17 +1036,11 @@ sh_job_store_list_changed_since_async (ShJobStore          *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_changed_since_async);
-
-  _sh_job_store_run (self, task, list_changed_since_func,
-                     g_memdup2 (&updated_after, sizeof updated_after), g_free,
-                     (GDestroyNotify) g_ptr_array_unref);
+  _sh_store_run (SH_STORE (self), sh_job_store_list_changed_since_async, list_changed_since_func,
+                 g_memdup2 (&updated_after, sizeof updated_after), g_free,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -1225,9 +1058,7 @@ sh_job_store_list_changed_since_finish (ShJobStore    *self,
                                         GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_list_changed_since_async),
-                                                     NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result,
+                                      sh_job_store_list_changed_since_async, error);
 }

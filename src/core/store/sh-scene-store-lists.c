@@ -105,21 +105,17 @@ sh_scene_store_count_async (ShSceneStore        *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CountData *count;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (filter <= SH_GENERATED_FAILING);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_count_async);
 
   count = g_new0 (CountData, 1);
   count->server_id = server_id;
   count->filter = filter;
 
-  store_run (self, task, g_free, count_func, count, g_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_count_async, count_func, count, g_free, g_free,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -137,16 +133,10 @@ sh_scene_store_count_finish (ShSceneStore  *self,
                              guint64       *count,
                              GError       **error)
 {
-  g_autofree guint64 *value = NULL;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_count_async), FALSE);
 
-  value = g_task_propagate_pointer (G_TASK (result), error);
-  if (count != NULL)
-    *count = value != NULL ? *value : 0;
-
-  return value != NULL;
+  return _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_count_async, count,
+                                    error);
 }
 
 /* List -------------------------------------------------------------------------------- */
@@ -318,16 +308,11 @@ sh_scene_store_list_async (ShSceneStore        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ListData *list;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (limit > 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_list_async);
 
   list = g_new0 (ListData, 1);
   list->server_id = server_id;
@@ -336,7 +321,8 @@ sh_scene_store_list_async (ShSceneStore        *self,
   list->after_id = after_id;
   list->limit = limit;
 
-  store_run (self, task, (GDestroyNotify) g_ptr_array_unref, list_func, list, list_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_list_async, list_func, list, list_data_free,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -354,9 +340,8 @@ sh_scene_store_list_finish (ShSceneStore  *self,
                             GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_list_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_list_async, error);
 }
 
 /* Ids --------------------------------------------------------------------------------- */
@@ -462,24 +447,20 @@ sh_scene_store_get_ids_async (ShSceneStore        *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_ids_async);
 
   if (n_ids == 0)
     {
-      g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (gint64)),
-                             (GDestroyNotify) g_array_unref);
+      _sh_store_return (SH_STORE (self), sh_scene_store_get_ids_async,
+                        g_array_new (FALSE, FALSE, sizeof (gint64)), (GDestroyNotify) g_array_unref,
+                        cancellable, callback, user_data);
       return;
     }
 
-  store_run (self, task, (GDestroyNotify) g_array_unref, get_ids_func,
-             ids_data_new (server_id, ids, n_ids), ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_get_ids_async, get_ids_func,
+                 ids_data_new (server_id, ids, n_ids), ids_data_free,
+                 (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -497,9 +478,8 @@ sh_scene_store_get_ids_finish (ShSceneStore  *self,
                                GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_ids_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_get_ids_async, error);
 }
 
 static gpointer
@@ -597,21 +577,19 @@ sh_scene_store_delete_async (ShSceneStore        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_delete_async);
-
   if (n_ids == 0)
     {
-      g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
+      _sh_store_return (SH_STORE (self), sh_scene_store_delete_async, g_new0 (guint64, 1), g_free,
+                        cancellable, callback, user_data);
       return;
     }
 
-  store_run (self, task, g_free, delete_func, ids_data_new (server_id, ids, n_ids), ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_delete_async, delete_func,
+                 ids_data_new (server_id, ids, n_ids), ids_data_free, g_free, cancellable, callback,
+                 user_data);
 }
 
 guint64
@@ -619,14 +597,13 @@ sh_scene_store_delete_finish (ShSceneStore  *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_autofree guint64 *rows = NULL;
+  guint64 count;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
 
-  rows = g_task_propagate_pointer (G_TASK (result), error);
+  _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_delete_async, &count, error);
 
-  return rows != NULL ? *rows : 0;
+  return count;
 }
 
 /**
@@ -653,26 +630,23 @@ sh_scene_store_set_generated_async (ShSceneStore        *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   IdsData *data;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_set_generated_async);
 
   if (n_ids == 0)
     {
-      g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
+      _sh_store_return (SH_STORE (self), sh_scene_store_set_generated_async, g_new0 (guint64, 1),
+                        g_free, cancellable, callback, user_data);
       return;
     }
 
   data = ids_data_new (server_id, ids, n_ids);
   data->generated = !!generated;
 
-  store_run (self, task, g_free, set_generated_func, data, ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_set_generated_async, set_generated_func, data,
+                 ids_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -689,14 +663,14 @@ sh_scene_store_set_generated_finish (ShSceneStore  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_autofree guint64 *rows = NULL;
+  guint64 count;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_set_generated_async), 0);
 
-  rows = g_task_propagate_pointer (G_TASK (result), error);
+  _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_set_generated_async, &count,
+                             error);
 
-  return rows != NULL ? *rows : 0;
+  return count;
 }
 
 /* New scenes ------------------------------------------------------------------------- */
@@ -779,19 +753,17 @@ sh_scene_store_list_ids_created_after_async (ShSceneStore        *self,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CreatedAfterData *data;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_list_ids_created_after_async);
   data = g_new0 (CreatedAfterData, 1);
   data->server_id = server_id;
   data->created_after = g_strdup (created_after);
 
-  store_run (self, task, (GDestroyNotify) g_array_unref, created_after_func, data,
-             created_after_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_list_ids_created_after_async, created_after_func,
+                 data, created_after_data_free, (GDestroyNotify) g_array_unref, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -808,10 +780,9 @@ sh_scene_store_list_ids_created_after_finish (ShSceneStore  *self,
                                               GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result,
-                                             sh_scene_store_list_ids_created_after_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result,
+                                      sh_scene_store_list_ids_created_after_async, error);
 }
 
 /* Keys and rows for list models ------------------------------------------------------- */
@@ -1022,16 +993,11 @@ sh_scene_store_list_ids_async (ShSceneStore        *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ListIdsData *list;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (sort <= SH_SCENE_SORT_LAST_SYNCED);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_list_ids_async);
 
   list = g_new0 (ListIdsData, 1);
   list->server_id = server_id;
@@ -1041,7 +1007,9 @@ sh_scene_store_list_ids_async (ShSceneStore        *self,
   list->sort = sort;
   list->descending = !!descending;
 
-  store_run (self, task, (GDestroyNotify) g_array_unref, list_ids_func, list, list_ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_list_ids_async, list_ids_func, list,
+                 list_ids_data_free, (GDestroyNotify) g_array_unref, cancellable, callback,
+                 user_data);
 }
 
 /**
@@ -1059,9 +1027,9 @@ sh_scene_store_list_ids_finish (ShSceneStore  *self,
                                 GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_list_ids_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_list_ids_async,
+                                      error);
 }
 
 /* Ids per statement of get_scenes_func(), the page size of the scenes list model: one
@@ -1178,25 +1146,20 @@ sh_scene_store_get_scenes_async (ShSceneStore        *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_scenes_async);
 
   if (n_ids == 0)
     {
-      g_task_return_pointer (task,
-                             g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free),
-                             (GDestroyNotify) g_ptr_array_unref);
+      _sh_store_return (SH_STORE (self), sh_scene_store_get_scenes_async,
+                        g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free),
+                        (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
       return;
     }
 
-  store_run (self, task, (GDestroyNotify) g_ptr_array_unref, get_scenes_func,
-             ids_data_new (server_id, ids, n_ids), ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_get_scenes_async, get_scenes_func,
+                 ids_data_new (server_id, ids, n_ids), ids_data_free,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -1214,8 +1177,7 @@ sh_scene_store_get_scenes_finish (ShSceneStore  *self,
                                   GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_scenes_async),
-                        NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_get_scenes_async,
+                                      error);
 }

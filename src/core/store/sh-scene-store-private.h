@@ -10,16 +10,14 @@
 
 #pragma once
 
-#include "sh-database-private.h"
 #include "sh-scene-store.h"
+#include "sh-store-private.h"
 
 G_BEGIN_DECLS
 
 struct _ShSceneStore
 {
-  GObject     parent_instance;
-
-  ShDatabase *db;  /* (owned) */
+  ShStore parent_instance;
 };
 
 /* The scene columns the mirror stores, in the order of the scratch table and of
@@ -65,7 +63,8 @@ static const char * const scene_param_types[N_SCENE_COLUMNS] = {
  * size. Id lists go through _sh_database_stage_ids(). */
 #define SCENE_CHUNK_ROWS 32
 
-/* Runs @func on the database's worker and completes @task with its result. */
+/* The sync write path's async/finish pairs (sh-scene-store.c) reach ShStore's plumbing
+ * through these two. */
 static inline void
 store_run (ShSceneStore   *self,
            GTask          *task,
@@ -74,7 +73,7 @@ store_run (ShSceneStore   *self,
            gpointer        data,
            GDestroyNotify  data_free)
 {
-  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
+  _sh_store_run_task (SH_STORE (self), task, func, data, data_free, result_free);
 }
 
 static inline gboolean
@@ -82,7 +81,7 @@ store_task_is_valid (ShSceneStore *self,
                      GAsyncResult *result,
                      gpointer      source_tag)
 {
-  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return _sh_store_is_valid (SH_STORE (self), result, source_tag);
 }
 
 G_END_DECLS

@@ -21,85 +21,11 @@
  * all in one transaction. Reads page by id (keyset paging), never by offset.
  */
 
-
-G_DEFINE_FINAL_TYPE (ShSceneStore, sh_scene_store, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_DATABASE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-sh_scene_store_dispose (GObject *object)
-{
-  ShSceneStore *self = (ShSceneStore *)object;
-
-  g_clear_object (&self->db);
-
-  G_OBJECT_CLASS (sh_scene_store_parent_class)->dispose (object);
-}
-
-static void
-sh_scene_store_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  ShSceneStore *self = SH_SCENE_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_DATABASE:
-      g_value_set_object (value, self->db);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sh_scene_store_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  ShSceneStore *self = SH_SCENE_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_DATABASE:
-      self->db = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+G_DEFINE_FINAL_TYPE (ShSceneStore, sh_scene_store, SH_TYPE_STORE)
 
 static void
 sh_scene_store_class_init (ShSceneStoreClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = sh_scene_store_dispose;
-  object_class->get_property = sh_scene_store_get_property;
-  object_class->set_property = sh_scene_store_set_property;
-
-  /**
-   * ShSceneStore:database:
-   *
-   * The database holding the scenes.
-   */
-  properties[PROP_DATABASE] =
-    g_param_spec_object ("database", NULL, NULL,
-                         SH_TYPE_DATABASE,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -132,7 +58,7 @@ sh_scene_store_get_database (ShSceneStore *self)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
 
-  return self->db;
+  return sh_store_get_database (SH_STORE (self));
 }
 
 /* Plumbing ---------------------------------------------------------------------------- */
@@ -895,21 +821,17 @@ sh_scene_store_delete_unseen_async (ShSceneStore        *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   DeleteUnseenData *delete;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (sync_stamp != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_delete_unseen_async);
 
   delete = g_new0 (DeleteUnseenData, 1);
   delete->server_id = server_id;
   delete->sync_stamp = g_strdup (sync_stamp);
 
-  store_run (self, task, g_free, delete_unseen_func, delete, delete_unseen_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_delete_unseen_async, delete_unseen_func, delete,
+                 delete_unseen_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -925,14 +847,14 @@ sh_scene_store_delete_unseen_finish (ShSceneStore  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  g_autofree guint64 *rows = NULL;
+  guint64 count;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_delete_unseen_async), 0);
 
-  rows = g_task_propagate_pointer (G_TASK (result), error);
+  _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_delete_unseen_async, &count,
+                             error);
 
-  return rows != NULL ? *rows : 0;
+  return count;
 }
 
 /* Last updated ------------------------------------------------------------------------ */
@@ -968,16 +890,20 @@ server_text_func (ShDatabase     *db,
 }
 
 static void
-run_server_text (ShSceneStore *self,
-                 GTask        *task,
-                 gint64        server_id,
-                 const char   *sql)
+run_server_text (ShSceneStore        *self,
+                 gpointer             source_tag,
+                 gint64               server_id,
+                 const char          *sql,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
 {
   ServerTextQuery *query = g_new0 (ServerTextQuery, 1);
 
   query->server_id = server_id;
   query->sql = sql;
-  store_run (self, task, g_free, server_text_func, query, g_free);
+  _sh_store_run (SH_STORE (self), source_tag, server_text_func, query, g_free, g_free, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -998,17 +924,12 @@ sh_scene_store_get_last_updated_at_async (ShSceneStore        *self,
                                           GAsyncReadyCallback  callback,
                                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_last_updated_at_async);
-
-  run_server_text (self, task, server_id,
+  run_server_text (self, sh_scene_store_get_last_updated_at_async, server_id,
                    "SELECT MAX(stash_updated_at) FROM scene "
-                   "WHERE server_id = ##server_id::gint64");
+                   "WHERE server_id = ##server_id::gint64",
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1026,10 +947,9 @@ sh_scene_store_get_last_updated_at_finish (ShSceneStore  *self,
                                            GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result,
-                                             sh_scene_store_get_last_updated_at_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result,
+                                      sh_scene_store_get_last_updated_at_async, error);
 }
 
 /* Sync point -------------------------------------------------------------------------- */
@@ -1052,13 +972,7 @@ sh_scene_store_get_sync_point_async (ShSceneStore        *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_sync_point_async);
 
   /* An empty mirror has no point to continue from. Nor has a mirror without a kept
    * point, though it once fell back to its newest scene: such a mirror was filled by an
@@ -1066,11 +980,12 @@ sh_scene_store_get_sync_point_async (ShSceneStore        *self,
    * end), and its newest scene says nothing about what is missing below it. A first sync
    * stopped on page 10 of 40 has the newest scenes of pages 1–10; an incremental sync from
    * there never reads pages 11–40. Only a full pass is safe, once. */
-  run_server_text (self, task, server_id,
+  run_server_text (self, sh_scene_store_get_sync_point_async, server_id,
                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM scene "
                    "  WHERE server_id = ##server_id::gint64) "
                    "THEN (SELECT updated_after FROM server_sync "
-                   "  WHERE server_id = ##server_id::gint64) END");
+                   "  WHERE server_id = ##server_id::gint64) END",
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1089,10 +1004,9 @@ sh_scene_store_get_sync_point_finish (ShSceneStore  *self,
                                       GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_sync_point_async),
-                        NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_get_sync_point_async,
+                                      error);
 }
 
 typedef struct
@@ -1145,20 +1059,16 @@ sh_scene_store_set_sync_point_async (ShSceneStore        *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   SyncPointData *point;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (updated_at != NULL && *updated_at != '\0');
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_set_sync_point_async);
 
   point = g_new0 (SyncPointData, 1);
   point->server_id = server_id;
   point->updated_at = g_strdup (updated_at);
-  store_run (self, task, g_free, set_sync_point_func, point, sync_point_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_set_sync_point_async, set_sync_point_func, point,
+                 sync_point_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -1174,15 +1084,10 @@ sh_scene_store_set_sync_point_finish (ShSceneStore  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_autofree gboolean *done = NULL;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_set_sync_point_async),
-                        FALSE);
 
-  done = g_task_propagate_pointer (G_TASK (result), error);
-
-  return done != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_scene_store_set_sync_point_async,
+                                      error);
 }
 
 /* Cursor ------------------------------------------------------------------------------ */
@@ -1257,16 +1162,11 @@ sh_scene_store_get_cursor_async (ShSceneStore        *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_cursor_async);
-
-  store_run (self, task, cursor_value_free, get_cursor_func,
-             g_memdup2 (&server_id, sizeof server_id), g_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_get_cursor_async, get_cursor_func,
+                 g_memdup2 (&server_id, sizeof server_id), g_free, cursor_value_free, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -1291,15 +1191,14 @@ sh_scene_store_get_cursor_finish (ShSceneStore  *self,
   CursorValue *cursor;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_cursor_async),
-                        FALSE);
 
   if (after_id != NULL)
     *after_id = 0;
   if (sync_point != NULL)
     *sync_point = NULL;
 
-  cursor = g_task_propagate_pointer (G_TASK (result), error);
+  cursor = _sh_store_propagate_pointer (SH_STORE (self), result,
+                                        sh_scene_store_get_cursor_async, error);
   if (cursor == NULL)
     return FALSE;
 
@@ -1353,16 +1252,11 @@ sh_scene_store_clear_cursor_async (ShSceneStore        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_clear_cursor_async);
-
-  store_run (self, task, g_free, clear_cursor_func,
-             g_memdup2 (&server_id, sizeof server_id), g_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_clear_cursor_async, clear_cursor_func,
+                 g_memdup2 (&server_id, sizeof server_id), g_free, g_free, cancellable, callback,
+                 user_data);
 }
 
 /**
@@ -1378,13 +1272,8 @@ sh_scene_store_clear_cursor_finish (ShSceneStore  *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_autofree gboolean *done = NULL;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_clear_cursor_async),
-                        FALSE);
 
-  done = g_task_propagate_pointer (G_TASK (result), error);
-
-  return done != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_scene_store_clear_cursor_async,
+                                      error);
 }
