@@ -10,6 +10,7 @@
 
 #include "sh-database.h"
 #include "sh-database-url.h"
+#include "sh-worker-thread.h"
 
 G_BEGIN_DECLS
 
@@ -25,9 +26,10 @@ typedef struct
 
 typedef struct
 {
+  ShDatabase     *db;           /* (unowned) */
   ShDatabaseFunc  func;
   gpointer        data;         /* (unowned) owned by the task's task data */
-  GTask          *task;         /* (owned) (nullable) NULL for the close request */
+  GTask          *task;         /* (owned) */
   gboolean        needs_cnc;
   gboolean        idempotent;   /* may run again even when its outcome is unknown */
   gpointer        result;       /* (owned) (nullable) */
@@ -45,11 +47,7 @@ struct _ShDatabase
   char           *location;        /* (owned) a path, or a URL without its password */
   char           *sqlite_path;     /* (owned) (nullable) */
 
-  GMutex          mutex;           /* guards thread and closed */
-  GCond           cond;            /* signalled when closed */
-  GThread        *thread;          /* (owned) (nullable) */
-  GAsyncQueue    *queue;           /* (owned) of ShDatabaseOp */
-  gboolean        closed;
+  ShWorkerThread *worker;          /* (owned) the only thread that uses libgda */
   GMainContext   *context;         /* (owned) where notify::available is emitted */
 
   /* Any thread (atomic): FALSE while a lost connection is being made again. */

@@ -94,7 +94,7 @@ sh_database_op_free (ShDatabaseOp *op)
 gboolean
 _sh_database_is_worker_thread (ShDatabase *self)
 {
-  return self->thread != NULL && g_thread_self () == self->thread;
+  return sh_worker_thread_is_in_worker_context (self->worker);
 }
 
 /* libgda's messages are one line from SQLite, several from PostgreSQL (DETAIL, HINT, the
@@ -496,32 +496,7 @@ sh_database_complete_op_cb (gpointer user_data)
 static gboolean
 is_closed (ShDatabase *self)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
-  return self->closed;
-}
-
-/* On the worker: sleeps until @until (monotonic), unless the database is closed or
- * @cancellable cancelled meanwhile. Returns %FALSE then. */
-static gboolean
-worker_sleep_until (ShDatabase   *self,
-                    gint64        until,
-                    GCancellable *cancellable)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
-
-  for (;;)
-    {
-      gint64 now = g_get_monotonic_time ();
-
-      if (self->closed || g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-      if (now >= until)
-        return TRUE;
-      /* Woken by close; a cancellable is looked at every 100 ms. */
-      g_cond_wait_until (&self->cond, &self->mutex,
-                         MIN (until, now + 100 * G_TIME_SPAN_MILLISECOND));
-    }
+  return sh_worker_thread_is_shut_down (self->worker);
 }
 
 static gboolean sh_database_connect (ShDatabase  *self,
@@ -584,7 +559,7 @@ ensure_connection (ShDatabase    *self,
         return TRUE;
 
       if (self->next_attempt > deadline || is_closed (self)
-          || !worker_sleep_until (self, self->next_attempt, cancellable))
+          || !sh_worker_thread_sleep_until (self->worker, self->next_attempt, cancellable))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
@@ -669,45 +644,31 @@ sh_database_worker_run_op (ShDatabase   *self,
   g_source_attach (source, g_task_get_context (op->task));
 }
 
-static gpointer
-sh_database_worker (gpointer data)
+static void
+sh_database_worker_run_op_cb (gpointer data)
+{
+  ShDatabaseOp *op = data;
+
+  sh_database_worker_run_op (op->db, op);
+}
+
+/* While the connection is lost and nothing is asked, reconnect in the background, so that
+ * #ShDatabase:available comes back by itself. */
+static gint64
+sh_database_worker_idle_cb (gpointer data)
 {
   ShDatabase *self = data;
 
-  for (;;)
-    {
-      ShDatabaseOp *op;
+  if (self->lost && g_get_monotonic_time () >= self->next_attempt)
+    try_reconnect (self, NULL);
 
-      /* While the connection is lost and nothing is asked, reconnect in the background,
-       * so that #ShDatabase:available comes back by itself. */
-      if (self->lost)
-        {
-          gint64 wait = self->next_attempt - g_get_monotonic_time ();
+  return self->lost ? self->next_attempt : G_MAXINT64;
+}
 
-          op = wait > 0 ? g_async_queue_timeout_pop (self->queue, (guint64) wait)
-                        : g_async_queue_try_pop (self->queue);
-          if (op == NULL)
-            {
-              try_reconnect (self, NULL);
-              continue;
-            }
-        }
-      else
-        {
-          op = g_async_queue_pop (self->queue);
-        }
-
-      if (op->task == NULL)
-        {
-          sh_database_worker_close (self);
-          sh_database_op_free (op);
-          break;
-        }
-
-      sh_database_worker_run_op (self, op);
-    }
-
-  return NULL;
+static void
+sh_database_worker_close_cb (gpointer data)
+{
+  sh_database_worker_close (data);
 }
 
 /* Queues @op, or completes it with an error once the database is closed. */
@@ -715,22 +676,15 @@ static void
 sh_database_push (ShDatabase   *self,
                   ShDatabaseOp *op)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->mutex);
+  g_autoptr(GError) error = NULL;
 
-  if (self->closed)
-    {
-      g_autoptr(GError) error = NULL;
+  op->db = self;
+  if (sh_worker_thread_queue (self->worker, sh_database_worker_run_op_cb, op))
+    return;
 
-      set_closed_error (self, &error);
-      g_task_return_error (op->task, g_steal_pointer (&error));
-      sh_database_op_free (op);
-      return;
-    }
-
-  if (self->thread == NULL)
-    self->thread = g_thread_new ("sh-database", sh_database_worker, self);
-
-  g_async_queue_push (self->queue, op);
+  set_closed_error (self, &error);
+  g_task_return_error (op->task, g_steal_pointer (&error));
+  sh_database_op_free (op);
 }
 
 void
@@ -770,18 +724,15 @@ sh_database_finalize (GObject *object)
 {
   ShDatabase *self = (ShDatabase *)object;
 
-  g_assert (self->thread == NULL);
   g_assert (self->cnc == NULL);
 
   g_clear_pointer (&self->url, sh_database_url_free);
   g_clear_error (&self->url_error);
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->sqlite_path, g_free);
-  g_clear_pointer (&self->queue, g_async_queue_unref);
+  g_clear_object (&self->worker);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->lost_reason, g_free);
-  g_cond_clear (&self->cond);
-  g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sh_database_parent_class)->finalize (object);
 }
@@ -834,9 +785,7 @@ sh_database_class_init (ShDatabaseClass *klass)
 static void
 sh_database_init (ShDatabase *self)
 {
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
-  self->queue = g_async_queue_new ();
+  self->worker = sh_worker_thread_new ("sh-database", sh_database_worker_idle_cb, self);
   self->failing_threshold = SH_DEFAULT_FAILING_THRESHOLD;
   self->available = TRUE;
   self->backoff_ms = RECONNECT_BACKOFF_MIN_MS;
@@ -1324,29 +1273,8 @@ _sh_database_run_idempotent_async (ShDatabase          *self,
 void
 sh_database_close (ShDatabase *self)
 {
-  GThread *thread = NULL;
-
   g_return_if_fail (SH_IS_DATABASE (self));
   g_return_if_fail (!_sh_database_is_worker_thread (self));
 
-  g_mutex_lock (&self->mutex);
-  if (!self->closed)
-    {
-      self->closed = TRUE;
-      g_cond_broadcast (&self->cond);
-      thread = self->thread;
-      if (thread != NULL)
-        g_async_queue_push (self->queue, g_new0 (ShDatabaseOp, 1));
-    }
-  g_mutex_unlock (&self->mutex);
-
-  /* self->thread stays set until the worker has finished the queued work, which checks
-   * that its helpers run on it. */
-  if (thread != NULL)
-    {
-      g_thread_join (thread);
-      g_mutex_lock (&self->mutex);
-      self->thread = NULL;
-      g_mutex_unlock (&self->mutex);
-    }
+  sh_worker_thread_shutdown (self->worker, sh_database_worker_close_cb, self);
 }
