@@ -75,6 +75,10 @@ struct _ShDatabase
 };
 
 
+/* Reconnection attempts start at once, then back off up to this. */
+#define RECONNECT_BACKOFF_MIN_MS  250
+#define RECONNECT_BACKOFF_MAX_MS  5000
+
 /* The newest schema version this build knows; migrations are numbered 1..this. */
 #define SH_DATABASE_SCHEMA_VERSION 5
 
@@ -140,7 +144,9 @@ void       _sh_database_set_execute_hook     (ShDatabase            *self,
                                               ShDatabaseExecuteHook  hook,
                                               gpointer               user_data);
 
-/* Shared by the files of ShDatabase (sh-database*.c). */
+/* Shared by the files of ShDatabase: sh-database.c (the object, its queue of work, opening
+ * and closing), -connection.c, -errors.c, -statements.c, -values.c, -ids.c, -server.c,
+ * -migrations.c. */
 void      _sh_database_queue                    (ShDatabase     *self,
                                                  GTask          *task,
                                                  ShDatabaseFunc  func,
@@ -159,6 +165,21 @@ gboolean  _sh_database_is_worker_thread         (ShDatabase     *self);
 void      _sh_database_set_lost_error           (ShDatabase     *self,
                                                  GError        **error);
 void      _sh_database_set_not_open_error       (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_set_closed_error         (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_set_available            (ShDatabase     *self,
+                                                 gboolean        available);
+gboolean  _sh_database_connect                  (ShDatabase     *self,
+                                                 GError        **error);
+gboolean  _sh_database_setup_sqlite             (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_worker_close             (ShDatabase     *self);
+gboolean  _sh_database_try_reconnect            (ShDatabase     *self,
+                                                 GError        **error);
+gboolean  _sh_database_ensure_connection        (ShDatabase     *self,
+                                                 GCancellable   *cancellable,
+                                                 gint64          deadline,
                                                  GError        **error);
 
 G_END_DECLS
