@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the files of ShSceneStore share: sh-scene-store.c holds the sync's writes (pages of
- * scenes, deletions, the sync point and cursor), sh-scene-store-lists.c the reads of the
- * scene list (counts, pages, ids for the list models, new scenes) and the flag set by hand.
+ * scenes with the cursor and sync point of a full pass, deletions), -sync-state.c where a
+ * sync starts and resumes, -lists.c the reads of the scene list (counts, pages, ids and
+ * rows for the list models) and -ids.c the work on sets of ids (lookups, the flag set by
+ * hand, deletion, new scenes).
  */
 
 #pragma once
@@ -83,5 +85,23 @@ store_task_is_valid (ShSceneStore *self,
 {
   return _sh_store_is_valid (SH_STORE (self), result, source_tag);
 }
+
+/* A server's scenes by id; @generated for the flag set by hand. */
+typedef struct
+{
+  gint64    server_id;
+  gint64   *ids;        /* (owned) */
+  guint     n_ids;
+  gboolean  generated;
+} IdsData;
+
+IdsData     *_sh_scene_store_ids_data_new     (gint64        server_id,
+                                              const gint64 *ids,
+                                              guint         n_ids);
+void         _sh_scene_store_ids_data_free    (gpointer      data);
+gboolean     _sh_scene_store_write_sync_point (ShDatabase    *db,
+                                              gint64        server_id,
+                                              const char   *updated_at,
+                                              GError      **error);
 
 G_END_DECLS
