@@ -167,7 +167,7 @@ test_idle (void)
   Idle idle = { 0, 0 };
   g_autoptr(ShWorkerThread) worker = sh_worker_thread_new ("sh-test-worker", idle_func, &idle);
 
-  /* Not before the thread starts. */
+  /* Not before the thread starts, and not before its first work. */
   g_assert_cmpint (g_atomic_int_get (&idle.calls), ==, 0);
 
   g_assert_true (sh_worker_thread_queue (worker, done_func, &idle));

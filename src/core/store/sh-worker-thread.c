@@ -119,6 +119,11 @@ worker_main (gpointer data)
 {
   ShWorkerThread *self = data;
 
+  /* sh_worker_thread_queue() holds the lock until self->thread is set, which
+   * sh_worker_thread_is_in_worker_context() reads. */
+  g_mutex_lock (&self->mutex);
+  g_mutex_unlock (&self->mutex);
+
   for (;;)
     {
       WorkItem *item = g_async_queue_try_pop (self->queue);
@@ -183,13 +188,14 @@ sh_worker_thread_queue (ShWorkerThread *self,
   if (self->shut_down)
     return FALSE;
 
-  if (self->thread == NULL)
-    self->thread = g_thread_new (self->name, worker_main, self);
-
   item = g_new0 (WorkItem, 1);
   item->func = func;
   item->data = data;
   g_async_queue_push (self->queue, item);
+
+  /* Started after the push, so that the first work runs before the idle function. */
+  if (self->thread == NULL)
+    self->thread = g_thread_new (self->name, worker_main, self);
 
   return TRUE;
 }
