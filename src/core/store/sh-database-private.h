@@ -24,6 +24,14 @@ typedef struct
   GdaSet       *params;  /* (owned) (nullable) */
 } ShCachedStatement;
 
+/* How an op runs: with the connection (all but opening), and again after a lost
+ * connection even when its outcome is unknown (see _sh_database_run_idempotent_async()). */
+typedef enum
+{
+  SH_DATABASE_OP_NEEDS_CONNECTION = 1 << 0,
+  SH_DATABASE_OP_IDEMPOTENT       = 1 << 1,
+} ShDatabaseOpFlags;
+
 typedef struct
 {
   ShDatabase     *db;           /* (unowned) */
@@ -147,12 +155,12 @@ void       _sh_database_set_execute_hook     (ShDatabase            *self,
 /* Shared by the files of ShDatabase: sh-database.c (the object, its queue of work, opening
  * and closing), -connection.c, -errors.c, -statements.c, -values.c, -ids.c, -server.c,
  * -migrations.c. */
-void      _sh_database_queue                    (ShDatabase     *self,
-                                                 GTask          *task,
-                                                 ShDatabaseFunc  func,
-                                                 gpointer        data,
-                                                 GDestroyNotify  result_free,
-                                                 gboolean        needs_cnc);
+void      _sh_database_queue                    (ShDatabase        *self,
+                                                 GTask             *task,
+                                                 ShDatabaseFunc     func,
+                                                 gpointer           data,
+                                                 GDestroyNotify     result_free,
+                                                 ShDatabaseOpFlags  flags);
 GQuark    _sh_database_sql_quark                (void);
 gboolean  _sh_database_check_connection         (ShDatabase     *self,
                                                  GdaStatement   *stmt,

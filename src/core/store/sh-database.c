@@ -262,12 +262,12 @@ sh_database_push (ShDatabase   *self,
 }
 
 void
-_sh_database_queue (ShDatabase     *self,
-                    GTask          *task,
-                    ShDatabaseFunc  func,
-                    gpointer        data,
-                    GDestroyNotify  result_free,
-                    gboolean        needs_cnc)
+_sh_database_queue (ShDatabase        *self,
+                    GTask             *task,
+                    ShDatabaseFunc     func,
+                    gpointer           data,
+                    GDestroyNotify     result_free,
+                    ShDatabaseOpFlags  flags)
 {
   ShDatabaseOp *op = g_new0 (ShDatabaseOp, 1);
 
@@ -275,8 +275,8 @@ _sh_database_queue (ShDatabase     *self,
   op->func = func;
   op->data = data;
   op->result_free = result_free;
-  op->needs_cnc = needs_cnc;
-  op->idempotent = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (task), "sh-database-idempotent"));
+  op->needs_cnc = (flags & SH_DATABASE_OP_NEEDS_CONNECTION) != 0;
+  op->idempotent = (flags & SH_DATABASE_OP_IDEMPOTENT) != 0;
 
   sh_database_push (self, op);
 }
@@ -596,7 +596,7 @@ sh_database_open_async (ShDatabase          *self,
   g_task_set_source_tag (task, sh_database_open_async);
   g_task_set_check_cancellable (task, FALSE);
 
-  _sh_database_queue (self, task, sh_database_open_func, NULL, NULL, FALSE);
+  _sh_database_queue (self, task, sh_database_open_func, NULL, NULL, 0);
 }
 
 /**
@@ -617,6 +617,32 @@ sh_database_open_finish (ShDatabase    *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sh_database_open_async, FALSE);
 
   return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+}
+
+static void
+run_async (ShDatabase          *self,
+           ShDatabaseFunc       func,
+           gpointer             data,
+           GDestroyNotify       data_free,
+           GDestroyNotify       result_free,
+           ShDatabaseOpFlags    flags,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_DATABASE (self));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sh_database_run_async);
+  g_task_set_task_data (task, data, data_free);
+  /* What the worker committed is the truth, even if the caller cancelled meanwhile. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  _sh_database_queue (self, task, func, data, result_free, flags);
 }
 
 /**
@@ -645,19 +671,8 @@ sh_database_run_async (ShDatabase          *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_DATABASE (self));
-  g_return_if_fail (func != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_database_run_async);
-  g_task_set_task_data (task, data, data_free);
-  /* What the worker committed is the truth, even if the caller cancelled meanwhile. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  _sh_database_queue (self, task, func, data, result_free, TRUE);
+  run_async (self, func, data, data_free, result_free, SH_DATABASE_OP_NEEDS_CONNECTION,
+             cancellable, callback, user_data);
 }
 
 /**
@@ -698,18 +713,9 @@ _sh_database_run_idempotent_async (ShDatabase          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_DATABASE (self));
-  g_return_if_fail (func != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_database_run_async);
-  g_task_set_check_cancellable (task, FALSE);
-  g_object_set_data (G_OBJECT (task), "sh-database-idempotent", GINT_TO_POINTER (TRUE));
-
-  _sh_database_queue (self, task, func, data, result_free, TRUE);
+  run_async (self, func, data, NULL, result_free,
+             SH_DATABASE_OP_NEEDS_CONNECTION | SH_DATABASE_OP_IDEMPOTENT, cancellable, callback,
+             user_data);
 }
 
 /**
