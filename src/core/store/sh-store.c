@@ -228,6 +228,27 @@ new_task (ShStore             *self,
   return task;
 }
 
+static void
+run (ShStore             *self,
+     gpointer             source_tag,
+     gboolean             idempotent,
+     ShDatabaseFunc       func,
+     gpointer             data,
+     GDestroyNotify       data_free,
+     GDestroyNotify       result_free,
+     GCancellable        *cancellable,
+     GAsyncReadyCallback  callback,
+     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SH_IS_STORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = new_task (self, source_tag, cancellable, callback, user_data);
+  run_task (self, task, idempotent, func, data, data_free, result_free);
+}
+
 /*
  * _sh_store_run:
  * @source_tag: the store method's `_async` function
@@ -251,13 +272,8 @@ _sh_store_run (ShStore             *self,
                GAsyncReadyCallback  callback,
                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = new_task (self, source_tag, cancellable, callback, user_data);
-  run_task (self, task, FALSE, func, data, data_free, result_free);
+  run (self, source_tag, FALSE, func, data, data_free, result_free, cancellable, callback,
+       user_data);
 }
 
 /*
@@ -280,13 +296,8 @@ _sh_store_run_idempotent (ShStore             *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = new_task (self, source_tag, cancellable, callback, user_data);
-  run_task (self, task, TRUE, func, data, data_free, result_free);
+  run (self, source_tag, TRUE, func, data, data_free, result_free, cancellable, callback,
+       user_data);
 }
 
 /*
