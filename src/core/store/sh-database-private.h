@@ -115,6 +115,10 @@ void       _sh_database_run_idempotent_async (ShDatabase          *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data);
+GArray    *_sh_database_select_ids           (ShDatabase    *self,
+                                              GdaStatement  *stmt,
+                                              GdaSet        *params,
+                                              GError       **error);
 gboolean   _sh_database_stage_ids            (ShDatabase    *self,
                                               const gint64  *ids,
                                               guint          n_ids,

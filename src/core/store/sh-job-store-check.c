@@ -226,12 +226,8 @@ sh_job_store_apply_check_finish (ShJobStore    *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_apply_check_async, &count,
-                             error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_job_store_apply_check_async,
+                                     error);
 }

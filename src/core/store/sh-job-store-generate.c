@@ -206,14 +206,10 @@ sh_job_store_snapshot_tracked_finish (ShJobStore    *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_snapshot_tracked_async, &count,
-                             error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_job_store_snapshot_tracked_async,
+                                     error);
 }
 
 /* The scene id that ends the range of GENERATED_CHUNK_ROWS tracked scenes after @after;
@@ -433,14 +429,10 @@ sh_job_store_apply_generated_finish (ShJobStore    *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_apply_generated_async, &count,
-                             error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_job_store_apply_generated_async,
+                                     error);
 }
 
 /* Verified outcome -------------------------------------------------------------------- */
@@ -594,12 +586,8 @@ sh_job_store_apply_verified_finish (ShJobStore    *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_JOB_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_apply_verified_async, &count,
-                             error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_job_store_apply_verified_async,
+                                     error);
 }

@@ -50,13 +50,9 @@ list_job_scenes_func (ShDatabase     *db,
                       GCancellable   *cancellable,
                       GError        **error)
 {
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
   JobScenesData *job_scenes = data;
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autoptr(GArray) ids = NULL;
   GdaStatement *stmt;
   GdaSet *params;
-  int n_rows;
   const char *role = job_scenes->role;
 
   if (g_str_equal (role, "updated")
@@ -98,19 +94,7 @@ list_job_scenes_func (ShDatabase     *db,
   sh_database_set_int64 (params, "after_id", job_scenes->after_id);
   if (job_scenes->limit > 0)
     sh_database_set_int64 (params, "limit", job_scenes->limit);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
-    return NULL;
-
-  n_rows = gda_data_model_get_n_rows (model);
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
-  for (int row = 0; row < n_rows; row++)
-    {
-      gint64 id = sh_database_model_get_int64 (model, row, 0);
-
-      g_array_append_val (ids, id);
-    }
-
-  return g_steal_pointer (&ids);
+  return _sh_database_select_ids (db, stmt, params, error);
 }
 
 /**

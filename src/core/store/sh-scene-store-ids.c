@@ -44,13 +44,10 @@ get_ids_func (ShDatabase     *db,
               GCancellable   *cancellable,
               GError        **error)
 {
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
   IdsData *ids = data;
-  g_autoptr(GdaDataModel) model = NULL;
   g_autoptr(GArray) found = NULL;
   GdaStatement *stmt;
   GdaSet *params;
-  int n_rows;
 
   if (!sh_database_begin (db, error))
     return NULL;
@@ -67,18 +64,8 @@ get_ids_func (ShDatabase     *db,
   if (stmt == NULL)
     return NULL;
   sh_database_set_int64 (params, "server_id", ids->server_id);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
+  if (!(found = _sh_database_select_ids (db, stmt, params, error)))
     return NULL;
-
-  n_rows = gda_data_model_get_n_rows (model);
-  found = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
-  for (int row = 0; row < n_rows; row++)
-    {
-      gint64 id = sh_database_model_get_int64 (model, row, 0);
-
-      g_array_append_val (found, id);
-    }
-  g_clear_object (&model);
 
   if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
     return NULL;
@@ -258,13 +245,9 @@ sh_scene_store_delete_finish (ShSceneStore  *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_delete_async, &count, error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_scene_store_delete_async, error);
 }
 
 /**
@@ -324,14 +307,10 @@ sh_scene_store_set_generated_finish (ShSceneStore  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_set_generated_async, &count,
-                             error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_scene_store_set_generated_async,
+                                     error);
 }
 
 /* New scenes ------------------------------------------------------------------------- */
@@ -358,13 +337,9 @@ created_after_func (ShDatabase     *db,
                     GCancellable   *cancellable,
                     GError        **error)
 {
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
   CreatedAfterData *created = data;
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autoptr(GArray) ids = NULL;
   GdaStatement *stmt;
   GdaSet *params;
-  int n_rows;
 
   /* Stash's timestamps are compared as text, as Stash itself compares them. */
   stmt = sh_database_prepare_full (db,
@@ -379,19 +354,7 @@ created_after_func (ShDatabase     *db,
   sh_database_set_int64 (params, "server_id", created->server_id);
   if (created->created_after != NULL)
     sh_database_set_string (params, "after", created->created_after);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
-    return NULL;
-
-  n_rows = gda_data_model_get_n_rows (model);
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
-  for (int row = 0; row < n_rows; row++)
-    {
-      gint64 id = sh_database_model_get_int64 (model, row, 0);
-
-      g_array_append_val (ids, id);
-    }
-
-  return g_steal_pointer (&ids);
+  return _sh_database_select_ids (db, stmt, params, error);
 }
 
 /**

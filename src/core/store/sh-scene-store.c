@@ -847,14 +847,10 @@ sh_scene_store_delete_unseen_finish (ShSceneStore  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
-  guint64 count;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
 
-  _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_delete_unseen_async, &count,
-                             error);
-
-  return count;
+  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_scene_store_delete_unseen_async,
+                                     error);
 }
 
 /* The sync point is written here, by a full pass's last page (write_full_page_end()), and

@@ -64,6 +64,10 @@ gboolean  _sh_store_propagate_count   (ShStore              *self,
                                        gpointer              source_tag,
                                        guint64              *count,
                                        GError              **error);
+guint64   _sh_store_propagate_uint64  (ShStore              *self,
+                                       GAsyncResult         *result,
+                                       gpointer              source_tag,
+                                       GError              **error);
 
 gpointer  _sh_store_new_count         (guint64               count);
 

@@ -445,6 +445,26 @@ _sh_store_propagate_count (ShStore       *self,
 }
 
 /*
+ * _sh_store_propagate_uint64:
+ *
+ * As _sh_store_propagate_count(), for a `_finish` function that returns the count.
+ *
+ * Returns: the count; 0 with @error set on failure
+ */
+guint64
+_sh_store_propagate_uint64 (ShStore       *self,
+                            GAsyncResult  *result,
+                            gpointer       source_tag,
+                            GError       **error)
+{
+  guint64 count;
+
+  _sh_store_propagate_count (self, result, source_tag, &count, error);
+
+  return count;
+}
+
+/*
  * _sh_store_new_count:
  *
  * Returns: (transfer full): a worker function's result for a count, freed with g_free()
