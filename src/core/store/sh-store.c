@@ -128,9 +128,11 @@ sh_store_init (ShStore *self)
 ShDatabase *
 sh_store_get_database (ShStore *self)
 {
-  ShStorePrivate *priv = sh_store_get_instance_private (self);
+  ShStorePrivate *priv;
 
   g_return_val_if_fail (SH_IS_STORE (self), NULL);
+
+  priv = sh_store_get_instance_private (self);
 
   return priv->db;
 }
