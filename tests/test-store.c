@@ -3,7 +3,7 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The store layer: ShDatabase (worker thread, migrations, servers) and ShSceneStore.
+ * The store layer: ShDatabase (worker thread, migrations, servers), ShStore and ShSceneStore.
  * Built twice: as test-store on a fresh SQLite file per test (the `unit` suite), and with
  * SH_TEST_POSTGRES as test-store-postgres on the server named by STASHHOG_TEST_POSTGRES
  * (the `postgres` suite), whose tables are dropped before every test.
@@ -16,7 +16,9 @@
 
 #include "sh-database-private.h"
 #include "sh-database-url.h"
+#include "sh-job-store.h"
 #include "sh-scene-store.h"
+#include "sh-store-private.h"
 #include "sh-test-utils.h"
 
 #ifdef SH_TEST_POSTGRES
@@ -1625,6 +1627,62 @@ test_postgres_configured (void)
   g_test_fail ();
 }
 
+/* ShStore, the base of both stores: the database property, and answers known from the
+ * arguments alone, which still come later, on the main context, with the method's type. */
+static void
+test_store_base (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(ShJobStore) jobs = sh_job_store_new (fixture->db);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(ShDatabase) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) scenes = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  g_assert_true (G_TYPE_IS_ABSTRACT (SH_TYPE_STORE));
+  g_assert_true (SH_IS_STORE (fixture->store));
+  g_assert_true (SH_IS_STORE (jobs));
+  g_assert_true (sh_store_get_database (SH_STORE (fixture->store)) == fixture->db);
+  g_assert_true (sh_scene_store_get_database (fixture->store) == fixture->db);
+  g_assert_true (sh_job_store_get_database (jobs) == fixture->db);
+  g_object_get (jobs, "database", &db, NULL);
+  g_assert_true (db == fixture->db);
+
+  sh_scene_store_get_ids_async (fixture->store, fixture->server_id, NULL, 0, NULL,
+                                sh_test_store_result, &result);
+  g_assert_null (result);
+  ids = sh_scene_store_get_ids_finish (fixture->store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ids);
+  g_assert_cmpuint (ids->len, ==, 0);
+  g_clear_object (&result);
+
+  sh_scene_store_get_scenes_async (fixture->store, fixture->server_id, NULL, 0, NULL,
+                                   sh_test_store_result, &result);
+  g_assert_null (result);
+  scenes = sh_scene_store_get_scenes_finish (fixture->store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (scenes);
+  g_assert_cmpuint (scenes->len, ==, 0);
+  g_clear_object (&result);
+
+  sh_scene_store_set_generated_async (fixture->store, fixture->server_id, NULL, 0, TRUE, NULL,
+                                      sh_test_store_result, &result);
+  g_assert_null (result);
+  g_assert_cmpuint (sh_scene_store_set_generated_finish (fixture->store, sh_test_await (&result),
+                                                         &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* A result is its store's and its method's only. */
+  g_assert_true (_sh_store_is_valid (SH_STORE (fixture->store), result,
+                                     sh_scene_store_set_generated_async));
+  g_assert_false (_sh_store_is_valid (SH_STORE (fixture->store), result,
+                                      sh_scene_store_get_ids_async));
+  g_assert_false (_sh_store_is_valid (SH_STORE (jobs), result,
+                                      sh_scene_store_set_generated_async));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1656,6 +1714,7 @@ main (int   argc,
   ADD ("/database/upgrade-generated", test_database_upgrade_generated);
   ADD ("/database/newer-schema", test_database_newer_schema);
   ADD ("/database/run", test_database_run);
+  ADD ("/store/base", test_store_base);
   g_test_add_func ("/store/" BACKEND "/server/sanitize", test_server_sanitize);
   ADD ("/server/ensure", test_server_ensure);
   ADD ("/scenes/upsert", test_scenes_upsert);

@@ -10,6 +10,7 @@
 
 #include "sh-database.h"
 #include "sh-database-url.h"
+#include "sh-worker-thread.h"
 
 G_BEGIN_DECLS
 
@@ -23,11 +24,20 @@ typedef struct
   GdaSet       *params;  /* (owned) (nullable) */
 } ShCachedStatement;
 
+/* How an op runs: with the connection (all but opening), and again after a lost
+ * connection even when its outcome is unknown (see _sh_database_run_idempotent_async()). */
+typedef enum
+{
+  SH_DATABASE_OP_NEEDS_CONNECTION = 1 << 0,
+  SH_DATABASE_OP_IDEMPOTENT       = 1 << 1,
+} ShDatabaseOpFlags;
+
 typedef struct
 {
+  ShDatabase     *db;           /* (unowned) */
   ShDatabaseFunc  func;
   gpointer        data;         /* (unowned) owned by the task's task data */
-  GTask          *task;         /* (owned) (nullable) NULL for the close request */
+  GTask          *task;         /* (owned) */
   gboolean        needs_cnc;
   gboolean        idempotent;   /* may run again even when its outcome is unknown */
   gpointer        result;       /* (owned) (nullable) */
@@ -45,11 +55,7 @@ struct _ShDatabase
   char           *location;        /* (owned) a path, or a URL without its password */
   char           *sqlite_path;     /* (owned) (nullable) */
 
-  GMutex          mutex;           /* guards thread and closed */
-  GCond           cond;            /* signalled when closed */
-  GThread        *thread;          /* (owned) (nullable) */
-  GAsyncQueue    *queue;           /* (owned) of ShDatabaseOp */
-  gboolean        closed;
+  ShWorkerThread *worker;          /* (owned) the only thread that uses libgda */
   GMainContext   *context;         /* (owned) where notify::available is emitted */
 
   /* Any thread (atomic): FALSE while a lost connection is being made again. */
@@ -77,6 +83,10 @@ struct _ShDatabase
 };
 
 
+/* Reconnection attempts start at once, then back off up to this. */
+#define RECONNECT_BACKOFF_MIN_MS  250
+#define RECONNECT_BACKOFF_MAX_MS  5000
+
 /* The newest schema version this build knows; migrations are numbered 1..this. */
 #define SH_DATABASE_SCHEMA_VERSION 5
 
@@ -98,19 +108,17 @@ void       _sh_database_propagate_error      (ShDatabase    *self,
                                               ShStoreError   code,
                                               const char    *what);
 const char *_sh_database_get_distinct_operator (ShDatabase *self);
-void       _sh_database_run_task             (ShDatabase     *self,
-                                              GTask          *task,
-                                              ShDatabaseFunc  func,
-                                              gpointer        data,
-                                              GDestroyNotify  data_free,
-                                              GDestroyNotify  result_free);
-void       _sh_database_run_idempotent_task  (ShDatabase     *self,
-                                              GTask          *task,
-                                              ShDatabaseFunc  func,
-                                              gpointer        data,
-                                              GDestroyNotify  data_free,
-                                              GDestroyNotify  result_free);
-gpointer   _sh_database_task_get_data        (GTask          *task);
+void       _sh_database_run_idempotent_async (ShDatabase          *self,
+                                              ShDatabaseFunc       func,
+                                              gpointer             data,
+                                              GDestroyNotify       result_free,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GArray    *_sh_database_select_ids           (ShDatabase    *self,
+                                              GdaStatement  *stmt,
+                                              GdaSet        *params,
+                                              GError       **error);
 gboolean   _sh_database_stage_ids            (ShDatabase    *self,
                                               const gint64  *ids,
                                               guint          n_ids,
@@ -148,13 +156,15 @@ void       _sh_database_set_execute_hook     (ShDatabase            *self,
                                               ShDatabaseExecuteHook  hook,
                                               gpointer               user_data);
 
-/* Shared by the files of ShDatabase (sh-database*.c). */
-void      _sh_database_queue                    (ShDatabase     *self,
-                                                 GTask          *task,
-                                                 ShDatabaseFunc  func,
-                                                 gpointer        data,
-                                                 GDestroyNotify  result_free,
-                                                 gboolean        needs_cnc);
+/* Shared by the files of ShDatabase: sh-database.c (the object, its queue of work, opening
+ * and closing), -connection.c, -errors.c, -statements.c, -values.c, -ids.c, -server.c,
+ * -migrations.c. */
+void      _sh_database_queue                    (ShDatabase        *self,
+                                                 GTask             *task,
+                                                 ShDatabaseFunc     func,
+                                                 gpointer           data,
+                                                 GDestroyNotify     result_free,
+                                                 ShDatabaseOpFlags  flags);
 GQuark    _sh_database_sql_quark                (void);
 gboolean  _sh_database_check_connection         (ShDatabase     *self,
                                                  GdaStatement   *stmt,
@@ -167,6 +177,21 @@ gboolean  _sh_database_is_worker_thread         (ShDatabase     *self);
 void      _sh_database_set_lost_error           (ShDatabase     *self,
                                                  GError        **error);
 void      _sh_database_set_not_open_error       (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_set_closed_error         (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_set_available            (ShDatabase     *self,
+                                                 gboolean        available);
+gboolean  _sh_database_connect                  (ShDatabase     *self,
+                                                 GError        **error);
+gboolean  _sh_database_setup_sqlite             (ShDatabase     *self,
+                                                 GError        **error);
+void      _sh_database_worker_close             (ShDatabase     *self);
+gboolean  _sh_database_try_reconnect            (ShDatabase     *self,
+                                                 GError        **error);
+gboolean  _sh_database_ensure_connection        (ShDatabase     *self,
+                                                 GCancellable   *cancellable,
+                                                 gint64          deadline,
                                                  GError        **error);
 
 G_END_DECLS

@@ -240,7 +240,8 @@ sh_database_ensure_server_async (ShDatabase          *self,
   now = g_date_time_new_now_utc ();
   state->created_at = g_date_time_format_iso8601 (now);
 
-  _sh_database_queue (self, task, ensure_server_func, state, g_free, TRUE);
+  _sh_database_queue (self, task, ensure_server_func, state, g_free,
+                      SH_DATABASE_OP_NEEDS_CONNECTION);
 }
 
 /**

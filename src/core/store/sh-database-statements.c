@@ -275,6 +275,41 @@ sh_database_select (ShDatabase    *self,
   return model;
 }
 
+/*
+ * _sh_database_select_ids:
+ *
+ * Runs a query of one BIGINT column (ids) and collects its values in order. Worker thread
+ * only.
+ *
+ * Returns: (transfer full) (element-type gint64) (nullable): the ids, or %NULL with @error
+ *   set
+ */
+GArray *
+_sh_database_select_ids (ShDatabase    *self,
+                         GdaStatement  *stmt,
+                         GdaSet        *params,
+                         GError       **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GArray *ids;
+  int n_rows;
+
+  if (!(model = sh_database_select (self, stmt, params, types, error)))
+    return NULL;
+
+  n_rows = gda_data_model_get_n_rows (model);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
+  for (int row = 0; row < n_rows; row++)
+    {
+      gint64 id = sh_database_model_get_int64 (model, row, 0);
+
+      g_array_append_val (ids, id);
+    }
+
+  return ids;
+}
+
 /**
  * sh_database_begin:
  * @self: a #ShDatabase

@@ -138,17 +138,12 @@ sh_job_store_claim_async (ShJobStore          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL && owner != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_claim_async);
-
-  _sh_job_store_run (self, task, claim_func, owner_data_new (job_id, owner, 0, stale_after),
-                     owner_data_free, NULL);
+  _sh_store_run (SH_STORE (self), sh_job_store_claim_async, claim_func,
+                 owner_data_new (job_id, owner, 0, stale_after), owner_data_free, NULL, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -166,10 +161,8 @@ sh_job_store_claim_finish (ShJobStore    *self,
                            GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_claim_async),
-                        FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_claim_async, error);
 }
 
 static gpointer
@@ -216,17 +209,12 @@ sh_job_store_heartbeat_async (ShJobStore          *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL && owner != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_heartbeat_async);
-
-  _sh_job_store_run (self, task, heartbeat_func, owner_data_new (job_id, owner, 0, 0),
-                     owner_data_free, NULL);
+  _sh_store_run (SH_STORE (self), sh_job_store_heartbeat_async, heartbeat_func,
+                 owner_data_new (job_id, owner, 0, 0), owner_data_free, NULL, cancellable, callback,
+                 user_data);
 }
 
 /**
@@ -244,10 +232,8 @@ sh_job_store_heartbeat_finish (ShJobStore    *self,
                                GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_heartbeat_async),
-                                                     FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_heartbeat_async, error);
 }
 
 static gpointer
@@ -294,17 +280,12 @@ sh_job_store_release_async (ShJobStore          *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL && owner != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_release_async);
-
-  _sh_job_store_run_idempotent (self, task, release_func, owner_data_new (job_id, owner, 0, 0),
-                                owner_data_free, NULL);
+  _sh_store_run_idempotent (SH_STORE (self), sh_job_store_release_async, release_func,
+                            owner_data_new (job_id, owner, 0, 0), owner_data_free, NULL,
+                            cancellable, callback, user_data);
 }
 
 gboolean
@@ -313,10 +294,8 @@ sh_job_store_release_finish (ShJobStore    *self,
                              GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_release_async),
-                        FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_release_async, error);
 }
 
 static gpointer
@@ -347,7 +326,7 @@ request_cancel_func (ShDatabase     *db,
       return NULL;
   }
 
-  return g_memdup2 (&rows, sizeof rows);
+  return _sh_store_new_count (rows);
 }
 
 /**
@@ -369,18 +348,13 @@ sh_job_store_request_cancel_async (ShJobStore          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_request_cancel_async);
 
   /* The owner field carries the message the job shows until its owner answers. */
-  _sh_job_store_run (self, task, request_cancel_func,
-                     owner_data_new (job_id, _("Cancelling…"), 0, 0), owner_data_free, g_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_request_cancel_async, request_cancel_func,
+                 owner_data_new (job_id, _("Cancelling…"), 0, 0), owner_data_free, g_free,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -397,16 +371,13 @@ sh_job_store_request_cancel_finish (ShJobStore    *self,
                                     GAsyncResult  *result,
                                     GError       **error)
 {
-  g_autofree gint64 *rows = NULL;
+  guint64 rows;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_request_cancel_async),
-                                                     FALSE);
 
-  rows = g_task_propagate_pointer (G_TASK (result), error);
-
-  return rows != NULL && *rows > 0;
+  return _sh_store_propagate_count (SH_STORE (self), result, sh_job_store_request_cancel_async,
+                                    &rows, error)
+         && rows > 0;
 }
 
 static gpointer
@@ -458,17 +429,11 @@ sh_job_store_list_orphaned_async (ShJobStore          *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_orphaned_async);
-
-  _sh_job_store_run (self, task, list_orphaned_func, owner_data_new (NULL, NULL, server_id,
-                     stale_after),
-                     owner_data_free, (GDestroyNotify) g_ptr_array_unref);
+  _sh_store_run (SH_STORE (self), sh_job_store_list_orphaned_async, list_orphaned_func,
+                 owner_data_new (NULL, NULL, server_id, stale_after), owner_data_free,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -486,9 +451,7 @@ sh_job_store_list_orphaned_finish (ShJobStore    *self,
                                    GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_list_orphaned_async),
-                                                     NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_list_orphaned_async,
+                                      error);
 }

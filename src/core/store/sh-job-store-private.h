@@ -3,10 +3,12 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What the files of ShJobStore share: the instance, the store plumbing, the job columns
- * and the text form of times. sh-job-store.c holds the job rows, sh-job-store-scenes.c the
- * job_scene rules (a Generate's snapshot, its verified outcome, a Check's flags, the failed
- * scenes) and sh-job-store-owners.c the owners and heartbeats of running jobs.
+ * What the files of ShJobStore share: the instance, the job columns, the text form of
+ * times and the scenes of a Generate or Check. sh-job-store.c holds one job at a time,
+ * -rows.c a job as a row, -lists.c the reads of many jobs, -generate.c and -check.c the
+ * job_scene rules of a Generate and a Check, -failures.c a Generate's failed scenes,
+ * -scenes.c the pages of a job's scenes, and -owners.c the owners and heartbeats of
+ * running jobs.
  */
 
 #pragma once
@@ -14,16 +16,14 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "sh-database-private.h"
 #include "sh-job-store.h"
+#include "sh-store-private.h"
 
 G_BEGIN_DECLS
 
 struct _ShJobStore
 {
-  GObject     parent_instance;
-
-  ShDatabase *db;  /* (owned) */
+  ShStore parent_instance;
 };
 
 #define ACTIVE_STATUSES "('pending', 'running', 'cancelling')"
@@ -34,26 +34,6 @@ struct _ShJobStore
   "parameters, result, error, stash_job_id, stash_job_added_at, parent_job_id, " \
   "created_at, started_at, completed_at, updated_at"
 
-/* Runs @func on the database's worker with @data, which @task owns, and completes @task
- * with the result; the _idempotent variant runs it again after a lost connection. */
-void         _sh_job_store_run                (ShJobStore      *self,
-                                              GTask           *task,
-                                              ShDatabaseFunc   func,
-                                              gpointer         data,
-                                              GDestroyNotify   data_free,
-                                              GDestroyNotify   result_free);
-void         _sh_job_store_run_idempotent     (ShJobStore      *self,
-                                              GTask           *task,
-                                              ShDatabaseFunc   func,
-                                              gpointer         data,
-                                              GDestroyNotify   data_free,
-                                              GDestroyNotify   result_free);
-gboolean     _sh_job_store_task_is_valid      (ShJobStore      *self,
-                                              GAsyncResult    *result,
-                                              gpointer         source_tag);
-guint64      _sh_job_store_propagate_count    (GAsyncResult    *result,
-                                              GError         **error);
-gpointer     _sh_job_store_new_count          (guint64          count);
 const char  *_sh_job_store_db_now             (ShDatabase      *db);
 char        *_sh_job_store_time_to_text       (gint64           usec);
 gint64       _sh_job_store_time_from_text     (const char      *text);
@@ -73,5 +53,22 @@ ShJobRecord *_sh_job_store_select_record      (ShDatabase      *db,
                                               GdaSet          *params,
                                               GError         **error);
 gboolean     _sh_job_store_is_valid_role      (const char      *role);
+
+/* The scenes of a Generate (its job and server, and for a targeted one the scenes asked
+ * for) or of a Check (the incomplete scenes in @ids, the complete ones in @complete). */
+typedef struct
+{
+  char     *job_id;      /* (owned) */
+  gint64    server_id;
+  gboolean  targeted;    /* only @ids, rather than every scene of the server */
+  gint64   *ids;         /* (owned) (nullable) */
+  guint     n_ids;
+  gint64   *complete;    /* (owned) (nullable) */
+  guint     n_complete;
+} ScenesData;
+
+ScenesData  *_sh_job_store_scenes_data_new    (const char      *job_id,
+                                              gint64           server_id);
+void         _sh_job_store_scenes_data_free   (gpointer         data);
 
 G_END_DECLS

@@ -2,6 +2,9 @@
  *
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * ShJobStore, and one job at a time: adding it (with the conflict explained when another
+ * active job of its type is in the way), writing its changes, reading it.
  */
 
 #include "config.h"
@@ -9,9 +12,6 @@
 #include "sh-types.h"
 
 #include <glib/gi18n-lib.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "sh-job-store-private.h"
 
@@ -32,117 +32,11 @@
  * comparing the text compares the times.
  */
 
-
-G_DEFINE_FINAL_TYPE (ShJobStore, sh_job_store, G_TYPE_OBJECT)
-
-enum {
-  PROP_0,
-  PROP_DATABASE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-
-
-enum {
-  COL_ID,
-  COL_TYPE,
-  COL_STATUS,
-  COL_SERVER_ID,
-  COL_PROGRESS,
-  COL_PROCESSED_ITEMS,
-  COL_TOTAL_ITEMS,
-  COL_MESSAGE,
-  COL_PARAMETERS,
-  COL_RESULT,
-  COL_ERROR,
-  COL_STASH_JOB_ID,
-  COL_STASH_JOB_ADDED_AT,
-  COL_PARENT_JOB_ID,
-  COL_CREATED_AT,
-  COL_STARTED_AT,
-  COL_COMPLETED_AT,
-  COL_UPDATED_AT,
-  N_JOB_COLUMNS
-};
-
-static const GType job_column_types[N_JOB_COLUMNS + 1] = {
-  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT64, G_TYPE_DOUBLE, G_TYPE_INT64,
-  G_TYPE_INT64, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-  G_TYPE_NONE,
-};
-
-
-static void
-sh_job_store_dispose (GObject *object)
-{
-  ShJobStore *self = (ShJobStore *)object;
-
-  g_clear_object (&self->db);
-
-  G_OBJECT_CLASS (sh_job_store_parent_class)->dispose (object);
-}
-
-static void
-sh_job_store_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  ShJobStore *self = SH_JOB_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_DATABASE:
-      g_value_set_object (value, self->db);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sh_job_store_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  ShJobStore *self = SH_JOB_STORE (object);
-
-  switch (prop_id)
-    {
-    case PROP_DATABASE:
-      self->db = g_value_dup_object (value);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+G_DEFINE_FINAL_TYPE (ShJobStore, sh_job_store, SH_TYPE_STORE)
 
 static void
 sh_job_store_class_init (ShJobStoreClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = sh_job_store_dispose;
-  object_class->get_property = sh_job_store_get_property;
-  object_class->set_property = sh_job_store_set_property;
-
-  /**
-   * ShJobStore:database:
-   *
-   * The database holding the jobs.
-   */
-  properties[PROP_DATABASE] =
-    g_param_spec_object ("database", NULL, NULL,
-                         SH_TYPE_DATABASE,
-                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -175,233 +69,7 @@ sh_job_store_get_database (ShJobStore *self)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
 
-  return self->db;
-}
-
-/* Plumbing ---------------------------------------------------------------------------- */
-
-/* Runs @func on the database's worker with @data, which @task owns (so that the worker
- * may leave something in it for the _finish function), and completes @task with the
- * result. */
-void
-_sh_job_store_run (ShJobStore     *self,
-                   GTask          *task,
-                   ShDatabaseFunc  func,
-                   gpointer        data,
-                   GDestroyNotify  data_free,
-                   GDestroyNotify  result_free)
-{
-  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
-}
-
-/* The same, for work that may run twice to the effect of once: after a lost connection
- * it waits for the database and runs again (see _sh_database_run_idempotent_task()). */
-void
-_sh_job_store_run_idempotent (ShJobStore     *self,
-                              GTask          *task,
-                              ShDatabaseFunc  func,
-                              gpointer        data,
-                              GDestroyNotify  data_free,
-                              GDestroyNotify  result_free)
-{
-  _sh_database_run_idempotent_task (self->db, task, func, data, data_free, result_free);
-}
-
-gboolean
-_sh_job_store_task_is_valid (ShJobStore   *self,
-                             GAsyncResult *result,
-                             gpointer      source_tag)
-{
-  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
-}
-
-guint64
-_sh_job_store_propagate_count (GAsyncResult  *result,
-                               GError       **error)
-{
-  g_autofree guint64 *count = g_task_propagate_pointer (G_TASK (result), error);
-
-  return count != NULL ? *count : 0;
-}
-
-gpointer
-_sh_job_store_new_count (guint64 count)
-{
-  return g_memdup2 (&count, sizeof count);
-}
-
-/* The database server's clock, in whole seconds since the epoch: liveness is judged with
- * one clock for every process sharing the database, never with a reader's own. */
-const char *
-_sh_job_store_db_now (ShDatabase *db)
-{
-  /* date_part() rather than EXTRACT(EPOCH FROM …): the same value, in a form libgda's
-   * parser reads. */
-  return sh_database_is_postgres (db)
-    ? "CAST(date_part('epoch', now()) AS BIGINT)"
-    : "CAST(strftime('%s', 'now') AS INTEGER)";
-}
-
-/* Values ------------------------------------------------------------------------------ */
-
-/* Microseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`; 0 is NULL. */
-char *
-_sh_job_store_time_to_text (gint64 usec)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  gint64 seconds = usec / G_USEC_PER_SEC;
-  gint64 micro = usec % G_USEC_PER_SEC;
-
-  if (usec == 0)
-    return NULL;
-
-  if (micro < 0)
-    {
-      micro += G_USEC_PER_SEC;
-      seconds--;
-    }
-
-  if (!(dt = g_date_time_new_from_unix_utc (seconds)))
-    return NULL;
-
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                          g_date_time_get_year (dt), g_date_time_get_month (dt),
-                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
-                          g_date_time_get_minute (dt), g_date_time_get_second (dt),
-                          (int)micro);
-}
-
-/* The inverse of _sh_job_store_time_to_text(); NULL and unreadable text (the database is
- * not trusted) are 0. GLib's ISO 8601 parser goes through a double and may be off by a
- * microsecond, so our own format is read field by field. */
-gint64
-_sh_job_store_time_from_text (const char *text)
-{
-  g_autoptr(GDateTime) dt = NULL;
-  int year, month, day, hour, minute, second, micro;
-  int end = -1;
-
-  if (text == NULL)
-    return 0;
-
-  if (sscanf (text, "%4d-%2d-%2dT%2d:%2d:%2d.%6dZ%n",
-              &year, &month, &day, &hour, &minute, &second, &micro, &end) == 7
-      && end == 27 && text[end] == '\0' && micro >= 0
-      && (dt = g_date_time_new_utc (year, month, day, hour, minute, second)) != NULL)
-    return g_date_time_to_unix (dt) * G_USEC_PER_SEC + micro;
-
-  /* Written by something else: whatever GLib understands, at its precision. */
-  if ((dt = g_date_time_new_from_iso8601 (text, NULL)) != NULL)
-    return g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
-
-  g_debug ("Ignoring the unreadable time “%s” of a job", text);
-
-  return 0;
-}
-
-/* A nullable BIGINT parameter, declared `CAST(##name::string::null AS BIGINT)`. */
-void
-_sh_job_store_set_optional_int64 (GdaSet     *params,
-                                  const char *name,
-                                  gint64      value,
-                                  gboolean    present)
-{
-  if (present)
-    sh_database_set_int64 (params, name, value);
-  else
-    sh_database_set_null (params, name);
-}
-
-/* The `job` table allows 0 to 100 only: indeterminate progress is kept as 0. */
-double
-_sh_job_store_clamp_progress (double progress)
-{
-  if (!(progress >= 0))  /* negative or NaN */
-    return 0;
-
-  return MIN (progress, 100);
-}
-
-ShJobRecord *
-_sh_job_store_record_from_row (GdaDataModel *model,
-                               int           row)
-{
-  ShJobRecord *record = g_new0 (ShJobRecord, 1);
-  g_autofree char *created_at = sh_database_model_dup_string (model, row, COL_CREATED_AT);
-  g_autofree char *started_at = sh_database_model_dup_string (model, row, COL_STARTED_AT);
-  g_autofree char *completed_at = sh_database_model_dup_string (model, row, COL_COMPLETED_AT);
-  g_autofree char *updated_at = sh_database_model_dup_string (model, row, COL_UPDATED_AT);
-
-  record->id = sh_database_model_dup_string (model, row, COL_ID);
-  record->type = sh_database_model_dup_string (model, row, COL_TYPE);
-  record->status = sh_database_model_dup_string (model, row, COL_STATUS);
-  record->server_id = sh_database_model_get_int64 (model, row, COL_SERVER_ID);
-  record->progress = sh_database_model_get_double (model, row, COL_PROGRESS);
-  if (sh_database_model_is_null (model, row, COL_PROCESSED_ITEMS))
-    record->processed_items = -1;
-  else
-    record->processed_items = sh_database_model_get_int64 (model, row, COL_PROCESSED_ITEMS);
-  if (sh_database_model_is_null (model, row, COL_TOTAL_ITEMS))
-    record->total_items = -1;
-  else
-    record->total_items = sh_database_model_get_int64 (model, row, COL_TOTAL_ITEMS);
-  record->message = sh_database_model_dup_string (model, row, COL_MESSAGE);
-  record->parameters = sh_database_model_dup_string (model, row, COL_PARAMETERS);
-  record->result = sh_database_model_dup_string (model, row, COL_RESULT);
-  record->error = sh_database_model_dup_string (model, row, COL_ERROR);
-  record->stash_job_id = sh_database_model_dup_string (model, row, COL_STASH_JOB_ID);
-  record->stash_job_added_at = sh_database_model_dup_string (model, row, COL_STASH_JOB_ADDED_AT);
-  record->parent_job_id = sh_database_model_dup_string (model, row, COL_PARENT_JOB_ID);
-  record->created_at = _sh_job_store_time_from_text (created_at);
-  record->started_at = _sh_job_store_time_from_text (started_at);
-  record->completed_at = _sh_job_store_time_from_text (completed_at);
-  record->updated_at = _sh_job_store_time_from_text (updated_at);
-
-  return record;
-}
-
-/* Runs a query of JOB_COLUMNS. */
-GPtrArray *
-_sh_job_store_select_records (ShDatabase    *db,
-                              GdaStatement  *stmt,
-                              GdaSet        *params,
-                              GError       **error)
-{
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  int n_rows;
-
-  if (!(model = sh_database_select (db, stmt, params, job_column_types, error)))
-    return NULL;
-
-  n_rows = gda_data_model_get_n_rows (model);
-  records = g_ptr_array_new_full (MAX (n_rows, 0), (GDestroyNotify) sh_job_record_free);
-  for (int row = 0; row < n_rows; row++)
-    g_ptr_array_add (records, _sh_job_store_record_from_row (model, row));
-
-  return g_steal_pointer (&records);
-}
-
-/* The first record of a query of JOB_COLUMNS; NULL without @error when there is none. */
-ShJobRecord *
-_sh_job_store_select_record (ShDatabase    *db,
-                             GdaStatement  *stmt,
-                             GdaSet        *params,
-                             GError       **error)
-{
-  g_autoptr(GPtrArray) records = _sh_job_store_select_records (db, stmt, params, error);
-
-  if (records == NULL || records->len == 0)
-    return NULL;
-
-  return g_ptr_array_steal_index (records, 0);
-}
-
-gboolean
-_sh_job_store_is_valid_role (const char *role)
-{
-  return g_strcmp0 (role, "tracked") == 0 || g_strcmp0 (role, "updated") == 0 ||
-         g_strcmp0 (role, "failed") == 0;
+  return sh_store_get_database (SH_STORE (self));
 }
 
 /* Insert ------------------------------------------------------------------------------ */
@@ -666,22 +334,18 @@ sh_job_store_insert_async (ShJobStore          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   InsertData *insert;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (record != NULL);
   g_return_if_fail (record->id != NULL && record->type != NULL && record->status != NULL);
   g_return_if_fail (record->created_at > 0 && record->updated_at > 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_insert_async);
 
   insert = g_new0 (InsertData, 1);
   insert->record = sh_job_record_copy (record);
 
-  _sh_job_store_run (self, task, insert_func, insert, insert_data_free, NULL);
+  _sh_store_run (SH_STORE (self), sh_job_store_insert_async, insert_func, insert, insert_data_free,
+                 NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -704,14 +368,14 @@ sh_job_store_insert_finish (ShJobStore    *self,
   InsertData *insert;
 
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_insert_async),
+  g_return_val_if_fail (_sh_store_is_valid (SH_STORE (self), result, sh_job_store_insert_async),
                         FALSE);
 
-  insert = _sh_database_task_get_data (G_TASK (result));
+  insert = _sh_store_get_data (result);
   if (conflict != NULL)
     *conflict = g_steal_pointer (&insert->conflict);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_insert_async, error);
 }
 
 /**
@@ -736,7 +400,6 @@ sh_job_store_insert_owned_async (ShJobStore          *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   InsertData *insert;
 
   g_return_if_fail (SH_IS_JOB_STORE (self));
@@ -744,17 +407,15 @@ sh_job_store_insert_owned_async (ShJobStore          *self,
   g_return_if_fail (record->id != NULL && record->type != NULL && record->status != NULL);
   g_return_if_fail (record->created_at > 0 && record->updated_at > 0);
   g_return_if_fail (owner != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
   /* The same tag: sh_job_store_insert_finish() ends both. */
-  g_task_set_source_tag (task, sh_job_store_insert_async);
 
   insert = g_new0 (InsertData, 1);
   insert->record = sh_job_record_copy (record);
   insert->owner = g_strdup (owner);
 
-  _sh_job_store_run (self, task, insert_func, insert, insert_data_free, NULL);
+  _sh_store_run (SH_STORE (self), sh_job_store_insert_async, insert_func, insert, insert_data_free,
+                 NULL, cancellable, callback, user_data);
 }
 
 /* Update ------------------------------------------------------------------------------ */
@@ -854,19 +515,14 @@ sh_job_store_update_async (ShJobStore          *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (record != NULL);
   g_return_if_fail (record->id != NULL && record->status != NULL);
   g_return_if_fail (record->updated_at > 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_update_async);
-
-  _sh_job_store_run_idempotent (self, task, update_func, sh_job_record_copy (record),
-                                (GDestroyNotify) sh_job_record_free, NULL);
+  _sh_store_run_idempotent (SH_STORE (self), sh_job_store_update_async, update_func,
+                            sh_job_record_copy (record), (GDestroyNotify) sh_job_record_free, NULL,
+                            cancellable, callback, user_data);
 }
 
 /**
@@ -883,10 +539,8 @@ sh_job_store_update_finish (ShJobStore    *self,
                             GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), FALSE);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_update_async),
-                        FALSE);
 
-  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
+  return _sh_store_propagate_boolean (SH_STORE (self), result, sh_job_store_update_async, error);
 }
 
 /* Get --------------------------------------------------------------------------------- */
@@ -918,17 +572,11 @@ sh_job_store_get_async (ShJobStore          *self,
                         GAsyncReadyCallback  callback,
                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_get_async);
-
-  _sh_job_store_run (self, task, get_func, g_strdup (id), g_free,
-                     (GDestroyNotify) sh_job_record_free);
+  _sh_store_run (SH_STORE (self), sh_job_store_get_async, get_func, g_strdup (id), g_free,
+                 (GDestroyNotify) sh_job_record_free, cancellable, callback, user_data);
 }
 
 /**
@@ -946,288 +594,6 @@ sh_job_store_get_finish (ShJobStore    *self,
                          GError       **error)
 {
   g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_get_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Lists ------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64  server_id;
-  char   *status;             /* (owned) (nullable) */
-  char   *type;               /* (owned) (nullable) */
-  gint64  before_created_at;
-  guint   limit;
-} ListData;
-
-static void
-list_data_free (gpointer data)
-{
-  ListData *list = data;
-
-  g_free (list->status);
-  g_free (list->type);
-  g_free (list);
-}
-
-static gpointer
-list_func (ShDatabase     *db,
-           GdaConnection  *cnc,
-           gpointer        data,
-           GCancellable   *cancellable,
-           GError        **error)
-{
-  ListData *list = data;
-  g_autofree char *before = NULL;
-  g_autofree char *sql = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  /* One statement per combination of filters (at most 32, each prepared once), rather
-   * than `(? IS NULL OR …)`, which no index can serve. */
-  sql = g_strconcat ("SELECT " JOB_COLUMNS " FROM job WHERE TRUE",
-                     list->server_id > 0 ? " AND server_id = ##server_id::gint64" : "",
-                     list->status != NULL ? " AND status = ##status::string" : "",
-                     list->type != NULL ? " AND type = ##type::string" : "",
-                     list->before_created_at > 0 ? " AND created_at < ##before::string" : "",
-                     " ORDER BY created_at DESC, id DESC",
-                     list->limit > 0 ? " LIMIT ##limit::gint64" : "",
-                     NULL);
-  if (!(stmt = sh_database_prepare_full (db, sql, &params, error)))
-    return NULL;
-
-  if (list->server_id > 0)
-    sh_database_set_int64 (params, "server_id", list->server_id);
-  if (list->status != NULL)
-    sh_database_set_string (params, "status", list->status);
-  if (list->type != NULL)
-    sh_database_set_string (params, "type", list->type);
-  if (list->before_created_at > 0)
-    {
-      before = _sh_job_store_time_to_text (list->before_created_at);
-      sh_database_set_string (params, "before", before);
-    }
-  if (list->limit > 0)
-    sh_database_set_int64 (params, "limit", list->limit);
-
-  return _sh_job_store_select_records (db, stmt, params, error);
-}
-
-/**
- * sh_job_store_list_async:
- * @self: a #ShJobStore
- * @server_id: only the jobs of this server; 0 or less for all
- * @status: (nullable): only jobs with this status
- * @type: (nullable): only jobs of this type
- * @before_created_at: only jobs created before this time (microseconds); 0 to start from
- *   the newest
- * @limit: at most this many jobs; 0 for all
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the jobs
- * @user_data: data for @callback
- *
- * Reads the job history, newest first. The next page starts before the @created_at of
- * the last job of this one (keyset paging, as fast deep in a long history as at its
- * start). Jobs created in the same microsecond as a page's last job would be skipped;
- * times come from the system clock at microsecond resolution, so that does not happen
- * in practice.
- */
-void
-sh_job_store_list_async (ShJobStore          *self,
-                         gint64               server_id,
-                         const char          *status,
-                         const char          *type,
-                         gint64               before_created_at,
-                         guint                limit,
-                         GCancellable        *cancellable,
-                         GAsyncReadyCallback  callback,
-                         gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  ListData *list;
-
-  g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_async);
-
-  list = g_new0 (ListData, 1);
-  list->server_id = server_id;
-  list->status = g_strdup (status);
-  list->type = g_strdup (type);
-  list->before_created_at = before_created_at;
-  list->limit = limit;
-
-  _sh_job_store_run (self, task, list_func, list, list_data_free,
-                     (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * sh_job_store_list_finish:
- * @self: a #ShJobStore
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type ShJobRecord): the jobs, which the array frees;
- *   %NULL with @error set on failure
- */
-GPtrArray *
-sh_job_store_list_finish (ShJobStore    *self,
-                          GAsyncResult  *result,
-                          GError       **error)
-{
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_async), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gpointer
-list_active_func (ShDatabase     *db,
-                  GdaConnection  *cnc,
-                  gpointer        data,
-                  GCancellable   *cancellable,
-                  GError        **error)
-{
-  GdaStatement *stmt;
-
-  stmt = sh_database_prepare (db,
-                              "SELECT " JOB_COLUMNS " FROM job "
-                              "WHERE status IN " ACTIVE_STATUSES " "
-                              "ORDER BY created_at, id",
-                              error);
-  if (stmt == NULL)
-    return NULL;
-
-  return _sh_job_store_select_records (db, stmt, NULL, error);
-}
-
-/**
- * sh_job_store_list_active_async:
- * @self: a #ShJobStore
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the jobs
- * @user_data: data for @callback
- *
- * Reads the jobs that are pending, running or cancelling, oldest first: at start-up,
- * those a crash left behind. Jobs of other processes sharing the database are included.
- */
-void
-sh_job_store_list_active_async (ShJobStore          *self,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_active_async);
-
-  _sh_job_store_run (self, task, list_active_func, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * sh_job_store_list_active_finish:
- * @self: a #ShJobStore
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type ShJobRecord): the active jobs; %NULL with
- *   @error set on failure
- */
-GPtrArray *
-sh_job_store_list_active_finish (ShJobStore    *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
-{
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result, sh_job_store_list_active_async),
-                        NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gpointer
-list_changed_since_func (ShDatabase     *db,
-                         GdaConnection  *cnc,
-                         gpointer        data,
-                         GCancellable   *cancellable,
-                         GError        **error)
-{
-  g_autofree char *after = _sh_job_store_time_to_text (MAX (*(gint64 *)data, 1));
-  GdaStatement *stmt;
-  GdaSet *params;
-
-  stmt = sh_database_prepare_full (db,
-                                   "SELECT " JOB_COLUMNS " FROM job "
-                                   "WHERE updated_at > ##after::string "
-                                   "ORDER BY updated_at, id",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_string (params, "after", after);
-
-  return _sh_job_store_select_records (db, stmt, params, error);
-}
-
-/**
- * sh_job_store_list_changed_since_async:
- * @self: a #ShJobStore
- * @updated_after: list jobs whose @updated_at is later than this (microseconds); 0 for
- *   every job
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the jobs
- * @user_data: data for @callback
- *
- * Reads the jobs changed since a time, oldest change first, with one indexed query: how
- * a program notices what other processes sharing the database did. Times come from each
- * writer's clock and a row becomes visible only when its writer commits, so a poller
- * should overlap its windows by a few seconds rather than pass the newest time it saw.
- */
-void
-sh_job_store_list_changed_since_async (ShJobStore          *self,
-                                       gint64               updated_after,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_JOB_STORE (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_job_store_list_changed_since_async);
-
-  _sh_job_store_run (self, task, list_changed_since_func,
-                     g_memdup2 (&updated_after, sizeof updated_after), g_free,
-                     (GDestroyNotify) g_ptr_array_unref);
-}
-
-/**
- * sh_job_store_list_changed_since_finish:
- * @self: a #ShJobStore
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type ShJobRecord): the changed jobs; %NULL with
- *   @error set on failure
- */
-GPtrArray *
-sh_job_store_list_changed_since_finish (ShJobStore    *self,
-                                        GAsyncResult  *result,
-                                        GError       **error)
-{
-  g_return_val_if_fail (SH_IS_JOB_STORE (self), NULL);
-  g_return_val_if_fail (_sh_job_store_task_is_valid (self, result,
-                                                     sh_job_store_list_changed_since_async),
-                                                     NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_job_store_get_async, error);
 }

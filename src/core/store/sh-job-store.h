@@ -8,14 +8,14 @@
 
 #include <gio/gio.h>
 
-#include "sh-database.h"
+#include "sh-store.h"
 #include "sh-job-record.h"
 
 G_BEGIN_DECLS
 
 #define SH_TYPE_JOB_STORE (sh_job_store_get_type ())
 
-G_DECLARE_FINAL_TYPE (ShJobStore, sh_job_store, SH, JOB_STORE, GObject)
+G_DECLARE_FINAL_TYPE (ShJobStore, sh_job_store, SH, JOB_STORE, ShStore)
 
 ShJobStore   *sh_job_store_new                        (ShDatabase           *db);
 ShDatabase   *sh_job_store_get_database               (ShJobStore           *self);

@@ -4,8 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * ShSceneStore's reads of the scene list: counts by the Generated filter, pages by key,
- * the ordered ids and rows the list models show, and the scenes new since a sync; and the
- * generated flag set by hand.
+ * and the ordered ids and the rows the list models show.
  */
 
 #include "config.h"
@@ -105,21 +104,17 @@ sh_scene_store_count_async (ShSceneStore        *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   CountData *count;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (filter <= SH_GENERATED_FAILING);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_count_async);
 
   count = g_new0 (CountData, 1);
   count->server_id = server_id;
   count->filter = filter;
 
-  store_run (self, task, g_free, count_func, count, g_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_count_async, count_func, count, g_free, g_free,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -137,16 +132,10 @@ sh_scene_store_count_finish (ShSceneStore  *self,
                              guint64       *count,
                              GError       **error)
 {
-  g_autofree guint64 *value = NULL;
-
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_count_async), FALSE);
 
-  value = g_task_propagate_pointer (G_TASK (result), error);
-  if (count != NULL)
-    *count = value != NULL ? *value : 0;
-
-  return value != NULL;
+  return _sh_store_propagate_count (SH_STORE (self), result, sh_scene_store_count_async, count,
+                                    error);
 }
 
 /* List -------------------------------------------------------------------------------- */
@@ -318,16 +307,11 @@ sh_scene_store_list_async (ShSceneStore        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ListData *list;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (limit > 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_list_async);
 
   list = g_new0 (ListData, 1);
   list->server_id = server_id;
@@ -336,7 +320,8 @@ sh_scene_store_list_async (ShSceneStore        *self,
   list->after_id = after_id;
   list->limit = limit;
 
-  store_run (self, task, (GDestroyNotify) g_ptr_array_unref, list_func, list, list_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_list_async, list_func, list, list_data_free,
+                 (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
 }
 
 /**
@@ -354,464 +339,8 @@ sh_scene_store_list_finish (ShSceneStore  *self,
                             GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_list_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* Ids --------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64    server_id;
-  gint64   *ids;        /* (owned) */
-  guint     n_ids;
-  gboolean  generated;
-} IdsData;
-
-static void
-ids_data_free (gpointer data)
-{
-  IdsData *ids = data;
-
-  g_free (ids->ids);
-  g_free (ids);
-}
-
-static IdsData *
-ids_data_new (gint64        server_id,
-              const gint64 *ids,
-              guint         n_ids)
-{
-  IdsData *data = g_new0 (IdsData, 1);
-
-  data->server_id = server_id;
-  data->ids = g_memdup2 (ids, sizeof *ids * n_ids);
-  data->n_ids = n_ids;
-
-  return data;
-}
-
-static gpointer
-get_ids_func (ShDatabase     *db,
-              GdaConnection  *cnc,
-              gpointer        data,
-              GCancellable   *cancellable,
-              GError        **error)
-{
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
-  IdsData *ids = data;
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autoptr(GArray) found = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-  int n_rows;
-
-  if (!sh_database_begin (db, error))
-    return NULL;
-
-  if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
-    return NULL;
-
-  stmt = sh_database_prepare_full (db,
-                                   "SELECT id FROM scene "
-                                   "WHERE server_id = ##server_id::gint64 "
-                                   "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ") "
-                                   "ORDER BY id",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", ids->server_id);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
-    return NULL;
-
-  n_rows = gda_data_model_get_n_rows (model);
-  found = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
-  for (int row = 0; row < n_rows; row++)
-    {
-      gint64 id = sh_database_model_get_int64 (model, row, 0);
-
-      g_array_append_val (found, id);
-    }
-  g_clear_object (&model);
-
-  if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
-    return NULL;
-
-  return g_steal_pointer (&found);
-}
-
-/**
- * sh_scene_store_get_ids_async:
- * @self: a #ShSceneStore
- * @server_id: the server's row id
- * @ids: (array length=n_ids): scene ids, for example given by a user
- * @n_ids: the number of ids
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the ids that exist
- * @user_data: data for @callback
- *
- * Finds which of @ids are scenes of the server, with one query however many there are.
- */
-void
-sh_scene_store_get_ids_async (ShSceneStore        *self,
-                              gint64               server_id,
-                              const gint64        *ids,
-                              guint                n_ids,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_ids_async);
-
-  if (n_ids == 0)
-    {
-      g_task_return_pointer (task, g_array_new (FALSE, FALSE, sizeof (gint64)),
-                             (GDestroyNotify) g_array_unref);
-      return;
-    }
-
-  store_run (self, task, (GDestroyNotify) g_array_unref, get_ids_func,
-             ids_data_new (server_id, ids, n_ids), ids_data_free);
-}
-
-/**
- * sh_scene_store_get_ids_finish:
- * @self: a #ShSceneStore
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type gint64): the ids that exist, ascending, each
- *   once; %NULL with @error set on failure
- */
-GArray *
-sh_scene_store_get_ids_finish (ShSceneStore  *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_ids_async), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static gpointer
-set_generated_func (ShDatabase     *db,
-                    GdaConnection  *cnc,
-                    gpointer        data,
-                    GCancellable   *cancellable,
-                    GError        **error)
-{
-  IdsData *ids = data;
-  GdaStatement *stmt;
-  GdaSet *params;
-  gint64 rows;
-
-  if (!sh_database_begin (db, error))
-    return NULL;
-
-  if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
-    return NULL;
-
-  /* Only rows that change are written and counted. */
-  stmt = sh_database_prepare_full (db,
-                                   "UPDATE scene_state SET generated = ##generated::boolean "
-                                   "WHERE server_id = ##server_id::gint64 "
-                                   "AND generated = ##previous::boolean "
-                                   "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_boolean (params, "generated", ids->generated);
-  sh_database_set_boolean (params, "previous", !ids->generated);
-  sh_database_set_int64 (params, "server_id", ids->server_id);
-  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
-    return NULL;
-
-  if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
-    return NULL;
-
-  return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
-}
-
-static gpointer
-delete_func (ShDatabase     *db,
-             GdaConnection  *cnc,
-             gpointer        data,
-             GCancellable   *cancellable,
-             GError        **error)
-{
-  IdsData *ids = data;
-  GdaStatement *stmt;
-  GdaSet *params;
-  gint64 rows;
-
-  if (!sh_database_begin (db, error))
-    return NULL;
-
-  if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
-    return NULL;
-
-  /* scene_state and scene_failure rows go with the scenes (ON DELETE CASCADE). */
-  stmt = sh_database_prepare_full (db,
-                                   "DELETE FROM scene WHERE server_id = ##server_id::gint64 "
-                                   "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", ids->server_id);
-  if ((rows = sh_database_execute (db, stmt, params, error)) < 0)
-    return NULL;
-
-  if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
-    return NULL;
-
-  return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
-}
-
-/**
- * sh_scene_store_delete_async:
- * @self: a #ShSceneStore
- * @server_id: the server's row id
- * @ids: (array length=n_ids): scenes that Stash no longer has; unknown ones are ignored
- * @n_ids: the number of ids
- * @cancellable: (nullable): a #GCancellable; the change is all or nothing
- * @callback: called with the number of scenes removed
- * @user_data: data for @callback
- *
- * Removes scenes from the mirror, in one transaction.
- */
-void
-sh_scene_store_delete_async (ShSceneStore        *self,
-                             gint64               server_id,
-                             const gint64        *ids,
-                             guint                n_ids,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_delete_async);
-
-  if (n_ids == 0)
-    {
-      g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
-      return;
-    }
-
-  store_run (self, task, g_free, delete_func, ids_data_new (server_id, ids, n_ids), ids_data_free);
-}
-
-guint64
-sh_scene_store_delete_finish (ShSceneStore  *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  g_autofree guint64 *rows = NULL;
-
-  g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
-  g_return_val_if_fail (g_task_is_valid (result, self), 0);
-
-  rows = g_task_propagate_pointer (G_TASK (result), error);
-
-  return rows != NULL ? *rows : 0;
-}
-
-/**
- * sh_scene_store_set_generated_async:
- * @self: a #ShSceneStore
- * @server_id: the server's row id
- * @ids: (array length=n_ids): scene ids; unknown ones are ignored
- * @n_ids: the number of ids
- * @generated: the new value of the flag
- * @cancellable: (nullable): a #GCancellable; the change is all or nothing
- * @callback: called when done
- * @user_data: data for @callback
- *
- * Sets the generated flag of many scenes in one transaction, with one UPDATE however many
- * ids there are.
- */
-void
-sh_scene_store_set_generated_async (ShSceneStore        *self,
-                                    gint64               server_id,
-                                    const gint64        *ids,
-                                    guint                n_ids,
-                                    gboolean             generated,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  IdsData *data;
-
-  g_return_if_fail (SH_IS_SCENE_STORE (self));
-  g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_set_generated_async);
-
-  if (n_ids == 0)
-    {
-      g_task_return_pointer (task, g_new0 (guint64, 1), g_free);
-      return;
-    }
-
-  data = ids_data_new (server_id, ids, n_ids);
-  data->generated = !!generated;
-
-  store_run (self, task, g_free, set_generated_func, data, ids_data_free);
-}
-
-/**
- * sh_scene_store_set_generated_finish:
- * @self: a #ShSceneStore
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: how many scenes changed (scenes that already had the value do not count); 0
- *   with @error set on failure
- */
-guint64
-sh_scene_store_set_generated_finish (ShSceneStore  *self,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  g_autofree guint64 *rows = NULL;
-
-  g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_set_generated_async), 0);
-
-  rows = g_task_propagate_pointer (G_TASK (result), error);
-
-  return rows != NULL ? *rows : 0;
-}
-
-/* New scenes ------------------------------------------------------------------------- */
-
-typedef struct
-{
-  gint64  server_id;
-  char   *created_after;   /* (owned) (nullable) */
-} CreatedAfterData;
-
-static void
-created_after_data_free (gpointer data)
-{
-  CreatedAfterData *created = data;
-
-  g_free (created->created_after);
-  g_free (created);
-}
-
-static gpointer
-created_after_func (ShDatabase     *db,
-                    GdaConnection  *cnc,
-                    gpointer        data,
-                    GCancellable   *cancellable,
-                    GError        **error)
-{
-  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
-  CreatedAfterData *created = data;
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autoptr(GArray) ids = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
-  int n_rows;
-
-  /* Stash's timestamps are compared as text, as Stash itself compares them. */
-  stmt = sh_database_prepare_full (db,
-                                   created->created_after != NULL
-                                   ? "SELECT id FROM scene WHERE server_id = ##server_id::gint64 "
-                                     "AND stash_created_at > ##after::string ORDER BY id"
-                                   : "SELECT id FROM scene WHERE server_id = ##server_id::gint64 "
-                                     "ORDER BY id",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", created->server_id);
-  if (created->created_after != NULL)
-    sh_database_set_string (params, "after", created->created_after);
-  if (!(model = sh_database_select (db, stmt, params, types, error)))
-    return NULL;
-
-  n_rows = gda_data_model_get_n_rows (model);
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (n_rows, 0));
-  for (int row = 0; row < n_rows; row++)
-    {
-      gint64 id = sh_database_model_get_int64 (model, row, 0);
-
-      g_array_append_val (ids, id);
-    }
-
-  return g_steal_pointer (&ids);
-}
-
-/**
- * sh_scene_store_list_ids_created_after_async:
- * @self: a #ShSceneStore
- * @server_id: the server's row id
- * @created_after: (nullable): a Stash `created_at` string; %NULL for every scene
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the ids
- * @user_data: data for @callback
- *
- * Lists the scenes Stash created after a time, ordered by id: with the newest `updated_at`
- * seen before a sync, exactly the scenes that sync added.
- */
-void
-sh_scene_store_list_ids_created_after_async (ShSceneStore        *self,
-                                             gint64               server_id,
-                                             const char          *created_after,
-                                             GCancellable        *cancellable,
-                                             GAsyncReadyCallback  callback,
-                                             gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  CreatedAfterData *data;
-
-  g_return_if_fail (SH_IS_SCENE_STORE (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_list_ids_created_after_async);
-  data = g_new0 (CreatedAfterData, 1);
-  data->server_id = server_id;
-  data->created_after = g_strdup (created_after);
-
-  store_run (self, task, (GDestroyNotify) g_array_unref, created_after_func, data,
-             created_after_data_free);
-}
-
-/**
- * sh_scene_store_list_ids_created_after_finish:
- * @self: a #ShSceneStore
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (element-type gint64): the ids, or %NULL with @error set
- */
-GArray *
-sh_scene_store_list_ids_created_after_finish (ShSceneStore  *self,
-                                              GAsyncResult  *result,
-                                              GError       **error)
-{
-  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result,
-                                             sh_scene_store_list_ids_created_after_async), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_list_async, error);
 }
 
 /* Keys and rows for list models ------------------------------------------------------- */
@@ -1022,16 +551,11 @@ sh_scene_store_list_ids_async (ShSceneStore        *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   ListIdsData *list;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (filter <= SH_GENERATED_FAILING);
   g_return_if_fail (sort <= SH_SCENE_SORT_LAST_SYNCED);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_list_ids_async);
 
   list = g_new0 (ListIdsData, 1);
   list->server_id = server_id;
@@ -1041,7 +565,9 @@ sh_scene_store_list_ids_async (ShSceneStore        *self,
   list->sort = sort;
   list->descending = !!descending;
 
-  store_run (self, task, (GDestroyNotify) g_array_unref, list_ids_func, list, list_ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_list_ids_async, list_ids_func, list,
+                 list_ids_data_free, (GDestroyNotify) g_array_unref, cancellable, callback,
+                 user_data);
 }
 
 /**
@@ -1059,9 +585,9 @@ sh_scene_store_list_ids_finish (ShSceneStore  *self,
                                 GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_list_ids_async), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_list_ids_async,
+                                      error);
 }
 
 /* Ids per statement of get_scenes_func(), the page size of the scenes list model: one
@@ -1178,25 +704,21 @@ sh_scene_store_get_scenes_async (ShSceneStore        *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SH_IS_SCENE_STORE (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_get_scenes_async);
 
   if (n_ids == 0)
     {
-      g_task_return_pointer (task,
-                             g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free),
-                             (GDestroyNotify) g_ptr_array_unref);
+      _sh_store_return (SH_STORE (self), sh_scene_store_get_scenes_async,
+                        g_ptr_array_new_with_free_func ((GDestroyNotify) sh_scene_record_free),
+                        (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
       return;
     }
 
-  store_run (self, task, (GDestroyNotify) g_ptr_array_unref, get_scenes_func,
-             ids_data_new (server_id, ids, n_ids), ids_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_get_scenes_async, get_scenes_func,
+                 _sh_scene_store_ids_data_new (server_id, ids, n_ids),
+                 _sh_scene_store_ids_data_free, (GDestroyNotify) g_ptr_array_unref, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -1214,8 +736,7 @@ sh_scene_store_get_scenes_finish (ShSceneStore  *self,
                                   GError       **error)
 {
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_get_scenes_async),
-                        NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_get_scenes_async,
+                                      error);
 }

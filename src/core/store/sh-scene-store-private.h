@@ -4,22 +4,22 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What the files of ShSceneStore share: sh-scene-store.c holds the sync's writes (pages of
- * scenes, deletions, the sync point and cursor), sh-scene-store-lists.c the reads of the
- * scene list (counts, pages, ids for the list models, new scenes) and the flag set by hand.
+ * scenes with the cursor and sync point of a full pass, deletions), -sync-state.c where a
+ * sync starts and resumes, -lists.c the reads of the scene list (counts, pages, ids and
+ * rows for the list models) and -ids.c the work on sets of ids (lookups, the flag set by
+ * hand, deletion, new scenes).
  */
 
 #pragma once
 
-#include "sh-database-private.h"
 #include "sh-scene-store.h"
+#include "sh-store-private.h"
 
 G_BEGIN_DECLS
 
 struct _ShSceneStore
 {
-  GObject     parent_instance;
-
-  ShDatabase *db;  /* (owned) */
+  ShStore parent_instance;
 };
 
 /* The scene columns the mirror stores, in the order of the scratch table and of
@@ -65,7 +65,8 @@ static const char * const scene_param_types[N_SCENE_COLUMNS] = {
  * size. Id lists go through _sh_database_stage_ids(). */
 #define SCENE_CHUNK_ROWS 32
 
-/* Runs @func on the database's worker and completes @task with its result. */
+/* The sync write path's async/finish pairs (sh-scene-store.c) reach ShStore's plumbing
+ * through these two. */
 static inline void
 store_run (ShSceneStore   *self,
            GTask          *task,
@@ -74,7 +75,7 @@ store_run (ShSceneStore   *self,
            gpointer        data,
            GDestroyNotify  data_free)
 {
-  _sh_database_run_task (self->db, task, func, data, data_free, result_free);
+  _sh_store_run_task (SH_STORE (self), task, func, data, data_free, result_free);
 }
 
 static inline gboolean
@@ -82,7 +83,25 @@ store_task_is_valid (ShSceneStore *self,
                      GAsyncResult *result,
                      gpointer      source_tag)
 {
-  return g_task_is_valid (result, self) && g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return _sh_store_is_valid (SH_STORE (self), result, source_tag);
 }
+
+/* A server's scenes by id; @generated for the flag set by hand. */
+typedef struct
+{
+  gint64    server_id;
+  gint64   *ids;        /* (owned) */
+  guint     n_ids;
+  gboolean  generated;
+} IdsData;
+
+IdsData     *_sh_scene_store_ids_data_new     (gint64        server_id,
+                                              const gint64 *ids,
+                                              guint         n_ids);
+void         _sh_scene_store_ids_data_free    (gpointer      data);
+gboolean     _sh_scene_store_write_sync_point (ShDatabase    *db,
+                                              gint64        server_id,
+                                              const char   *updated_at,
+                                              GError      **error);
 
 G_END_DECLS

@@ -8,14 +8,14 @@
 
 #include <gio/gio.h>
 
-#include "sh-database.h"
+#include "sh-store.h"
 #include "sh-scene-record.h"
 
 G_BEGIN_DECLS
 
 #define SH_TYPE_SCENE_STORE (sh_scene_store_get_type ())
 
-G_DECLARE_FINAL_TYPE (ShSceneStore, sh_scene_store, SH, SCENE_STORE, GObject)
+G_DECLARE_FINAL_TYPE (ShSceneStore, sh_scene_store, SH, SCENE_STORE, ShStore)
 
 /**
  * ShGeneratedFilter:
