@@ -6,8 +6,9 @@
  * ShSceneStore's staging of a page of scenes on PostgreSQL: the whole page is one
  * parameter, a JSON array that the server turns into rows with json_to_recordset(), so a
  * page of 500 scenes is one statement with one bound value instead of 17 statements with
- * 6,000 of them. Each bound value cost libgda's PostgreSQL provider a holder lookup, a
- * validity check under a lock and a conversion to text, and every statement a round trip.
+ * 6,000 of them. Each bound value costs libgda a holder lookup and checks under the
+ * holder's lock and a conversion to text for the server, and every statement a round trip;
+ * our CPU for a sync of 100,000 scenes went from 2.08 s to 0.88 s (bench-sync).
  *
  * SQLite keeps its multi-row INSERTs (sh-scene-store.c): Debian 12's SQLite 3.40 has JSON
  * built in, but its json_each() with json_extract() staged a page at 6.4 µs a scene
@@ -34,8 +35,9 @@
   "markers_digest TEXT, stash_created_at TEXT, stash_updated_at TEXT)"
 
 /* @text as a JSON string, or null. Stash's strings reached us as valid UTF-8 (the scene
- * page reader checks), and a C string holds no NUL, so only the quote, the backslash and
- * the control characters need escapes. */
+ * page reader checks; PostgreSQL would refuse the page otherwise, as it refused such a
+ * bound string), and a C string holds no NUL, so only the quote, the backslash and the
+ * control characters need escapes. */
 static void
 append_string (GString    *out,
                const char *text)
