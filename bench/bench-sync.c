@@ -14,7 +14,11 @@
  * into scene records and drops them: the client's share of the sync's time. Targets: wall
  * ≤ 1.2×, CPU ≤ 2× the floor, memory flat in N, incremental < 1 s.
  *
- *   bench-sync FAKE_STASH_EXECUTABLE [SCENES] [RUNS] [PAGE_SIZE]
+ * DATABASE (a postgresql:// URL) syncs into that database instead: each run into a server
+ * row of its own, deleted after the run, so that every full sync starts from an empty
+ * mirror and the database is left as it was found.
+ *
+ *   bench-sync FAKE_STASH_EXECUTABLE [SCENES] [RUNS] [PAGE_SIZE] [DATABASE]
  */
 
 #include "config.h"
@@ -177,6 +181,34 @@ parse_run (ShStashClient *client,
 }
 
 static void
+delete_server (ShDatabase *database,
+               gint64      server_id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_database_run_async (database, bench_delete_server_func, &server_id, NULL, NULL, NULL,
+                         bench_store_result, &result);
+  sh_database_run_finish (database, bench_await (&result), &error);
+  bench_check (error, "delete the server");
+}
+
+static gint64
+ensure_server (ShDatabase *database,
+               const char *url)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 server_id;
+
+  sh_database_ensure_server_async (database, url, NULL, bench_store_result, &result);
+  server_id = sh_database_ensure_server_finish (database, bench_await (&result), &error);
+  bench_check (error, "server");
+
+  return server_id;
+}
+
+static void
 remove_database (const char *db_path)
 {
   g_autofree char *wal = g_strconcat (db_path, "-wal", NULL);
@@ -214,11 +246,13 @@ main (int   argc,
   guint runs = 3;
   guint page_size = SH_SCENE_SYNC_DEFAULT_PAGE_SIZE;
   guint64 floor_bytes = 0;
+  const char *database_url = NULL;
   const char *base;
 
   if (argc < 2)
     {
-      g_printerr ("Usage: %s FAKE_STASH_EXECUTABLE [SCENES] [RUNS] [PAGE_SIZE]\n", argv[0]);
+      g_printerr ("Usage: %s FAKE_STASH_EXECUTABLE [SCENES] [RUNS] [PAGE_SIZE] [DATABASE]\n",
+                  argv[0]);
       return 2;
     }
   if (argc > 2)
@@ -227,6 +261,8 @@ main (int   argc,
     runs = CLAMP ((guint) g_ascii_strtoull (argv[3], NULL, 10), 1, BENCH_MAX_RUNS);
   if (argc > 4 && g_ascii_strtoull (argv[4], NULL, 10) > 0)
     page_size = (guint) g_ascii_strtoull (argv[4], NULL, 10);
+  if (argc > 5)
+    database_url = argv[5];
 
   sh_core_init ();
 
@@ -259,16 +295,20 @@ main (int   argc,
       gint64 start;
       double cpu;
 
-      remove_database (db_path);
-      database = sh_database_new (db_path, NULL);
+      if (database_url == NULL)
+        remove_database (db_path);
+      database = sh_database_new (database_url != NULL ? database_url : db_path, NULL);
       sh_database_open_async (database, NULL, bench_store_result, &result);
       if (!sh_database_open_finish (database, bench_await (&result), &error))
         g_error ("%s", error->message);
       g_clear_object (&result);
-      sh_database_ensure_server_async (database, sh_stash_client_get_base_url (client), NULL,
-                                       bench_store_result, &result);
-      server_id = sh_database_ensure_server_finish (database, bench_await (&result), &error);
-      g_assert_no_error (error);
+      server_id = ensure_server (database, sh_stash_client_get_base_url (client));
+      if (database_url != NULL)
+        {
+          /* A mirror left by an interrupted run would make this sync a resumed one. */
+          delete_server (database, server_id);
+          server_id = ensure_server (database, sh_stash_client_get_base_url (client));
+        }
       store = sh_scene_store_new (database);
 
       cpu = bench_cpu_seconds ();
@@ -280,6 +320,8 @@ main (int   argc,
       incremental_seconds[i] = run_sync (client, store, server_id, FALSE, page_size,
                                          &incremental);
 
+      if (database_url != NULL)
+        delete_server (database, server_id);
       g_clear_object (&store);
       sh_database_close (database);
 
@@ -298,8 +340,9 @@ main (int   argc,
     }
   load_after = bench_load_average ();
 
-  g_print ("scenes:     %u in %u pages of %u, %.1f MB of answers, %u runs\n",
-           scenes, full.pages, page_size, floor_bytes / 1e6, runs);
+  g_print ("scenes:     %u in %u pages of %u, %.1f MB of answers, %u runs, into %s\n",
+           scenes, full.pages, page_size, floor_bytes / 1e6, runs,
+           database_url != NULL ? "PostgreSQL" : "a fresh SQLite file");
   bench_print_stats ("full sync", syncs, runs, scenes);
   bench_print_stats ("fetch only", floors, runs, scenes);
   bench_print_stats ("fetch+parse", parses, runs, scenes);

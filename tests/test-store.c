@@ -12,12 +12,15 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 #include "sh-database-private.h"
 #include "sh-database-url.h"
 #include "sh-job-store.h"
 #include "sh-scene-store.h"
+#include "sh-scene-store-private.h"
 #include "sh-store-private.h"
 #include "sh-test-utils.h"
 
@@ -1371,6 +1374,179 @@ test_scenes_strings (Fixture       *fixture,
                     G_N_ELEMENTS (titles));
 }
 
+/* Strings with every ASCII control character, quotes, backslashes and characters outside
+ * the BMP; numbers at their limits. */
+static GPtrArray *
+make_hostile_scenes (void)
+{
+  static const double durations[] = { 0.0, 0.1 + 0.2, 1234.5678, 1e300, 86399.999999999985 };
+  g_autoptr(GString) controls = g_string_new ("");
+  GPtrArray *page = new_page ();
+
+  for (char c = 1; c < 0x20; c++)
+    g_string_append_c (controls, c);
+  g_string_append (controls, "\x7f \xe2\x80\xa8 \xe2\x80\xa9 \"quoted\" back\\\\slash \\u0041 / ");
+  g_string_append (controls, "\xf0\x9f\xa6\x94 \xc3\xbc");
+
+  for (guint i = 0; i < G_N_ELEMENTS (durations); i++)
+    {
+      ShSceneRecord *scene = make_scene (i + 1, controls->str, "\\", "\"", i % 2 ? NULL : "}]");
+
+      scene->phash = g_strdup ("{\"not\": \"an object\"}");
+      scene->duration = durations[i];
+      scene->organized = i % 2;
+      scene->interactive = !scene->organized;
+      scene->interactive_speed = i == 0 ? -1 : i == 1 ? 0 : G_MAXINT32 - (int) i;
+      g_ptr_array_add (page, scene);
+    }
+  ((ShSceneRecord *) page->pdata[0])->id = G_MAXINT64;
+
+  return page;
+}
+
+static void
+assert_same_scene (const ShSceneRecord *stored,
+                   const ShSceneRecord *sent)
+{
+  g_assert_cmpint (stored->id, ==, sent->id);
+  g_assert_cmpstr (stored->title, ==, sent->title);
+  g_assert_cmpstr (stored->path, ==, sent->path);
+  g_assert_cmpstr (stored->oshash, ==, sent->oshash);
+  g_assert_cmpstr (stored->phash, ==, sent->phash);
+  /* Exactly the same double. */
+  g_assert_true (stored->duration == sent->duration);
+  g_assert_cmpint (stored->organized, ==, sent->organized);
+  g_assert_cmpint (stored->interactive, ==, sent->interactive);
+  g_assert_cmpint (stored->interactive_speed, ==, sent->interactive_speed);
+  g_assert_cmpstr (stored->markers_digest, ==, sent->markers_digest);
+  g_assert_cmpstr (stored->stash_created_at, ==, sent->stash_created_at);
+  g_assert_cmpstr (stored->stash_updated_at, ==, sent->stash_updated_at);
+}
+
+static void
+test_scenes_values (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_hostile_scenes ();
+  g_autoptr(GPtrArray) scenes = NULL;
+
+  upsert (fixture->store, fixture->server_id, page, "sync");
+
+  scenes = list_all (fixture->store, fixture->server_id, SH_GENERATED_ANY);
+  g_assert_cmpuint (scenes->len, ==, page->len);
+  for (guint i = 0; i < page->len; i++)
+    {
+      const ShSceneRecord *sent = page->pdata[i];
+
+      assert_same_scene (find_scene (scenes, sent->id), sent);
+    }
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  g_assert_nonnull (node);
+
+  return JSON_NODE_HOLDS_NULL (node) ? NULL : json_node_get_string (node);
+}
+
+/* The page as PostgreSQL receives it (sh-scene-store-write.c): JSON that any parser
+ * reads back into the same values. */
+static void
+test_scenes_page_json (void)
+{
+  g_autoptr(GPtrArray) page = make_hostile_scenes ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  ShSceneRecord *odd;
+  JsonArray *array;
+
+  /* Durations JSON has no number for go as the text PostgreSQL reads into a double. */
+  odd = make_scene (7, NULL, NULL, NULL, NULL);
+  odd->duration = INFINITY;
+  g_ptr_array_add (page, odd);
+  odd = make_scene (8, NULL, NULL, NULL, NULL);
+  odd->duration = -INFINITY;
+  g_ptr_array_add (page, odd);
+  odd = make_scene (9, NULL, NULL, NULL, NULL);
+  odd->duration = NAN;
+  g_ptr_array_add (page, odd);
+
+  text = _sh_scene_store_page_to_json (page);
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (array), ==, page->len);
+  for (guint i = 0; i < page->len; i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      const ShSceneRecord *sent = page->pdata[i];
+      g_autoptr(ShSceneRecord) read = sh_scene_record_new ();
+      JsonNode *node;
+
+      g_assert_cmpuint (json_object_get_size (object), ==, N_SCENE_COLUMNS);
+      read->id = json_object_get_int_member (object, "id");
+      read->title = g_strdup (member_string (object, "title"));
+      read->path = g_strdup (member_string (object, "path"));
+      read->oshash = g_strdup (member_string (object, "oshash"));
+      read->phash = g_strdup (member_string (object, "phash"));
+      read->organized = json_object_get_boolean_member (object, "organized");
+      read->interactive = json_object_get_boolean_member (object, "interactive");
+      node = json_object_get_member (object, "interactive_speed");
+      read->interactive_speed = JSON_NODE_HOLDS_NULL (node) ? -1 : json_node_get_int (node);
+      read->markers_digest = g_strdup (member_string (object, "markers_digest"));
+      read->stash_created_at = g_strdup (member_string (object, "stash_created_at"));
+      read->stash_updated_at = g_strdup (member_string (object, "stash_updated_at"));
+
+      node = json_object_get_member (object, "duration");
+      if (isfinite (sent->duration))
+        {
+          read->duration = json_node_get_double (node);
+          assert_same_scene (read, sent);
+        }
+      else
+        {
+          g_assert_cmpstr (json_node_get_string (node), ==,
+                           isnan (sent->duration) ? "NaN"
+                           : sent->duration > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+}
+
+#ifdef SH_TEST_POSTGRES
+static void
+count_staging (ShDatabase *db,
+               const char *sql,
+               gpointer    user_data)
+{
+  if (sql != NULL && g_str_has_prefix (sql, "INSERT INTO " SH_TMP_SCENE_TABLE))
+    g_atomic_int_inc ((int *) user_data);
+}
+
+/* A page goes to PostgreSQL as one bound value: one statement stages it, whatever its
+ * size (the multi-row INSERTs took one statement per 32 scenes). */
+static void
+test_scenes_one_statement_per_page (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 1000);
+  int staged = 0;
+
+  _sh_database_set_execute_hook (fixture->db, count_staging, &staged);
+  upsert (fixture->store, fixture->server_id, page, "sync");
+  _sh_database_set_execute_hook (fixture->db, NULL, NULL);
+
+  g_assert_cmpint (g_atomic_int_get (&staged), ==, 1);
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 1000);
+}
+#endif
+
 static void
 test_scenes_get_ids (Fixture       *fixture,
                      gconstpointer  data)
@@ -1727,6 +1903,11 @@ main (int   argc,
   ADD ("/scenes/list-paging", test_scenes_list_paging);
   ADD ("/scenes/search", test_scenes_search);
   ADD ("/scenes/strings", test_scenes_strings);
+  ADD ("/scenes/values", test_scenes_values);
+  g_test_add_func ("/store/" BACKEND "/scenes/page-json", test_scenes_page_json);
+#ifdef SH_TEST_POSTGRES
+  ADD ("/scenes/one-statement-per-page", test_scenes_one_statement_per_page);
+#endif
   ADD ("/scenes/get-ids", test_scenes_get_ids);
   ADD ("/scenes/set-generated-100k", test_scenes_set_generated_100k);
   ADD ("/scenes/cancelled", test_scenes_cancelled);

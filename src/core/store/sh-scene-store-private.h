@@ -65,6 +65,12 @@ static const char * const scene_param_types[N_SCENE_COLUMNS] = {
  * size. Id lists go through _sh_database_stage_ids(). */
 #define SCENE_CHUNK_ROWS 32
 
+/* sh-scene-store-write.c */
+char     *_sh_scene_store_page_to_json (GPtrArray   *scenes);
+gboolean  _sh_scene_store_stage_json   (ShDatabase  *db,
+                                        GPtrArray   *scenes,
+                                        GError     **error);
+
 /* The sync write path's async/finish pairs (sh-scene-store.c) reach ShStore's plumbing
  * through these two. */
 static inline void

@@ -311,6 +311,10 @@ stage_scenes (ShDatabase  *db,
 {
   guint done = 0;
 
+  /* One bound value for the whole page (sh-scene-store-write.c). */
+  if (sh_database_is_postgres (db))
+    return _sh_scene_store_stage_json (db, scenes, error);
+
   if (!sh_database_execute_sql (db, "DELETE FROM " SH_TMP_SCENE_TABLE, error))
     return FALSE;
 
