@@ -71,27 +71,6 @@ gboolean  _sh_scene_store_stage_json   (ShDatabase  *db,
                                         GPtrArray   *scenes,
                                         GError     **error);
 
-/* The sync write path's async/finish pairs (sh-scene-store.c) reach ShStore's plumbing
- * through these two. */
-static inline void
-store_run (ShSceneStore   *self,
-           GTask          *task,
-           GDestroyNotify  result_free,
-           ShDatabaseFunc  func,
-           gpointer        data,
-           GDestroyNotify  data_free)
-{
-  _sh_store_run_task (SH_STORE (self), task, func, data, data_free, result_free);
-}
-
-static inline gboolean
-store_task_is_valid (ShSceneStore *self,
-                     GAsyncResult *result,
-                     gpointer      source_tag)
-{
-  return _sh_store_is_valid (SH_STORE (self), result, source_tag);
-}
-
 /* A server's scenes by id; @generated for the flag set by hand. */
 typedef struct
 {

@@ -612,7 +612,6 @@ sh_scene_store_upsert_async (ShSceneStore        *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   UpsertData *upsert;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
@@ -620,12 +619,10 @@ sh_scene_store_upsert_async (ShSceneStore        *self,
   g_return_if_fail (sync_stamp != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_upsert_async);
-
   if (records->len == 0)
     {
-      g_task_return_pointer (task, g_new0 (UpsertResult, 1), g_free);
+      _sh_store_return (SH_STORE (self), sh_scene_store_upsert_async, g_new0 (UpsertResult, 1),
+                        g_free, cancellable, callback, user_data);
       return;
     }
 
@@ -634,7 +631,8 @@ sh_scene_store_upsert_async (ShSceneStore        *self,
   upsert->records = g_ptr_array_ref (records);
   upsert->sync_stamp = g_strdup (sync_stamp);
 
-  store_run (self, task, g_free, upsert_func, upsert, upsert_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_upsert_async, upsert_func, upsert,
+                 upsert_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -655,9 +653,9 @@ sh_scene_store_upsert_finish (ShSceneStore  *self,
   g_autofree UpsertResult *value = NULL;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result, sh_scene_store_upsert_async), FALSE);
 
-  value = g_task_propagate_pointer (G_TASK (result), error);
+  value = _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_upsert_async,
+                                       error);
   if (n_reset != NULL)
     *n_reset = value != NULL ? value->n_reset : 0;
 
@@ -701,7 +699,6 @@ sh_scene_store_upsert_full_page_async (ShSceneStore        *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   UpsertData *upsert;
 
   g_return_if_fail (SH_IS_SCENE_STORE (self));
@@ -710,9 +707,6 @@ sh_scene_store_upsert_full_page_async (ShSceneStore        *self,
   g_return_if_fail (sync_stamp != NULL);
   g_return_if_fail (after_id >= 0);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sh_scene_store_upsert_full_page_async);
 
   upsert = g_new0 (UpsertData, 1);
   upsert->server_id = server_id;
@@ -723,7 +717,8 @@ sh_scene_store_upsert_full_page_async (ShSceneStore        *self,
   upsert->last = last;
   upsert->sync_point = sync_point != NULL && *sync_point != '\0' ? g_strdup (sync_point) : NULL;
 
-  store_run (self, task, g_free, upsert_func, upsert, upsert_data_free);
+  _sh_store_run (SH_STORE (self), sh_scene_store_upsert_full_page_async, upsert_func, upsert,
+                 upsert_data_free, g_free, cancellable, callback, user_data);
 }
 
 /**
@@ -747,10 +742,9 @@ sh_scene_store_upsert_full_page_finish (ShSceneStore  *self,
   g_autofree UpsertResult *value = NULL;
 
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), FALSE);
-  g_return_val_if_fail (store_task_is_valid (self, result,
-                                             sh_scene_store_upsert_full_page_async), FALSE);
 
-  value = g_task_propagate_pointer (G_TASK (result), error);
+  value = _sh_store_propagate_pointer (SH_STORE (self), result,
+                                       sh_scene_store_upsert_full_page_async, error);
   if (n_reset != NULL)
     *n_reset = value != NULL ? value->n_reset : 0;
   if (n_removed != NULL)
