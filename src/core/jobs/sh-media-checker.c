@@ -29,16 +29,14 @@
 #include <stdlib.h>
 
 #include "sh-media-checker.h"
-#include "sh-stash-json.h"
 #include "sh-stash-error.h"
+#include "sh-stash-media.h"
 
 #define MAX_SAMPLES        5
 #define MAX_OPEN_PAGES     2
 #define MAX_IN_FLIGHT      256
 #define MAX_PAGE_SIZE      10000
 #define PROGRESS_INTERVAL  (G_USEC_PER_SEC / 10)
-/* Scene ids are GraphQL Ints. */
-#define MAX_SCENE_ID       G_MAXINT32
 
 #define PATH_KINDS   (SH_MEDIA_SPRITE | SH_MEDIA_VTT | SH_MEDIA_PREVIEW | SH_MEDIA_WEBP | \
                       SH_MEDIA_HEATMAP)
@@ -360,7 +358,6 @@ typedef struct
   ShMediaChecker       *self;                /* (owned) */
   ShMediaKind           kinds;
   guint                 page_size;
-  GUri                 *base_uri;            /* (owned) */
   GCancellable         *cancellable;         /* (owned) for the requests: cancelled by the
                                                 caller's, or at the first error */
   GCancellable         *caller_cancellable;  /* (owned) (nullable) */
@@ -426,6 +423,15 @@ page_is_done (const Page *page)
          page->probes.length == 0;
 }
 
+/* The highest id of a fetched page that is not empty. */
+static gint64
+page_last_id (const Page *page)
+{
+  g_assert (page->scenes != NULL && page->scenes->len > 0);
+
+  return g_array_index (page->scenes, SceneState, page->scenes->len - 1).id;
+}
+
 static void
 run_free (Run *run)
 {
@@ -435,7 +441,6 @@ run_free (Run *run)
     g_cancellable_disconnect (run->caller_cancellable, run->cancelled_id);
   g_clear_object (&run->caller_cancellable);
   g_clear_object (&run->cancellable);
-  g_clear_pointer (&run->base_uri, g_uri_unref);
   g_clear_pointer (&run->ids, g_array_unref);
   g_queue_clear_full (&run->pages, (GDestroyNotify) page_free);
   g_clear_error (&run->error);
@@ -533,33 +538,6 @@ report_progress (Run      *run,
   run->progress (run->done, MAX (run->total, run->done), run->progress_data);
 }
 
-/* JSON access that never trusts the answer's shape. */
-
-static JsonObject *
-get_element_object (JsonArray *array,
-                    guint      index)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static gboolean
-is_null_or_missing (JsonObject *object,
-                    const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node == NULL || JSON_NODE_HOLDS_NULL (node);
-}
-
-static GError *
-unexpected_answer (const char *what)
-{
-  return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
-                      _("Stash sent an unexpected answer: %s."), what);
-}
-
 static int
 compare_ids (gconstpointer a,
              gconstpointer b)
@@ -577,45 +555,6 @@ find_scene (Page   *page,
   /* SceneState starts with its id. */
   return bsearch (&id, page->scenes->data, page->scenes->len, sizeof (SceneState),
                   compare_ids);
-}
-
-static gboolean
-same_origin (GUri *a,
-             GUri *b)
-{
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
-         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
-         g_uri_get_port (a) == g_uri_get_port (b);
-}
-
-/* Stash writes media addresses with its external_host setting, or with the Host it was
- * asked by. The API key goes only to the server the user configured, so an address on
- * another origin is asked of that server, at the same path. */
-static char *
-media_uri (Run         *run,
-           const char  *text,
-           GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-
-  uri = g_uri_parse (text, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
-    {
-      g_propagate_error (error, unexpected_answer (_("a media address that is not a web "
-                                                     "address")));
-      return NULL;
-    }
-
-  if (same_origin (uri, run->base_uri))
-    return g_strdup (text);
-
-  return g_uri_join (G_URI_FLAGS_ENCODED,
-                     g_uri_get_scheme (run->base_uri), NULL,
-                     g_uri_get_host (run->base_uri), g_uri_get_port (run->base_uri),
-                     g_uri_get_path (uri), g_uri_get_query (uri), NULL);
 }
 
 /* Queues the probe of one file of a scene. Stash always writes the address; without one it
@@ -641,15 +580,14 @@ queue_probe (Run         *run,
       return TRUE;
     }
 
-  if (!(uri = media_uri (run, address, error)))
-    return FALSE;
-
   if (scene->pending == G_MAXUINT32)
     {
-      g_free (uri);
-      g_propagate_error (error, unexpected_answer (_("a scene with too many markers")));
+      sh_stash_error_set_bad_response (error, _("a scene with too many markers"));
       return FALSE;
     }
+
+  if (!(uri = sh_stash_client_dup_media_uri (run->self->client, address, error)))
+    return FALSE;
 
   probe = g_new0 (Probe, 1);
   probe->scene = scene_index;
@@ -661,81 +599,57 @@ queue_probe (Run         *run,
   return TRUE;
 }
 
+/* What Stash's description of a scene tells before any probe: what is missing already,
+ * what cannot apply, and the files to probe. */
 static gboolean
-parse_scene (Run         *run,
-             Page        *page,
-             JsonObject  *object,
-             SceneState  *scene,
-             GError     **error)
+read_scene (Run                     *run,
+            Page                    *page,
+            const ShStashMediaScene *media,
+            SceneState              *scene,
+            GError                 **error)
 {
   guint index = page->scenes->len;
-  JsonArray *files = sh_stash_json_get_array (object, "files");
-  JsonObject *file = NULL;
-  JsonObject *paths = sh_stash_json_get_object (object, "paths");
-  JsonArray *markers = sh_stash_json_get_array (object, "scene_markers");
-  const char *phash;
-  double duration = -1;
-
-  if (files != NULL && json_array_get_length (files) > 0)
-    file = get_element_object (files, 0);
 
   /* Stash generates everything from the primary file (files[0]); without one there is
    * nothing it could make, and a Generate would skip the scene. */
-  if (file == NULL)
+  if (!media->has_file)
     {
       scene->ignored = SH_MEDIA_ALL;
       return TRUE;
     }
 
-  phash = sh_stash_json_get_string (file, "phash");
-  if ((run->kinds & SH_MEDIA_PHASH) && (phash == NULL || *phash == '\0'))
+  if ((run->kinds & SH_MEDIA_PHASH) && (media->phash == NULL || *media->phash == '\0'))
     scene->missing |= SH_MEDIA_PHASH;
 
-  if (!queue_probe (run, page, index, scene, SH_MEDIA_SPRITE,
-                    sh_stash_json_get_string (paths, "sprite"), error) ||
-      !queue_probe (run, page, index, scene, SH_MEDIA_VTT,
-                    sh_stash_json_get_string (paths, "vtt"), error) ||
-      !queue_probe (run, page, index, scene, SH_MEDIA_PREVIEW,
-                    sh_stash_json_get_string (paths, "preview"), error) ||
-      !queue_probe (run, page, index, scene, SH_MEDIA_WEBP,
-                    sh_stash_json_get_string (paths, "webp"), error))
+  if (!queue_probe (run, page, index, scene, SH_MEDIA_SPRITE, media->sprite, error) ||
+      !queue_probe (run, page, index, scene, SH_MEDIA_VTT, media->vtt, error) ||
+      !queue_probe (run, page, index, scene, SH_MEDIA_PREVIEW, media->preview, error) ||
+      !queue_probe (run, page, index, scene, SH_MEDIA_WEBP, media->webp, error))
     return FALSE;
 
   /* Heatmaps exist only for interactive scenes; Stash fills the speed in when it makes
    * the heatmap, and makes it again when either is missing. */
-  if (!sh_stash_json_get_boolean (object, "interactive"))
+  if (!media->interactive)
     scene->ignored |= SH_MEDIA_HEATMAP;
-  else if (is_null_or_missing (object, "interactive_speed"))
+  else if (!media->has_interactive_speed)
     scene->missing |= run->kinds & SH_MEDIA_HEATMAP;
-  else if (!queue_probe (run, page, index, scene, SH_MEDIA_HEATMAP,
-                         sh_stash_json_get_string (paths, "interactive_heatmap"), error))
+  else if (!queue_probe (run, page, index, scene, SH_MEDIA_HEATMAP, media->interactive_heatmap,
+                         error))
     return FALSE;
 
-  if (!sh_stash_json_get_number (file, "duration", &duration))
-    duration = -1;
-
-  for (guint i = 0; markers != NULL && i < json_array_get_length (markers); i++)
+  for (guint i = 0; media->markers != NULL && i < media->markers->len; i++)
     {
-      JsonObject *marker = get_element_object (markers, i);
-      double seconds = 0;
-
-      if (marker == NULL)
-        {
-          g_propagate_error (error, unexpected_answer (_("a marker that is not an object")));
-          return FALSE;
-        }
+      const ShStashMediaMarker *marker = &g_array_index (media->markers, ShStashMediaMarker, i);
 
       /* Stash skips a marker past the end of the video: its media never appear. */
-      if (duration >= 0 && sh_stash_json_get_number (marker, "seconds", &seconds) &&
-          seconds > duration)
+      if (media->duration >= 0 && marker->has_seconds && marker->seconds > media->duration)
         continue;
 
-      if (!queue_probe (run, page, index, scene, SH_MEDIA_MARKER_VIDEO,
-                        sh_stash_json_get_string (marker, "stream"), error) ||
+      if (!queue_probe (run, page, index, scene, SH_MEDIA_MARKER_VIDEO, marker->stream,
+                        error) ||
           !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_SCREENSHOT,
-                        sh_stash_json_get_string (marker, "screenshot"), error) ||
-          !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_WEBP,
-                        sh_stash_json_get_string (marker, "preview"), error))
+                        marker->screenshot, error) ||
+          !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_WEBP, marker->preview, error))
         return FALSE;
     }
 
@@ -743,50 +657,22 @@ parse_scene (Run         *run,
 }
 
 static gboolean
-page_has_id (Page   *page,
-             gint64  id)
+read_scenes (Run                    *run,
+             Page                   *page,
+             const ShStashMediaPage *media,
+             GError                **error)
 {
-  return bsearch (&id, page->ids->data, page->ids->len, sizeof (gint64), compare_ids) != NULL;
-}
+  guint n = media->scenes->len;
 
-static gboolean
-parse_scenes (Run       *run,
-              Page      *page,
-              JsonNode  *data,
-              GError   **error)
-{
-  JsonObject *find = sh_stash_json_get_object (json_node_get_object (data), "findScenes");
-  JsonArray *scenes = sh_stash_json_get_array (find, "scenes");
-  gint64 previous = 0;
-  guint n;
-  double count;
-
-  if (scenes == NULL)
-    {
-      g_propagate_error (error, unexpected_answer (_("the scene list is missing")));
-      return FALSE;
-    }
-
-  n = json_array_get_length (scenes);
   page->scenes = g_array_sized_new (FALSE, FALSE, sizeof (SceneState), n);
 
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *object = get_element_object (scenes, i);
       SceneState scene = { 0, };
 
-      /* Ascending, and only what was asked for: otherwise paging could go on forever. */
-      if (!sh_stash_json_get_id (object, "id", MAX_SCENE_ID, &scene.id) || scene.id <= previous ||
-          (page->ids != NULL ? !page_has_id (page, scene.id)
-                             : scene.id < page->first_id || scene.id > page->last_id))
-        {
-          g_propagate_error (error, unexpected_answer (_("scenes that were not asked for, "
-                                                         "or out of order")));
-          return FALSE;
-        }
-      previous = scene.id;
-
-      if (!parse_scene (run, page, object, &scene, error))
+      scene.id = g_array_index (media->scenes, ShStashMediaScene, i).id;
+      if (!read_scene (run, page, &g_array_index (media->scenes, ShStashMediaScene, i), &scene,
+                       error))
         return FALSE;
       g_array_append_val (page->scenes, scene);
       if (scene.pending == 0)
@@ -799,13 +685,13 @@ parse_scenes (Run       *run,
 
   if (run->ids == NULL)
     {
-      if (!run->counted && sh_stash_json_get_number (find, "count", &count) && count >= 0)
-        run->total = (guint64) count;
+      if (!run->counted && media->count >= 0)
+        run->total = (guint64) media->count;
       run->counted = TRUE;
 
-      run->more = n >= run->page_size && previous < MAX_SCENE_ID;
+      run->more = n >= run->page_size && page_last_id (page) < SH_STASH_MAX_SCENE_ID;
       if (n > 0)
-        run->cursor = previous;
+        run->cursor = page_last_id (page);
     }
 
   page->covers_pending = (run->kinds & SH_MEDIA_COVER) && n > 0;
@@ -813,39 +699,6 @@ parse_scenes (Run       *run,
     page->covers_after = g_array_index (page->scenes, SceneState, 0).id - 1;
 
   return TRUE;
-}
-
-static void
-add_find_filter (JsonBuilder *builder,
-                 guint        per_page)
-{
-  json_builder_set_member_name (builder, "filter");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "page");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "per_page");
-  json_builder_add_int_value (builder, per_page);
-  json_builder_set_member_name (builder, "sort");
-  json_builder_add_string_value (builder, "id");
-  json_builder_set_member_name (builder, "direction");
-  json_builder_add_string_value (builder, "ASC");
-  json_builder_end_object (builder);
-}
-
-static void
-add_id_range (JsonBuilder *builder,
-              gint64       first,
-              gint64       last)
-{
-  json_builder_set_member_name (builder, "id");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_int_value (builder, first);
-  json_builder_set_member_name (builder, "value2");
-  json_builder_add_int_value (builder, last);
-  json_builder_set_member_name (builder, "modifier");
-  json_builder_add_string_value (builder, "BETWEEN");
-  json_builder_end_object (builder);
 }
 
 static void pump (GTask *task);
@@ -887,11 +740,11 @@ fetch_scenes_cb (GObject      *object,
   GTask *task = request->task;
   Run *run = request_answered (request);
   Page *page = request->page;
-  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(ShStashMediaPage) media = NULL;
   g_autoptr(GError) error = NULL;
 
   page->fetching = FALSE;
-  data = sh_stash_client_execute_finish (SH_STASH_CLIENT (object), result, &error);
+  media = sh_stash_client_find_media_scenes_finish (SH_STASH_CLIENT (object), result, &error);
 
   if (run->error != NULL)
     {
@@ -899,7 +752,7 @@ fetch_scenes_cb (GObject      *object,
     }
   /* A chunk of given ids fails as a whole when Stash does not have one of them (it was
    * deleted since the mirror was synced): halve it until the unknown id is alone. */
-  else if (data == NULL && page->ids != NULL &&
+  else if (media == NULL && page->ids != NULL &&
            g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_GRAPHQL))
     {
       g_debug ("Scenes %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT " not found together: %s",
@@ -907,9 +760,9 @@ fetch_scenes_cb (GObject      *object,
                g_array_index (page->ids, gint64, page->ids->len - 1), error->message);
       split_page (run, page);
     }
-  else if (data == NULL)
+  else if (media == NULL)
     run_fail (run, g_steal_pointer (&error));
-  else if (!parse_scenes (run, page, data, &error))
+  else if (!read_scenes (run, page, media, &error))
     run_fail (run, g_steal_pointer (&error));
 
   pump (task);
@@ -920,52 +773,22 @@ fetch_scenes (GTask *task,
               Page  *page)
 {
   Run *run = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) variables = NULL;
+  ShStashMediaFields fields = SH_STASH_MEDIA_FIELDS_NONE;
 
-  json_builder_begin_object (builder);
-  add_find_filter (builder, run->page_size);
-  json_builder_set_member_name (builder, "sceneFilter");
-  if (page->ids != NULL)
-    {
-      json_builder_add_null_value (builder);
-    }
-  else
-    {
-      json_builder_begin_object (builder);
-      add_id_range (builder, page->first_id, page->last_id);
-      json_builder_end_object (builder);
-    }
-  json_builder_set_member_name (builder, "ids");
-  if (page->ids != NULL)
-    {
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < page->ids->len; i++)
-        {
-          char id[24];
-
-          g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, g_array_index (page->ids, gint64, i));
-          json_builder_add_string_value (builder, id);
-        }
-      json_builder_end_array (builder);
-    }
-  else
-    {
-      json_builder_add_null_value (builder);
-    }
-  json_builder_set_member_name (builder, "withCount");
-  json_builder_add_boolean_value (builder, run->ids == NULL && !run->counted);
-  json_builder_set_member_name (builder, "withPaths");
-  json_builder_add_boolean_value (builder, (run->kinds & PATH_KINDS) != 0);
-  json_builder_set_member_name (builder, "withMarkers");
-  json_builder_add_boolean_value (builder, (run->kinds & MARKER_KINDS) != 0);
-  json_builder_end_object (builder);
-  variables = json_builder_get_root (builder);
+  if (run->ids == NULL && !run->counted)
+    fields |= SH_STASH_MEDIA_FIELDS_COUNT;
+  if (run->kinds & PATH_KINDS)
+    fields |= SH_STASH_MEDIA_FIELDS_PATHS;
+  if (run->kinds & MARKER_KINDS)
+    fields |= SH_STASH_MEDIA_FIELDS_MARKERS;
 
   page->fetching = TRUE;
-  sh_stash_client_execute_async (run->self->client, "CheckMediaScenes", variables,
-                                 run->cancellable, fetch_scenes_cb,
-                                 request_new (task, page, NULL));
+  sh_stash_client_find_media_scenes_async (run->self->client,
+                                           page->ids != NULL ? (gint64 *) page->ids->data : NULL,
+                                           page->ids != NULL ? page->ids->len : 0,
+                                           page->first_id, page->last_id, run->page_size,
+                                           fields, run->cancellable, fetch_scenes_cb,
+                                           request_new (task, page, NULL));
 }
 
 static void
@@ -977,16 +800,12 @@ fetch_covers_cb (GObject      *object,
   GTask *task = request->task;
   Run *run = request_answered (request);
   Page *page = request->page;
-  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(GArray) ids = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *find;
-  JsonArray *scenes;
-  gint64 last_id;
-  guint n;
 
   page->covers_fetching = FALSE;
-  data = sh_stash_client_execute_finish (SH_STASH_CLIENT (object), result, &error);
-  if (data == NULL || run->error != NULL)
+  ids = sh_stash_client_find_missing_covers_finish (SH_STASH_CLIENT (object), result, &error);
+  if (ids == NULL || run->error != NULL)
     {
       if (error != NULL)
         run_fail (run, g_steal_pointer (&error));
@@ -994,40 +813,19 @@ fetch_covers_cb (GObject      *object,
       return;
     }
 
-  find = sh_stash_json_get_object (json_node_get_object (data), "findScenes");
-  scenes = sh_stash_json_get_array (find, "scenes");
-  if (scenes == NULL)
+  for (guint i = 0; i < ids->len; i++)
     {
-      run_fail (run, unexpected_answer (_("the scene list is missing")));
-      pump (task);
-      return;
-    }
-
-  n = json_array_get_length (scenes);
-  last_id = g_array_index (page->scenes, SceneState, page->scenes->len - 1).id;
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 id = 0;
-      SceneState *scene;
-
-      if (!sh_stash_json_get_id (get_element_object (scenes, i), "id", MAX_SCENE_ID, &id) ||
-          id <= page->covers_after || id > last_id)
-        {
-          run_fail (run, unexpected_answer (_("scenes that were not asked for, or out of "
-                                              "order")));
-          pump (task);
-          return;
-        }
-      page->covers_after = id;
-
       /* Within a chunk of given ids, the range also holds scenes not asked about. */
-      scene = find_scene (page, id);
+      SceneState *scene = find_scene (page, g_array_index (ids, gint64, i));
+
       if (scene != NULL)
         scene->missing |= SH_MEDIA_COVER;
     }
+  if (ids->len > 0)
+    page->covers_after = g_array_index (ids, gint64, ids->len - 1);
 
   /* A full page: more scenes of the range may miss their cover. */
-  page->covers_pending = n >= run->page_size && page->covers_after < last_id;
+  page->covers_pending = ids->len >= run->page_size && page->covers_after < page_last_id (page);
 
   pump (task);
 }
@@ -1037,25 +835,12 @@ fetch_covers (GTask *task,
               Page  *page)
 {
   Run *run = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) variables = NULL;
-  gint64 last_id = g_array_index (page->scenes, SceneState, page->scenes->len - 1).id;
-
-  json_builder_begin_object (builder);
-  add_find_filter (builder, run->page_size);
-  json_builder_set_member_name (builder, "sceneFilter");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "is_missing");
-  json_builder_add_string_value (builder, "cover");
-  add_id_range (builder, page->covers_after + 1, last_id);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  variables = json_builder_get_root (builder);
 
   page->covers_fetching = TRUE;
-  sh_stash_client_execute_async (run->self->client, "FindSceneIds", variables,
-                                 run->cancellable, fetch_covers_cb,
-                                 request_new (task, page, NULL));
+  sh_stash_client_find_missing_covers_async (run->self->client, page->covers_after + 1,
+                                             page_last_id (page), run->page_size,
+                                             run->cancellable, fetch_covers_cb,
+                                             request_new (task, page, NULL));
 }
 
 typedef enum
@@ -1295,7 +1080,7 @@ open_page (Run *run)
 
       page = page_new ();
       page->first_id = run->cursor + 1;
-      page->last_id = MAX_SCENE_ID;
+      page->last_id = SH_STASH_MAX_SCENE_ID;
       run->more = FALSE;
     }
 
@@ -1467,15 +1252,12 @@ sh_media_checker_run_async (ShMediaChecker       *self,
   run->self = g_object_ref (self);
   run->kinds = self->kinds;
   run->page_size = self->page_size;
-  run->base_uri = g_uri_parse (sh_stash_client_get_base_url (self->client),
-                               G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
   run->cancellable = g_cancellable_new ();
   run->progress = progress;
   run->progress_data = progress_data;
   run->result = sh_media_check_result_new (self->kinds);
   g_queue_init (&run->pages);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
-  g_assert (run->base_uri != NULL);
 
   if (cancellable != NULL)
     {
@@ -1490,7 +1272,7 @@ sh_media_checker_run_async (ShMediaChecker       *self,
       /* Stash's ids are positive GraphQL Ints; any other cannot be on the server. */
       run->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
       for (guint i = 0; i < n_ids; i++)
-        if (scene_ids[i] >= 1 && scene_ids[i] <= MAX_SCENE_ID)
+        if (scene_ids[i] >= 1 && scene_ids[i] <= SH_STASH_MAX_SCENE_ID)
           g_array_append_val (run->ids, scene_ids[i]);
       g_array_sort (run->ids, compare_ids);
       if (run->ids->len > 1)

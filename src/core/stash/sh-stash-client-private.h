@@ -77,6 +77,8 @@ JsonNode    *_sh_stash_client_parse_graphql_text      (ShStashClient       *self
                                                        gsize                size,
                                                        GError             **error);
 
+void         _sh_stash_client_add_find_filter         (JsonBuilder         *builder,
+                                                       guint                per_page);
 void         _sh_stash_client_execute_typed           (ShStashClient       *self,
                                                        gpointer             source_tag,
                                                        const char          *operation_name,

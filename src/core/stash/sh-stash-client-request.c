@@ -578,6 +578,25 @@ sh_stash_client_execute_finish (ShStashClient  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The `filter` of a findScenes page read by key: the first page of @per_page scenes in
+ * ascending id order. The scene filter says where the page starts. */
+void
+_sh_stash_client_add_find_filter (JsonBuilder *builder,
+                                  guint        per_page)
+{
+  json_builder_set_member_name (builder, "filter");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "page");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "per_page");
+  json_builder_add_int_value (builder, per_page);
+  json_builder_set_member_name (builder, "sort");
+  json_builder_add_string_value (builder, "id");
+  json_builder_set_member_name (builder, "direction");
+  json_builder_add_string_value (builder, "ASC");
+  json_builder_end_object (builder);
+}
+
 /* Typed operations: execute, then turn `data` into C values in a parse function. */
 
 typedef struct

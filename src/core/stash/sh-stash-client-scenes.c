@@ -39,8 +39,7 @@ markers_digest (JsonArray *markers)
   items = g_new0 (ShStashMarker, n);
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *element = json_array_get_element (markers, i);
-      JsonObject *marker = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonObject *marker = sh_stash_json_get_element_object (markers, i);
 
       sh_stash_json_get_id (marker, "id", G_MAXINT64, &items[i].id);
       sh_stash_json_get_number (marker, "seconds", &items[i].seconds);
@@ -77,8 +76,7 @@ parse_scene (JsonObject  *scene,
   files = sh_stash_json_get_array (scene, "files");
   if (files != NULL && json_array_get_length (files) > 0)
     {
-      JsonNode *element = json_array_get_element (files, 0);
-      JsonObject *file = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonObject *file = sh_stash_json_get_element_object (files, 0);
 
       record->path = g_strdup (sh_stash_json_get_string (file, "path"));
       record->oshash = g_strdup (sh_stash_json_get_string (file, "oshash"));
@@ -239,17 +237,7 @@ sh_stash_client_find_scenes_async (ShStashClient       *self,
   g_return_if_fail (per_page >= 1);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "filter");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "page");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "per_page");
-  json_builder_add_int_value (builder, per_page);
-  json_builder_set_member_name (builder, "sort");
-  json_builder_add_string_value (builder, "id");
-  json_builder_set_member_name (builder, "direction");
-  json_builder_add_string_value (builder, "ASC");
-  json_builder_end_object (builder);
+  _sh_stash_client_add_find_filter (builder, per_page);
 
   /* The criteria of one filter object are combined with AND. */
   json_builder_set_member_name (builder, "sceneFilter");
