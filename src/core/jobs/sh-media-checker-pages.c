@@ -309,28 +309,12 @@ _sh_media_run_fetch_scenes (GTask *task,
                                            _sh_media_request_new (task, page, NULL));
 }
 
+/* Marks the scenes of @page that Stash says have no cover. */
 static void
-fetch_covers_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+read_covers (Run    *run,
+             Page   *page,
+             GArray *ids)
 {
-  g_autoptr(Request) request = user_data;
-  GTask *task = request->task;
-  Run *run = _sh_media_request_answered (request);
-  Page *page = request->page;
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(GError) error = NULL;
-
-  page->covers_fetching = FALSE;
-  ids = sh_stash_client_find_missing_covers_finish (SH_STASH_CLIENT (object), result, &error);
-  if (ids == NULL || run->error != NULL)
-    {
-      if (error != NULL)
-        _sh_media_run_fail (run, g_steal_pointer (&error));
-      _sh_media_run_pump (task);
-      return;
-    }
-
   for (guint i = 0; i < ids->len; i++)
     {
       /* Within a chunk of given ids, the range also holds scenes not asked about. */
@@ -344,8 +328,26 @@ fetch_covers_cb (GObject      *object,
 
   /* A full page: more scenes of the range may miss their cover. */
   page->covers_pending = ids->len >= run->page_size && page->covers_after < page_last_id (page);
+}
 
-  _sh_media_run_pump (task);
+static void
+fetch_covers_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Request) request = user_data;
+  Run *run = _sh_media_request_answered (request);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  request->page->covers_fetching = FALSE;
+  ids = sh_stash_client_find_missing_covers_finish (SH_STASH_CLIENT (object), result, &error);
+  if (ids == NULL)
+    _sh_media_run_fail (run, g_steal_pointer (&error));
+  else if (run->error == NULL)
+    read_covers (run, request->page, ids);
+
+  _sh_media_run_pump (request->task);
 }
 
 void

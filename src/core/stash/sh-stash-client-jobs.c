@@ -81,20 +81,58 @@ sh_stash_client_test_connection_finish (ShStashClient  *self,
                                         sh_stash_client_test_connection_async, error);
 }
 
-static gpointer
-parse_generate (JsonObject    *data,
-                gconstpointer  parse_data,
-                GError       **error)
+/* A task that Stash queues: the mutation, the field of its answer that holds the job id,
+ * and what to say when it is missing. */
+typedef struct
 {
+  const char *operation_name;
+  const char *field;
+  const char *missing;
+} TaskStart;
+
+static const TaskStart generate_start = {
+  "MetadataGenerate", "metadataGenerate", N_("Generate did not return a job id"),
+};
+static const TaskStart scan_start = {
+  "MetadataScan", "metadataScan", N_("Scan did not return a job id"),
+};
+
+static gpointer
+parse_job_id (JsonObject    *data,
+              gconstpointer  parse_data,
+              GError       **error)
+{
+  const TaskStart *start = parse_data;
   gint64 id;
 
-  if (!sh_stash_json_get_id (data, "metadataGenerate", G_MAXINT64, &id))
+  if (!sh_stash_json_get_id (data, start->field, G_MAXINT64, &id))
     {
-      sh_stash_error_set_bad_response (error, _("Generate did not return a job id"));
+      sh_stash_error_set_bad_response (error, _(start->missing));
       return NULL;
     }
 
   return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+/* Sends @start's mutation with @input (owned) as its `input`; the answer is the job id. */
+static void
+start_task (ShStashClient       *self,
+            gpointer             source_tag,
+            const TaskStart     *start,
+            JsonObject          *input,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(JsonObject) variables = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_object_member (variables, "input", input);
+  json_node_set_object (node, variables);
+
+  _sh_stash_client_execute_typed (self, source_tag, start->operation_name, node,
+                                  parse_job_id, (gpointer) start, NULL, g_free,
+                                  cancellable, callback, user_data);
 }
 
 /**
@@ -114,18 +152,11 @@ sh_stash_client_metadata_generate_async (ShStashClient       *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(JsonObject) variables = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
   g_return_if_fail (SH_IS_STASH_CLIENT (self));
   g_return_if_fail (input != NULL && JSON_NODE_HOLDS_OBJECT (input));
 
-  json_object_set_member (variables, "input", json_node_copy (input));
-  json_node_set_object (node, variables);
-
-  _sh_stash_client_execute_typed (self, sh_stash_client_metadata_generate_async, "MetadataGenerate",
-                                  node, parse_generate, NULL, NULL, g_free, cancellable, callback,
-                                  user_data);
+  start_task (self, sh_stash_client_metadata_generate_async, &generate_start,
+              json_node_dup_object (input), cancellable, callback, user_data);
 }
 
 /**
@@ -145,22 +176,6 @@ sh_stash_client_metadata_generate_finish (ShStashClient  *self,
                                         sh_stash_client_metadata_generate_async, error);
 }
 
-static gpointer
-parse_scan (JsonObject    *data,
-            gconstpointer  parse_data,
-            GError       **error)
-{
-  gint64 id;
-
-  if (!sh_stash_json_get_id (data, "metadataScan", G_MAXINT64, &id))
-    {
-      sh_stash_error_set_bad_response (error, _("Scan did not return a job id"));
-      return NULL;
-    }
-
-  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
-}
-
 /**
  * sh_stash_client_metadata_scan_async:
  * @self: a #ShStashClient
@@ -177,16 +192,10 @@ sh_stash_client_metadata_scan_async (ShStashClient       *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(JsonObject) variables = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
   g_return_if_fail (SH_IS_STASH_CLIENT (self));
 
-  json_object_set_object_member (variables, "input", json_object_new ());
-  json_node_set_object (node, variables);
-
-  _sh_stash_client_execute_typed (self, sh_stash_client_metadata_scan_async, "MetadataScan", node,
-                                  parse_scan, NULL, NULL, g_free, cancellable, callback, user_data);
+  start_task (self, sh_stash_client_metadata_scan_async, &scan_start, json_object_new (),
+              cancellable, callback, user_data);
 }
 
 /**

@@ -13,7 +13,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <stdlib.h>
 
 #include "sh-stash-client-private.h"
 #include "sh-stash-media.h"
@@ -25,6 +24,18 @@ typedef struct
   gint64  first_id;   /* without @ids: the range asked for */
   gint64  last_id;
 } Asked;
+
+static Asked *
+asked_new (gint64 first_id,
+           gint64 last_id)
+{
+  Asked *asked = g_new0 (Asked, 1);
+
+  asked->first_id = first_id;
+  asked->last_id = last_id;
+
+  return asked;
+}
 
 static void
 asked_free (Asked *asked)
@@ -63,25 +74,20 @@ sh_stash_media_page_free (ShStashMediaPage *page)
   g_free (page);
 }
 
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 id_a = *(const gint64 *) a;
-  gint64 id_b = *(const gint64 *) b;
-
-  return (id_a > id_b) - (id_a < id_b);
-}
-
+/* Whether @id was asked for. The ids of an answer ascend, as do the given ones: @next is
+ * where in those the search goes on. */
 static gboolean
 was_asked (const Asked *asked,
+           guint       *next,
            gint64       id)
 {
-  if (asked->ids != NULL)
-    return bsearch (&id, asked->ids->data, asked->ids->len, sizeof (gint64),
-                    compare_ids) != NULL;
+  if (asked->ids == NULL)
+    return id >= asked->first_id && id <= asked->last_id;
 
-  return id >= asked->first_id && id <= asked->last_id;
+  while (*next < asked->ids->len && g_array_index (asked->ids, gint64, *next) < id)
+    (*next)++;
+
+  return *next < asked->ids->len && g_array_index (asked->ids, gint64, *next) == id;
 }
 
 /* The next id of an answer: a valid id, above @previous, and asked for. Otherwise paging
@@ -89,12 +95,13 @@ was_asked (const Asked *asked,
 static gboolean
 read_next_id (JsonObject   *object,
               const Asked  *asked,
+              guint        *next,
               gint64        previous,
               gint64       *id,
               GError      **error)
 {
   if (!sh_stash_json_get_id (object, "id", SH_STASH_MAX_SCENE_ID, id) || *id <= previous ||
-      !was_asked (asked, *id))
+      !was_asked (asked, next, *id))
     {
       sh_stash_error_set_bad_response (error, _("scenes that were not asked for, or out of "
                                                 "order"));
@@ -211,6 +218,7 @@ parse_media_page (JsonObject    *data,
   JsonObject *find = NULL;
   JsonArray *scenes = get_scene_list (data, &find, error);
   gint64 previous = 0;
+  guint next = 0;
   double count;
   guint n;
 
@@ -229,7 +237,7 @@ parse_media_page (JsonObject    *data,
       JsonObject *object = sh_stash_json_get_element_object (scenes, i);
       ShStashMediaScene scene = { 0, };
 
-      if (!read_next_id (object, asked, previous, &scene.id, error))
+      if (!read_next_id (object, asked, &next, previous, &scene.id, error))
         return NULL;
       previous = scene.id;
 
@@ -301,9 +309,7 @@ sh_stash_client_find_media_scenes_async (ShStashClient       *self,
   for (guint i = 1; ids != NULL && i < n_ids; i++)
     g_return_if_fail (ids[i] > ids[i - 1]);
 
-  asked = g_new0 (Asked, 1);
-  asked->first_id = first_id;
-  asked->last_id = last_id;
+  asked = asked_new (first_id, last_id);
 
   json_builder_begin_object (builder);
   _sh_stash_client_add_find_filter (builder, per_page);
@@ -379,6 +385,7 @@ parse_scene_ids (JsonObject    *data,
   JsonArray *scenes = get_scene_list (data, NULL, error);
   g_autoptr(GArray) ids = NULL;
   gint64 previous = 0;
+  guint next = 0;
 
   if (scenes == NULL)
     return NULL;
@@ -388,8 +395,8 @@ parse_scene_ids (JsonObject    *data,
     {
       gint64 id = 0;
 
-      if (!read_next_id (sh_stash_json_get_element_object (scenes, i), asked, previous, &id,
-                         error))
+      if (!read_next_id (sh_stash_json_get_element_object (scenes, i), asked, &next, previous,
+                         &id, error))
         return NULL;
       previous = id;
       g_array_append_val (ids, id);
@@ -430,9 +437,7 @@ sh_stash_client_find_missing_covers_async (ShStashClient       *self,
   g_return_if_fail (first_id >= 1 && first_id <= last_id);
   g_return_if_fail (per_page >= 1);
 
-  asked = g_new0 (Asked, 1);
-  asked->first_id = first_id;
-  asked->last_id = last_id;
+  asked = asked_new (first_id, last_id);
 
   json_builder_begin_object (builder);
   _sh_stash_client_add_find_filter (builder, per_page);
