@@ -140,6 +140,13 @@ void _sh_generate_on_job_update (ShStashSubscription *subscription,
 void _sh_generate_on_cancelled_any_thread (GCancellable *cancellable,
                                            GenerateData *data);
 gboolean _sh_generate_is_transient (const GError *error);
+void _sh_generate_split_listed (const ShMediaCheckResult  *checked,
+                                GArray                    *ids,
+                                GArray                   **listed,
+                                GArray                   **vanished);
+gboolean _sh_generate_take_page_ids (GenerateData *data,
+                                     GObject      *store,
+                                     GAsyncResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GenerateData, _sh_generate_data_unref)
 

@@ -143,16 +143,9 @@ static void
 remove_vanished (GenerateData *data)
 {
   ShMediaCheckResult *checked = data->page_result;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) vanished = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) vanished = NULL;
 
-  for (guint i = 0; i < checked->complete->len; i++)
-    g_hash_table_add (seen, &g_array_index (checked->complete, gint64, i));
-  for (guint i = 0; i < checked->incomplete->len; i++)
-    g_hash_table_add (seen, &g_array_index (checked->incomplete, gint64, i));
-  for (guint i = 0; i < data->page_ids->len; i++)
-    if (!g_hash_table_contains (seen, &g_array_index (data->page_ids, gint64, i)))
-      g_array_append_val (vanished, g_array_index (data->page_ids, gint64, i));
+  _sh_generate_split_listed (checked, data->page_ids, NULL, &vanished);
 
   data->verified += checked->complete->len;
   data->failed += checked->incomplete->len;
@@ -328,15 +321,9 @@ verify_page_cb (GObject      *object,
                 gpointer      user_data)
 {
   g_autoptr(GenerateData) data = user_data;
-  g_autoptr(GError) error = NULL;
 
-  g_clear_pointer (&data->page_ids, g_array_unref);
-  data->page_ids = sh_job_store_list_job_scenes_finish (SH_JOB_STORE (object), result, &error);
-  if (data->page_ids == NULL)
-    {
-      _sh_generate_complete (data, NULL, g_steal_pointer (&error));
-      return;
-    }
+  if (!_sh_generate_take_page_ids (data, object, result))
+    return;
 
   if (data->page_ids->len == 0)
     {

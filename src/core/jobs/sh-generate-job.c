@@ -181,6 +181,55 @@ _sh_generate_base_result (GenerateData *data,
   return result;
 }
 
+/* Splits @ids into those that @checked listed (complete or not) and those it did not:
+ * Stash no longer has the latter. The order is kept; either out array may be NULL. */
+void
+_sh_generate_split_listed (const ShMediaCheckResult  *checked,
+                           GArray                    *ids,
+                           GArray                   **listed,
+                           GArray                   **vanished)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < checked->complete->len; i++)
+    g_hash_table_add (seen, &g_array_index (checked->complete, gint64, i));
+  for (guint i = 0; i < checked->incomplete->len; i++)
+    g_hash_table_add (seen, &g_array_index (checked->incomplete, gint64, i));
+
+  if (listed != NULL)
+    *listed = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (seen));
+  if (vanished != NULL)
+    *vanished = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      GArray **to = g_hash_table_contains (seen, &id) ? listed : vanished;
+
+      if (to != NULL)
+        g_array_append_val (*to, id);
+    }
+}
+
+/* Takes the page of tracked ids that sh_job_store_list_job_scenes_async() read; without
+ * one, the run ends with the error. */
+gboolean
+_sh_generate_take_page_ids (GenerateData *data,
+                            GObject      *store,
+                            GAsyncResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&data->page_ids, g_array_unref);
+  data->page_ids = sh_job_store_list_job_scenes_finish (SH_JOB_STORE (store), result, &error);
+  if (data->page_ids == NULL)
+    {
+      _sh_generate_complete (data, NULL, g_steal_pointer (&error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Step 4: start the Stash job */
 
 static void
@@ -377,8 +426,7 @@ confirm_checked_cb (GObject      *object,
 {
   g_autoptr(GenerateData) data = user_data;
   g_autoptr(ShMediaCheckResult) checked = NULL;
-  g_autoptr(GHashTable) present = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) vanished = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) vanished = NULL;
   g_autoptr(GError) error = NULL;
 
   checked = sh_media_checker_run_finish (SH_MEDIA_CHECKER (object), result, &error);
@@ -388,21 +436,7 @@ confirm_checked_cb (GObject      *object,
       return;
     }
 
-  for (guint i = 0; i < checked->complete->len; i++)
-    g_hash_table_add (present, &g_array_index (checked->complete, gint64, i));
-  for (guint i = 0; i < checked->incomplete->len; i++)
-    g_hash_table_add (present, &g_array_index (checked->incomplete, gint64, i));
-
-  data->send_ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (present));
-  for (guint i = 0; i < data->page_ids->len; i++)
-    {
-      gint64 id = g_array_index (data->page_ids, gint64, i);
-
-      if (g_hash_table_contains (present, &id))
-        g_array_append_val (data->send_ids, id);
-      else
-        g_array_append_val (vanished, id);
-    }
+  _sh_generate_split_listed (checked, data->page_ids, &data->send_ids, &vanished);
   g_clear_pointer (&data->page_ids, g_array_unref);
 
   data->removed += vanished->len;
@@ -422,15 +456,9 @@ confirm_list_cb (GObject      *object,
 {
   g_autoptr(GenerateData) data = user_data;
   g_autoptr(ShMediaChecker) checker = NULL;
-  g_autoptr(GError) error = NULL;
 
-  g_clear_pointer (&data->page_ids, g_array_unref);
-  data->page_ids = sh_job_store_list_job_scenes_finish (SH_JOB_STORE (object), result, &error);
-  if (data->page_ids == NULL)
-    {
-      _sh_generate_complete (data, NULL, g_steal_pointer (&error));
-      return;
-    }
+  if (!_sh_generate_take_page_ids (data, object, result))
+    return;
 
   /* Only whether Stash has them: the phash is in the answer itself, no file is probed. */
   sh_job_set_progress (data->job, -1, _("Confirming the scenes in Stash"));
