@@ -25,6 +25,8 @@ struct _ShStashClient
 
   SoupSession *session;             /* (owned) */
   GUri        *base_uri;            /* (owned) */
+  GUri        *origin_uri;          /* (owned) @base_uri with the scheme's default port
+                                       filled in, to compare origins with */
   char        *base_url;            /* (owned) without trailing slash */
   char        *api_key;             /* (owned) (nullable) */
   char        *trusted_fingerprint; /* (owned) (nullable) lower-case hex SHA-256 */

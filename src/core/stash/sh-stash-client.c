@@ -28,6 +28,7 @@ sh_stash_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->base_uri, g_uri_unref);
+  g_clear_pointer (&self->origin_uri, g_uri_unref);
   g_clear_pointer (&self->base_url, g_free);
   if (self->api_key != NULL)
     memset (self->api_key, 0, strlen (self->api_key));
@@ -82,6 +83,7 @@ sh_stash_client_new (const char  *base_url,
 {
   g_autoptr(ShStashClient) self = NULL;
   g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) origin = NULL;
   g_autofree char *trimmed = NULL;
   const char *scheme;
 
@@ -93,8 +95,9 @@ sh_stash_client_new (const char  *base_url,
     trimmed[strlen (trimmed) - 1] = '\0';
 
   uri = g_uri_parse (trimmed, G_URI_FLAGS_ENCODED, NULL);
+  origin = g_uri_parse (trimmed, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL ||
+  if (uri == NULL || origin == NULL ||
       (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
       g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
@@ -117,6 +120,7 @@ sh_stash_client_new (const char  *base_url,
 
   self = g_object_new (SH_TYPE_STASH_CLIENT, NULL);
   self->base_uri = g_steal_pointer (&uri);
+  self->origin_uri = g_steal_pointer (&origin);
   self->base_url = g_steal_pointer (&trimmed);
   if (api_key != NULL && *api_key != '\0')
     self->api_key = g_strdup (api_key);

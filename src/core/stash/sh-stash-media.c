@@ -502,7 +502,7 @@ sh_stash_client_dup_media_uri (ShStashClient  *self,
                                const char     *address,
                                GError        **error)
 {
-  g_autoptr(GUri) base = NULL;
+  GUri *base;
   g_autoptr(GUri) uri = NULL;
   const char *scheme;
 
@@ -519,8 +519,7 @@ sh_stash_client_dup_media_uri (ShStashClient  *self,
     }
 
   /* Normalized like @uri, so that an explicit default port is the same origin. */
-  base = g_uri_parse (self->base_url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
-  g_assert (base != NULL);
+  base = self->origin_uri;
   if (same_origin (uri, base))
     return g_strdup (address);
 
