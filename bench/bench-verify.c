@@ -6,8 +6,8 @@
  * The verification of a finished Generate: every tracked scene probed for the media the
  * Generate's default options ask for (cover, sprite and vtt, preview, phash, marker video
  * and screenshot), in pages of 2,000 scenes with 16 requests in flight, as
- * sh-generate-job.c does, against the standalone fake Stash in its own process (every
- * medium present). Beside it a floor: a minimal prober that makes the same number of
+ * sh-generate-job-verify.c does, against the standalone fake Stash in its own process
+ * (every medium present). Beside it a floor: a minimal prober that makes the same number of
  * requests (the GraphQL pages as raw POSTs, the rest as ranged GETs) with the same
  * concurrency and throws the answers away. Each is run several times; prints the median
  * and range of wall and CPU time, scenes per second, the load average and the peak

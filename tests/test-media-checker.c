@@ -568,103 +568,6 @@ test_progress_rate (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&checker));
 }
 
-static JsonNode *
-execute (Fixture     *fixture,
-         const char  *operation,
-         const char  *variables,
-         GError     **error)
-{
-  g_autoptr(JsonNode) node = json_from_string (variables, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-
-  sh_stash_client_execute_async (fixture->client, operation, node, NULL, store_result, &result);
-
-  return sh_stash_client_execute_finish (fixture->client, wait_result (&result), error);
-}
-
-/* The fake answers the checker's documents as Stash does, quirks included. */
-static void
-test_fake_queries (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  g_autoptr(JsonNode) data = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *preview = NULL;
-  JsonArray *scenes;
-  JsonObject *scene;
-  JsonObject *paths;
-  JsonObject *marker;
-
-  sh_fake_stash_set_missing (fixture->fake, 5, SH_FAKE_ARTIFACT_COVER | SH_FAKE_ARTIFACT_PREVIEW,
-                             TRUE);
-  sh_fake_stash_set_missing (fixture->fake, 9, SH_FAKE_ARTIFACT_COVER, TRUE);
-  sh_fake_stash_set_missing (fixture->fake, 12, SH_FAKE_ARTIFACT_COVER, TRUE);
-
-  /* `ids`: Stash's order, filters ignored; every URL filled in, missing file or not. */
-  data = execute (fixture, "CheckMediaScenes",
-                  "{\"filter\": {\"per_page\": 1, \"sort\": \"id\"}, \"sceneFilter\": null,"
-                  " \"ids\": [\"5\", \"2\"], \"withCount\": false, \"withPaths\": true,"
-                  " \"withMarkers\": true}", &error);
-  g_assert_no_error (error);
-  scenes = json_object_get_array_member (json_object_get_object_member (
-      json_node_get_object (data), "findScenes"), "scenes");
-  g_assert_cmpuint (json_array_get_length (scenes), ==, 2);
-  scene = json_array_get_object_element (scenes, 0);
-  g_assert_cmpstr (json_object_get_string_member (scene, "id"), ==, "5");
-  paths = json_object_get_object_member (scene, "paths");
-  preview = g_strconcat (sh_fake_stash_get_url (fixture->fake), "/scene/5/preview", NULL);
-  g_assert_cmpstr (json_object_get_string_member (paths, "preview"), ==, preview);
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (paths, "vtt"), "_thumbs.vtt"));
-  marker = json_array_get_object_element (json_object_get_array_member (scene, "scene_markers"),
-                                          0);
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (marker, "screenshot"),
-                                   "/scene/5/scene_marker/5001/screenshot"));
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (scenes, 1),
-                                                  "id"), ==, "2");
-  g_clear_pointer (&data, json_node_unref);
-
-  /* One unknown id fails the whole query. */
-  data = execute (fixture, "CheckMediaScenes",
-                  "{\"filter\": {}, \"ids\": [\"5\", \"999\"], \"withCount\": false,"
-                  " \"withPaths\": false, \"withMarkers\": false}", &error);
-  g_assert_null (data);
-  g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_GRAPHQL);
-  g_assert_nonnull (strstr (error->message, "scene with id 999 not found"));
-  g_clear_error (&error);
-
-  /* Without the flags, no paths and no markers. */
-  data = execute (fixture, "CheckMediaScenes",
-                  "{\"filter\": {\"per_page\": 2, \"sort\": \"id\"},"
-                  " \"sceneFilter\": {\"id\": {\"value\": 4, \"value2\": 9,"
-                  " \"modifier\": \"BETWEEN\"}}, \"ids\": null, \"withCount\": true,"
-                  " \"withPaths\": false, \"withMarkers\": false}", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
-      json_node_get_object (data), "findScenes"), "count"), ==, 6);
-  scenes = json_object_get_array_member (json_object_get_object_member (
-      json_node_get_object (data), "findScenes"), "scenes");
-  g_assert_cmpuint (json_array_get_length (scenes), ==, 2);
-  scene = json_array_get_object_element (scenes, 0);
-  g_assert_cmpstr (json_object_get_string_member (scene, "id"), ==, "4");
-  g_assert_false (json_object_has_member (scene, "paths"));
-  g_assert_false (json_object_has_member (scene, "scene_markers"));
-  g_clear_pointer (&data, json_node_unref);
-
-  /* is_missing: "cover" with an id range. */
-  data = execute (fixture, "FindSceneIds",
-                  "{\"filter\": {\"per_page\": 250, \"sort\": \"id\"},"
-                  " \"sceneFilter\": {\"is_missing\": \"cover\", \"id\": {\"value\": 6,"
-                  " \"value2\": 60, \"modifier\": \"BETWEEN\"}}}", &error);
-  g_assert_no_error (error);
-  scenes = json_object_get_array_member (json_object_get_object_member (
-      json_node_get_object (data), "findScenes"), "scenes");
-  g_assert_cmpuint (json_array_get_length (scenes), ==, 2);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (scenes, 0),
-                                                  "id"), ==, "9");
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (scenes, 1),
-                                                  "id"), ==, "12");
-}
-
 static void
 test_http_errors (Fixture       *fixture,
                   gconstpointer  user_data)
@@ -973,7 +876,6 @@ main (int   argc,
   ADD ("paging", test_paging);
   ADD ("max-in-flight", test_max_in_flight);
   ADD ("progress-rate", test_progress_rate);
-  ADD ("fake-queries", test_fake_queries);
   ADD ("error/http", test_http_errors);
   ADD ("error/graphql", test_graphql_error);
   ADD ("api-key", test_api_key);

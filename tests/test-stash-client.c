@@ -4,16 +4,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * ShStashClient against the fake Stash over real HTTP on loopback: every operation and
- * every class of error.
+ * every class of error, and the reading of what Stash says about scenes' media.
  */
 
 #include "config.h"
+
+#include <string.h>
 
 #include "sh-core.h"
 #include "sh-fake-stash.h"
 #include "sh-scene-record.h"
 #include "sh-stash-client.h"
 #include "sh-stash-error.h"
+#include "sh-stash-media.h"
 
 #define API_KEY "s3cr3t-KEY-for-tests-0123456789"
 
@@ -994,6 +997,258 @@ test_key_never_logged (void)
   g_test_trap_assert_stderr_unmatched ("*" API_KEY "*");
 }
 
+static ShStashMediaPage *
+find_media_scenes (Fixture             *fixture,
+                   const gint64        *ids,
+                   guint                n_ids,
+                   gint64               first_id,
+                   gint64               last_id,
+                   guint                per_page,
+                   ShStashMediaFields   fields,
+                   GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_stash_client_find_media_scenes_async (fixture->client, ids, n_ids, first_id, last_id,
+                                           per_page, fields, NULL, store_result, &result);
+
+  return sh_stash_client_find_media_scenes_finish (fixture->client, wait_result (&result),
+                                                   error);
+}
+
+static GArray *
+find_missing_covers (Fixture  *fixture,
+                     gint64    first_id,
+                     gint64    last_id,
+                     guint     per_page,
+                     GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sh_stash_client_find_missing_covers_async (fixture->client, first_id, last_id, per_page,
+                                             NULL, store_result, &result);
+
+  return sh_stash_client_find_missing_covers_finish (fixture->client, wait_result (&result),
+                                                     error);
+}
+
+static const ShStashMediaScene *
+media_scene (const ShStashMediaPage *page,
+             guint                   index)
+{
+  g_assert_cmpuint (index, <, page->scenes->len);
+
+  return &g_array_index (page->scenes, ShStashMediaScene, index);
+}
+
+static void
+test_media_scenes (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  static const gint64 given[] = { 2, 5 };
+  static const gint64 unknown[] = { 5, 5000 };
+  g_autoptr(ShStashMediaPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *preview = NULL;
+  const ShStashMediaScene *scene;
+  const ShStashMediaMarker *marker;
+
+  sh_fake_stash_set_missing (fixture->fake, 5, SH_FAKE_ARTIFACT_PREVIEW | SH_FAKE_ARTIFACT_PHASH,
+                             TRUE);
+
+  /* Given ids: every address filled in, missing file or not; filters and count ignored. */
+  page = find_media_scenes (fixture, given, G_N_ELEMENTS (given), 0, 0, 1,
+                            SH_STASH_MEDIA_FIELDS_PATHS | SH_STASH_MEDIA_FIELDS_MARKERS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->scenes->len, ==, 2);
+  g_assert_cmpint (page->count, ==, -1);
+  scene = media_scene (page, 0);
+  g_assert_cmpint (scene->id, ==, 2);
+  g_assert_true (scene->has_file);
+  g_assert_nonnull (scene->phash);
+  g_assert_cmpfloat (scene->duration, >, 0);
+  g_assert_nonnull (scene->markers);
+  g_assert_cmpuint (scene->markers->len, ==, 0);
+  scene = media_scene (page, 1);
+  g_assert_cmpint (scene->id, ==, 5);
+  g_assert_null (scene->phash);
+  preview = g_strconcat (sh_fake_stash_get_url (fixture->fake), "/scene/5/preview", NULL);
+  g_assert_cmpstr (scene->preview, ==, preview);
+  g_assert_true (g_str_has_suffix (scene->vtt, "_thumbs.vtt"));
+  g_assert_nonnull (scene->sprite);
+  g_assert_nonnull (scene->webp);
+  g_assert_cmpuint (scene->markers->len, ==, 2);
+  marker = &g_array_index (scene->markers, ShStashMediaMarker, 0);
+  g_assert_true (marker->has_seconds);
+  g_assert_true (g_str_has_suffix (marker->screenshot, "/scene/5/scene_marker/5001/screenshot"));
+  g_assert_nonnull (marker->stream);
+  g_assert_nonnull (marker->preview);
+  g_clear_pointer (&page, sh_stash_media_page_free);
+
+  /* One unknown id fails the whole query. */
+  page = find_media_scenes (fixture, unknown, G_N_ELEMENTS (unknown), 0, 0, 10,
+                            SH_STASH_MEDIA_FIELDS_NONE, &error);
+  g_assert_null (page);
+  g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_GRAPHQL);
+  g_assert_nonnull (strstr (error->message, "scene with id 5000 not found"));
+  g_clear_error (&error);
+
+  /* A range, by key: the count on request; without the fields, no paths and no markers. */
+  page = find_media_scenes (fixture, NULL, 0, 4, 9, 2, SH_STASH_MEDIA_FIELDS_COUNT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (page->count, ==, 6);
+  g_assert_cmpuint (page->scenes->len, ==, 2);
+  g_assert_cmpint (media_scene (page, 0)->id, ==, 4);
+  g_assert_cmpint (media_scene (page, 1)->id, ==, 5);
+  g_assert_null (media_scene (page, 1)->preview);
+  g_assert_null (media_scene (page, 1)->markers);
+  g_clear_pointer (&page, sh_stash_media_page_free);
+
+  /* Interactive scenes (10, 20, …) have a heatmap address and a speed. */
+  page = find_media_scenes (fixture, NULL, 0, 10, 10, 5, SH_STASH_MEDIA_FIELDS_PATHS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->scenes->len, ==, 1);
+  g_assert_true (media_scene (page, 0)->interactive);
+  g_assert_true (media_scene (page, 0)->has_interactive_speed);
+  g_assert_nonnull (media_scene (page, 0)->interactive_heatmap);
+}
+
+static void
+test_missing_covers (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_fake_stash_set_missing (fixture->fake, 5, SH_FAKE_ARTIFACT_COVER, TRUE);
+  sh_fake_stash_set_missing (fixture->fake, 9, SH_FAKE_ARTIFACT_COVER, TRUE);
+  sh_fake_stash_set_missing (fixture->fake, 12, SH_FAKE_ARTIFACT_COVER, TRUE);
+
+  ids = find_missing_covers (fixture, 6, 60, 250, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 9);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 12);
+  g_clear_pointer (&ids, g_array_unref);
+
+  /* A page by key: the first ones in id order. */
+  ids = find_missing_covers (fixture, 1, 60, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 5);
+}
+
+/* What a broken or hostile answer about media does: never a crash, never a scene that was
+ * not asked for (paging by key would not end), and the quirks of a valid one. */
+static void
+test_media_shape (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  static const gint64 given[] = { 2, 5 };
+  static const struct {
+    gboolean    given;
+    const char *body;
+  } bad[] = {
+    { FALSE, "{\"data\": {\"findScenes\": {\"count\": 3}}}" },
+    { FALSE, "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"5\"}, {\"id\": \"4\"}]}}}" },
+    { FALSE, "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"4\"}, {\"id\": \"4\"}]}}}" },
+    { FALSE, "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"11\"}]}}}" },
+    { FALSE, "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"x\"}]}}}" },
+    { FALSE, "{\"data\": {\"findScenes\": {\"scenes\": [7]}}}" },
+    { TRUE, "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"3\"}]}}}" },
+    { FALSE, "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"1\", \"files\": [{}],"
+             " \"scene_markers\": [{\"seconds\": 1}, 2]}]}}}" },
+  };
+  g_autoptr(ShStashMediaPage) page = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  const ShStashMediaScene *scene;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      sh_fake_stash_fail_requests (fixture->fake, 1, 200, "application/json", bad[i].body);
+      page = find_media_scenes (fixture, bad[i].given ? given : NULL,
+                                bad[i].given ? G_N_ELEMENTS (given) : 0, 1, 10, 10,
+                                SH_STASH_MEDIA_FIELDS_MARKERS, &error);
+      g_test_message ("%s: %s", bad[i].body, error ? error->message : "no error");
+      g_assert_null (page);
+      g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE);
+      g_clear_error (&error);
+    }
+
+  sh_fake_stash_fail_requests (fixture->fake, 1, 200, "application/json",
+                               "{\"data\": {\"findScenes\": {\"scenes\": [{\"id\": \"61\"}]}}}");
+  ids = find_missing_covers (fixture, 1, 60, 10, &error);
+  g_assert_null (ids);
+  g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE);
+  g_clear_error (&error);
+
+  /* Without a primary file nothing else is read; a null speed is no speed, 0 is one; a
+   * marker without a time or address is kept as such. */
+  sh_fake_stash_fail_requests (fixture->fake, 1, 200, "application/json",
+                               "{\"data\": {\"findScenes\": {\"scenes\": ["
+                               "{\"id\": \"1\", \"files\": [], \"scene_markers\": [3]},"
+                               "{\"id\": \"2\", \"interactive\": true,"
+                               " \"interactive_speed\": null, \"files\": [{\"phash\": null}]},"
+                               "{\"id\": \"3\", \"interactive\": true, \"interactive_speed\": 0,"
+                               " \"files\": [{\"duration\": 12.5}], \"paths\": null,"
+                               " \"scene_markers\": [{\"seconds\": null}]}]}}}");
+  page = find_media_scenes (fixture, NULL, 0, 1, 10, 10, SH_STASH_MEDIA_FIELDS_PATHS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->scenes->len, ==, 3);
+  scene = media_scene (page, 0);
+  g_assert_false (scene->has_file);
+  g_assert_null (scene->markers);
+  scene = media_scene (page, 1);
+  g_assert_true (scene->has_file);
+  g_assert_null (scene->phash);
+  g_assert_cmpfloat (scene->duration, ==, -1);
+  g_assert_true (scene->interactive);
+  g_assert_false (scene->has_interactive_speed);
+  scene = media_scene (page, 2);
+  g_assert_true (scene->has_interactive_speed);
+  g_assert_cmpfloat (scene->duration, ==, 12.5);
+  g_assert_null (scene->sprite);
+  g_assert_cmpuint (scene->markers->len, ==, 1);
+  g_assert_false (g_array_index (scene->markers, ShStashMediaMarker, 0).has_seconds);
+  g_assert_null (g_array_index (scene->markers, ShStashMediaMarker, 0).stream);
+}
+
+static void
+test_media_uri (void)
+{
+  static const struct {
+    const char *base;
+    const char *address;
+    const char *expected;   /* NULL: not a web address */
+  } cases[] = {
+    { "http://127.0.0.1:9999", "http://127.0.0.1:9999/scene/1/preview",
+      "http://127.0.0.1:9999/scene/1/preview" },
+    /* Stash's external_host, or the Host it was asked by: the key goes only to the
+     * configured server, at the same path. */
+    { "http://127.0.0.1:9999", "https://stash.example/scene/1/vtt/thumbs?t=1",
+      "http://127.0.0.1:9999/scene/1/vtt/thumbs?t=1" },
+    { "https://Stash.Example", "https://stash.example:443/scene/2/webp",
+      "https://stash.example:443/scene/2/webp" },
+    { "http://localhost:9999", "ftp://localhost:9999/scene/1/preview", NULL },
+    { "http://localhost:9999", "/scene/1/preview", NULL },
+    { "http://localhost:9999", "not an address", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ShStashClient) client = sh_stash_client_new (cases[i].base, "KEY", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *uri = sh_stash_client_dup_media_uri (client, cases[i].address, &error);
+
+      g_assert_cmpstr (uri, ==, cases[i].expected);
+      if (cases[i].expected == NULL)
+        g_assert_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE);
+      else
+        g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1027,6 +1282,10 @@ main (int   argc,
   ADD ("latest-scene-update", test_latest_scene_update);
   ADD ("jobs", test_jobs);
   ADD ("probe", test_probe);
+  ADD ("media/scenes", test_media_scenes);
+  ADD ("media/missing-covers", test_missing_covers);
+  ADD ("media/shape", test_media_shape);
+  g_test_add_func ("/stash/client/media/uri", test_media_uri);
   g_test_add_func ("/stash/client/key-never-logged", test_key_never_logged);
 
 #undef ADD

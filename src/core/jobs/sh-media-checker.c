@@ -19,42 +19,22 @@
  * result grow with the library. An answer that means neither "present" nor "missing" (401,
  * a redirect to the login page, 5xx) stops the whole run: a wrong key or a broken proxy
  * must never read as "everything is missing".
+ *
+ * This file holds the object and the run (its queue of requests and its end); the pages
+ * are in sh-media-checker-pages.c, the probes in sh-media-checker-probes.c, the kinds in
+ * sh-media-kind.c and the result in sh-media-check-result.c.
  */
 
 #include "config.h"
 
-#include <inttypes.h>
-
 #include <glib/gi18n-lib.h>
-#include <stdlib.h>
 
-#include "sh-media-checker.h"
-#include "sh-stash-json.h"
-#include "sh-stash-error.h"
+#include "sh-media-checker-private.h"
+#include "sh-stash-media.h"
 
-#define MAX_SAMPLES        5
-#define MAX_OPEN_PAGES     2
 #define MAX_IN_FLIGHT      256
 #define MAX_PAGE_SIZE      10000
 #define PROGRESS_INTERVAL  (G_USEC_PER_SEC / 10)
-/* Scene ids are GraphQL Ints. */
-#define MAX_SCENE_ID       G_MAXINT32
-
-#define PATH_KINDS   (SH_MEDIA_SPRITE | SH_MEDIA_VTT | SH_MEDIA_PREVIEW | SH_MEDIA_WEBP | \
-                      SH_MEDIA_HEATMAP)
-#define MARKER_KINDS (SH_MEDIA_MARKER_VIDEO | SH_MEDIA_MARKER_SCREENSHOT | SH_MEDIA_MARKER_WEBP)
-
-struct _ShMediaChecker
-{
-  GObject        parent_instance;
-
-  ShStashClient *client;           /* (owned) */
-  ShMediaKind    kinds;
-  guint          max_in_flight;
-  guint          page_size;
-  guint          peak_in_flight;   /* the most requests open at once in the last run */
-  guint          running : 1;
-};
 
 G_DEFINE_FINAL_TYPE (ShMediaChecker, sh_media_checker, G_TYPE_OBJECT)
 
@@ -70,360 +50,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Indexed by bit position. */
-static const struct {
-  const char *name;
-  const char *label;
-} kind_names[SH_MEDIA_N_KINDS] = {
-  { "cover",             N_("cover") },
-  { "sprite",            N_("scrubber sprite") },
-  { "vtt",               N_("sprite index (VTT)") },
-  { "preview",           N_("preview video") },
-  { "webp",              N_("animated preview") },
-  { "phash",             N_("perceptual hash") },
-  { "heatmap",           N_("interactive heatmap") },
-  { "marker_video",      N_("marker video") },
-  { "marker_screenshot", N_("marker screenshot") },
-  { "marker_webp",       N_("marker animated preview") },
-};
-
-static gboolean
-is_single_kind (ShMediaKind kind)
-{
-  return kind != 0 && (kind & (kind - 1)) == 0 && (kind & ~SH_MEDIA_ALL) == 0;
-}
-
-static guint
-kind_index (ShMediaKind single_kind)
-{
-  return (guint) g_bit_nth_lsf (single_kind, -1);
-}
-
-static const char *
-kind_label (ShMediaKind single_kind)
-{
-  return _(kind_names[kind_index (single_kind)].label);
-}
-
-/**
- * sh_media_kind_to_string:
- * @single_kind: one kind (a single bit)
- *
- * Returns: the kind's name, such as `marker_video`, as used in results and on the
- *   command line
- */
-const char *
-sh_media_kind_to_string (ShMediaKind single_kind)
-{
-  g_return_val_if_fail (is_single_kind (single_kind), NULL);
-
-  return kind_names[kind_index (single_kind)].name;
-}
-
-/**
- * sh_media_kind_dup_labels:
- * @names: kind names as sh_media_kind_to_string() writes them, space-separated (as a
- *   Generate records what a scene lacks)
- *
- * Returns: (transfer full): the kinds as a user reads them, comma-separated, such as
- *   “preview video, cover”; an unknown name is kept as it is
- */
-char *
-sh_media_kind_dup_labels (const char *names)
-{
-  g_auto(GStrv) split = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  g_return_val_if_fail (names != NULL, NULL);
-
-  split = g_strsplit_set (names, " ,", -1);
-  for (guint i = 0; split[i] != NULL; i++)
-    {
-      const char *label = split[i];
-
-      if (*label == '\0')
-        continue;
-      for (guint k = 0; k < SH_MEDIA_N_KINDS; k++)
-        if (g_str_equal (split[i], kind_names[k].name))
-          label = _(kind_names[k].label);
-
-      if (out->len > 0)
-        g_string_append (out, ", ");
-      g_string_append (out, label);
-    }
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-static ShMediaKind
-kind_from_string (const char *name)
-{
-  if (g_str_equal (name, "default"))
-    return SH_MEDIA_DEFAULT;
-  if (g_str_equal (name, "all"))
-    return SH_MEDIA_ALL;
-
-  for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
-    if (g_str_equal (name, kind_names[i].name))
-      return 1 << i;
-
-  return 0;
-}
-
-static char *
-dup_kind_names (void)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
-    g_string_append_printf (out, "%s, ", kind_names[i].name);
-  g_string_append (out, "default, all");
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/**
- * sh_media_kinds_from_strings:
- * @names: (array zero-terminated=1): kind names as sh_media_kind_to_string() writes them,
- *   or `default` or `all`
- * @out: (out): return location for the kinds
- * @error: return location for a #GError
- *
- * Returns: %TRUE when @names holds at least one name and every name is known
- */
-gboolean
-sh_media_kinds_from_strings (const char * const  *names,
-                             ShMediaKind         *out,
-                             GError             **error)
-{
-  g_autofree char *known = NULL;
-  ShMediaKind kinds = 0;
-
-  g_return_val_if_fail (out != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  for (guint i = 0; names != NULL && names[i] != NULL; i++)
-    {
-      ShMediaKind kind = kind_from_string (names[i]);
-
-      if (kind == 0)
-        {
-          known = dup_kind_names ();
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not a kind of generated media. Use one of: %s."),
-                       names[i], known);
-          return FALSE;
-        }
-      kinds |= kind;
-    }
-
-  if (kinds == 0)
-    {
-      known = dup_kind_names ();
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("No kind of generated media was given. Use one or more of: %s."), known);
-      return FALSE;
-    }
-
-  *out = kinds;
-  return TRUE;
-}
-
-static ShMediaCheckResult *
-sh_media_check_result_new (ShMediaKind kinds)
-{
-  ShMediaCheckResult *result = g_new0 (ShMediaCheckResult, 1);
-
-  result->kinds = kinds;
-  result->complete = g_array_new (FALSE, FALSE, sizeof (gint64));
-  result->incomplete = g_array_new (FALSE, FALSE, sizeof (gint64));
-  result->incomplete_missing = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
-    result->samples[i] = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX_SAMPLES);
-
-  return result;
-}
-
 void
-sh_media_check_result_free (ShMediaCheckResult *result)
-{
-  if (result == NULL)
-    return;
-
-  g_clear_pointer (&result->complete, g_array_unref);
-  g_clear_pointer (&result->incomplete, g_array_unref);
-  g_clear_pointer (&result->incomplete_missing, g_array_unref);
-  for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
-    g_clear_pointer (&result->samples[i], g_array_unref);
-  g_free (result);
-}
-
-/**
- * sh_media_check_result_to_json:
- * @result: a result
- *
- * Summarises @result for a job's result column: counts, and for each checked kind the
- * number of scenes that miss it and a few of their ids (as strings, like Stash's IDs).
- * The id lists are never included.
- *
- * Returns: (transfer full): an object node
- */
-JsonNode *
-sh_media_check_result_to_json (const ShMediaCheckResult *result)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-
-  g_return_val_if_fail (result != NULL, NULL);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "checked");
-  json_builder_add_int_value (builder, (gint64) result->checked);
-  json_builder_set_member_name (builder, "complete");
-  json_builder_add_int_value (builder, result->complete->len);
-  json_builder_set_member_name (builder, "incomplete");
-  json_builder_add_int_value (builder, result->incomplete->len);
-
-  json_builder_set_member_name (builder, "missing");
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
-    {
-      if (!(result->kinds & (1 << i)))
-        continue;
-      json_builder_set_member_name (builder, kind_names[i].name);
-      json_builder_add_int_value (builder, (gint64) result->missing_count[i]);
-    }
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "samples");
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < SH_MEDIA_N_KINDS; i++)
-    {
-      if (!(result->kinds & (1 << i)))
-        continue;
-      json_builder_set_member_name (builder, kind_names[i].name);
-      json_builder_begin_array (builder);
-      for (guint j = 0; j < result->samples[i]->len; j++)
-        {
-          char id[24];
-
-          g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT,
-                      g_array_index (result->samples[i], gint64, j));
-          json_builder_add_string_value (builder, id);
-        }
-      json_builder_end_array (builder);
-    }
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "requests");
-  json_builder_add_int_value (builder, (gint64) result->requests);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-/* The run: scenes, their pages, and the probes of each page. */
-
-typedef struct
-{
-  gint64   id;
-  guint32  pending;   /* probes not answered yet */
-  guint16  missing;   /* ShMediaKind found missing */
-  guint16  ignored;   /* ShMediaKind that cannot apply to this scene */
-} SceneState;
-
-typedef struct
-{
-  guint        scene;   /* index in the page's scenes */
-  ShMediaKind  kind;
-  char        *uri;     /* (owned) */
-} Probe;
-
-typedef struct
-{
-  /* What the page stands for: a chunk of the given ids, or an id range. */
-  GArray  *ids;             /* (owned) (nullable) gint64, ascending */
-  gint64   first_id;        /* range: the lowest id asked for */
-  gint64   last_id;         /* range: the highest id asked for */
-  guint    n_given;         /* given ids the page stands for (0 for the whole server) */
-
-  GArray  *scenes;          /* (owned) (nullable) SceneState, ascending; NULL until fetched */
-  GQueue   probes;          /* Probe (owned), not sent yet */
-  gint64   covers_after;    /* the key of the next cover query */
-  guint    outstanding;     /* requests of this page in flight */
-  guint    fetching : 1;
-  guint    covers_pending : 1;
-  guint    covers_fetching : 1;
-} Page;
-
-typedef struct
-{
-  ShMediaChecker       *self;                /* (owned) */
-  ShMediaKind           kinds;
-  guint                 page_size;
-  GUri                 *base_uri;            /* (owned) */
-  GCancellable         *cancellable;         /* (owned) for the requests: cancelled by the
-                                                caller's, or at the first error */
-  GCancellable         *caller_cancellable;  /* (owned) (nullable) */
-  gulong                cancelled_id;
-  ShMediaCheckProgress  progress;
-  gpointer              progress_data;
-  gint64                progress_time;
-  guint64               progress_done;
-
-  GArray               *ids;                 /* (owned) (nullable) given ids, sorted, unique */
-  guint                 next_id;             /* the first given id not in a page yet */
-  gint64                cursor;              /* whole server: the last id read */
-  gboolean              more;                /* whole server: scenes after @cursor may exist */
-  gboolean              counted;             /* whole server: @total came from Stash */
-  GQueue                pages;               /* Page (owned), in id order */
-
-  guint                 in_flight;
-  guint64               total;
-  guint64               done;                /* scenes and unknown given ids whose check ended */
-  GError               *error;               /* (owned) (nullable) the first error */
-  gboolean              returned;
-
-  ShMediaCheckResult   *result;              /* (owned) */
-} Run;
-
-typedef struct
-{
-  GTask *task;    /* (owned) */
-  Page  *page;    /* (unowned) a page with requests in flight is not freed */
-  Probe *probe;   /* (owned) (nullable) */
-} Request;
-
-static void
-probe_free (Probe *probe)
+_sh_media_probe_free (Probe *probe)
 {
   g_free (probe->uri);
   g_free (probe);
-}
-
-static Page *
-page_new (void)
-{
-  Page *page = g_new0 (Page, 1);
-
-  g_queue_init (&page->probes);
-
-  return page;
-}
-
-static void
-page_free (Page *page)
-{
-  g_clear_pointer (&page->ids, g_array_unref);
-  g_clear_pointer (&page->scenes, g_array_unref);
-  g_queue_clear_full (&page->probes, (GDestroyNotify) probe_free);
-  g_free (page);
-}
-
-static gboolean
-page_is_done (const Page *page)
-{
-  return page->scenes != NULL && !page->covers_pending && page->outstanding == 0 &&
-         page->probes.length == 0;
 }
 
 static void
@@ -435,19 +66,18 @@ run_free (Run *run)
     g_cancellable_disconnect (run->caller_cancellable, run->cancelled_id);
   g_clear_object (&run->caller_cancellable);
   g_clear_object (&run->cancellable);
-  g_clear_pointer (&run->base_uri, g_uri_unref);
   g_clear_pointer (&run->ids, g_array_unref);
-  g_queue_clear_full (&run->pages, (GDestroyNotify) page_free);
+  g_queue_clear_full (&run->pages, (GDestroyNotify) _sh_media_page_free);
   g_clear_error (&run->error);
   g_clear_pointer (&run->result, sh_media_check_result_free);
   g_clear_object (&run->self);
   g_free (run);
 }
 
-static Request *
-request_new (GTask *task,
-             Page  *page,
-             Probe *probe)
+Request *
+_sh_media_request_new (GTask *task,
+                       Page  *page,
+                       Probe *probe)
 {
   Run *run = g_task_get_task_data (task);
   Request *request = g_new0 (Request, 1);
@@ -464,20 +94,18 @@ request_new (GTask *task,
   return request;
 }
 
-static void
-request_free (Request *request)
+void
+_sh_media_request_free (Request *request)
 {
-  g_clear_pointer (&request->probe, probe_free);
+  g_clear_pointer (&request->probe, _sh_media_probe_free);
   g_clear_object (&request->task);
   g_free (request);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-/* First thing in a callback: the request no longer counts as open, so that the pump at
- * its end sees the page's state as it is. */
-static Run *
-request_answered (Request *request)
+/* First thing in a callback: the request no longer counts as open, so that the pump at its
+ * end sees the page's state as it is. */
+Run *
+_sh_media_request_answered (Request *request)
 {
   Run *run = g_task_get_task_data (request->task);
 
@@ -490,9 +118,9 @@ request_answered (Request *request)
 
 /* Keeps the first error: after it, the other requests are cancelled, and their
  * "cancelled" errors say nothing new. */
-static void
-run_fail (Run    *run,
-          GError *error)
+void
+_sh_media_run_fail (Run    *run,
+                    GError *error)
 {
   if (run->error != NULL)
     {
@@ -505,9 +133,9 @@ run_fail (Run    *run,
   g_cancellable_cancel (run->cancellable);
 }
 
-static void
-scene_answered (Run        *run,
-                SceneState *scene)
+void
+_sh_media_run_scene_answered (Run        *run,
+                              SceneState *scene)
 {
   g_assert (scene->pending > 0);
 
@@ -533,689 +161,6 @@ report_progress (Run      *run,
   run->progress (run->done, MAX (run->total, run->done), run->progress_data);
 }
 
-/* JSON access that never trusts the answer's shape. */
-
-static JsonObject *
-get_element_object (JsonArray *array,
-                    guint      index)
-{
-  JsonNode *node = json_array_get_element (array, index);
-
-  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static gboolean
-is_null_or_missing (JsonObject *object,
-                    const char *name)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
-
-  return node == NULL || JSON_NODE_HOLDS_NULL (node);
-}
-
-static GError *
-unexpected_answer (const char *what)
-{
-  return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
-                      _("Stash sent an unexpected answer: %s."), what);
-}
-
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 id_a = *(const gint64 *) a;
-  gint64 id_b = *(const gint64 *) b;
-
-  return (id_a > id_b) - (id_a < id_b);
-}
-
-static SceneState *
-find_scene (Page   *page,
-            gint64  id)
-{
-  /* SceneState starts with its id. */
-  return bsearch (&id, page->scenes->data, page->scenes->len, sizeof (SceneState),
-                  compare_ids);
-}
-
-static gboolean
-same_origin (GUri *a,
-             GUri *b)
-{
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0 &&
-         g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0 &&
-         g_uri_get_port (a) == g_uri_get_port (b);
-}
-
-/* Stash writes media addresses with its external_host setting, or with the Host it was
- * asked by. The API key goes only to the server the user configured, so an address on
- * another origin is asked of that server, at the same path. */
-static char *
-media_uri (Run         *run,
-           const char  *text,
-           GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-
-  uri = g_uri_parse (text, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL ||
-      (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
-    {
-      g_propagate_error (error, unexpected_answer (_("a media address that is not a web "
-                                                     "address")));
-      return NULL;
-    }
-
-  if (same_origin (uri, run->base_uri))
-    return g_strdup (text);
-
-  return g_uri_join (G_URI_FLAGS_ENCODED,
-                     g_uri_get_scheme (run->base_uri), NULL,
-                     g_uri_get_host (run->base_uri), g_uri_get_port (run->base_uri),
-                     g_uri_get_path (uri), g_uri_get_query (uri), NULL);
-}
-
-/* Queues the probe of one file of a scene. Stash always writes the address; without one it
- * cannot serve the file either, so the file counts as missing. */
-static gboolean
-queue_probe (Run         *run,
-             Page        *page,
-             guint        scene_index,
-             SceneState  *scene,
-             ShMediaKind  kind,
-             const char  *address,
-             GError     **error)
-{
-  Probe *probe;
-  char *uri;
-
-  if (!(run->kinds & kind) || (scene->missing & kind))
-    return TRUE;
-
-  if (address == NULL || *address == '\0')
-    {
-      scene->missing |= kind;
-      return TRUE;
-    }
-
-  if (!(uri = media_uri (run, address, error)))
-    return FALSE;
-
-  if (scene->pending == G_MAXUINT32)
-    {
-      g_free (uri);
-      g_propagate_error (error, unexpected_answer (_("a scene with too many markers")));
-      return FALSE;
-    }
-
-  probe = g_new0 (Probe, 1);
-  probe->scene = scene_index;
-  probe->kind = kind;
-  probe->uri = uri;
-  g_queue_push_tail (&page->probes, probe);
-  scene->pending++;
-
-  return TRUE;
-}
-
-static gboolean
-parse_scene (Run         *run,
-             Page        *page,
-             JsonObject  *object,
-             SceneState  *scene,
-             GError     **error)
-{
-  guint index = page->scenes->len;
-  JsonArray *files = sh_stash_json_get_array (object, "files");
-  JsonObject *file = NULL;
-  JsonObject *paths = sh_stash_json_get_object (object, "paths");
-  JsonArray *markers = sh_stash_json_get_array (object, "scene_markers");
-  const char *phash;
-  double duration = -1;
-
-  if (files != NULL && json_array_get_length (files) > 0)
-    file = get_element_object (files, 0);
-
-  /* Stash generates everything from the primary file (files[0]); without one there is
-   * nothing it could make, and a Generate would skip the scene. */
-  if (file == NULL)
-    {
-      scene->ignored = SH_MEDIA_ALL;
-      return TRUE;
-    }
-
-  phash = sh_stash_json_get_string (file, "phash");
-  if ((run->kinds & SH_MEDIA_PHASH) && (phash == NULL || *phash == '\0'))
-    scene->missing |= SH_MEDIA_PHASH;
-
-  if (!queue_probe (run, page, index, scene, SH_MEDIA_SPRITE,
-                    sh_stash_json_get_string (paths, "sprite"), error) ||
-      !queue_probe (run, page, index, scene, SH_MEDIA_VTT,
-                    sh_stash_json_get_string (paths, "vtt"), error) ||
-      !queue_probe (run, page, index, scene, SH_MEDIA_PREVIEW,
-                    sh_stash_json_get_string (paths, "preview"), error) ||
-      !queue_probe (run, page, index, scene, SH_MEDIA_WEBP,
-                    sh_stash_json_get_string (paths, "webp"), error))
-    return FALSE;
-
-  /* Heatmaps exist only for interactive scenes; Stash fills the speed in when it makes
-   * the heatmap, and makes it again when either is missing. */
-  if (!sh_stash_json_get_boolean (object, "interactive"))
-    scene->ignored |= SH_MEDIA_HEATMAP;
-  else if (is_null_or_missing (object, "interactive_speed"))
-    scene->missing |= run->kinds & SH_MEDIA_HEATMAP;
-  else if (!queue_probe (run, page, index, scene, SH_MEDIA_HEATMAP,
-                         sh_stash_json_get_string (paths, "interactive_heatmap"), error))
-    return FALSE;
-
-  if (!sh_stash_json_get_number (file, "duration", &duration))
-    duration = -1;
-
-  for (guint i = 0; markers != NULL && i < json_array_get_length (markers); i++)
-    {
-      JsonObject *marker = get_element_object (markers, i);
-      double seconds = 0;
-
-      if (marker == NULL)
-        {
-          g_propagate_error (error, unexpected_answer (_("a marker that is not an object")));
-          return FALSE;
-        }
-
-      /* Stash skips a marker past the end of the video: its media never appear. */
-      if (duration >= 0 && sh_stash_json_get_number (marker, "seconds", &seconds) &&
-          seconds > duration)
-        continue;
-
-      if (!queue_probe (run, page, index, scene, SH_MEDIA_MARKER_VIDEO,
-                        sh_stash_json_get_string (marker, "stream"), error) ||
-          !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_SCREENSHOT,
-                        sh_stash_json_get_string (marker, "screenshot"), error) ||
-          !queue_probe (run, page, index, scene, SH_MEDIA_MARKER_WEBP,
-                        sh_stash_json_get_string (marker, "preview"), error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-page_has_id (Page   *page,
-             gint64  id)
-{
-  return bsearch (&id, page->ids->data, page->ids->len, sizeof (gint64), compare_ids) != NULL;
-}
-
-static gboolean
-parse_scenes (Run       *run,
-              Page      *page,
-              JsonNode  *data,
-              GError   **error)
-{
-  JsonObject *find = sh_stash_json_get_object (json_node_get_object (data), "findScenes");
-  JsonArray *scenes = sh_stash_json_get_array (find, "scenes");
-  gint64 previous = 0;
-  guint n;
-  double count;
-
-  if (scenes == NULL)
-    {
-      g_propagate_error (error, unexpected_answer (_("the scene list is missing")));
-      return FALSE;
-    }
-
-  n = json_array_get_length (scenes);
-  page->scenes = g_array_sized_new (FALSE, FALSE, sizeof (SceneState), n);
-
-  for (guint i = 0; i < n; i++)
-    {
-      JsonObject *object = get_element_object (scenes, i);
-      SceneState scene = { 0, };
-
-      /* Ascending, and only what was asked for: otherwise paging could go on forever. */
-      if (!sh_stash_json_get_id (object, "id", MAX_SCENE_ID, &scene.id) || scene.id <= previous ||
-          (page->ids != NULL ? !page_has_id (page, scene.id)
-                             : scene.id < page->first_id || scene.id > page->last_id))
-        {
-          g_propagate_error (error, unexpected_answer (_("scenes that were not asked for, "
-                                                         "or out of order")));
-          return FALSE;
-        }
-      previous = scene.id;
-
-      if (!parse_scene (run, page, object, &scene, error))
-        return FALSE;
-      g_array_append_val (page->scenes, scene);
-      if (scene.pending == 0)
-        run->done++;
-    }
-
-  /* Given ids that Stash does not have are over as well. */
-  if (page->n_given > n)
-    run->done += page->n_given - n;
-
-  if (run->ids == NULL)
-    {
-      if (!run->counted && sh_stash_json_get_number (find, "count", &count) && count >= 0)
-        run->total = (guint64) count;
-      run->counted = TRUE;
-
-      run->more = n >= run->page_size && previous < MAX_SCENE_ID;
-      if (n > 0)
-        run->cursor = previous;
-    }
-
-  page->covers_pending = (run->kinds & SH_MEDIA_COVER) && n > 0;
-  if (n > 0)
-    page->covers_after = g_array_index (page->scenes, SceneState, 0).id - 1;
-
-  return TRUE;
-}
-
-static void
-add_find_filter (JsonBuilder *builder,
-                 guint        per_page)
-{
-  json_builder_set_member_name (builder, "filter");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "page");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "per_page");
-  json_builder_add_int_value (builder, per_page);
-  json_builder_set_member_name (builder, "sort");
-  json_builder_add_string_value (builder, "id");
-  json_builder_set_member_name (builder, "direction");
-  json_builder_add_string_value (builder, "ASC");
-  json_builder_end_object (builder);
-}
-
-static void
-add_id_range (JsonBuilder *builder,
-              gint64       first,
-              gint64       last)
-{
-  json_builder_set_member_name (builder, "id");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_int_value (builder, first);
-  json_builder_set_member_name (builder, "value2");
-  json_builder_add_int_value (builder, last);
-  json_builder_set_member_name (builder, "modifier");
-  json_builder_add_string_value (builder, "BETWEEN");
-  json_builder_end_object (builder);
-}
-
-static void pump (GTask *task);
-
-static void
-split_page (Run  *run,
-            Page *page)
-{
-  GList *link = g_queue_find (&run->pages, page);
-  guint half = page->ids->len / 2;
-  Page *second;
-
-  g_assert (link != NULL);
-
-  /* One id: ask for it by an id range, which simply finds nothing for an unknown id. */
-  if (page->ids->len == 1)
-    {
-      page->first_id = page->last_id = g_array_index (page->ids, gint64, 0);
-      g_clear_pointer (&page->ids, g_array_unref);
-      return;
-    }
-
-  second = page_new ();
-  second->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), page->ids->len - half);
-  g_array_append_vals (second->ids, &g_array_index (page->ids, gint64, half),
-                       page->ids->len - half);
-  second->n_given = second->ids->len;
-  g_array_set_size (page->ids, half);
-  page->n_given = half;
-  g_queue_insert_after (&run->pages, link, second);
-}
-
-static void
-fetch_scenes_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  GTask *task = request->task;
-  Run *run = request_answered (request);
-  Page *page = request->page;
-  g_autoptr(JsonNode) data = NULL;
-  g_autoptr(GError) error = NULL;
-
-  page->fetching = FALSE;
-  data = sh_stash_client_execute_finish (SH_STASH_CLIENT (object), result, &error);
-
-  if (run->error != NULL)
-    {
-      /* Cancelled after another failure: nothing to add. */
-    }
-  /* A chunk of given ids fails as a whole when Stash does not have one of them (it was
-   * deleted since the mirror was synced): halve it until the unknown id is alone. */
-  else if (data == NULL && page->ids != NULL &&
-           g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_GRAPHQL))
-    {
-      g_debug ("Scenes %" G_GINT64_FORMAT "…%" G_GINT64_FORMAT " not found together: %s",
-               g_array_index (page->ids, gint64, 0),
-               g_array_index (page->ids, gint64, page->ids->len - 1), error->message);
-      split_page (run, page);
-    }
-  else if (data == NULL)
-    run_fail (run, g_steal_pointer (&error));
-  else if (!parse_scenes (run, page, data, &error))
-    run_fail (run, g_steal_pointer (&error));
-
-  pump (task);
-}
-
-static void
-fetch_scenes (GTask *task,
-              Page  *page)
-{
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) variables = NULL;
-
-  json_builder_begin_object (builder);
-  add_find_filter (builder, run->page_size);
-  json_builder_set_member_name (builder, "sceneFilter");
-  if (page->ids != NULL)
-    {
-      json_builder_add_null_value (builder);
-    }
-  else
-    {
-      json_builder_begin_object (builder);
-      add_id_range (builder, page->first_id, page->last_id);
-      json_builder_end_object (builder);
-    }
-  json_builder_set_member_name (builder, "ids");
-  if (page->ids != NULL)
-    {
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < page->ids->len; i++)
-        {
-          char id[24];
-
-          g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, g_array_index (page->ids, gint64, i));
-          json_builder_add_string_value (builder, id);
-        }
-      json_builder_end_array (builder);
-    }
-  else
-    {
-      json_builder_add_null_value (builder);
-    }
-  json_builder_set_member_name (builder, "withCount");
-  json_builder_add_boolean_value (builder, run->ids == NULL && !run->counted);
-  json_builder_set_member_name (builder, "withPaths");
-  json_builder_add_boolean_value (builder, (run->kinds & PATH_KINDS) != 0);
-  json_builder_set_member_name (builder, "withMarkers");
-  json_builder_add_boolean_value (builder, (run->kinds & MARKER_KINDS) != 0);
-  json_builder_end_object (builder);
-  variables = json_builder_get_root (builder);
-
-  page->fetching = TRUE;
-  sh_stash_client_execute_async (run->self->client, "CheckMediaScenes", variables,
-                                 run->cancellable, fetch_scenes_cb,
-                                 request_new (task, page, NULL));
-}
-
-static void
-fetch_covers_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  GTask *task = request->task;
-  Run *run = request_answered (request);
-  Page *page = request->page;
-  g_autoptr(JsonNode) data = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *find;
-  JsonArray *scenes;
-  gint64 last_id;
-  guint n;
-
-  page->covers_fetching = FALSE;
-  data = sh_stash_client_execute_finish (SH_STASH_CLIENT (object), result, &error);
-  if (data == NULL || run->error != NULL)
-    {
-      if (error != NULL)
-        run_fail (run, g_steal_pointer (&error));
-      pump (task);
-      return;
-    }
-
-  find = sh_stash_json_get_object (json_node_get_object (data), "findScenes");
-  scenes = sh_stash_json_get_array (find, "scenes");
-  if (scenes == NULL)
-    {
-      run_fail (run, unexpected_answer (_("the scene list is missing")));
-      pump (task);
-      return;
-    }
-
-  n = json_array_get_length (scenes);
-  last_id = g_array_index (page->scenes, SceneState, page->scenes->len - 1).id;
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 id = 0;
-      SceneState *scene;
-
-      if (!sh_stash_json_get_id (get_element_object (scenes, i), "id", MAX_SCENE_ID, &id) ||
-          id <= page->covers_after || id > last_id)
-        {
-          run_fail (run, unexpected_answer (_("scenes that were not asked for, or out of "
-                                              "order")));
-          pump (task);
-          return;
-        }
-      page->covers_after = id;
-
-      /* Within a chunk of given ids, the range also holds scenes not asked about. */
-      scene = find_scene (page, id);
-      if (scene != NULL)
-        scene->missing |= SH_MEDIA_COVER;
-    }
-
-  /* A full page: more scenes of the range may miss their cover. */
-  page->covers_pending = n >= run->page_size && page->covers_after < last_id;
-
-  pump (task);
-}
-
-static void
-fetch_covers (GTask *task,
-              Page  *page)
-{
-  Run *run = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonNode) variables = NULL;
-  gint64 last_id = g_array_index (page->scenes, SceneState, page->scenes->len - 1).id;
-
-  json_builder_begin_object (builder);
-  add_find_filter (builder, run->page_size);
-  json_builder_set_member_name (builder, "sceneFilter");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "is_missing");
-  json_builder_add_string_value (builder, "cover");
-  add_id_range (builder, page->covers_after + 1, last_id);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  variables = json_builder_get_root (builder);
-
-  page->covers_fetching = TRUE;
-  sh_stash_client_execute_async (run->self->client, "FindSceneIds", variables,
-                                 run->cancellable, fetch_covers_cb,
-                                 request_new (task, page, NULL));
-}
-
-typedef enum
-{
-  ANSWER_PRESENT,
-  ANSWER_MISSING,
-  ANSWER_FAILED,
-} Answer;
-
-static gboolean
-content_type_is (const char *content_type,
-                 const char *type)
-{
-  return content_type != NULL && g_ascii_strcasecmp (content_type, type) == 0;
-}
-
-/* What an answer to a probe says about the file; anything but "present" or "missing"
- * is an error that stops the run. */
-static Answer
-classify_answer (Run          *run,
-                 const Probe  *probe,
-                 gint64        scene_id,
-                 guint         status,
-                 const char   *content_type,
-                 GError      **error)
-{
-  ShMediaKind kind = probe->kind;
-  gboolean has_placeholder = kind == SH_MEDIA_MARKER_SCREENSHOT || kind == SH_MEDIA_MARKER_WEBP;
-
-  /* http.ServeFile's answer for a missing file (or scene, or marker, deleted meanwhile). */
-  if (status == SOUP_STATUS_NOT_FOUND)
-    return ANSWER_MISSING;
-
-  if (status == SOUP_STATUS_OK || status == SOUP_STATUS_PARTIAL_CONTENT)
-    {
-      if (content_type_is (content_type, "text/html"))
-        {
-          g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_NOT_STASH,
-                       _("A request for the %s of scene %" PRId64 " was answered "
-                         "with a web page instead of a file. Check the server address: it "
-                         "must lead to Stash itself."),
-                       kind_label (kind), scene_id);
-          return ANSWER_FAILED;
-        }
-
-      if (!has_placeholder)
-        return ANSWER_PRESENT;
-
-      /* Marker images always answer 200; a missing one is the pending-generation PNG. */
-      if (content_type_is (content_type, "image/png"))
-        return ANSWER_MISSING;
-      if (content_type_is (content_type, "image/jpeg") ||
-          content_type_is (content_type, "image/webp"))
-        return ANSWER_PRESENT;
-
-      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
-                   _("Stash sent the %s of scene %" PRId64 " as “%s”, which is "
-                     "neither an image nor Stash’s placeholder for a missing one."),
-                   kind_label (kind), scene_id, content_type ? content_type : "");
-      return ANSWER_FAILED;
-    }
-
-  /* ServeFile cannot send byte 0 of an empty file, but the file is there, and a Generate
-   * without overwrite would leave it alone. */
-  if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && !has_placeholder)
-    return ANSWER_PRESENT;
-
-  /* Without a valid key Stash redirects media paths to its login page. */
-  if (status == SOUP_STATUS_UNAUTHORIZED || SOUP_STATUS_IS_REDIRECTION (status))
-    {
-      if (sh_stash_client_has_api_key (run->self->client))
-        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
-                     _("Stash refused to send the %s of scene %" PRId64 " (HTTP %u): "
-                       "it did not accept the API key. Check the key in Preferences (Stash: "
-                       "Settings › Security › API Key)."),
-                     kind_label (kind), scene_id, status);
-      else
-        g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_UNAUTHORIZED,
-                     _("Stash refused to send the %s of scene %" PRId64 " (HTTP %u): "
-                       "it requires an API key. Enter it in Preferences (Stash: Settings › "
-                       "Security › API Key)."),
-                     kind_label (kind), scene_id, status);
-      return ANSWER_FAILED;
-    }
-
-  if (status == SOUP_STATUS_FORBIDDEN)
-    {
-      g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_FORBIDDEN,
-                   _("Stash refused access to the %s of scene %" PRId64 " (HTTP 403). "
-                     "Stash blocks connections from outside the local network until a user "
-                     "name and password are set."),
-                   kind_label (kind), scene_id);
-      return ANSWER_FAILED;
-    }
-
-  g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_HTTP,
-               _("Stash answered a request for the %s of scene %" PRId64 " with "
-                 "HTTP %u %s, so the check stopped. The server or a proxy in front of it has "
-                 "a problem; try again later."),
-               kind_label (kind), scene_id, status, soup_status_get_phrase (status));
-  return ANSWER_FAILED;
-}
-
-static void
-probe_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(Request) request = user_data;
-  GTask *task = request->task;
-  Run *run = request_answered (request);
-  Probe *probe = request->probe;
-  SceneState *scene = &g_array_index (request->page->scenes, SceneState, probe->scene);
-  g_autofree char *content_type = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status = 0;
-
-  run->result->requests++;
-
-  if (!sh_stash_client_probe_finish (SH_STASH_CLIENT (object), result, &status, &content_type,
-                                     &error))
-    {
-      run_fail (run, g_steal_pointer (&error));
-    }
-  else if (run->error == NULL)
-    {
-      switch (classify_answer (run, probe, scene->id, status, content_type, &error))
-        {
-        case ANSWER_PRESENT:
-          break;
-
-        case ANSWER_MISSING:
-          scene->missing |= probe->kind;
-          break;
-
-        case ANSWER_FAILED:
-          run_fail (run, g_steal_pointer (&error));
-          break;
-
-        default:
-          g_assert_not_reached ();
-        }
-    }
-
-  scene_answered (run, scene);
-  pump (task);
-}
-
-static void
-send_probe (GTask *task,
-            Page  *page,
-            Probe *probe)
-{
-  Run *run = g_task_get_task_data (task);
-  Request *request = request_new (task, page, probe);
-
-  sh_stash_client_probe_async (run->self->client, probe->uri, run->cancellable,
-                               probe_cb, request);
-}
-
 /* Starts one request, or drops probes that can no longer tell anything. Returns whether
  * it did either. */
 static gboolean
@@ -1230,12 +175,12 @@ start_request (GTask *task)
 
       if (page->scenes == NULL && !page->fetching)
         {
-          fetch_scenes (task, page);
+          _sh_media_run_fetch_scenes (task, page);
           return TRUE;
         }
       if (page->scenes != NULL && page->covers_pending && !page->covers_fetching)
         {
-          fetch_covers (task, page);
+          _sh_media_run_fetch_covers (task, page);
           return TRUE;
         }
     }
@@ -1253,85 +198,16 @@ start_request (GTask *task)
       scene = &g_array_index (page->scenes, SceneState, probe->scene);
       if (scene->missing & probe->kind)
         {
-          probe_free (probe);
-          scene_answered (run, scene);
+          _sh_media_probe_free (probe);
+          _sh_media_run_scene_answered (run, scene);
           return TRUE;
         }
 
-      send_probe (task, page, probe);
+      _sh_media_run_send_probe (task, page, probe);
       return TRUE;
     }
 
   return FALSE;
-}
-
-static gboolean
-open_page (Run *run)
-{
-  Page *page;
-
-  if (g_queue_get_length (&run->pages) >= MAX_OPEN_PAGES)
-    return FALSE;
-
-  if (run->ids != NULL)
-    {
-      guint n;
-
-      if (run->next_id >= run->ids->len)
-        return FALSE;
-
-      n = MIN (run->page_size, run->ids->len - run->next_id);
-      page = page_new ();
-      page->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
-      g_array_append_vals (page->ids, &g_array_index (run->ids, gint64, run->next_id), n);
-      page->n_given = n;
-      run->next_id += n;
-    }
-  else
-    {
-      /* Keyset paging: the next page starts after the last id of the one before. */
-      if (!run->more)
-        return FALSE;
-
-      page = page_new ();
-      page->first_id = run->cursor + 1;
-      page->last_id = MAX_SCENE_ID;
-      run->more = FALSE;
-    }
-
-  g_queue_push_tail (&run->pages, page);
-  return TRUE;
-}
-
-static void
-add_page_results (Run  *run,
-                  Page *page)
-{
-  ShMediaCheckResult *result = run->result;
-
-  for (guint i = 0; i < page->scenes->len; i++)
-    {
-      const SceneState *scene = &g_array_index (page->scenes, SceneState, i);
-      guint missing = scene->missing & run->kinds & ~scene->ignored;
-
-      result->checked++;
-      if (missing == 0)
-        {
-          g_array_append_val (result->complete, scene->id);
-          continue;
-        }
-
-      g_array_append_val (result->incomplete, scene->id);
-      g_array_append_val (result->incomplete_missing, missing);
-      for (guint k = 0; k < SH_MEDIA_N_KINDS; k++)
-        {
-          if (!(missing & (1 << k)))
-            continue;
-          result->missing_count[k]++;
-          if (result->samples[k]->len < MAX_SAMPLES)
-            g_array_append_val (result->samples[k], scene->id);
-        }
-    }
 }
 
 static void
@@ -1362,8 +238,8 @@ return_result (GTask *task)
 
 /* Moves the run on after every answer: adds the pages that are over (in order), opens new
  * ones, and starts requests while there is room. */
-static void
-pump (GTask *task)
+void
+_sh_media_run_pump (GTask *task)
 {
   Run *run = g_task_get_task_data (task);
   Page *page;
@@ -1384,13 +260,13 @@ pump (GTask *task)
           return;
         }
 
-      while ((page = g_queue_peek_head (&run->pages)) != NULL && page_is_done (page))
+      while ((page = g_queue_peek_head (&run->pages)) != NULL && _sh_media_page_is_done (page))
         {
-          add_page_results (run, g_queue_pop_head (&run->pages));
-          page_free (page);
+          _sh_media_run_add_page_results (run, g_queue_pop_head (&run->pages));
+          _sh_media_page_free (page);
         }
 
-      if (open_page (run))
+      if (_sh_media_run_open_page (run))
         continue;
 
       /* Requests belong to pages: with none left, nothing is in flight. */
@@ -1467,15 +343,12 @@ sh_media_checker_run_async (ShMediaChecker       *self,
   run->self = g_object_ref (self);
   run->kinds = self->kinds;
   run->page_size = self->page_size;
-  run->base_uri = g_uri_parse (sh_stash_client_get_base_url (self->client),
-                               G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
   run->cancellable = g_cancellable_new ();
   run->progress = progress;
   run->progress_data = progress_data;
-  run->result = sh_media_check_result_new (self->kinds);
+  run->result = _sh_media_check_result_new (self->kinds);
   g_queue_init (&run->pages);
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
-  g_assert (run->base_uri != NULL);
 
   if (cancellable != NULL)
     {
@@ -1486,34 +359,14 @@ sh_media_checker_run_async (ShMediaChecker       *self,
     }
 
   if (scene_ids != NULL)
-    {
-      /* Stash's ids are positive GraphQL Ints; any other cannot be on the server. */
-      run->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
-      for (guint i = 0; i < n_ids; i++)
-        if (scene_ids[i] >= 1 && scene_ids[i] <= MAX_SCENE_ID)
-          g_array_append_val (run->ids, scene_ids[i]);
-      g_array_sort (run->ids, compare_ids);
-      if (run->ids->len > 1)
-        {
-          gint64 *id = (gint64 *) run->ids->data;
-          guint n_unique = 1;
-
-          for (guint i = 1; i < run->ids->len; i++)
-            if (id[i] != id[n_unique - 1])
-              id[n_unique++] = id[i];
-          g_array_set_size (run->ids, n_unique);
-        }
-      run->total = run->ids->len;
-    }
+    _sh_media_run_set_given_ids (run, scene_ids, n_ids);
   else
-    {
-      run->more = TRUE;
-    }
+    run->more = TRUE;
 
   self->running = TRUE;
   self->peak_in_flight = 0;
 
-  pump (task);
+  _sh_media_run_pump (task);
 }
 
 /**

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sh-stash-error.h"
 
 G_DEFINE_QUARK (sh-stash-error-quark, sh_stash_error)
@@ -26,4 +28,22 @@ sh_stash_error_is_unreachable (const GError *error)
 {
   return g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT) ||
          g_error_matches (error, SH_STASH_ERROR, SH_STASH_ERROR_TLS);
+}
+
+/**
+ * sh_stash_error_set_bad_response:
+ * @error: return location for a #GError
+ * @what: a translated phrase saying what is wrong, such as “the scene list is missing”
+ *
+ * Sets %SH_STASH_ERROR_BAD_RESPONSE for an answer that is JSON but not of the shape the
+ * operation expects.
+ */
+void
+sh_stash_error_set_bad_response (GError     **error,
+                                 const char  *what)
+{
+  g_return_if_fail (what != NULL);
+
+  g_set_error (error, SH_STASH_ERROR, SH_STASH_ERROR_BAD_RESPONSE,
+               _("Stash sent an unexpected answer: %s."), what);
 }

@@ -44,7 +44,9 @@ typedef enum
   SH_STASH_ERROR_CONNECTION_LOST,
 } ShStashError;
 
-GQuark   sh_stash_error_quark          (void);
-gboolean sh_stash_error_is_unreachable (const GError *error);
+GQuark   sh_stash_error_quark            (void);
+gboolean sh_stash_error_is_unreachable   (const GError  *error);
+void     sh_stash_error_set_bad_response (GError       **error,
+                                          const char    *what);
 
 G_END_DECLS

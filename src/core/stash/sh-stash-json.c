@@ -227,3 +227,25 @@ sh_stash_json_get_id (JsonObject *object,
   *out = (gint64) digits;
   return TRUE;
 }
+
+/**
+ * sh_stash_json_get_element_object:
+ * @array: (nullable): an array
+ * @index: the element's index
+ *
+ * Returns: (transfer none) (nullable): the element when it is an object; %NULL when it is
+ *   not, or @index is past the end
+ */
+JsonObject *
+sh_stash_json_get_element_object (JsonArray *array,
+                                  guint      index)
+{
+  JsonNode *node;
+
+  if (array == NULL || index >= json_array_get_length (array))
+    return NULL;
+
+  node = json_array_get_element (array, index);
+
+  return JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}

@@ -22,6 +22,8 @@ JsonObject *sh_stash_json_get_object  (JsonObject *object,
                                        const char *name);
 JsonArray  *sh_stash_json_get_array   (JsonObject *object,
                                        const char *name);
+JsonObject *sh_stash_json_get_element_object (JsonArray *array,
+                                              guint      index);
 const char *sh_stash_json_get_string  (JsonObject *object,
                                        const char *name);
 gboolean    sh_stash_json_get_boolean (JsonObject *object,

@@ -2,6 +2,11 @@
  *
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Stash's jobs (and, when asked, its log lines) as they change, over a WebSocket with the
+ * graphql-transport-ws protocol. This file holds the object and the connection's life:
+ * connecting, keep-alive, failure and reconnection with backoff; the protocol's messages
+ * are in sh-stash-subscription-messages.c.
  */
 
 #include "config.h"
@@ -9,54 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sh-stash-error.h"
-#include "sh-stash-log.h"
-#include "sh-stash-json.h"
-#include "sh-stash-subscription.h"
-
-/* The protocol of the graphql-ws library, which Stash's own web UI uses. Without a
- * Sec-WebSocket-Protocol gqlgen would fall back to the legacy Apollo protocol. */
-#define PROTOCOL                    "graphql-transport-ws"
-#define SUBSCRIPTION_ID             "1"
-#define OPERATION_NAME              "JobsSubscribe"
-/* The optional second subscription on the same connection: Stash's new log lines. */
-#define LOG_SUBSCRIPTION_ID         "2"
-#define LOG_OPERATION_NAME          "LoggingSubscribe"
-
-/* Stash's own keep-alive interval; the server never pings a graphql-transport-ws client,
- * so our pings are the only way to notice a connection that died without a FIN. */
-#define DEFAULT_KEEPALIVE_INTERVAL  10000
-#define MIN_KEEPALIVE_INTERVAL      10
-
-#define BACKOFF_MIN                 500
-#define BACKOFF_MAX                 30000
-
-/* Close codes of graphql-transport-ws (github.com/enisdenjo/graphql-ws, PROTOCOL.md). */
-#define CLOSE_UNAUTHORIZED          4401
-#define CLOSE_FORBIDDEN             4403
-
-struct _ShStashSubscription
-{
-  GObject                  parent_instance;
-
-  ShStashClient           *client;             /* (owned) */
-  GMainContext            *context;            /* (owned) the creator's thread-default context */
-  GCancellable            *cancellable;        /* (owned) new after stop (), cancelled in dispose */
-  char                    *document;           /* (owned) the JobsSubscribe document */
-  char                    *log_document;       /* (owned) (nullable) LoggingSubscribe, when followed */
-
-  SoupWebsocketConnection *connection;         /* (owned) (nullable) */
-  GError                  *close_error;        /* (owned) (nullable) why the connection failed */
-  GSource                 *ack_timeout;        /* (owned) (nullable) */
-  GSource                 *keepalive;          /* (owned) (nullable) */
-  GSource                 *reconnect;          /* (owned) (nullable) */
-
-  gint64                   last_activity;      /* monotonic time of the last message received */
-  guint                    keepalive_interval; /* milliseconds */
-  guint                    backoff;            /* milliseconds before the next attempt */
-
-  guint                    running : 1;
-  guint                    connected : 1;
-};
+#include "sh-stash-subscription-private.h"
 
 G_DEFINE_FINAL_TYPE (ShStashSubscription, sh_stash_subscription, G_TYPE_OBJECT)
 
@@ -68,16 +26,8 @@ enum {
   N_PROPS
 };
 
-enum {
-  JOB_UPDATE,
-  LOG_ENTRIES,
-  CONNECTED,
-  DISCONNECTED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
+guint _sh_stash_subscription_signals[N_SIGNALS];
 
 /* What an asynchronous connect needs after the subscription may be gone. */
 typedef struct
@@ -98,14 +48,13 @@ connect_data_free (ConnectData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ConnectData, connect_data_free)
 
-static void     sh_stash_subscription_connect      (ShStashSubscription *self);
-static gboolean sh_stash_subscription_keepalive_cb (gpointer             user_data);
+static void sh_stash_subscription_connect (ShStashSubscription *self);
 
-static GSource *
-sh_stash_subscription_add_timeout (ShStashSubscription *self,
-                                   guint                msec,
-                                   GSourceFunc          func,
-                                   const char          *name)
+GSource *
+_sh_stash_subscription_add_timeout (ShStashSubscription *self,
+                                    guint                msec,
+                                    GSourceFunc          func,
+                                    const char          *name)
 {
   GSource *source = g_timeout_source_new (msec);
 
@@ -116,8 +65,8 @@ sh_stash_subscription_add_timeout (ShStashSubscription *self,
   return source;
 }
 
-static void
-clear_source (GSource **source)
+void
+_sh_stash_subscription_clear_source (GSource **source)
 {
   if (*source != NULL)
     {
@@ -126,9 +75,9 @@ clear_source (GSource **source)
     }
 }
 
-static void
-sh_stash_subscription_set_connected (ShStashSubscription *self,
-                                     gboolean             connected)
+void
+_sh_stash_subscription_set_connected (ShStashSubscription *self,
+                                      gboolean             connected)
 {
   connected = !!connected;
 
@@ -137,79 +86,6 @@ sh_stash_subscription_set_connected (ShStashSubscription *self,
       self->connected = connected;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
     }
-}
-
-static gboolean
-send_message (SoupWebsocketConnection *connection,
-              JsonBuilder             *builder)
-{
-  g_autoptr(JsonNode) node = json_builder_get_root (builder);
-  g_autofree char *text = NULL;
-
-  /* libsoup refuses (with a critical) to send once either side began closing. */
-  if (soup_websocket_connection_get_state (connection) != SOUP_WEBSOCKET_STATE_OPEN)
-    return FALSE;
-
-  text = json_to_string (node, FALSE);
-  soup_websocket_connection_send_text (connection, text);
-
-  return TRUE;
-}
-
-static gboolean
-send_simple_message (SoupWebsocketConnection *connection,
-                     const char              *type,
-                     const char              *id)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  if (id != NULL)
-    {
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, id);
-    }
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, type);
-  if (g_str_equal (type, "connection_init"))
-    {
-      /* Stash has no InitFunc and ignores the payload; authentication is the ApiKey
-       * header of the upgrade request. */
-      json_builder_set_member_name (builder, "payload");
-      json_builder_begin_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  return send_message (connection, builder);
-}
-
-static gboolean
-send_subscribe (SoupWebsocketConnection *connection,
-                const char              *id,
-                const char              *operation_name,
-                const char              *document)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "subscribe");
-  json_builder_set_member_name (builder, "payload");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "query");
-  json_builder_add_string_value (builder, document);
-  json_builder_set_member_name (builder, "operationName");
-  json_builder_add_string_value (builder, operation_name);
-  json_builder_set_member_name (builder, "variables");
-  json_builder_begin_object (builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  return send_message (connection, builder);
 }
 
 static void
@@ -254,8 +130,8 @@ sh_stash_subscription_detach (ShStashSubscription *self,
 {
   SoupWebsocketConnection *connection = g_steal_pointer (&self->connection);
 
-  clear_source (&self->ack_timeout);
-  clear_source (&self->keepalive);
+  _sh_stash_subscription_clear_source (&self->ack_timeout);
+  _sh_stash_subscription_clear_source (&self->keepalive);
   g_clear_error (&self->close_error);
 
   if (connection == NULL)
@@ -266,7 +142,7 @@ sh_stash_subscription_detach (ShStashSubscription *self,
   /* Tell the server the subscription is over, so that it stops sending events before the
    * close handshake completes. */
   if (send_complete && self->connected)
-    send_simple_message (connection, "complete", SUBSCRIPTION_ID);
+    _sh_stash_subscription_send_simple (connection, "complete", SUBSCRIPTION_ID);
 
   release_connection (connection, code);
 }
@@ -290,21 +166,21 @@ sh_stash_subscription_schedule_reconnect (ShStashSubscription *self)
 {
   g_assert (self->running);
 
-  clear_source (&self->reconnect);
+  _sh_stash_subscription_clear_source (&self->reconnect);
 
   g_debug ("Reconnecting the job subscription in %u ms", self->backoff);
-  self->reconnect = sh_stash_subscription_add_timeout (self,
-                                                       self->backoff,
-                                                       sh_stash_subscription_reconnect_cb,
-                                                       "[stashhog] subscription reconnect");
+  self->reconnect = _sh_stash_subscription_add_timeout (self,
+                                                        self->backoff,
+                                                        sh_stash_subscription_reconnect_cb,
+                                                        "[stashhog] subscription reconnect");
   self->backoff = MIN (self->backoff * 2, BACKOFF_MAX);
 }
 
 /* The connection failed or could not open: tell the callers (they fall back to polling)
  * and try again later. Takes ownership of @error. */
-static void
-sh_stash_subscription_fail (ShStashSubscription *self,
-                            GError              *error)
+void
+_sh_stash_subscription_fail (ShStashSubscription *self,
+                             GError              *error)
 {
   g_autoptr(ShStashSubscription) hold = g_object_ref (self);
   g_autoptr(GError) owned_error = error;
@@ -314,258 +190,12 @@ sh_stash_subscription_fail (ShStashSubscription *self,
   g_debug ("Job subscription disconnected: %s", error->message);
 
   sh_stash_subscription_detach (self, SOUP_WEBSOCKET_CLOSE_NORMAL, FALSE);
-  sh_stash_subscription_set_connected (self, FALSE);
+  _sh_stash_subscription_set_connected (self, FALSE);
 
   if (self->running)
     sh_stash_subscription_schedule_reconnect (self);
 
-  g_signal_emit (self, signals[DISCONNECTED], 0, owned_error);
-}
-
-/* The messages of a GraphQL error list, or NULL when @node is not one. */
-static char *
-dup_graphql_errors (JsonNode *node)
-{
-  g_autoptr(GString) messages = NULL;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  array = json_node_get_array (node);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      const char *message;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-
-      message = sh_stash_json_get_string (json_node_get_object (element), "message");
-      if (message == NULL)
-        continue;
-
-      if (messages == NULL)
-        messages = g_string_new (message);
-      else
-        g_string_append_printf (messages, "; %s", message);
-    }
-
-  return messages != NULL ? g_string_free (g_steal_pointer (&messages), FALSE) : NULL;
-}
-
-static void
-sh_stash_subscription_handle_ack (ShStashSubscription *self)
-{
-  if (self->connected)
-    {
-      g_debug ("Ignoring a second connection_ack");
-      return;
-    }
-
-  clear_source (&self->ack_timeout);
-
-  if (!send_subscribe (self->connection, SUBSCRIPTION_ID, OPERATION_NAME, self->document))
-    return;
-  if (self->log_document != NULL &&
-      !send_subscribe (self->connection, LOG_SUBSCRIPTION_ID, LOG_OPERATION_NAME,
-                       self->log_document))
-    return;
-
-  self->backoff = BACKOFF_MIN;
-  self->keepalive = sh_stash_subscription_add_timeout (self,
-                                                       self->keepalive_interval,
-                                                       sh_stash_subscription_keepalive_cb,
-                                                       "[stashhog] subscription keepalive");
-  sh_stash_subscription_set_connected (self, TRUE);
-
-  g_debug ("Job subscription connected");
-  g_signal_emit (self, signals[CONNECTED], 0);
-}
-
-static void
-sh_stash_subscription_handle_next (ShStashSubscription *self,
-                                   JsonObject          *message)
-{
-  g_autoptr(ShStashJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-  ShStashJobUpdateType type;
-  JsonObject *payload;
-  JsonObject *data = NULL;
-  JsonObject *update = NULL;
-  JsonObject *job_object = NULL;
-
-  if (self->connected && self->log_document != NULL &&
-      g_strcmp0 (sh_stash_json_get_string (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
-    {
-      g_autoptr(GPtrArray) entries = NULL;
-
-      payload = sh_stash_json_get_object (message, "payload");
-      if (payload != NULL)
-        data = sh_stash_json_get_object (payload, "data");
-      entries = sh_stash_log_entries_from_json (data != NULL
-                                                ? json_object_get_member (data, "loggingSubscribe")
-                                                : NULL);
-      if (entries->len > 0)
-        g_signal_emit (self, signals[LOG_ENTRIES], 0, entries);
-      return;
-    }
-
-  if (!self->connected ||
-      g_strcmp0 (sh_stash_json_get_string (message, "id"), SUBSCRIPTION_ID) != 0)
-    {
-      g_debug ("Ignoring an event for an unknown subscription");
-      return;
-    }
-
-  payload = sh_stash_json_get_object (message, "payload");
-  if (payload != NULL)
-    data = sh_stash_json_get_object (payload, "data");
-  if (data != NULL)
-    update = sh_stash_json_get_object (data, "jobsSubscribe");
-  if (update != NULL)
-    job_object = sh_stash_json_get_object (update, "job");
-
-  if (job_object == NULL)
-    {
-      g_autofree char *errors = NULL;
-
-      if (payload != NULL)
-        errors = dup_graphql_errors (json_object_get_member (payload, "errors"));
-      g_debug ("Ignoring a job event without a job%s%s",
-               errors != NULL ? ": " : "", errors != NULL ? errors : "");
-      return;
-    }
-
-  if (!sh_stash_job_update_type_from_string (sh_stash_json_get_string (update, "type"), &type))
-    {
-      g_debug ("Ignoring a job event of an unknown type");
-      return;
-    }
-
-  if (!(job = sh_stash_job_new_from_json (job_object, &error)))
-    {
-      g_debug ("Ignoring a malformed job event: %s", error->message);
-      return;
-    }
-
-  g_signal_emit (self, signals[JOB_UPDATE], 0, (guint) type, job);
-}
-
-static void
-sh_stash_subscription_handle_error (ShStashSubscription *self,
-                                    JsonObject          *message)
-{
-  g_autofree char *errors = NULL;
-
-  /* The log is an explanation only: a Stash that refuses it still serves the jobs. */
-  if (g_strcmp0 (sh_stash_json_get_string (message, "id"), LOG_SUBSCRIPTION_ID) == 0)
-    {
-      g_debug ("Stash refused the log subscription");
-      g_clear_pointer (&self->log_document, g_free);
-      return;
-    }
-
-  if (g_strcmp0 (sh_stash_json_get_string (message, "id"), SUBSCRIPTION_ID) != 0)
-    {
-      g_debug ("Ignoring an error for an unknown subscription");
-      return;
-    }
-
-  errors = dup_graphql_errors (json_object_get_member (message, "payload"));
-  sh_stash_subscription_fail (self,
-                              g_error_new (SH_STASH_ERROR,
-                                           SH_STASH_ERROR_GRAPHQL,
-                                           _("Stash refused the job subscription: %s"),
-                                           errors != NULL ? errors : _("no reason given")));
-}
-
-static void
-sh_stash_subscription_handle_complete (ShStashSubscription *self,
-                                       JsonObject          *message)
-{
-  if (g_strcmp0 (sh_stash_json_get_string (message, "id"), SUBSCRIPTION_ID) != 0)
-    {
-      g_debug ("Ignoring the end of an unknown subscription");
-      return;
-    }
-
-  /* Stash never ends jobsSubscribe on its own; treat it like a lost connection so that
-   * callers re-query what they track and we subscribe again. */
-  sh_stash_subscription_fail (self,
-                              g_error_new_literal (SH_STASH_ERROR,
-                                                   SH_STASH_ERROR_CANNOT_CONNECT,
-                                                   _("Stash ended the job subscription.")));
-}
-
-static void
-on_message (SoupWebsocketConnection *connection,
-            int                      type,
-            GBytes                  *bytes,
-            gpointer                 user_data)
-{
-  ShStashSubscription *self = user_data;
-  g_autoptr(ShStashSubscription) hold = g_object_ref (self);
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *message;
-  JsonNode *root;
-  const char *kind;
-  const char *data;
-  gsize size;
-
-  g_assert (SH_IS_STASH_SUBSCRIPTION (self));
-  g_assert (connection == self->connection);
-
-  /* Any message proves that the connection is alive, not only a pong. */
-  self->last_activity = g_get_monotonic_time ();
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      g_debug ("Ignoring a binary message on the job subscription");
-      return;
-    }
-
-  data = g_bytes_get_data (bytes, &size);
-
-  /* json-glib's parser recurses once per level: bound the depth before it sees the text. */
-  if (!sh_stash_json_depth_ok (data, size, SH_STASH_JSON_MAX_DEPTH))
-    {
-      g_debug ("Ignoring a message nested more than %u levels deep", SH_STASH_JSON_MAX_DEPTH);
-      return;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, size, &error))
-    {
-      g_debug ("Ignoring a message that is not JSON: %s", error->message);
-      return;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_debug ("Ignoring a message that is not a JSON object");
-      return;
-    }
-
-  message = json_node_get_object (root);
-  kind = sh_stash_json_get_string (message, "type");
-
-  if (g_strcmp0 (kind, "next") == 0)
-    sh_stash_subscription_handle_next (self, message);
-  else if (g_strcmp0 (kind, "connection_ack") == 0)
-    sh_stash_subscription_handle_ack (self);
-  else if (g_strcmp0 (kind, "ping") == 0)
-    send_simple_message (connection, "pong", NULL);
-  else if (g_strcmp0 (kind, "pong") == 0)
-    ; /* gqlgen also sends unsolicited pongs as its keep-alive; nothing else to do. */
-  else if (g_strcmp0 (kind, "error") == 0)
-    sh_stash_subscription_handle_error (self, message);
-  else if (g_strcmp0 (kind, "complete") == 0)
-    sh_stash_subscription_handle_complete (self, message);
-  else
-    g_debug ("Ignoring a message of unknown type on the job subscription");
+  g_signal_emit (self, _sh_stash_subscription_signals[DISCONNECTED], 0, owned_error);
 }
 
 static void
@@ -627,7 +257,7 @@ on_closed (SoupWebsocketConnection *connection,
   g_assert (SH_IS_STASH_SUBSCRIPTION (self));
   g_assert (connection == self->connection);
 
-  sh_stash_subscription_fail (self, sh_stash_subscription_dup_close_error (self));
+  _sh_stash_subscription_fail (self, sh_stash_subscription_dup_close_error (self));
 }
 
 static gboolean
@@ -638,17 +268,17 @@ sh_stash_subscription_ack_timeout_cb (gpointer user_data)
   g_assert (SH_IS_STASH_SUBSCRIPTION (self));
 
   g_clear_pointer (&self->ack_timeout, g_source_unref);
-  sh_stash_subscription_fail (self,
-                              g_error_new_literal (SH_STASH_ERROR,
-                                                   SH_STASH_ERROR_TIMEOUT,
-                                                   _("Stash did not accept the job "
-                                                     "subscription in time.")));
+  _sh_stash_subscription_fail (self,
+                               g_error_new_literal (SH_STASH_ERROR,
+                                                    SH_STASH_ERROR_TIMEOUT,
+                                                    _("Stash did not accept the job "
+                                                      "subscription in time.")));
 
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-sh_stash_subscription_keepalive_cb (gpointer user_data)
+gboolean
+_sh_stash_subscription_keepalive_cb (gpointer user_data)
 {
   ShStashSubscription *self = user_data;
   gint64 silence;
@@ -662,15 +292,15 @@ sh_stash_subscription_keepalive_cb (gpointer user_data)
   if (silence >= 2 * (gint64) self->keepalive_interval * 1000)
     {
       g_clear_pointer (&self->keepalive, g_source_unref);
-      sh_stash_subscription_fail (self,
-                                  g_error_new_literal (SH_STASH_ERROR,
-                                                       SH_STASH_ERROR_TIMEOUT,
-                                                       _("Stash stopped answering on the job "
-                                                         "subscription.")));
+      _sh_stash_subscription_fail (self,
+                                   g_error_new_literal (SH_STASH_ERROR,
+                                                        SH_STASH_ERROR_TIMEOUT,
+                                                        _("Stash stopped answering on the job "
+                                                          "subscription.")));
       return G_SOURCE_REMOVE;
     }
 
-  send_simple_message (self->connection, "ping", NULL);
+  _sh_stash_subscription_send_simple (self->connection, "ping", NULL);
 
   return G_SOURCE_CONTINUE;
 }
@@ -684,17 +314,17 @@ sh_stash_subscription_attach (ShStashSubscription     *self,
   self->connection = connection;
   self->last_activity = g_get_monotonic_time ();
 
-  g_signal_connect (connection, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (connection, "message", G_CALLBACK (_sh_stash_subscription_on_message), self);
   g_signal_connect (connection, "error", G_CALLBACK (on_error), self);
   g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
 
   /* The server waits for connection_init without a timeout; we do not wait for its
    * answer forever either. */
-  self->ack_timeout = sh_stash_subscription_add_timeout (self,
-                                                         self->keepalive_interval,
-                                                         sh_stash_subscription_ack_timeout_cb,
-                                                         "[stashhog] subscription ack");
-  send_simple_message (connection, "connection_init", NULL);
+  self->ack_timeout = _sh_stash_subscription_add_timeout (self,
+                                                          self->keepalive_interval,
+                                                          sh_stash_subscription_ack_timeout_cb,
+                                                          "[stashhog] subscription ack");
+  _sh_stash_subscription_send_simple (connection, "connection_init", NULL);
 }
 
 static void
@@ -720,10 +350,10 @@ sh_stash_subscription_connect_cb (GObject      *object,
 
   if (error != NULL)
     {
-      sh_stash_subscription_fail (self,
-                                  sh_stash_client_classify_message_error (self->client,
-                                                                          data->message,
-                                                                          error));
+      _sh_stash_subscription_fail (self,
+                                   sh_stash_client_classify_message_error (self->client,
+                                                                           data->message,
+                                                                           error));
       return;
     }
 
@@ -768,7 +398,7 @@ sh_stash_subscription_dispose (GObject *object)
 
   self->running = FALSE;
   g_cancellable_cancel (self->cancellable);
-  clear_source (&self->reconnect);
+  _sh_stash_subscription_clear_source (&self->reconnect);
   sh_stash_subscription_detach (self, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, TRUE);
   self->connected = FALSE;
 
@@ -896,7 +526,7 @@ sh_stash_subscription_class_init (ShStashSubscriptionClass *klass)
    * Emitted for every `jobsSubscribe` event. Stash drops events when a subscriber is
    * slow and sends no snapshot, so this is a hint to act on, not a complete record.
    */
-  signals[JOB_UPDATE] =
+  _sh_stash_subscription_signals[JOB_UPDATE] =
     g_signal_new ("job-update",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -917,7 +547,7 @@ sh_stash_subscription_class_init (ShStashSubscriptionClass *klass)
    * slow subscribers and a reconnect loses what was logged meanwhile: read the `logs`
    * query when completeness matters.
    */
-  signals[LOG_ENTRIES] =
+  _sh_stash_subscription_signals[LOG_ENTRIES] =
     g_signal_new ("log-entries",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -935,7 +565,7 @@ sh_stash_subscription_class_init (ShStashSubscriptionClass *klass)
    * Events may have been missed before (there is no initial snapshot), so handlers
    * query `jobQueue` or `findJob` again.
    */
-  signals[CONNECTED] =
+  _sh_stash_subscription_signals[CONNECTED] =
     g_signal_new ("connected",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -953,7 +583,7 @@ sh_stash_subscription_class_init (ShStashSubscriptionClass *klass)
    * [method@StashSubscription.stop] is called (which does not emit it). Another attempt
    * follows after a delay; meanwhile handlers poll `findJob`.
    */
-  signals[DISCONNECTED] =
+  _sh_stash_subscription_signals[DISCONNECTED] =
     g_signal_new ("disconnected",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
@@ -1052,9 +682,9 @@ sh_stash_subscription_stop (ShStashSubscription *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  clear_source (&self->reconnect);
+  _sh_stash_subscription_clear_source (&self->reconnect);
   sh_stash_subscription_detach (self, SOUP_WEBSOCKET_CLOSE_NORMAL, TRUE);
-  sh_stash_subscription_set_connected (self, FALSE);
+  _sh_stash_subscription_set_connected (self, FALSE);
 }
 
 /**
