@@ -78,7 +78,7 @@ struct _ShDatabase
 
 
 /* The newest schema version this build knows; migrations are numbered 1..this. */
-#define SH_DATABASE_SCHEMA_VERSION 5
+#define SH_DATABASE_SCHEMA_VERSION 6
 
 /* Connection-private scratch tables, created on every connection after the migrations.
  * Bulk operations stage keys or rows in them with multi-row INSERTs, then apply them with
