@@ -16,7 +16,9 @@
 #include "sh-generate-options.h"
 #include "sh-media-checker.h"
 #include "sh-scene-selection.h"
+#include "sh-scene-thumbnail.h"
 #include "sh-scenes-page.h"
+#include "sh-thumbnail-loader.h"
 #include "sh-ui-util.h"
 
 /**
@@ -53,6 +55,7 @@ struct _ShScenesPage
 
   ShSession           *session;        /* (owned) (nullable) */
   ShSceneListModel    *model;          /* (owned) (nullable) */
+  ShThumbnailLoader   *thumbnails;     /* (owned) */
   GListModel          *jobs;           /* (owned) (nullable) the session's jobs, watched */
   GCancellable        *cancellable;    /* (owned) */
   char                *job_id;         /* (owned) (nullable) the "impacted by" filter */
@@ -84,6 +87,7 @@ struct _ShScenesPage
   GtkColumnView       *column_view;
   ShSceneSelection    *selection;
   gboolean             scroll_to_top;  /* when the list is replaced next */
+  GtkColumnViewColumn *cover_column;
   GtkColumnViewColumn *id_column;
   GtkColumnViewColumn *title_column;
   GtkColumnViewColumn *path_column;
@@ -132,22 +136,6 @@ typedef enum
 } CellKind;
 
 static GQuark cell_kind_quark;
-
-static char *
-format_title (ShSceneItem *item)
-{
-  const char *title = sh_scene_item_get_title (item);
-  const char *path = sh_scene_item_get_path (item);
-
-  if (title != NULL && *title != '\0')
-    return g_strdup (title);
-
-  /* As Stash does for a scene without a title: its file's name. */
-  if (path != NULL && *path != '\0')
-    return g_path_get_basename (path);
-
-  return g_strdup (_("Untitled"));
-}
 
 static char *
 format_last_synced (const char *last_synced)
@@ -227,7 +215,7 @@ update_cell (GtkLabel    *label,
 
     case CELL_TITLE:
       /* Rows not read yet show their id only. */
-      text = loaded ? format_title (item) : NULL;
+      text = sh_scene_item_dup_display_title (item);
       break;
 
     case CELL_PATH:
@@ -418,6 +406,56 @@ setup_cells (GtkColumnViewColumn *column,
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), GINT_TO_POINTER (kind));
   gtk_column_view_column_set_factory (column, factory);
+}
+
+/* Covers: thumbnails that load when they come in sight (see ShThumbnailLoader). */
+
+#define THUMBNAIL_WIDTH  56
+#define THUMBNAIL_HEIGHT 32
+
+static void
+cover_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                ShScenesPage             *self)
+{
+  GtkWidget *thumbnail = sh_scene_thumbnail_new (THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
+
+  gtk_widget_set_halign (thumbnail, GTK_ALIGN_CENTER);
+  gtk_list_item_set_child (list_item, thumbnail);
+}
+
+static void
+cover_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               ShScenesPage             *self)
+{
+  sh_scene_thumbnail_bind (SH_SCENE_THUMBNAIL (gtk_list_item_get_child (list_item)),
+                           self->thumbnails, gtk_list_item_get_item (list_item));
+}
+
+static void
+cover_unbind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 ShScenesPage             *self)
+{
+  sh_scene_thumbnail_unbind (SH_SCENE_THUMBNAIL (gtk_list_item_get_child (list_item)));
+}
+
+static void
+setup_covers (ShScenesPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(ShThumbnailCache) cache = NULL;
+  g_autofree char *directory = sh_thumbnail_cache_dup_default_directory ();
+
+  cache = sh_thumbnail_cache_new (directory, SH_THUMBNAIL_CACHE_DEFAULT_MAX_BYTES);
+  self->thumbnails = sh_thumbnail_loader_new (cache);
+  sh_thumbnail_loader_set_viewport (self->thumbnails, self->scrolled_window);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cover_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (cover_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cover_unbind_cb), self);
+  gtk_column_view_column_set_factory (self->cover_column, factory);
 }
 
 /* Sorting ----------------------------------------------------------------------------- */
@@ -1142,6 +1180,7 @@ sh_scenes_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_SCENES_PAGE);
 
+  g_clear_object (&self->thumbnails);
   g_clear_object (&self->model);
   g_clear_object (&self->session);
 
@@ -1268,6 +1307,7 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, cover_column);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, id_column);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, title_column);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, path_column);
@@ -1303,6 +1343,7 @@ sh_scenes_page_init (ShScenesPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  setup_covers (self);
   setup_cells (self->id_column, CELL_ID);
   setup_cells (self->title_column, CELL_TITLE);
   setup_cells (self->path_column, CELL_PATH);
@@ -1330,6 +1371,43 @@ GtkWidget *
 sh_scenes_page_new (void)
 {
   return g_object_new (SH_TYPE_SCENES_PAGE, NULL);
+}
+
+/**
+ * sh_scenes_page_get_thumbnails:
+ * @self: a #ShScenesPage
+ *
+ * Returns: (transfer none): where the page's covers come from
+ */
+ShThumbnailLoader *
+sh_scenes_page_get_thumbnails (ShScenesPage *self)
+{
+  g_return_val_if_fail (SH_IS_SCENES_PAGE (self), NULL);
+
+  return self->thumbnails;
+}
+
+/**
+ * sh_scenes_page_set_thumbnail_cache:
+ * @self: a #ShScenesPage
+ * @cache: where covers are kept on disk
+ *
+ * Keeps covers in @cache rather than in the user's cache directory, as tests do.
+ */
+void
+sh_scenes_page_set_thumbnail_cache (ShScenesPage     *self,
+                                    ShThumbnailCache *cache)
+{
+  g_autoptr(ShThumbnailLoader) loader = NULL;
+
+  g_return_if_fail (SH_IS_SCENES_PAGE (self));
+  g_return_if_fail (SH_IS_THUMBNAIL_CACHE (cache));
+  g_return_if_fail (self->session == NULL);
+
+  loader = sh_thumbnail_loader_new (cache);
+  sh_thumbnail_loader_set_viewport (self->thumbnails, NULL);
+  sh_thumbnail_loader_set_viewport (loader, self->scrolled_window);
+  g_set_object (&self->thumbnails, loader);
 }
 
 ShSession *
@@ -1374,6 +1452,8 @@ sh_scenes_page_set_session (ShScenesPage *self,
     g_signal_handlers_disconnect_by_data (self->model, self);
 
   g_set_object (&self->session, session);
+  sh_thumbnail_loader_set_client (self->thumbnails,
+                                  session != NULL ? sh_session_get_client (session) : NULL);
 
   store = session != NULL ? sh_session_get_scene_store (session) : NULL;
   if (store != NULL)
