@@ -16,6 +16,7 @@
 #include "sh-generate-options.h"
 #include "sh-media-checker.h"
 #include "sh-scene-selection.h"
+#include "sh-scene-panel.h"
 #include "sh-scene-thumbnail.h"
 #include "sh-scenes-page.h"
 #include "sh-thumbnail-loader.h"
@@ -76,6 +77,8 @@ struct _ShScenesPage
 
   /* Template widgets */
   GtkStack            *stack;
+  GtkWidget           *flap;           /* AdwFlap, by its properties: deprecated after 1.2 */
+  ShScenePanel        *panel;
   GtkSearchEntry      *search_entry;
   GtkDropDown         *generated_dropdown;
   GtkButton           *job_filter_button;
@@ -451,11 +454,87 @@ setup_covers (ShScenesPage *self)
   cache = sh_thumbnail_cache_new (directory, SH_THUMBNAIL_CACHE_DEFAULT_MAX_BYTES);
   self->thumbnails = sh_thumbnail_loader_new (cache);
   sh_thumbnail_loader_set_viewport (self->thumbnails, self->scrolled_window);
+  sh_scene_panel_set_thumbnails (self->panel, self->thumbnails);
 
   g_signal_connect (factory, "setup", G_CALLBACK (cover_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (cover_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (cover_unbind_cb), self);
   gtk_column_view_column_set_factory (self->cover_column, factory);
+}
+
+/* The side panel ------------------------------------------------------------------------ */
+
+static gboolean
+flap_get_boolean (ShScenesPage *self,
+                  const char   *property)
+{
+  gboolean value = FALSE;
+
+  g_object_get (self->flap, property, &value, NULL);
+  return value;
+}
+
+static void
+reveal_panel (ShScenesPage *self,
+              gboolean      reveal)
+{
+  g_object_set (self->flap, "reveal-flap", reveal, NULL);
+}
+
+/* One scene selected: the panel shows it; otherwise it goes. */
+static void
+update_panel (ShScenesPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(ShSceneItem) item = NULL;
+
+  if (self->model != NULL)
+    {
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      if (gtk_bitset_get_size (selected) == 1)
+        item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                      gtk_bitset_get_minimum (selected));
+    }
+
+  if (item != NULL)
+    sh_scene_panel_set_item (self->panel, item);
+  reveal_panel (self, item != NULL);
+}
+
+static void
+column_view_activate_cb (ShScenesPage  *self,
+                         guint          position,
+                         GtkColumnView *column_view)
+{
+  g_autoptr(ShSceneItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item == NULL)
+    return;
+
+  sh_scene_panel_set_item (self->panel, item);
+  reveal_panel (self, TRUE);
+}
+
+static void
+flap_folded_cb (ShScenesPage *self)
+{
+  sh_scene_panel_set_folded (self->panel, flap_get_boolean (self, "folded"));
+}
+
+static void
+flap_revealed_cb (ShScenesPage *self)
+{
+  /* Back from the panel's page: where the user was in the list. */
+  if (!flap_get_boolean (self, "reveal-flap") && flap_get_boolean (self, "folded"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+close_panel (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  reveal_panel (SH_SCENES_PAGE (widget), FALSE);
 }
 
 /* Sorting ----------------------------------------------------------------------------- */
@@ -1166,6 +1245,7 @@ selection_changed_cb (ShScenesPage     *self,
                       GtkSelectionModel *selection)
 {
   update_actions (self);
+  update_panel (self);
 }
 
 static void
@@ -1291,12 +1371,15 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
 
   cell_kind_quark = g_quark_from_static_string ("sh-scenes-page-cell-kind");
 
+  g_type_ensure (SH_TYPE_SCENE_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sh-scenes-page.ui");
   g_type_ensure (SH_TYPE_SCENE_SELECTION);
   gtk_widget_class_set_css_name (widget_class, "scenes-page");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, panel);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, generated_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, job_filter_button);
@@ -1321,6 +1404,8 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_menu_button);
 
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flap_folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flap_revealed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, generated_changed_cb);
 
@@ -1331,6 +1416,7 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "scenes.mark-not-generated", NULL,
                                    mark_not_generated_action);
   gtk_widget_class_install_action (widget_class, "scenes.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "scenes.close-panel", NULL, close_panel);
   gtk_widget_class_install_action (widget_class, "scenes.clear-job-filter", NULL,
                                    clear_job_filter_action);
 }
@@ -1356,6 +1442,9 @@ sh_scenes_page_init (ShScenesPage *self)
 
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (column_view_activate_cb), self, G_CONNECT_SWAPPED);
+  flap_folded_cb (self);
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
@@ -1408,6 +1497,7 @@ sh_scenes_page_set_thumbnail_cache (ShScenesPage     *self,
   sh_thumbnail_loader_set_viewport (self->thumbnails, NULL);
   sh_thumbnail_loader_set_viewport (loader, self->scrolled_window);
   g_set_object (&self->thumbnails, loader);
+  sh_scene_panel_set_thumbnails (self->panel, loader);
 }
 
 ShSession *
@@ -1454,6 +1544,8 @@ sh_scenes_page_set_session (ShScenesPage *self,
   g_set_object (&self->session, session);
   sh_thumbnail_loader_set_client (self->thumbnails,
                                   session != NULL ? sh_session_get_client (session) : NULL);
+  sh_scene_panel_set_session (self->panel, session);
+  reveal_panel (self, FALSE);
 
   store = session != NULL ? sh_session_get_scene_store (session) : NULL;
   if (store != NULL)
