@@ -283,6 +283,7 @@ static void
 sh_scene_panel_dispose (GObject *object)
 {
   ShScenePanel *self = (ShScenePanel *)object;
+  GtkWidget *child;
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
   if (self->cancellable != NULL)
@@ -296,6 +297,9 @@ sh_scene_panel_dispose (GObject *object)
   g_clear_pointer (&self->media, sh_scene_media_free);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_SCENE_PANEL);
+  /* The template's root is not one of its bound children. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (sh_scene_panel_parent_class)->dispose (object);
 }

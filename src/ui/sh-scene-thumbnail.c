@@ -49,11 +49,12 @@ cancel_request (ShSceneThumbnail *self)
     }
 }
 
+/* Watched again even when it was: its row was read, so the loader must look again. */
 static void
 set_watched (ShSceneThumbnail *self,
              gboolean          watched)
 {
-  if (self->watched == !!watched || self->loader == NULL)
+  if ((!watched && !self->watched) || self->loader == NULL)
     return;
 
   self->watched = !!watched;

@@ -518,7 +518,11 @@ column_view_activate_cb (ShScenesPage  *self,
 static void
 flap_folded_cb (ShScenesPage *self)
 {
-  sh_scene_panel_set_folded (self->panel, flap_get_boolean (self, "folded"));
+  gboolean folded = flap_get_boolean (self, "folded");
+
+  sh_scene_panel_set_folded (self->panel, folded);
+  /* Folded, a flap that expands takes the whole width: the panel becomes a page. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->panel), folded);
 }
 
 static void
