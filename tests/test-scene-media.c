@@ -21,6 +21,7 @@
 #include "sh-core.h"
 #include "sh-types.h"
 #include "sh-fake-stash.h"
+#include "sh-gui-test-utils.h"
 #include "sh-media-checker.h"
 #include "sh-scene-panel.h"
 #include "sh-scene-thumbnail.h"
@@ -658,6 +659,7 @@ test_narrow (Fixture       *fixture,
                                                         "back_bar"));
   g_assert_true (gtk_widget_get_mapped (back_bar));
   g_assert_cmpuint (count_labels (GTK_WIDGET (panel), "Scene 4"), ==, 1);
+  sh_gui_assert_buttons_labelled (GTK_WIDGET (panel));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "scenes.close-panel", NULL));
   flush (fixture);
