@@ -31,7 +31,6 @@
 
 #define SUBPROCESS_TIMEOUT (120 * G_USEC_PER_SEC)
 #define N_SCENES           2000
-#define WAIT_TIMEOUT_S     30
 #define API_KEY            "thumbs-key"
 
 typedef struct
@@ -45,23 +44,6 @@ typedef struct
 } Fixture;
 
 typedef void (*FixtureFunc) (Fixture *fixture, gconstpointer data);
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_for (Condition    condition,
-          gpointer     data,
-          const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 /* Keeps the main loop going for @ms, so that late answers can arrive. */
 static void
@@ -76,13 +58,12 @@ spin (guint ms)
     }
 }
 
+/* Until what changed is laid out and painted. */
 static void
 flush (Fixture *fixture)
 {
-  for (guint i = 0; i < 3; i++)
-    gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
+  sh_gui_flush ();
 }
 
 static GObject *
@@ -106,20 +87,11 @@ run_job (Fixture    *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJob) job = NULL;
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
 
   sh_job_manager_start_async (manager, type, NULL, NULL, sh_test_store_result, &result);
   job = sh_job_manager_start_finish (manager, sh_test_await (&result), &error);
   g_assert_no_error (error);
-
-  while (sh_job_get_status (job) != SH_JOB_COMPLETED)
-    {
-      g_assert_cmpint (sh_job_get_status (job), !=, SH_JOB_FAILED);
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for the %s job", type);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  sh_gui_wait_job (manager, type, NULL, SH_JOB_COMPLETED);
 }
 
 static gpointer
@@ -350,7 +322,7 @@ static void
 connect_page (Fixture *fixture)
 {
   sh_scenes_page_set_session (fixture->page, fixture->session);
-  wait_for (model_idle, fixture->page, "the scenes");
+  sh_gui_wait (model_idle, fixture->page, "the scenes");
   flush (fixture);
 }
 
@@ -366,7 +338,7 @@ test_thumbnails_in_sight (Fixture       *fixture,
 
   run_job (fixture, SH_JOB_TYPE_SYNC);
   connect_page (fixture);
-  wait_for (seen_thumbnails_done, fixture, "the covers in sight");
+  sh_gui_wait (seen_thumbnails_done, fixture, "the covers in sight");
   highest = assert_seen_covers (fixture);
 
   /* GTK binds many more rows than it shows: they must not be asked for. */
@@ -394,7 +366,7 @@ test_thumbnails_in_sight (Fixture       *fixture,
 
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_page_size (adjustment));
     flush (fixture);
-    wait_for (seen_thumbnails_done, fixture, "the covers of the next screen");
+    sh_gui_wait (seen_thumbnails_done, fixture, "the covers of the next screen");
     g_assert_cmpint (assert_seen_covers (fixture), >, highest);
     for (guint id = 1; id <= N_SCENES; id++)
       g_assert_cmpuint (sh_fake_stash_get_cover_request_count (fixture->fake, id), <=, 1);
@@ -421,12 +393,12 @@ test_scrolled_away (Fixture       *fixture,
   sh_fake_stash_set_cover_latency (fixture->fake, 1000);
   run_job (fixture, SH_JOB_TYPE_SYNC);
   connect_page (fixture);
-  wait_for (first_covers_asked, fixture, "the first covers asked for");
+  sh_gui_wait (first_covers_asked, fixture, "the first covers asked for");
 
   gtk_adjustment_set_value (adjustment, (gtk_adjustment_get_upper (adjustment)
                                          - gtk_adjustment_get_page_size (adjustment)) / 2);
   flush (fixture);
-  wait_for (seen_thumbnails_done, fixture, "the covers in the middle");
+  sh_gui_wait (seen_thumbnails_done, fixture, "the covers in the middle");
   /* The answers for the first screen arrive late: none may land in a row reused since. */
   spin (1500);
   assert_seen_covers (fixture);
@@ -468,7 +440,7 @@ test_disk_cache (Fixture       *fixture,
   g_assert_cmpuint (before, ==, 60);
 
   connect_page (fixture);
-  wait_for (seen_thumbnails_done, fixture, "the covers in sight");
+  sh_gui_wait (seen_thumbnails_done, fixture, "the covers in sight");
   g_assert_cmpint (assert_seen_covers (fixture), <=, 60);
   g_assert_cmpuint (sh_fake_stash_get_cover_request_count (fixture->fake, 0), ==, before);
   loader = sh_scenes_page_get_thumbnails (fixture->page);
@@ -554,7 +526,7 @@ select_scene (Fixture *fixture,
   g_object_get (flap, "reveal-flap", &revealed, NULL);
   g_assert_true (revealed);
   g_assert_cmpint (sh_scene_item_get_id (sh_scene_panel_get_item (panel)), ==, id);
-  wait_for (panel_read, &wait, "the panel");
+  sh_gui_wait (panel_read, &wait, "the panel");
   flush (fixture);
 
   return panel;
