@@ -31,6 +31,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 
 #include "bench-util.h"
@@ -216,6 +217,13 @@ wait_covers (GtkWidget *page,
   return (wait.end - start) / 1000.0;
 }
 
+/* The fake goes with us, also when a measure fails (exit()). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static GSubprocess *
 start_fake (const char *program,
             gint64      n_scenes)
@@ -227,6 +235,7 @@ start_fake (const char *program,
   g_autofree char *line = NULL;
   GSubprocess *fake;
 
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   fake = g_subprocess_launcher_spawn (launcher, &error, program, "--scenes", count, "--port",
                                       FAKE_PORT, NULL);
   bench_check (error, "fake Stash");
