@@ -154,13 +154,15 @@ count_covers (GtkWidget *widget,
     {
       graphene_rect_t bounds;
 
-      if (gtk_widget_get_mapped (widget) && sh_scene_thumbnail_get_item (SH_SCENE_THUMBNAIL (widget))
+      ShSceneThumbnail *thumbnail = SH_SCENE_THUMBNAIL (widget);
+
+      if (gtk_widget_get_mapped (widget) && sh_scene_thumbnail_get_item (thumbnail)
           && gtk_widget_compute_bounds (widget, viewport, &bounds)
           && bounds.origin.y + bounds.size.height > 0
           && bounds.origin.y < gtk_widget_get_height (viewport))
         {
           (*seen)++;
-          *done += sh_scene_thumbnail_get_done (SH_SCENE_THUMBNAIL (widget));
+          *done += sh_scene_thumbnail_get_done (thumbnail);
         }
       return;
     }
@@ -228,13 +230,14 @@ static GSubprocess *
 start_fake (const char *program,
             gint64      n_scenes)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n_scenes);
   g_autofree char *line = NULL;
   GSubprocess *fake;
 
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   fake = g_subprocess_launcher_spawn (launcher, &error, program, "--scenes", count, "--port",
                                       FAKE_PORT, NULL);

@@ -323,6 +323,7 @@ snapshot_placeholder (ShSceneThumbnail *self,
                       int               height)
 {
   GtkWidget *widget = GTK_WIDGET (self);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
   g_autoptr(GtkIconPaintable) icon = NULL;
   GdkRGBA color;
   GdkRGBA background;
@@ -332,8 +333,7 @@ snapshot_placeholder (ShSceneThumbnail *self,
   background.alpha *= 0.08;
   gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  icon = gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (widget)),
-                                     "image-x-generic-symbolic", NULL, ICON_SIZE,
+  icon = gtk_icon_theme_lookup_icon (theme, "image-x-generic-symbolic", NULL, ICON_SIZE,
                                      gtk_widget_get_scale_factor (widget),
                                      gtk_widget_get_direction (widget), 0);
   color.alpha *= 0.4;
