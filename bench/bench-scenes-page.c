@@ -5,7 +5,7 @@
  *
  * The Scenes page over a large mirror, on a display (run it under Xvfb):
  *
- *   bench-scenes-page [SCENES [DATABASE]]
+ *   bench-scenes-page [--fake-stash PATH] [SCENES [DATABASE]]
  *
  * fills a fresh SQLite file with SCENES scenes (default 1,000,000; every third one
  * generated) with one set-based statement, in a child process so that neither its time
@@ -17,6 +17,12 @@
  *   - a jump to the middle of the list, until its rows are painted;
  *
  * and prints the peak resident memory of the process (target 200 MB).
+ *
+ * With --fake-stash, the standalone fake Stash serves the scenes' covers (on port 39517,
+ * so that a kept DATABASE stays valid), and the cover thumbnails load as they do for a
+ * user while everything above is measured; it also prints when the covers of the first
+ * screen were painted, and how many covers were asked for. The covers go to a fresh cache
+ * directory (XDG_CACHE_HOME), so that none comes from an earlier run.
  */
 
 #include "config.h"
@@ -24,14 +30,19 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 
 #include "bench-util.h"
 #include "sh-core.h"
+#include "sh-scene-thumbnail.h"
 #include "sh-scenes-page.h"
 #include "stashhog-ui-resources.h"
 
 #define SERVER_URL     "http://bench.invalid:9999"
+#define FAKE_PORT      "39517"
+#define FAKE_URL       "http://127.0.0.1:" FAKE_PORT
 #define TIMEOUT_S      60
 #define TARGET_CONNECT 500.0
 #define TARGET_FILTER  200.0
@@ -39,7 +50,8 @@
 
 static int
 fill (const char *path,
-      gint64      n_scenes)
+      gint64      n_scenes,
+      const char *server_url)
 {
   g_autoptr(ShDatabase) db = sh_database_new (path, NULL);
   g_autoptr(GAsyncResult) result = NULL;
@@ -52,7 +64,7 @@ fill (const char *path,
   bench_check (error, "open");
   g_clear_object (&result);
 
-  sh_database_ensure_server_async (db, SERVER_URL, NULL, bench_store_result, &result);
+  sh_database_ensure_server_async (db, server_url, NULL, bench_store_result, &result);
   data.server_id = sh_database_ensure_server_finish (db, bench_await (&result), &error);
   bench_check (error, "server");
   g_clear_object (&result);
@@ -130,6 +142,118 @@ wait_painted (FrameWait *wait)
   return (wait->end - wait->start) / 1000.0;
 }
 
+/* Covers ------------------------------------------------------------------------------ */
+
+static void
+count_covers (GtkWidget *widget,
+              GtkWidget *viewport,
+              guint     *seen,
+              guint     *done)
+{
+  if (SH_IS_SCENE_THUMBNAIL (widget))
+    {
+      graphene_rect_t bounds;
+
+      ShSceneThumbnail *thumbnail = SH_SCENE_THUMBNAIL (widget);
+
+      if (gtk_widget_get_mapped (widget) && sh_scene_thumbnail_get_item (thumbnail)
+          && gtk_widget_compute_bounds (widget, viewport, &bounds)
+          && bounds.origin.y + bounds.size.height > 0
+          && bounds.origin.y < gtk_widget_get_height (viewport))
+        {
+          (*seen)++;
+          *done += sh_scene_thumbnail_get_done (thumbnail);
+        }
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_covers (child, viewport, seen, done);
+}
+
+typedef struct
+{
+  GtkWidget *page;
+  GtkWidget *viewport;
+  gint64     end;
+} CoverWait;
+
+static void
+covers_after_paint_cb (GdkFrameClock *clock,
+                       CoverWait     *wait)
+{
+  guint seen = 0;
+  guint done = 0;
+
+  count_covers (wait->page, wait->viewport, &seen, &done);
+  if (wait->end == 0 && seen > 0 && done == seen)
+    wait->end = g_get_monotonic_time ();
+}
+
+/* Until the covers in sight are painted (or their placeholder, for want of one). */
+static double
+wait_covers (GtkWidget *page,
+             GtkWidget *viewport,
+             gint64     start)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (page);
+  CoverWait wait = { page, viewport, 0 };
+  gint64 deadline = start + TIMEOUT_S * G_USEC_PER_SEC;
+  gulong handler;
+
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (covers_after_paint_cb), &wait);
+  while (wait.end == 0)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_printerr ("bench-scenes-page: the covers in sight were never painted\n");
+          exit (EXIT_FAILURE);
+        }
+      gtk_widget_queue_draw (page);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  return (wait.end - start) / 1000.0;
+}
+
+/* The fake goes with us, also when a measure fails (exit()). */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static GSubprocess *
+start_fake (const char *program,
+            gint64      n_scenes)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n_scenes);
+  g_autofree char *line = NULL;
+  GSubprocess *fake;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fake = g_subprocess_launcher_spawn (launcher, &error, program, "--scenes", count, "--port",
+                                      FAKE_PORT, NULL);
+  bench_check (error, "fake Stash");
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fake));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  if (line == NULL || !g_str_has_prefix (line, "Listening on "))
+    {
+      g_printerr ("bench-scenes-page: the fake Stash did not start: %s\n",
+                  error != NULL ? error->message : line);
+      exit (EXIT_FAILURE);
+    }
+
+  return fake;
+}
+
 static const char *
 verdict (double value,
          double target)
@@ -147,7 +271,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  gint64 n_scenes = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 1000000;
+  const char *program = argv[0];
+  const char *fake_program = NULL;
+  g_autoptr(GSubprocess) fake = NULL;
+  g_autofree char *cache_dir = NULL;
+  const char *server_url = SERVER_URL;
+  double covers_ms = 0;
+  gint64 n_scenes;
   g_autoptr(ShSession) session = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -166,8 +296,17 @@ main (int   argc,
   gboolean reuse;
   int status;
 
-  if (argc > 3 && g_str_equal (argv[1], "--fill"))
-    return fill (argv[2], g_ascii_strtoll (argv[3], NULL, 10));
+  if (argc > 4 && g_str_equal (argv[1], "--fill"))
+    return fill (argv[2], g_ascii_strtoll (argv[3], NULL, 10), argv[4]);
+
+  if (argc > 2 && g_str_equal (argv[1], "--fake-stash"))
+    {
+      fake_program = argv[2];
+      server_url = FAKE_URL;
+      argv += 2;
+      argc -= 2;
+    }
+  n_scenes = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 1000000;
 
   if (n_scenes < 10)
     {
@@ -193,7 +332,7 @@ main (int   argc,
   if (!reuse)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n_scenes);
-      const char *fill_argv[] = { argv[0], "--fill", path, count, NULL };
+      const char *fill_argv[] = { program, "--fill", path, count, server_url, NULL };
       g_autoptr(GTimer) timer = g_timer_new ();
 
       if (!g_spawn_sync (NULL, (char **) fill_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
@@ -205,12 +344,19 @@ main (int   argc,
   else
     g_print ("reusing %s\n", path);
 
+  /* Covers in a cache of their own, empty: all of them come from the server. */
+  cache_dir = g_dir_make_tmp ("bench-scenes-page-cache-XXXXXX", &error);
+  bench_check (error, "cache directory");
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
+  if (fake_program != NULL)
+    fake = start_fake (fake_program, n_scenes);
+
   gtk_init ();
   adw_init ();
   sh_core_init ();
   sh_ui_register_resource ();
 
-  session = sh_session_new (SERVER_URL, NULL, NULL, path, NULL);
+  session = sh_session_new (server_url, NULL, NULL, path, NULL);
   sh_session_open_async (session, NULL, bench_store_result, &result);
   sh_session_open_finish (session, bench_await (&result), &error);
   bench_check (error, "session");
@@ -230,6 +376,12 @@ main (int   argc,
 
     sh_scenes_page_set_session (page, session);
     connect_ms = wait_painted (&wait);
+    if (fake != NULL)
+      covers_ms = wait_covers (GTK_WIDGET (page),
+                               GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (page),
+                                                                          SH_TYPE_SCENES_PAGE,
+                                                                          "scrolled_window")),
+                               wait.start);
   }
 
   /* Generated: every third scene; the first row becomes scene 3, scene 1 disappears. */
@@ -305,7 +457,8 @@ main (int   argc,
     select_all_ms = wait_painted (&wait);
   }
 
-  g_print ("\n%" G_GINT64_FORMAT " scenes, window 1280×800\n", n_scenes);
+  g_print ("\n%" G_GINT64_FORMAT " scenes, window 1280×800, cover thumbnails %s\n", n_scenes,
+           fake != NULL ? "on (fake Stash in its own process)" : "off (no server)");
   g_print ("connect to first rows painted      %7.1f ms  (target < %.0f ms: %s)\n",
            connect_ms, TARGET_CONNECT, verdict (connect_ms, TARGET_CONNECT));
   g_print ("filter Generated, rows painted     %7.1f ms  (target < %.0f ms: %s)\n",
@@ -316,11 +469,30 @@ main (int   argc,
            any_ms, TARGET_FILTER, verdict (any_ms, TARGET_FILTER));
   g_print ("jump to the middle, rows painted   %7.1f ms\n", jump_ms);
   g_print ("select all, selection shown        %7.1f ms\n", select_all_ms);
+  if (fake != NULL)
+    {
+      ShThumbnailLoader *loader = sh_scenes_page_get_thumbnails (page);
+
+      g_print ("connect to first covers painted    %7.1f ms\n", covers_ms);
+      g_print ("covers asked of the server         %7" G_GUINT64_FORMAT "\n",
+               sh_thumbnail_cache_get_requests (sh_thumbnail_loader_get_cache (loader)));
+    }
   g_print ("peak RSS                           %7.1f MiB (target < %.0f MiB: %s)\n",
            bench_peak_rss_mib (), TARGET_RSS, verdict (bench_peak_rss_mib (), TARGET_RSS));
 
   gtk_window_destroy (window);
   sh_session_close (session);
+  if (fake != NULL)
+    {
+      g_subprocess_send_signal (fake, SIGTERM);
+      g_subprocess_wait (fake, NULL, NULL);
+    }
+  {
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", cache_dir);
+
+    if (system (rm) != 0)
+      g_printerr ("bench-scenes-page: could not remove %s\n", cache_dir);
+  }
 
   if (dir != NULL)
     {

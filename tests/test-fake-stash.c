@@ -1458,6 +1458,9 @@ test_media (Fixture       *fixture,
   g_autofree char *marker_15 = sh_fake_stash_dup_scene_marker_id (fixture->fake, 15, 1);
   g_autoptr(Response) head = NULL;
   g_autoptr(Response) whole = NULL;
+  g_autoptr(Response) cover = NULL;
+  g_autoptr(GBytes) expected_cover = NULL;
+  guint id = 0;
   const struct {
     const char *path;
     guint       status;
@@ -1466,7 +1469,7 @@ test_media (Fixture       *fixture,
     { "/scene/11/preview", 206, "video/mp4" },
     { "/scene/12/preview", 404, "text/plain" },
     { "/scene/11/webp", 206, "image/webp" },
-    { "/scene/11/screenshot", 200, "image/jpeg" },
+    { "/scene/11/screenshot", 200, "image/png" },
     { "/scene/12/screenshot", 200, "image/svg+xml" },
     { "/scene/10/interactive_heatmap", 206, "image/png" },
     { "/scene/11/interactive_heatmap", 404, "text/plain" },
@@ -1520,6 +1523,18 @@ test_media (Fixture       *fixture,
   whole = http_request (fixture, SOUP_METHOD_GET, "/scene/11/preview", FALSE);
   g_assert_cmpuint (whole->status, ==, 200);
   g_assert_cmpuint (g_bytes_get_size (whole->body), >, 1);
+
+  /* A cover is a whole image, one per scene; each request is counted. */
+  cover = http_request (fixture, SOUP_METHOD_GET, "/scene/11/screenshot", FALSE);
+  g_assert_cmpuint (cover->status, ==, 200);
+  expected_cover = sh_fake_stash_dup_cover (11);
+  g_assert_true (g_bytes_equal (cover->body, expected_cover));
+  g_assert_cmpuint (sh_fake_stash_get_cover_request_count (fixture->fake, 11), ==, 2);
+  g_assert_cmpuint (sh_fake_stash_get_cover_request_count (fixture->fake, 12), ==, 1);
+  g_assert_cmpuint (sh_fake_stash_get_cover_request_count (fixture->fake, 0), ==, 3);
+  g_assert_true (sh_fake_stash_cover_color_to_id (11, 0x50, &id) && id == 11);
+  g_assert_true (sh_fake_stash_cover_color_to_id (0x34, 0x52, &id) && id == 0x234);
+  g_assert_false (sh_fake_stash_cover_color_to_id (11, 0x20, &id));
 }
 
 static gboolean

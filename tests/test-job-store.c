@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sh-job-store.h"
+#include "sh-scene-store-media.h"
 #include "sh-test-utils.h"
 
 #ifdef SH_TEST_POSTGRES
@@ -403,7 +404,7 @@ apply_check (ShJobStore   *store,
   g_autoptr(GError) error = NULL;
   guint64 n;
 
-  sh_job_store_apply_check_async (store, job_id, server_id, incomplete, n_incomplete,
+  sh_job_store_apply_check_async (store, job_id, server_id, 0, incomplete, NULL, n_incomplete,
                                   complete, n_complete, NULL, sh_test_store_result, &result);
   n = sh_job_store_apply_check_finish (store, sh_test_await (&result), &error);
   g_assert_no_error (error);
@@ -1166,6 +1167,120 @@ test_apply_check (Fixture       *fixture,
   g_assert_cmpstr (flags, ==, "TTFTTTFTFT");
 }
 
+static ShSceneMedia *
+get_media (Fixture *fixture,
+           gint64   server_id,
+           gint64   scene_id)
+{
+  g_autoptr(ShSceneStore) scenes = sh_scene_store_new (fixture->db);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShSceneMedia *media;
+
+  sh_scene_store_get_media_async (scenes, server_id, scene_id, NULL, sh_test_store_result,
+                                  &result);
+  media = sh_scene_store_get_media_finish (scenes, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (media);
+  g_assert_cmpint (media->scene_id, ==, scene_id);
+
+  return media;
+}
+
+static void
+check_with_media (Fixture      *fixture,
+                  const char   *job_id,
+                  guint         kinds,
+                  const gint64 *incomplete,
+                  const guint  *missing,
+                  guint         n_incomplete,
+                  const gint64 *complete,
+                  guint         n_complete)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sh_job_store_apply_check_async (fixture->store, job_id, fixture->server_id, kinds,
+                                  incomplete, missing, n_incomplete, complete, n_complete,
+                                  NULL, sh_test_store_result, &result);
+  sh_job_store_apply_check_finish (fixture->store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+}
+
+/* A Check records, per scene, what it asked for and what was missing: set-based, in its
+ * transaction; a later Check replaces the row; the failure record comes along. */
+static void
+test_check_media (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  /* Kinds as masks: cover 1, sprite 2, preview 8, phash 32. */
+  static const gint64 incomplete[] = { 2, 3, 4, 999 };
+  static const guint missing[] = { 2, 8 | 2, 2, 1 };
+  static const gint64 complete[] = { 1, 3 };
+  static const gint64 again[] = { 3 };
+  static const guint again_missing[] = { 32 };
+  g_autoptr(ShJobRecord) job = make_job ("check-1", "check_stash_generate", "running",
+                                         fixture->server_id, T0);
+  g_autoptr(ShSceneMedia) never = NULL;
+  g_autoptr(ShSceneMedia) one = NULL;
+  g_autoptr(ShSceneMedia) three = NULL;
+  g_autoptr(ShSceneMedia) four = NULL;
+  g_autofree char *rows = NULL;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  add_scenes (fixture, fixture->server_id, 1, 10, FALSE);
+  add_scenes (fixture, fixture->other_server_id, 1, 10, FALSE);
+  insert_ok (fixture->store, job);
+  execute (fixture->db,
+           "INSERT INTO scene_failure (server_id, scene_id, failed_generates, last_reason) "
+           "VALUES (##server_id::gint64, 4, 3, 'sprite vtt')",
+           "server_id", fixture->server_id, NULL);
+
+  check_with_media (fixture, job->id, 1 | 2 | 8 | 32, incomplete, missing,
+                    G_N_ELEMENTS (incomplete), complete, G_N_ELEMENTS (complete));
+
+  /* Unknown ids and other servers get no row. */
+  rows = query (fixture->db, "SELECT scene_id FROM scene_media ORDER BY server_id, scene_id",
+                NULL);
+  g_assert_cmpstr (rows, ==, "1 2 3 4");
+
+  never = get_media (fixture, fixture->server_id, 7);
+  g_assert_cmpuint (never->checked_kinds, ==, 0);
+  g_assert_cmpint (never->checked_at, ==, 0);
+  g_assert_null (never->failure_reason);
+
+  one = get_media (fixture, fixture->server_id, 1);
+  g_assert_cmpuint (one->checked_kinds, ==, 1 | 2 | 8 | 32);
+  g_assert_cmpuint (one->missing_kinds, ==, 0);
+  g_assert_cmpint (one->checked_at, >=, before);
+
+  /* Reported both ways: incomplete. */
+  three = get_media (fixture, fixture->server_id, 3);
+  g_assert_cmpuint (three->missing_kinds, ==, 8 | 2);
+
+  four = get_media (fixture, fixture->server_id, 4);
+  g_assert_cmpuint (four->missing_kinds, ==, 2);
+  g_assert_cmpint (four->failed_generates, ==, 3);
+  g_assert_cmpstr (four->failure_reason, ==, "sprite vtt");
+
+  /* A Check of other kinds for one scene replaces only its row. */
+  check_with_media (fixture, job->id, 32, again, again_missing, 1, NULL, 0);
+  g_clear_pointer (&three, sh_scene_media_free);
+  three = get_media (fixture, fixture->server_id, 3);
+  g_assert_cmpuint (three->checked_kinds, ==, 32);
+  g_assert_cmpuint (three->missing_kinds, ==, 32);
+  g_clear_pointer (&four, sh_scene_media_free);
+  four = get_media (fixture, fixture->server_id, 4);
+  g_assert_cmpuint (four->missing_kinds, ==, 2);
+
+  /* The row goes with its scene. */
+  execute (fixture->db, "DELETE FROM scene WHERE server_id = ##server_id::gint64 AND id = 1",
+           "server_id", fixture->server_id, NULL);
+  g_clear_pointer (&rows, g_free);
+  rows = query (fixture->db, "SELECT scene_id FROM scene_media ORDER BY scene_id", NULL);
+  g_assert_cmpstr (rows, ==, "2 3 4");
+}
+
 /* A million ids in one call: staged in chunks, applied set-based, in one transaction. */
 static void
 test_apply_check_million (Fixture       *fixture,
@@ -1280,6 +1395,7 @@ main (int   argc,
   ADD ("/apply-generated-many", test_apply_generated_many);
   ADD ("/apply-check", test_apply_check);
   ADD ("/apply-check-million", test_apply_check_million);
+  ADD ("/check-media", test_check_media);
   ADD ("/job-scenes", test_job_scenes);
 
 #undef ADD

@@ -463,8 +463,9 @@ test_lazy (Fixture       *fixture,
   g_assert_cmpstr (sh_scene_item_get_path (item), ==, "/videos/odd/file-0501.mp4");
   g_assert_true (sh_scene_item_get_generated (item));
   g_assert_cmpstr (sh_scene_item_get_last_synced (item), ==, "2024-05-01T12:00:00Z");
-  /* title, path, generated, last-synced and loaded, once each. */
-  g_assert_cmpuint (n_notifies, ==, 5);
+  g_assert_cmpstr (sh_scene_item_get_updated_at (item), ==, "2024-01-02T00:00:00Z");
+  /* title, path, generated, last-synced, updated-at and loaded, once each. */
+  g_assert_cmpuint (n_notifies, ==, 6);
 
   /* The same object again, and its page neighbours are loaded as well. */
   again = g_list_model_get_item (G_LIST_MODEL (model), 500);

@@ -907,7 +907,7 @@ test_probe (Fixture       *fixture,
   /* The cover is always 200; a missing one is Stash's default SVG. */
   probe (fixture, "/scene/11/screenshot", &status, &type);
   g_assert_cmpuint (status / 100, ==, 2);
-  g_assert_cmpstr (type, ==, "image/jpeg");
+  g_assert_cmpstr (type, ==, "image/png");
   g_clear_pointer (&type, g_free);
   probe (fixture, "/scene/10/screenshot", &status, &type);
   g_assert_cmpuint (status / 100, ==, 2);

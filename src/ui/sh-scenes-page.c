@@ -16,7 +16,10 @@
 #include "sh-generate-options.h"
 #include "sh-media-checker.h"
 #include "sh-scene-selection.h"
+#include "sh-scene-panel.h"
+#include "sh-scene-thumbnail.h"
 #include "sh-scenes-page.h"
+#include "sh-thumbnail-loader.h"
 #include "sh-ui-util.h"
 
 /**
@@ -53,6 +56,7 @@ struct _ShScenesPage
 
   ShSession           *session;        /* (owned) (nullable) */
   ShSceneListModel    *model;          /* (owned) (nullable) */
+  ShThumbnailLoader   *thumbnails;     /* (owned) */
   GListModel          *jobs;           /* (owned) (nullable) the session's jobs, watched */
   GCancellable        *cancellable;    /* (owned) */
   char                *job_id;         /* (owned) (nullable) the "impacted by" filter */
@@ -73,6 +77,8 @@ struct _ShScenesPage
 
   /* Template widgets */
   GtkStack            *stack;
+  GtkWidget           *flap;           /* AdwFlap, by its properties: deprecated after 1.2 */
+  ShScenePanel        *panel;
   GtkSearchEntry      *search_entry;
   GtkDropDown         *generated_dropdown;
   GtkButton           *job_filter_button;
@@ -84,6 +90,7 @@ struct _ShScenesPage
   GtkColumnView       *column_view;
   ShSceneSelection    *selection;
   gboolean             scroll_to_top;  /* when the list is replaced next */
+  GtkColumnViewColumn *cover_column;
   GtkColumnViewColumn *id_column;
   GtkColumnViewColumn *title_column;
   GtkColumnViewColumn *path_column;
@@ -132,22 +139,6 @@ typedef enum
 } CellKind;
 
 static GQuark cell_kind_quark;
-
-static char *
-format_title (ShSceneItem *item)
-{
-  const char *title = sh_scene_item_get_title (item);
-  const char *path = sh_scene_item_get_path (item);
-
-  if (title != NULL && *title != '\0')
-    return g_strdup (title);
-
-  /* As Stash does for a scene without a title: its file's name. */
-  if (path != NULL && *path != '\0')
-    return g_path_get_basename (path);
-
-  return g_strdup (_("Untitled"));
-}
 
 static char *
 format_last_synced (const char *last_synced)
@@ -227,7 +218,7 @@ update_cell (GtkLabel    *label,
 
     case CELL_TITLE:
       /* Rows not read yet show their id only. */
-      text = loaded ? format_title (item) : NULL;
+      text = sh_scene_item_dup_display_title (item);
       break;
 
     case CELL_PATH:
@@ -418,6 +409,136 @@ setup_cells (GtkColumnViewColumn *column,
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), GINT_TO_POINTER (kind));
   g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), GINT_TO_POINTER (kind));
   gtk_column_view_column_set_factory (column, factory);
+}
+
+/* Covers: thumbnails that load when they come in sight (see ShThumbnailLoader). */
+
+#define THUMBNAIL_WIDTH  56
+#define THUMBNAIL_HEIGHT 32
+
+static void
+cover_setup_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                ShScenesPage             *self)
+{
+  GtkWidget *thumbnail = sh_scene_thumbnail_new (THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT);
+
+  gtk_widget_set_halign (thumbnail, GTK_ALIGN_CENTER);
+  gtk_list_item_set_child (list_item, thumbnail);
+}
+
+static void
+cover_bind_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               ShScenesPage             *self)
+{
+  sh_scene_thumbnail_bind (SH_SCENE_THUMBNAIL (gtk_list_item_get_child (list_item)),
+                           self->thumbnails, gtk_list_item_get_item (list_item));
+}
+
+static void
+cover_unbind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 ShScenesPage             *self)
+{
+  sh_scene_thumbnail_unbind (SH_SCENE_THUMBNAIL (gtk_list_item_get_child (list_item)));
+}
+
+static void
+setup_covers (ShScenesPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(ShThumbnailCache) cache = NULL;
+  g_autofree char *directory = sh_thumbnail_cache_dup_default_directory ();
+
+  cache = sh_thumbnail_cache_new (directory, SH_THUMBNAIL_CACHE_DEFAULT_MAX_BYTES);
+  self->thumbnails = sh_thumbnail_loader_new (cache);
+  sh_thumbnail_loader_set_viewport (self->thumbnails, self->scrolled_window);
+  sh_scene_panel_set_thumbnails (self->panel, self->thumbnails);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cover_setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (cover_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cover_unbind_cb), self);
+  gtk_column_view_column_set_factory (self->cover_column, factory);
+}
+
+/* The side panel ------------------------------------------------------------------------ */
+
+static gboolean
+flap_get_boolean (ShScenesPage *self,
+                  const char   *property)
+{
+  gboolean value = FALSE;
+
+  g_object_get (self->flap, property, &value, NULL);
+  return value;
+}
+
+static void
+reveal_panel (ShScenesPage *self,
+              gboolean      reveal)
+{
+  g_object_set (self->flap, "reveal-flap", reveal, NULL);
+}
+
+/* One scene selected: the panel shows it; otherwise it goes. */
+static void
+update_panel (ShScenesPage *self)
+{
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(ShSceneItem) item = NULL;
+
+  if (self->model != NULL)
+    {
+      selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+      if (gtk_bitset_get_size (selected) == 1)
+        item = g_list_model_get_item (G_LIST_MODEL (self->selection),
+                                      gtk_bitset_get_minimum (selected));
+    }
+
+  if (item != NULL)
+    sh_scene_panel_set_item (self->panel, item);
+  reveal_panel (self, item != NULL);
+}
+
+static void
+column_view_activate_cb (ShScenesPage  *self,
+                         guint          position,
+                         GtkColumnView *column_view)
+{
+  g_autoptr(ShSceneItem) item = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (item == NULL)
+    return;
+
+  sh_scene_panel_set_item (self->panel, item);
+  reveal_panel (self, TRUE);
+}
+
+static void
+flap_folded_cb (ShScenesPage *self)
+{
+  gboolean folded = flap_get_boolean (self, "folded");
+
+  sh_scene_panel_set_folded (self->panel, folded);
+  /* Folded, a flap that expands takes the whole width: the panel becomes a page. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->panel), folded);
+}
+
+static void
+flap_revealed_cb (ShScenesPage *self)
+{
+  /* Back from the panel's page: where the user was in the list. */
+  if (!flap_get_boolean (self, "reveal-flap") && flap_get_boolean (self, "folded"))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+close_panel (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  reveal_panel (SH_SCENES_PAGE (widget), FALSE);
 }
 
 /* Sorting ----------------------------------------------------------------------------- */
@@ -1128,6 +1249,7 @@ selection_changed_cb (ShScenesPage     *self,
                       GtkSelectionModel *selection)
 {
   update_actions (self);
+  update_panel (self);
 }
 
 static void
@@ -1142,6 +1264,7 @@ sh_scenes_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_SCENES_PAGE);
 
+  g_clear_object (&self->thumbnails);
   g_clear_object (&self->model);
   g_clear_object (&self->session);
 
@@ -1252,12 +1375,15 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
 
   cell_kind_quark = g_quark_from_static_string ("sh-scenes-page-cell-kind");
 
+  g_type_ensure (SH_TYPE_SCENE_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/sh-scenes-page.ui");
   g_type_ensure (SH_TYPE_SCENE_SELECTION);
   gtk_widget_class_set_css_name (widget_class, "scenes-page");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, flap);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, panel);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, generated_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, job_filter_button);
@@ -1268,6 +1394,7 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, ShScenesPage, cover_column);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, id_column);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, title_column);
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, path_column);
@@ -1281,6 +1408,8 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShScenesPage, mark_menu_button);
 
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flap_folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flap_revealed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, generated_changed_cb);
 
@@ -1291,6 +1420,7 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "scenes.mark-not-generated", NULL,
                                    mark_not_generated_action);
   gtk_widget_class_install_action (widget_class, "scenes.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "scenes.close-panel", NULL, close_panel);
   gtk_widget_class_install_action (widget_class, "scenes.clear-job-filter", NULL,
                                    clear_job_filter_action);
 }
@@ -1303,6 +1433,7 @@ sh_scenes_page_init (ShScenesPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  setup_covers (self);
   setup_cells (self->id_column, CELL_ID);
   setup_cells (self->title_column, CELL_TITLE);
   setup_cells (self->path_column, CELL_PATH);
@@ -1315,6 +1446,9 @@ sh_scenes_page_init (ShScenesPage *self)
 
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (column_view_activate_cb), self, G_CONNECT_SWAPPED);
+  flap_folded_cb (self);
   g_signal_connect_object (self->selection, "items-changed",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
@@ -1330,6 +1464,44 @@ GtkWidget *
 sh_scenes_page_new (void)
 {
   return g_object_new (SH_TYPE_SCENES_PAGE, NULL);
+}
+
+/**
+ * sh_scenes_page_get_thumbnails:
+ * @self: a #ShScenesPage
+ *
+ * Returns: (transfer none): where the page's covers come from
+ */
+ShThumbnailLoader *
+sh_scenes_page_get_thumbnails (ShScenesPage *self)
+{
+  g_return_val_if_fail (SH_IS_SCENES_PAGE (self), NULL);
+
+  return self->thumbnails;
+}
+
+/**
+ * sh_scenes_page_set_thumbnail_cache:
+ * @self: a #ShScenesPage
+ * @cache: where covers are kept on disk
+ *
+ * Keeps covers in @cache rather than in the user's cache directory, as tests do.
+ */
+void
+sh_scenes_page_set_thumbnail_cache (ShScenesPage     *self,
+                                    ShThumbnailCache *cache)
+{
+  g_autoptr(ShThumbnailLoader) loader = NULL;
+
+  g_return_if_fail (SH_IS_SCENES_PAGE (self));
+  g_return_if_fail (SH_IS_THUMBNAIL_CACHE (cache));
+  g_return_if_fail (self->session == NULL);
+
+  loader = sh_thumbnail_loader_new (cache);
+  sh_thumbnail_loader_set_viewport (self->thumbnails, NULL);
+  sh_thumbnail_loader_set_viewport (loader, self->scrolled_window);
+  g_set_object (&self->thumbnails, loader);
+  sh_scene_panel_set_thumbnails (self->panel, loader);
 }
 
 ShSession *
@@ -1374,6 +1546,10 @@ sh_scenes_page_set_session (ShScenesPage *self,
     g_signal_handlers_disconnect_by_data (self->model, self);
 
   g_set_object (&self->session, session);
+  sh_thumbnail_loader_set_client (self->thumbnails,
+                                  session != NULL ? sh_session_get_client (session) : NULL);
+  sh_scene_panel_set_session (self->panel, session);
+  reveal_panel (self, FALSE);
 
   store = session != NULL ? sh_session_get_scene_store (session) : NULL;
   if (store != NULL)

@@ -10,6 +10,7 @@
 
 #include "sh-scene-list-model.h"
 #include "sh-session.h"
+#include "sh-thumbnail-loader.h"
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,8 @@ void              sh_scenes_page_show_job    (ShScenesPage *self,
 ShSceneListModel *sh_scenes_page_get_model   (ShScenesPage *self);
 void              sh_scenes_page_reload      (ShScenesPage *self);
 gboolean          sh_scenes_page_generate_selected (ShScenesPage *self);
+ShThumbnailLoader *sh_scenes_page_get_thumbnails (ShScenesPage *self);
+void              sh_scenes_page_set_thumbnail_cache (ShScenesPage     *self,
+                                                      ShThumbnailCache *cache);
 
 G_END_DECLS

@@ -89,9 +89,18 @@ void
 sh_fake_stash_deliver (ShFakeStash       *self,
                        SoupServerMessage *msg)
 {
+  sh_fake_stash_deliver_after (self, msg, self->latency_ms);
+}
+
+/* The same with a latency of its own, such as a cover's. */
+void
+sh_fake_stash_deliver_after (ShFakeStash       *self,
+                             SoupServerMessage *msg,
+                             guint              latency_ms)
+{
   ShFakeDelayed *delayed;
 
-  if (self->latency_ms == 0)
+  if (latency_ms == 0)
     return;
 
   soup_server_message_pause (msg);
@@ -101,7 +110,7 @@ sh_fake_stash_deliver (ShFakeStash       *self,
   delayed->msg = g_object_ref (msg);
   delayed->finished_id = g_signal_connect (msg, "finished",
                                            G_CALLBACK (delayed_finished_cb), delayed);
-  delayed->source = g_timeout_source_new (self->latency_ms);
+  delayed->source = g_timeout_source_new (latency_ms);
   g_source_set_callback (delayed->source, delayed_cb, delayed, NULL);
   g_source_set_static_name (delayed->source, "[fake-stash] latency");
   g_source_attach (delayed->source, self->context);

@@ -6,7 +6,8 @@
  * The generated media under /scene/ (internal/api/routes_scene.go): http.ServeFile answers
  * 206 to `Range: bytes=0-0` and 404 when the file is missing; the cover and the marker
  * images always answer 200, with a placeholder when missing; chi routes only GET, so HEAD
- * gets 405. The files are a few bytes with the right magic numbers.
+ * gets 405. The files are a few bytes with the right magic numbers, except the covers:
+ * real PNG images that a client can decode, one colour per scene.
  */
 
 #include "config.h"
@@ -35,6 +36,127 @@ static const guint8 mp4_data[] = {
 static const char default_scene_svg[] =
   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 360\">"
   "<rect width=\"640\" height=\"360\" fill=\"#394b59\"/></svg>\n";
+
+/* Covers ------------------------------------------------------------------------------ */
+
+#define COVER_WIDTH   64
+#define COVER_HEIGHT  36
+/* The green of a cover carries the high bits of the id above this base. */
+#define COVER_GREEN   0x50
+
+static void
+append_be32 (GByteArray *array,
+             guint32     value)
+{
+  guint8 bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+
+  g_byte_array_append (array, bytes, 4);
+}
+
+static void
+append_chunk (GByteArray   *png,
+              const char   *type,
+              const guint8 *data,
+              gsize         size)
+{
+  static guint32 table[256];
+  guint32 crc = 0xffffffff;
+  guint start;
+
+  if (table[1] == 0)
+    for (guint32 n = 0; n < 256; n++)
+      {
+        guint32 c = n;
+
+        for (guint k = 0; k < 8; k++)
+          c = (c & 1) ? 0xedb88320 ^ (c >> 1) : c >> 1;
+        table[n] = c;
+      }
+
+  append_be32 (png, size);
+  start = png->len;
+  g_byte_array_append (png, (const guint8 *) type, 4);
+  if (size > 0)
+    g_byte_array_append (png, data, size);
+  for (guint i = start; i < png->len; i++)
+    crc = table[(crc ^ png->data[i]) & 0xff] ^ (crc >> 8);
+  append_be32 (png, crc ^ 0xffffffff);
+}
+
+/**
+ * sh_fake_stash_dup_cover:
+ * @id: a scene id, below 16,384
+ *
+ * The cover the fake serves for a scene that has one: a PNG of one colour, whose red is
+ * the low byte of @id and whose green carries the rest (see
+ * sh_fake_stash_cover_color_to_id()), so that a test can tell which scene a drawn cover
+ * belongs to.
+ *
+ * Returns: (transfer full): the PNG file
+ */
+GBytes *
+sh_fake_stash_dup_cover (guint id)
+{
+  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr(GByteArray) png = g_byte_array_new ();
+  g_autoptr(GByteArray) header = g_byte_array_new ();
+  guint8 raw[COVER_HEIGHT * (1 + COVER_WIDTH * 3)];
+  guint8 compressed[sizeof raw + 1024];
+  gsize read = 0;
+  gsize written = 0;
+  GConverterResult converted;
+
+  for (guint y = 0; y < COVER_HEIGHT; y++)
+    {
+      guint8 *row = raw + y * (1 + COVER_WIDTH * 3);
+
+      row[0] = 0;  /* no filter */
+      for (guint x = 0; x < COVER_WIDTH; x++)
+        {
+          row[1 + x * 3] = id & 0xff;
+          row[2 + x * 3] = COVER_GREEN + ((id >> 8) & 0x3f);
+          /* Free to vary: scenes side by side look apart. */
+          row[3 + x * 3] = 0x40 + (id * 53) % 0xc0;
+        }
+    }
+
+  converted = g_converter_convert (G_CONVERTER (compressor), raw, sizeof raw, compressed,
+                                   sizeof compressed, G_CONVERTER_INPUT_AT_END, &read,
+                                   &written, NULL);
+  g_assert (converted == G_CONVERTER_FINISHED && read == sizeof raw);
+
+  g_byte_array_append (png, signature, sizeof signature);
+  append_be32 (header, COVER_WIDTH);
+  append_be32 (header, COVER_HEIGHT);
+  /* 8 bits per sample, RGB, deflate, adaptive filtering, no interlace. */
+  g_byte_array_append (header, (const guint8 []) { 8, 2, 0, 0, 0 }, 5);
+  append_chunk (png, "IHDR", header->data, header->len);
+  append_chunk (png, "IDAT", compressed, written);
+  append_chunk (png, "IEND", NULL, 0);
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&png));
+}
+
+/**
+ * sh_fake_stash_cover_color_to_id:
+ * @red: the red of a pixel of a cover from sh_fake_stash_dup_cover()
+ * @green: its green
+ * @id: (out): the scene id
+ *
+ * Returns: whether the colour is one of a cover's
+ */
+gboolean
+sh_fake_stash_cover_color_to_id (guint8  red,
+                                 guint8  green,
+                                 guint  *id)
+{
+  if (green < COVER_GREEN || green > COVER_GREEN + 0x3f)
+    return FALSE;
+
+  *id = red | ((guint) (green - COVER_GREEN) << 8);
+  return TRUE;
+}
 
 /* The artifact mask of a file that always exists, like the scene's own video. */
 #define ALWAYS_THERE 0
@@ -184,10 +306,20 @@ serve_scene (ShFakeStash       *self,
   /* The cover is in the database; without one Stash serves its default SVG. */
   if (g_str_equal (what, "screenshot"))
     {
+      guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->cover_requests,
+                                                           GUINT_TO_POINTER (id)));
+
+      g_hash_table_insert (self->cover_requests, GUINT_TO_POINTER (id),
+                           GUINT_TO_POINTER (count + 1));
       if (has_artifact (self, id, SH_FAKE_ARTIFACT_COVER))
-        serve_file (msg, "image/jpeg", jpeg_data, sizeof jpeg_data);
+        {
+          g_autoptr(GBytes) cover = sh_fake_stash_dup_cover (id);
+
+          serve_file (msg, "image/png", g_bytes_get_data (cover, NULL), g_bytes_get_size (cover));
+        }
       else
         serve_placeholder (msg, "image/svg+xml", default_scene_svg, strlen (default_scene_svg));
+      sh_fake_stash_deliver_after (self, msg, self->cover_latency_ms);
       return;
     }
 

@@ -156,6 +156,8 @@ struct _ShFakeStash
   guint               media_requests;       /* to /scene/…, since the last reset */
   guint               media_in_flight;
   guint               media_max_in_flight;
+  GHashTable         *cover_requests;       /* (owned) scene id → count of cover GETs */
+  guint               cover_latency_ms;     /* how long a cover takes to answer */
 };
 
 /* A scene_filter as sh-fake-stash-scene-filter.c understands it. */
@@ -246,6 +248,9 @@ gboolean     sh_fake_stash_authorize                (ShFakeStash        *self,
                                                      GHashTable         *query);
 void         sh_fake_stash_deliver                  (ShFakeStash        *self,
                                                      SoupServerMessage  *msg);
+void         sh_fake_stash_deliver_after            (ShFakeStash        *self,
+                                                     SoupServerMessage  *msg,
+                                                     guint               latency_ms);
 void         sh_fake_stash_set_not_found            (SoupServerMessage  *msg);
 
 /* sh-fake-stash-graphql.c */

@@ -78,6 +78,7 @@ sh_fake_stash_finalize (GObject *object)
   g_clear_pointer (&self->failing_operation, g_free);
   g_clear_pointer (&self->failure_body, g_bytes_unref);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
+  g_clear_pointer (&self->cover_requests, g_hash_table_unref);
   g_clear_pointer (&self->last_variables, g_hash_table_unref);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -129,6 +130,7 @@ sh_fake_stash_init (ShFakeStash *self)
   sh_fake_stash_ws_init (self);
 
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cover_requests = g_hash_table_new (NULL, NULL);
   self->last_variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) json_node_unref);
 }
@@ -505,4 +507,47 @@ sh_fake_stash_send_nested_websocket_message (ShFakeStash *self,
   g_return_if_fail (SH_IS_FAKE_STASH (self));
 
   sh_fake_stash_ws_send_nested (self, depth);
+}
+
+/**
+ * sh_fake_stash_get_cover_request_count:
+ * @self: a #ShFakeStash
+ * @id: a scene id, or 0 for every scene
+ *
+ * Returns: how many times the scene's cover (`/scene/<id>/screenshot`) was asked for
+ */
+guint
+sh_fake_stash_get_cover_request_count (ShFakeStash *self,
+                                       guint        id)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint total = 0;
+
+  g_return_val_if_fail (SH_IS_FAKE_STASH (self), 0);
+
+  if (id != 0)
+    return GPOINTER_TO_UINT (g_hash_table_lookup (self->cover_requests, GUINT_TO_POINTER (id)));
+
+  g_hash_table_iter_init (&iter, self->cover_requests);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    total += GPOINTER_TO_UINT (value);
+
+  return total;
+}
+
+/**
+ * sh_fake_stash_set_cover_latency:
+ * @self: a #ShFakeStash
+ * @ms: how long each cover takes to answer, in milliseconds
+ *
+ * Slows the covers down, as a large cover over a slow link is.
+ */
+void
+sh_fake_stash_set_cover_latency (ShFakeStash *self,
+                                 guint        ms)
+{
+  g_return_if_fail (SH_IS_FAKE_STASH (self));
+
+  self->cover_latency_ms = ms;
 }

@@ -165,5 +165,13 @@ guint            sh_fake_stash_get_websocket_count   (ShFakeStash     *self);
 guint            sh_fake_stash_get_media_request_count (ShFakeStash   *self);
 guint            sh_fake_stash_get_media_max_in_flight (ShFakeStash   *self);
 void             sh_fake_stash_reset_media_counts    (ShFakeStash     *self);
+guint            sh_fake_stash_get_cover_request_count (ShFakeStash   *self,
+                                                        guint          id);
+void             sh_fake_stash_set_cover_latency     (ShFakeStash     *self,
+                                                      guint            ms);
+GBytes          *sh_fake_stash_dup_cover             (guint            id);
+gboolean         sh_fake_stash_cover_color_to_id     (guint8           red,
+                                                      guint8           green,
+                                                      guint           *id);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "sh-scene-item.h"
 
 /**
@@ -25,6 +27,7 @@ struct _ShSceneItem
   char     *title;        /* (owned) (nullable) */
   char     *path;         /* (owned) (nullable) */
   char     *last_synced;  /* (owned) (nullable) */
+  char     *updated_at;   /* (owned) (nullable) Stash's, which changes with the cover */
   char     *failure_reason; /* (owned) (nullable) */
   int       failed_generates;
   guint     generated : 1;
@@ -40,6 +43,7 @@ enum {
   PROP_PATH,
   PROP_GENERATED,
   PROP_LAST_SYNCED,
+  PROP_UPDATED_AT,
   PROP_LOADED,
   PROP_FAILED_GENERATES,
   PROP_FAILURE_REASON,
@@ -56,6 +60,7 @@ sh_scene_item_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->last_synced, g_free);
+  g_clear_pointer (&self->updated_at, g_free);
   g_clear_pointer (&self->failure_reason, g_free);
 
   G_OBJECT_CLASS (sh_scene_item_parent_class)->finalize (object);
@@ -89,6 +94,10 @@ sh_scene_item_get_property (GObject    *object,
 
     case PROP_LAST_SYNCED:
       g_value_set_string (value, self->last_synced);
+      break;
+
+    case PROP_UPDATED_AT:
+      g_value_set_string (value, self->updated_at);
       break;
 
     case PROP_LOADED:
@@ -188,6 +197,16 @@ sh_scene_item_class_init (ShSceneItemClass *klass)
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   /**
+   * ShSceneItem:updated-at:
+   *
+   * When the scene last changed in Stash, as Stash sent it; %NULL until loaded.
+   */
+  properties[PROP_UPDATED_AT] =
+    g_param_spec_string ("updated-at", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
    * ShSceneItem:loaded:
    *
    * Whether the row has been read from the database; a placeholder until then.
@@ -278,6 +297,42 @@ sh_scene_item_get_last_synced (ShSceneItem *self)
   return self->last_synced;
 }
 
+/**
+ * sh_scene_item_dup_display_title:
+ * @self: a #ShSceneItem
+ *
+ * Returns: (transfer full) (nullable): what names the scene for a user: its title, or as
+ *   Stash does for a scene without one, its file's name; %NULL until loaded
+ */
+char *
+sh_scene_item_dup_display_title (ShSceneItem *self)
+{
+  g_return_val_if_fail (SH_IS_SCENE_ITEM (self), NULL);
+
+  if (!self->loaded)
+    return NULL;
+  if (self->title != NULL && *self->title != '\0')
+    return g_strdup (self->title);
+  if (self->path != NULL && *self->path != '\0')
+    return g_path_get_basename (self->path);
+
+  return g_strdup (_("Untitled"));
+}
+
+/**
+ * sh_scene_item_get_updated_at:
+ * @self: a #ShSceneItem
+ *
+ * Returns: (nullable): Stash's `updated_at` of the scene, %NULL until loaded
+ */
+const char *
+sh_scene_item_get_updated_at (ShSceneItem *self)
+{
+  g_return_val_if_fail (SH_IS_SCENE_ITEM (self), NULL);
+
+  return self->updated_at;
+}
+
 int
 sh_scene_item_get_failed_generates (ShSceneItem *self)
 {
@@ -347,6 +402,8 @@ sh_scene_item_load (ShSceneItem         *self,
   set_string (self, &self->title, record ? record->title : NULL, PROP_TITLE);
   set_string (self, &self->path, record ? record->path : NULL, PROP_PATH);
   set_string (self, &self->last_synced, record ? record->last_synced : NULL, PROP_LAST_SYNCED);
+  set_string (self, &self->updated_at, record ? record->stash_updated_at : NULL,
+              PROP_UPDATED_AT);
   set_string (self, &self->failure_reason, record ? record->failure_reason : NULL,
               PROP_FAILURE_REASON);
   set_failed_generates (self, record ? record->failed_generates : 0);
@@ -401,6 +458,7 @@ sh_scene_item_reuse (ShSceneItem         *self,
       set_string (self, &self->title, NULL, PROP_TITLE);
       set_string (self, &self->path, NULL, PROP_PATH);
       set_string (self, &self->last_synced, NULL, PROP_LAST_SYNCED);
+      set_string (self, &self->updated_at, NULL, PROP_UPDATED_AT);
       set_string (self, &self->failure_reason, NULL, PROP_FAILURE_REASON);
       set_failed_generates (self, 0);
 

@@ -22,6 +22,8 @@ const char  *sh_scene_item_get_title       (ShSceneItem         *self);
 const char  *sh_scene_item_get_path        (ShSceneItem         *self);
 gboolean     sh_scene_item_get_generated   (ShSceneItem         *self);
 const char  *sh_scene_item_get_last_synced (ShSceneItem         *self);
+const char  *sh_scene_item_get_updated_at  (ShSceneItem         *self);
+char        *sh_scene_item_dup_display_title (ShSceneItem       *self);
 gboolean     sh_scene_item_get_loaded      (ShSceneItem         *self);
 int          sh_scene_item_get_failed_generates (ShSceneItem    *self);
 const char  *sh_scene_item_get_failure_reason   (ShSceneItem    *self);

@@ -251,12 +251,32 @@ static const char * const migration_5[] = {
   NULL
 };
 
+/* `scene_media`: what the last Check found for each scene it checked, as bit masks of the
+ * media kinds (bit positions as ShMediaKind: cover, sprite, vtt, preview, webp, phash,
+ * heatmap, marker video, marker screenshot, marker webp): `checked_kinds` the kinds asked
+ * for, `missing_kinds` those missing, `checked_at` seconds since the epoch. Written in the
+ * Check's own transaction; a Check of other kinds replaces the row. */
+static const char * const migration_6[] = {
+  "CREATE TABLE IF NOT EXISTS scene_media ("
+  "  server_id BIGINT NOT NULL,"
+  "  scene_id BIGINT NOT NULL,"
+  "  checked_kinds INTEGER NOT NULL,"
+  "  missing_kinds INTEGER NOT NULL,"
+  "  checked_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (server_id, scene_id),"
+  "  FOREIGN KEY (server_id, scene_id) REFERENCES scene (server_id, id) ON DELETE CASCADE"
+  ")",
+
+  NULL
+};
+
 static const ShMigration migrations[] = {
   { 1, migration_1 },
   { 2, migration_2 },
   { 3, migration_3 },
   { 4, migration_4 },
   { 5, migration_5 },
+  { 6, migration_6 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SH_DATABASE_SCHEMA_VERSION);

@@ -88,7 +88,7 @@ struct _ShDatabase
 #define RECONNECT_BACKOFF_MAX_MS  5000
 
 /* The newest schema version this build knows; migrations are numbered 1..this. */
-#define SH_DATABASE_SCHEMA_VERSION 5
+#define SH_DATABASE_SCHEMA_VERSION 6
 
 /* Connection-private scratch tables, created on every connection after the migrations.
  * Bulk operations stage keys or rows in them with multi-row INSERTs, then apply them with

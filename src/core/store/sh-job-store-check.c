@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "sh-job-store-private.h"
+#include "sh-scene-store-media.h"
 
 /* Check ------------------------------------------------------------------------------- */
 
@@ -117,6 +118,7 @@ apply_check_func (ShDatabase     *db,
                   GError        **error)
 {
   ScenesData *scenes = data;
+  guint n_media = scenes->n_ids;
   guint64 changed = 0;
   gint64 rows;
 
@@ -149,6 +151,13 @@ apply_check_func (ShDatabase     *db,
       changed += rows;
     }
 
+  /* Complete scenes are sorted and unique by now, and miss nothing. */
+  if (scenes->checked_kinds != 0 &&
+      !_sh_scene_media_write (db, scenes->server_id, scenes->checked_kinds,
+                              scenes->media_ids, scenes->missing, scenes->missing ? n_media : 0,
+                              scenes->complete, scenes->n_complete, cancellable, error))
+    return NULL;
+
   if (!_sh_database_release_ids (db, error))
     return NULL;
 
@@ -163,7 +172,11 @@ apply_check_func (ShDatabase     *db,
  * @self: a #ShJobStore
  * @job_id: the Check job, which must be in the database
  * @server_id: the server's row id
+ * @checked_kinds: the media kinds the Check asked for (a mask of `ShMediaKind`), or 0 to
+ *   leave `scene_media` alone
  * @incomplete: (array length=n_incomplete) (nullable): scenes with generated media missing
+ * @incomplete_missing: (array length=n_incomplete) (nullable): for each of @incomplete,
+ *   the kinds it misses; needed when @checked_kinds is not 0
  * @n_incomplete: the number of @incomplete
  * @complete: (array length=n_complete) (nullable): scenes whose generated media is complete
  * @n_complete: the number of @complete
@@ -173,14 +186,17 @@ apply_check_func (ShDatabase     *db,
  *
  * Finishes a Check, in one transaction: the generated flag becomes false for @incomplete
  * and true for @complete scenes of the server, and the scenes whose flag changed are
- * recorded as `updated`. Ids of other servers and unknown ids are ignored; an id in both
+ * recorded as `updated`; with @checked_kinds, what was found for each scene replaces its
+ * `scene_media` row. Ids of other servers and unknown ids are ignored; an id in both
  * lists counts as incomplete. Any number of ids costs a few statements per 500.
  */
 void
 sh_job_store_apply_check_async (ShJobStore          *self,
                                 const char          *job_id,
                                 gint64               server_id,
+                                guint                checked_kinds,
                                 const gint64        *incomplete,
+                                const guint         *incomplete_missing,
                                 guint                n_incomplete,
                                 const gint64        *complete,
                                 guint                n_complete,
@@ -193,6 +209,7 @@ sh_job_store_apply_check_async (ShJobStore          *self,
   g_return_if_fail (SH_IS_JOB_STORE (self));
   g_return_if_fail (job_id != NULL);
   g_return_if_fail (incomplete != NULL || n_incomplete == 0);
+  g_return_if_fail (checked_kinds == 0 || incomplete_missing != NULL || n_incomplete == 0);
   g_return_if_fail (complete != NULL || n_complete == 0);
 
   if (n_incomplete == 0 && n_complete == 0)
@@ -208,6 +225,12 @@ sh_job_store_apply_check_async (ShJobStore          *self,
   scenes->n_ids = n_incomplete;
   scenes->complete = g_memdup2 (complete, sizeof *complete * n_complete);
   scenes->n_complete = n_complete;
+  scenes->checked_kinds = checked_kinds;
+  if (checked_kinds != 0)
+    {
+      scenes->media_ids = g_memdup2 (incomplete, sizeof *incomplete * n_incomplete);
+      scenes->missing = g_memdup2 (incomplete_missing, sizeof *incomplete_missing * n_incomplete);
+    }
 
   _sh_store_run (SH_STORE (self), sh_job_store_apply_check_async, apply_check_func, scenes,
                  _sh_job_store_scenes_data_free, g_free, cancellable, callback, user_data);

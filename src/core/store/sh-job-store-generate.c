@@ -27,6 +27,8 @@ _sh_job_store_scenes_data_free (gpointer data)
   g_free (scenes->job_id);
   g_free (scenes->ids);
   g_free (scenes->complete);
+  g_free (scenes->media_ids);
+  g_free (scenes->missing);
   g_free (scenes);
 }
 

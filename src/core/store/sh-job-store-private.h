@@ -65,6 +65,11 @@ typedef struct
   guint     n_ids;
   gint64   *complete;    /* (owned) (nullable) */
   guint     n_complete;
+  /* A Check's findings per scene, for scene_media: @media_ids (unsorted, as given) and
+   * the kinds each misses; @checked_kinds 0 records nothing. */
+  guint     checked_kinds;
+  gint64   *media_ids;   /* (owned) (nullable) */
+  guint    *missing;     /* (owned) (nullable) */
 } ScenesData;
 
 ScenesData  *_sh_job_store_scenes_data_new    (const char      *job_id,
