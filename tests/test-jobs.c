@@ -1589,7 +1589,7 @@ test_generate_mark_succeeded (Fixture       *fixture,
   sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
   sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_SPRITE);
 
-  job = create_and_run (fixture, "stash_generate", "{\"markSucceeded\": true}");
+  job = create_and_run (fixture, "stash_generate", "{\"mark_succeeded\": true}");
   g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
   g_assert_cmpint (result_int (job, "errors"), ==, 2);
   g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 38);
@@ -1601,8 +1601,80 @@ test_generate_mark_succeeded (Fixture       *fixture,
   /* Stash can make them now: the retry targets exactly the two. */
   sh_fake_stash_set_broken (fixture->fake, 3, 0);
   sh_fake_stash_set_broken (fixture->fake, 12, 0);
-  parameters = g_strdup_printf ("{\"retryFailedOf\": \"%s\"}", sh_job_get_id (job));
+  parameters = g_strdup_printf ("{\"retry_failed_of\": \"%s\"}", sh_job_get_id (job));
   retry = create_and_run (fixture, "stash_generate", parameters);
+  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
+  sent = sent_scene_ids (fixture);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
+  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
+/* A pending Generate stored with @parameters_json as an earlier version wrote it. */
+static ShJob *
+insert_old_generate (Fixture    *fixture,
+                     const char *parameters_json)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) get_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJobRecord) record = sh_job_record_new ();
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+  ShJob *job;
+
+  record->id = g_uuid_string_random ();
+  record->type = g_strdup ("stash_generate");
+  record->status = g_strdup ("pending");
+  record->server_id = fixture->server_id;
+  record->processed_items = record->total_items = -1;
+  record->parameters = g_strdup (parameters_json);
+  record->created_at = record->updated_at = g_get_real_time ();
+  sh_job_store_insert_async (store, record, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_store_insert_finish (store, sh_test_await (&result), NULL, &error));
+  g_assert_no_error (error);
+
+  sh_job_manager_get_job_async (fixture->manager, record->id, NULL, sh_test_store_result,
+                                &get_result);
+  job = sh_job_manager_get_job_finish (fixture->manager, sh_test_await (&get_result), &error);
+  g_assert_no_error (error);
+
+  return job;
+}
+
+/* Jobs stored by versions that spelled StashHog's own parameters in camelCase
+ * (`markSucceeded`, `retryFailedOf`) run and retry as before, and read with the new names. */
+static void
+test_generate_old_parameter_names (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) retry = NULL;
+  g_autoptr(JsonObject) parameters = NULL;
+  g_autoptr(JsonArray) sent = NULL;
+  g_autofree char *old_retry = NULL;
+
+  sync_scenes (fixture);
+  sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
+  sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_SPRITE);
+
+  job = insert_old_generate (fixture, "{\"markSucceeded\": true, \"covers\": true}");
+  parameters = sh_job_dup_parameters (job);
+  g_assert_true (json_object_get_boolean_member (parameters, "mark_succeeded"));
+  g_assert_false (json_object_has_member (parameters, "markSucceeded"));
+  run_job (fixture->manager, job);
+  /* Marked what succeeded, as the old name asked. */
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (job, "errors"), ==, 2);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 38);
+
+  sh_fake_stash_set_broken (fixture->fake, 3, 0);
+  sh_fake_stash_set_broken (fixture->fake, 12, 0);
+  old_retry = g_strdup_printf ("{\"retryFailedOf\": \"%s\", \"markSucceeded\": false}",
+                               sh_job_get_id (job));
+  retry = insert_old_generate (fixture, old_retry);
+  run_job (fixture->manager, retry);
   g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
   sent = sent_scene_ids (fixture);
   g_assert_nonnull (sent);
@@ -1886,6 +1958,7 @@ main (int   argc,
   ADD ("generate/reattach", test_generate_reattach);
   ADD ("generate/partial-failure", test_generate_partial_failure);
   ADD ("generate/mark-succeeded", test_generate_mark_succeeded);
+  ADD ("generate/old-parameter-names", test_generate_old_parameter_names);
   ADD ("generate/failing-scene", test_generate_failing_scene);
   ADD ("generate/duplicate-ids", test_generate_duplicate_ids);
   ADD ("generate/deleted-scene", test_generate_deleted_scene);

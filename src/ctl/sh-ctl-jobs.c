@@ -578,9 +578,9 @@ sh_ctl_cmd_generate (int    argc,
   if (scenes != NULL)
     json_object_set_array_member (parameters, "sceneIDs", strv_to_json (scenes));
   if (retry_failed != NULL)
-    json_object_set_string_member (parameters, "retryFailedOf", retry_failed);
+    json_object_set_string_member (parameters, "retry_failed_of", retry_failed);
   if (mark_succeeded)
-    json_object_set_boolean_member (parameters, "markSucceeded", TRUE);
+    json_object_set_boolean_member (parameters, "mark_succeeded", TRUE);
   if (segments != -1)
     json_object_set_int_member (preview, "previewSegments", segments);
   if (segment_duration != -1)
@@ -719,7 +719,7 @@ sh_ctl_cmd_maintain (int    argc,
   sh_schedule_load (&schedule, settings);
   json_object_set_boolean_member (parameters, "scan",
                                   scan || settings_flag (settings, "maintenance-scan"));
-  json_object_set_boolean_member (parameters, "markSucceeded",
+  json_object_set_boolean_member (parameters, "mark_succeeded",
                                   settings_flag (settings, "maintenance-mark-succeeded"));
   if (scheduled)
     {

@@ -47,7 +47,7 @@ apply_verified_cb (GObject      *object,
     }
 
   if (updated > 0 || json_object_get_boolean_member_with_default (sh_job_context_get_parameters (data->context),
-                                                                  "markSucceeded", FALSE))
+                                                                  "mark_succeeded", FALSE))
     {
       g_autofree char *message = NULL;
 
@@ -87,7 +87,7 @@ apply_outcome (GenerateData *data)
 {
   gboolean mark = data->failed == 0 ||
                   json_object_get_boolean_member_with_default (sh_job_context_get_parameters (data->context),
-                                                               "markSucceeded", FALSE);
+                                                               "mark_succeeded", FALSE);
 
   sh_job_set_progress (data->job, 100, _("Recording the generated scenes"));
   /* Not cancellable: Stash finished, and this is the one write that says so. */

@@ -598,7 +598,7 @@ get_ids_cb (GObject      *object,
   g_autoptr(GenerateData) data = user_data;
   GArray *requested = data->targets;
   gboolean retry = json_object_has_member (sh_job_context_get_parameters (data->context),
-                                           "retryFailedOf");
+                                           "retry_failed_of");
   g_autoptr(GArray) present = NULL;
   g_autoptr(GHashTable) known = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GString) missing = g_string_new (NULL);
@@ -667,13 +667,13 @@ list_failed_cb (GObject      *object,
       _sh_generate_fail (data, SH_JOB_ERROR_INVALID_PARAMETERS,
                          _("The job %s has no failed scenes to retry."),
                          json_object_get_string_member (
-                             sh_job_context_get_parameters (data->context), "retryFailedOf"));
+                             sh_job_context_get_parameters (data->context), "retry_failed_of"));
       return;
     }
 
   sh_job_context_log (data->context, "Retrying %u failed scenes of job %s", data->targets->len,
                       json_object_get_string_member (sh_job_context_get_parameters (data->context),
-                                                     "retryFailedOf"));
+                                                     "retry_failed_of"));
   sh_scene_store_get_ids_async (sh_job_context_get_scene_store (data->context),
                                 sh_job_context_get_server_id (data->context),
                                 (const gint64 *) data->targets->data, data->targets->len,
@@ -753,12 +753,12 @@ generate_run_async (ShJobContext        *context,
       return;
     }
 
-  if (json_object_has_member (sh_job_context_get_parameters (context), "retryFailedOf"))
+  if (json_object_has_member (sh_job_context_get_parameters (context), "retry_failed_of"))
     {
       sh_job_set_progress (data->job, -1, _("Reading the failed scenes"));
       sh_job_store_list_job_scenes_async (sh_job_context_get_job_store (context),
                                           json_object_get_string_member (sh_job_context_get_parameters (context),
-                                                                         "retryFailedOf"),
+                                                                         "retry_failed_of"),
                                           "failed", 0, 0, data->io, list_failed_cb,
                                           _sh_generate_data_ref (data));
       return;

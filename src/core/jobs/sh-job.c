@@ -403,11 +403,49 @@ parse_object (const char *text)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* StashHog's own parameters under the names that versions before 0.2 wrote. */
+static const struct
+{
+  const char *old_name;
+  const char *name;
+} renamed_parameters[] = {
+  { "markSucceeded", "mark_succeeded" },
+  { "retryFailedOf", "retry_failed_of" },
+};
+
+/**
+ * sh_job_parameters_upgrade:
+ * @parameters: a job's parameters
+ *
+ * Renames, in place, StashHog's own parameters that earlier versions stored in camelCase
+ * (`markSucceeded`, `retryFailedOf`) to their names (`mark_succeeded`, `retry_failed_of`),
+ * so that jobs stored by those versions run, retry and show as before. A parameter given
+ * under both names keeps the new one. Stash's own option names are left alone.
+ */
+void
+sh_job_parameters_upgrade (JsonObject *parameters)
+{
+  g_return_if_fail (parameters != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (renamed_parameters); i++)
+    {
+      const char *old_name = renamed_parameters[i].old_name;
+
+      if (!json_object_has_member (parameters, old_name))
+        continue;
+      if (!json_object_has_member (parameters, renamed_parameters[i].name))
+        json_object_set_member (parameters, renamed_parameters[i].name,
+                                json_object_dup_member (parameters, old_name));
+      json_object_remove_member (parameters, old_name);
+    }
+}
+
 /**
  * sh_job_dup_parameters:
  * @self: a #ShJob
  *
- * Returns: (transfer full): the parameters (an empty object when there are none)
+ * Returns: (transfer full): the parameters (an empty object when there are none), with
+ *   the names of earlier versions upgraded (sh_job_parameters_upgrade())
  */
 JsonObject *
 sh_job_dup_parameters (ShJob *self)
@@ -417,7 +455,10 @@ sh_job_dup_parameters (ShJob *self)
   g_return_val_if_fail (SH_IS_JOB (self), NULL);
 
   object = parse_object (self->record->parameters);
-  return object != NULL ? object : json_object_new ();
+  if (object == NULL)
+    return json_object_new ();
+  sh_job_parameters_upgrade (object);
+  return object;
 }
 
 /**

@@ -59,6 +59,7 @@ gint64       sh_job_get_eta             (ShJob              *self);
 const char  *sh_job_get_stash_job_id    (ShJob              *self);
 const char  *sh_job_get_parent_id       (ShJob              *self);
 JsonObject  *sh_job_dup_parameters      (ShJob              *self);
+void         sh_job_parameters_upgrade  (JsonObject         *parameters);
 JsonObject  *sh_job_dup_result          (ShJob              *self);
 JsonNode    *sh_job_to_json             (ShJob              *self);
 
