@@ -61,23 +61,20 @@ apply_verified_cb (GObject      *object,
     }
 
   {
-    g_autofree char *message = NULL;
+    g_autofree char *failed = g_strdup_printf ("%" G_GUINT64_FORMAT, data->failed);
+    g_autofree char *tracked = g_strdup_printf ("%" G_GUINT64_FORMAT, data->tracked);
+    g_autoptr(ShText) text = sh_text_new_plural (SH_TEXT_STILL_LACKING, data->failed, failed,
+                                                 tracked, NULL);
+    g_autofree char *message = sh_text_render (text);
+    JsonObject *texts = json_object_new ();
 
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%" PRIu64 " of %" PRIu64 " scene still lacks media "
-                                            "after Stash’s Generate; nothing was marked as "
-                                            "generated. Retry the failed scenes, or see the "
-                                            "job’s details for Stash’s errors.",
-                                            "%" PRIu64 " of %" PRIu64 " scenes still lack media "
-                                            "after Stash’s Generate; nothing was marked as "
-                                            "generated. Retry the failed scenes, or see the "
-                                            "job’s details for Stash’s errors.",
-                                            data->failed),
-                               data->failed, data->tracked);
     sh_job_context_log (data->context, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                         " scenes still lack media; nothing marked", data->failed, data->tracked);
     out = _sh_generate_base_result (data, "failed", 0);
     json_object_set_string_member (out, "error", message);
+    /* Kept by the job manager for readers in other languages. */
+    json_object_set_object_member (texts, "error", sh_text_to_json (text));
+    json_object_set_object_member (out, SH_JOB_RESULT_TEXTS, texts);
     _sh_generate_complete (data, out, NULL);
   }
 }

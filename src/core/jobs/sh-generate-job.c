@@ -156,6 +156,15 @@ _sh_generate_fail (GenerateData *data,
   _sh_generate_complete (data, NULL, g_error_new_literal (SH_JOB_ERROR, code, message));
 }
 
+/* Fails the run with @text (whose ownership it takes), kept for the job's readers. */
+void
+_sh_generate_fail_text (GenerateData *data,
+                        int           code,
+                        ShText       *text)
+{
+  _sh_generate_complete (data, NULL, sh_job_error_new_text (code, text));
+}
+
 JsonObject *
 _sh_generate_base_result (GenerateData *data,
                           const char   *status,
@@ -503,16 +512,13 @@ test_connection_cb (GObject      *object,
 
   if (g_strcmp0 (info->status, "OK") != 0)
     {
-      _sh_generate_fail (data, SH_JOB_ERROR_NOT_READY,
-                         _("Stash is not ready (its status is %s); finish its setup or migration "
-                           "first."), info->status);
+      _sh_generate_fail_text (data, SH_JOB_ERROR_NOT_READY,
+                              sh_text_new (SH_TEXT_NOT_READY, info->status, NULL));
       return;
     }
   if (!info->has_ffmpeg)
     {
-      _sh_generate_fail (data, SH_JOB_ERROR_NOT_READY,
-                         _("Stash cannot generate: it has no ffmpeg or ffprobe. Install them on "
-                           "the Stash server, or set their paths in Stash’s settings."));
+      _sh_generate_fail_text (data, SH_JOB_ERROR_NOT_READY, sh_text_new (SH_TEXT_NO_FFMPEG, NULL));
       return;
     }
 

@@ -470,9 +470,91 @@ sh_job_dup_parameters (ShJob *self)
 JsonObject *
 sh_job_dup_result (ShJob *self)
 {
+  JsonObject *object;
+
   g_return_val_if_fail (SH_IS_JOB (self), NULL);
 
-  return parse_object (self->record->result);
+  object = parse_object (self->record->result);
+  if (object != NULL && json_object_has_member (object, SH_JOB_RESULT_TEXTS))
+    {
+      json_object_remove_member (object, SH_JOB_RESULT_TEXTS);
+      /* A job that failed before it had a result keeps only its texts there. */
+      if (json_object_get_size (object) == 0)
+        g_clear_pointer (&object, json_object_unref);
+    }
+
+  return object;
+}
+
+static ShText *
+dup_text (ShJob      *self,
+          const char *name)
+{
+  g_autoptr(JsonObject) result = parse_object (self->record->result);
+  JsonNode *texts;
+  JsonNode *text;
+
+  if (result == NULL || (texts = json_object_get_member (result, SH_JOB_RESULT_TEXTS)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (texts) ||
+      (text = json_object_get_member (json_node_get_object (texts), name)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (text))
+    return NULL;
+
+  return sh_text_from_json (json_node_get_object (text));
+}
+
+/* The stored @string, or in the current language when StashHog wrote it. */
+static char *
+dup_display (ShJob      *self,
+             const char *name,
+             const char *string)
+{
+  g_autoptr(ShText) text = NULL;
+  char *rendered;
+
+  if (string == NULL)
+    return NULL;
+
+  text = dup_text (self, name);
+  if (text != NULL && (rendered = sh_text_render (text)) != NULL)
+    return rendered;
+
+  return g_strdup (string);
+}
+
+/**
+ * sh_job_dup_error_display:
+ * @self: a #ShJob
+ *
+ * Why the job failed, to show: in the current language when StashHog wrote the message
+ * (whichever process ran the job, in whichever language), else as stored (Stash's own
+ * words, the database's).
+ *
+ * Returns: (transfer full) (nullable): the error, or %NULL when there is none
+ */
+char *
+sh_job_dup_error_display (ShJob *self)
+{
+  g_return_val_if_fail (SH_IS_JOB (self), NULL);
+
+  return dup_display (self, "error", self->record->error);
+}
+
+/**
+ * sh_job_dup_message_display:
+ * @self: a #ShJob
+ *
+ * The job's last message, to show: as sh_job_dup_error_display() for the messages a job
+ * ends with (“Cancelled”, “Completed with 2 errors”, “Interrupted”…).
+ *
+ * Returns: (transfer full) (nullable): the message
+ */
+char *
+sh_job_dup_message_display (ShJob *self)
+{
+  g_return_val_if_fail (SH_IS_JOB (self), NULL);
+
+  return dup_display (self, "message", self->record->message);
 }
 
 static void
@@ -742,6 +824,51 @@ sh_job_set_result (ShJob      *self,
     }
 
   if (set_string (&self->record->result, text))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+/**
+ * sh_job_set_texts:
+ * @self: a #ShJob
+ * @message: (nullable): the job's message (sh_job_get_message()) untranslated
+ * @error: (nullable): its error (sh_job_get_error()) untranslated
+ *
+ * Keeps, in the stored result, StashHog's own messages beside the texts the job stores,
+ * so that sh_job_dup_error_display() shows them in the reader's language. Call it after
+ * sh_job_set_result() and once the texts are set. A message is kept only when it says, in
+ * the current language, what the job stores; the others are dropped (their text is
+ * shown as stored).
+ */
+void
+sh_job_set_texts (ShJob        *self,
+                  const ShText *message,
+                  const ShText *error)
+{
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) texts = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *string = NULL;
+
+  g_return_if_fail (SH_IS_JOB (self));
+
+  if (sh_text_says (message, self->record->message))
+    json_object_set_object_member (texts, "message", sh_text_to_json (message));
+  if (sh_text_says (error, self->record->error))
+    json_object_set_object_member (texts, "error", sh_text_to_json (error));
+
+  result = parse_object (self->record->result);
+  if (result == NULL && json_object_get_size (texts) == 0)
+    return;
+  if (result == NULL)
+    result = json_object_new ();
+  if (json_object_get_size (texts) > 0)
+    json_object_set_object_member (result, SH_JOB_RESULT_TEXTS, g_steal_pointer (&texts));
+  else
+    json_object_remove_member (result, SH_JOB_RESULT_TEXTS);
+
+  node = json_node_init_object (json_node_alloc (), result);
+  string = json_to_string (node, FALSE);
+  if (set_string (&self->record->result, string))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 
