@@ -424,6 +424,50 @@ assert_nothing_written (Fixture *fixture,
   g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, N_SCENES);
 }
 
+/* The message id that the job's stored row keeps beside its @which (`error` or
+ * `message`), for readers in other languages; NULL when there is none. */
+static char *
+kept_msgid (Fixture    *fixture,
+            ShJob      *job,
+            const char *which)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJobRecord) record = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+  JsonObject *texts;
+
+  sh_job_store_get_async (store, sh_job_get_id (job), NULL, sh_test_store_result, &result);
+  record = sh_job_store_get_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  if (record->result == NULL)
+    return NULL;
+  node = json_from_string (record->result, &error);
+  g_assert_no_error (error);
+  texts = json_object_get_object_member (json_node_get_object (node), SH_JOB_RESULT_TEXTS);
+  if (texts == NULL || !json_object_has_member (texts, which))
+    return NULL;
+
+  return g_strdup (json_object_get_string_member (json_object_get_object_member (texts, which),
+                                                  "msgid"));
+}
+
+/* @job's @which is kept as the message whose id begins with @prefix. */
+static void
+assert_kept (Fixture    *fixture,
+             ShJob      *job,
+             const char *which,
+             const char *prefix)
+{
+  g_autofree char *msgid = kept_msgid (fixture, job, which);
+
+  g_assert_nonnull (msgid);
+  if (!g_str_has_prefix (msgid, prefix))
+    g_error ("The job's %s is kept as “%s”, not “%s…”", which, msgid, prefix);
+}
+
 static void
 test_generate_stash_failed (Fixture       *fixture,
                             gconstpointer  user_data)
@@ -435,6 +479,8 @@ test_generate_stash_failed (Fixture       *fixture,
   job = create_and_run (fixture, "stash_generate", NULL);
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "failed"));
+  assert_kept (fixture, job, "error", "Stash reported that the Generate job failed");
+  assert_kept (fixture, job, "message", "Failed");
 }
 
 static void
@@ -455,6 +501,8 @@ test_generate_restarted (Fixture       *fixture,
   g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "restarted"));
+  /* Whichever of the ways to say it. */
+  assert_kept (fixture, job, "error", "");
 }
 
 static void
@@ -468,6 +516,7 @@ test_generate_unreachable_at_start (Fixture       *fixture,
   job = create_and_run (fixture, "stash_generate", NULL);
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "Cannot connect"));
+  assert_kept (fixture, job, "error", "Cannot connect to Stash at %s: %s.");
 }
 
 static void
@@ -488,6 +537,7 @@ test_generate_unreachable_past_grace (Fixture       *fixture,
   g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "unreachable"));
+  assert_kept (fixture, job, "error", "Stash was unreachable for more than %s second");
 }
 
 static void
@@ -537,6 +587,7 @@ test_generate_cancel (Fixture       *fixture,
 
   g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
   assert_nothing_written (fixture, job, SH_JOB_CANCELLED);
+  assert_kept (fixture, job, "message", "Cancelled");
   g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "StopJob"), ==, 1);
   /* Never cancelled here while Stash still runs it. */
   status = sh_fake_stash_dup_job_status (fixture->fake, sh_job_get_stash_job_id (job));
@@ -802,6 +853,8 @@ test_generate_reattach (Fixture       *fixture,
   lost = reload (fixture, lost_id);
   g_assert_cmpint (sh_job_get_status (lost), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (lost), "no longer"));
+  assert_kept (fixture, lost, "error", "StashHog stopped while this job was running");
+  assert_kept (fixture, lost, "message", "Interrupted");
 }
 
 static void
@@ -1034,6 +1087,7 @@ test_generate_abandon (Fixture       *fixture,
   stored = reload (fixture, sh_job_get_id (job));
   g_assert_cmpint (sh_job_get_status (stored), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (stored), expected));
+  assert_kept (fixture, stored, "error", "StashHog stopped waiting for Stash to confirm the stop");
   g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
 
   /* The Generate stopped polling Stash too. */
@@ -1552,6 +1606,7 @@ test_generate_partial_failure (Fixture       *fixture,
   g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "4 of 40 scenes still lack media"));
   g_assert_nonnull (strstr (sh_job_get_error (job), "nothing was marked"));
+  assert_kept (fixture, job, "error", "%s of %s scene still lacks media");
   g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
   g_assert_cmpint (result_int (job, "scenes_failed"), ==, 4);
   g_assert_cmpint (result_int (job, "scenes_verified"), ==, 36);
@@ -1597,6 +1652,8 @@ test_generate_mark_succeeded (Fixture       *fixture,
   g_assert_cmpuint (count_role (fixture, job, "updated"), ==, 38);
   g_assert_cmpuint (count_role (fixture, job, "failed"), ==, 2);
   g_assert_nonnull (strstr (sh_job_get_message (job), "2 errors"));
+  assert_kept (fixture, job, "message", "Completed with %s error");
+  g_assert_null (kept_msgid (fixture, job, "error"));
 
   /* Stash can make them now: the retry targets exactly the two. */
   sh_fake_stash_set_broken (fixture->fake, 3, 0);
