@@ -114,4 +114,53 @@ ShText     *sh_text_from_json    (JsonObject    *object);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ShText, sh_text_free)
 
+/**
+ * SH_DEFINE_TEXT_ERROR:
+ * @ErrorType: the error enum of a domain, such as `ShJobError`
+ * @error_type: its prefix, such as `sh_job_error`
+ *
+ * Defines an error domain (G_DEFINE_EXTENDED_ERROR(): `error_type_quark()`) whose errors
+ * may carry their message untranslated, for a job to keep: `error_type_new_text (code,
+ * text)` makes one (its message is @text in the current language), and
+ * `error_type_get_text (error)` returns the #ShText of one, or %NULL. Copies keep it.
+ */
+#define SH_DEFINE_TEXT_ERROR(ErrorType, error_type) \
+  typedef struct { ShText *text; } ErrorType##Private; \
+  static void \
+  error_type##_private_init (ErrorType##Private *priv) \
+  { \
+  } \
+  static void \
+  error_type##_private_copy (const ErrorType##Private *src_priv, \
+                             ErrorType##Private       *dest_priv) \
+  { \
+    dest_priv->text = src_priv->text != NULL ? sh_text_copy (src_priv->text) : NULL; \
+  } \
+  static void \
+  error_type##_private_clear (ErrorType##Private *priv) \
+  { \
+    g_clear_pointer (&priv->text, sh_text_free); \
+  } \
+  G_DEFINE_EXTENDED_ERROR (ErrorType, error_type) \
+  GError * \
+  error_type##_new_text (ErrorType  code, \
+                         ShText    *text) \
+  { \
+    g_autofree char *message = NULL; \
+    GError *error; \
+    g_return_val_if_fail (text != NULL, NULL); \
+    message = sh_text_render (text); \
+    error = g_error_new_literal (error_type##_quark (), code, message != NULL ? message : ""); \
+    error_type##_get_private (error)->text = text; \
+    return error; \
+  } \
+  const ShText * \
+  error_type##_get_text (const GError *error) \
+  { \
+    g_return_val_if_fail (error != NULL, NULL); \
+    if (error->domain != error_type##_quark ()) \
+      return NULL; \
+    return error_type##_get_private (error)->text; \
+  }
+
 G_END_DECLS

@@ -191,6 +191,7 @@ sh_job_row_update_subtitle (ShJobRow *self)
       g_autofree char *took = NULL;
       g_autofree char *counts = sh_job_format_counts (job, self->info);
       g_autofree char *what = NULL;
+      g_autofree char *shown = NULL;
 
       join (subtitle, when);
       if (elapsed >= 0 && record->completed_at > 0)
@@ -202,8 +203,6 @@ sh_job_row_update_subtitle (ShJobRow *self)
         }
       join (subtitle, took);
       join (subtitle, counts);
-      g_autofree char *shown = NULL;
-
       if (sh_job_get_status (job) == SH_JOB_FAILED && sh_job_get_error (job) != NULL)
         shown = sh_job_dup_error_display (job);
       else

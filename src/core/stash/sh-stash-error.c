@@ -10,73 +10,9 @@
 
 #include "sh-stash-error.h"
 
-/* An error that StashHog wrote may carry its message untranslated, for a job to keep. */
-typedef struct
-{
-  ShText *text;  /* (owned) (nullable) */
-} ShStashErrorPrivate;
-
-static void
-sh_stash_error_private_init (ShStashErrorPrivate *priv)
-{
-}
-
-static void
-sh_stash_error_private_copy (const ShStashErrorPrivate *src_priv,
-                             ShStashErrorPrivate       *dest_priv)
-{
-  dest_priv->text = src_priv->text != NULL ? sh_text_copy (src_priv->text) : NULL;
-}
-
-static void
-sh_stash_error_private_clear (ShStashErrorPrivate *priv)
-{
-  g_clear_pointer (&priv->text, sh_text_free);
-}
-
-G_DEFINE_EXTENDED_ERROR (ShStashError, sh_stash_error)
-
-/**
- * sh_stash_error_new_text:
- * @code: a #ShStashError
- * @text: (transfer full): the message
- *
- * Returns: (transfer full): an error whose message is @text in the current language, and
- *   which keeps @text (sh_stash_error_get_text())
- */
-GError *
-sh_stash_error_new_text (ShStashError  code,
-                         ShText       *text)
-{
-  g_autofree char *message = NULL;
-  GError *error;
-
-  g_return_val_if_fail (text != NULL, NULL);
-
-  message = sh_text_render (text);
-  error = g_error_new_literal (SH_STASH_ERROR, code, message != NULL ? message : "");
-  sh_stash_error_get_private (error)->text = text;
-
-  return error;
-}
-
-/**
- * sh_stash_error_get_text:
- * @error: an error
- *
- * Returns: (transfer none) (nullable): the message of an error made by
- *   sh_stash_error_new_text()
- */
-const ShText *
-sh_stash_error_get_text (const GError *error)
-{
-  g_return_val_if_fail (error != NULL, NULL);
-
-  if (error->domain != SH_STASH_ERROR)
-    return NULL;
-
-  return sh_stash_error_get_private (error)->text;
-}
+/* An error that StashHog wrote may carry its message untranslated, for a job to keep:
+ * sh_stash_error_new_text(), sh_stash_error_get_text(). */
+SH_DEFINE_TEXT_ERROR (ShStashError, sh_stash_error)
 
 /**
  * sh_stash_error_is_unreachable:
