@@ -126,6 +126,52 @@ test_text_tampered (void)
                              "migration first.");
 }
 
+/* An argument may be a message of its own (a workflow's step and its error): shown in the
+ * reader's language, or as written when it cannot be. */
+static void
+test_text_nested (void)
+{
+  g_autoptr(ShText) text = sh_text_new (SH_TEXT_STEP_FAILED, "2", "Syncing scenes",
+                                        "Stash restarted; …", NULL);
+  g_autoptr(ShText) back = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *english = NULL;
+  g_autofree char *german = NULL;
+  g_autofree char *written = NULL;
+  g_autofree char *deeper = NULL;
+
+  sh_text_set_nested (text, 1, sh_text_new (SH_TEXT_STEP_SYNC, NULL));
+  sh_text_set_nested (text, 2, sh_text_new (SH_TEXT_ORPHANED, NULL));
+  english = sh_text_render (text);
+  g_assert_true (g_str_has_prefix (english, "Step 2 (Syncing scenes) failed: The StashHog "
+                                            "process that ran this job stopped"));
+
+  object = sh_text_to_json (text);
+  node = json_node_init_object (json_node_alloc (), object);
+  json = json_to_string (node, FALSE);
+  back = parse_text (json);
+  g_assert_nonnull (back);
+  sh_test_set_language ("de");
+  german = sh_text_render (back);
+  sh_test_set_language (NULL);
+  g_assert_nonnull (g_strstr_len (german, -1, "(Szenen werden abgeglichen)"));
+  g_assert_nonnull (g_strstr_len (german, -1, ORPHANED_DE));
+
+  /* A nested message that is not one is shown as written. */
+  written = render_json ("{\"msgid\": \"Step %s (%s) failed: %s\", \"args\": [\"2\", "
+                         "{\"written\": \"Syncing\", \"text\": {\"msgid\": \"%n\", "
+                         "\"args\": []}}, \"why\"]}");
+  g_assert_cmpstr (written, ==, "Step 2 (Syncing) failed: why");
+  /* One level only. */
+  deeper = render_json ("{\"msgid\": \"Step %s (%s) failed: %s\", \"args\": [\"2\", \"s\", "
+                        "{\"written\": \"w\", \"text\": {\"msgid\": \"Step %s (%s) failed: "
+                        "%s\", \"args\": [\"1\", \"s\", {\"written\": \"w\", \"text\": "
+                        "{\"msgid\": \"Cancelled\", \"args\": []}}]}}]}");
+  g_assert_null (deeper);
+}
+
 static void
 test_text_errors (void)
 {
@@ -235,6 +281,7 @@ main (int   argc,
 
   g_test_add_func ("/text/render", test_text_render);
   g_test_add_func ("/text/tampered", test_text_tampered);
+  g_test_add_func ("/text/nested", test_text_nested);
   g_test_add_func ("/text/errors", test_text_errors);
   g_test_add_func ("/text/job", test_text_job);
 

@@ -22,10 +22,11 @@
 
 struct _ShText
 {
-  char    *msgid;         /* (owned) */
-  char    *msgid_plural;  /* (owned) (nullable) */
-  guint64  n;
-  GStrv    args;          /* (owned) */
+  char      *msgid;         /* (owned) */
+  char      *msgid_plural;  /* (owned) (nullable) */
+  guint64    n;
+  GStrv      args;          /* (owned) as written */
+  GPtrArray *nested;        /* (owned) (nullable) ShText or NULL per argument */
 };
 
 typedef struct
@@ -56,6 +57,15 @@ static const KnownText known_texts[] = {
   { SH_TEXT_NOT_READY },
   { SH_TEXT_NO_FFMPEG },
   { SH_TEXT_STILL_LACKING },
+  { SH_TEXT_STEP_FAILED },
+  { SH_TEXT_STEP_WAIT_QUEUE },
+  { SH_TEXT_STEP_SCAN },
+  { SH_TEXT_STEP_SYNC },
+  { SH_TEXT_STEP_CHECK },
+  { SH_TEXT_STEP_GENERATE },
+  { SH_TEXT_STEP_SYNC_NEW },
+  { SH_TEXT_STEP_GENERATE_NEW },
+  { SH_TEXT_STEP_CHECK_NEW },
   { SH_TEXT_CANNOT_CONNECT },
   { SH_TEXT_CONNECTION_FAILED },
 };
@@ -214,6 +224,16 @@ sh_text_copy (const ShText *text)
   copy->msgid_plural = g_strdup (text->msgid_plural);
   copy->n = text->n;
   copy->args = g_strdupv (text->args);
+  if (text->nested != NULL)
+    {
+      copy->nested = g_ptr_array_new_full (text->nested->len, (GDestroyNotify) sh_text_free);
+      for (guint i = 0; i < text->nested->len; i++)
+        {
+          ShText *nested = g_ptr_array_index (text->nested, i);
+
+          g_ptr_array_add (copy->nested, nested != NULL ? sh_text_copy (nested) : NULL);
+        }
+    }
 
   return copy;
 }
@@ -227,7 +247,39 @@ sh_text_free (ShText *text)
   g_free (text->msgid);
   g_free (text->msgid_plural);
   g_strfreev (text->args);
+  g_clear_pointer (&text->nested, g_ptr_array_unref);
   g_free (text);
+}
+
+/**
+ * sh_text_set_nested:
+ * @text: a message
+ * @index: one of its arguments
+ * @nested: (transfer full) (nullable): a message that the argument says (itself without
+ *   nested messages), such as the error of a workflow's step
+ *
+ * The argument is then shown as @nested in the reader's language, and as written when
+ * @nested cannot be.
+ */
+void
+sh_text_set_nested (ShText *text,
+                    guint   index,
+                    ShText *nested)
+{
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (index < g_strv_length (text->args));
+  g_return_if_fail (nested == NULL || nested->nested == NULL);
+
+  if (nested == NULL)
+    return;
+  if (text->nested == NULL)
+    {
+      text->nested = g_ptr_array_new_full (g_strv_length (text->args),
+                                           (GDestroyNotify) sh_text_free);
+      g_ptr_array_set_size (text->nested, g_strv_length (text->args));
+    }
+  g_clear_pointer (&g_ptr_array_index (text->nested, index), sh_text_free);
+  g_ptr_array_index (text->nested, index) = nested;
 }
 
 /**
@@ -245,7 +297,9 @@ char *
 sh_text_render (const ShText *text)
 {
   const char *args[MAX_ARGS] = { NULL, };
+  char *rendered[MAX_ARGS] = { NULL, };
   const KnownText *known;
+  char *result;
   const char *format;
   guint n_args;
 
@@ -267,15 +321,26 @@ sh_text_render (const ShText *text)
     return NULL;
 
   for (guint i = 0; i < n_args; i++)
-    args[i] = text->args[i];
+    {
+      ShText *nested = text->nested != NULL ? g_ptr_array_index (text->nested, i) : NULL;
+
+      args[i] = text->args[i];
+      if (nested != NULL && (rendered[i] = sh_text_render (nested)) != NULL)
+        args[i] = rendered[i];
+    }
   for (guint i = n_args; i < MAX_ARGS; i++)
     args[i] = "";
 
   /* Every conversion is a string that the format takes: checked above. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  return g_strdup_printf (format, args[0], args[1], args[2], args[3]);
+  result = g_strdup_printf (format, args[0], args[1], args[2], args[3]);
 #pragma GCC diagnostic pop
+
+  for (guint i = 0; i < MAX_ARGS; i++)
+    g_free (rendered[i]);
+
+  return result;
 }
 
 /**
@@ -306,7 +371,8 @@ sh_text_says (const ShText *text,
  * @text: a message
  *
  * The form kept in a job's result: `msgid`, `msgid_plural` and `n` for a plural, and
- * `args` (an array of strings).
+ * `args`: an array of strings, or for a nested message (sh_text_set_nested()) an object
+ * with the string as `written` and the message as `text`.
  *
  * Returns: (transfer full): a new object
  */
@@ -327,7 +393,20 @@ sh_text_to_json (const ShText *text)
     }
   args = json_array_sized_new (g_strv_length (text->args));
   for (guint i = 0; text->args[i] != NULL; i++)
-    json_array_add_string_element (args, text->args[i]);
+    {
+      ShText *nested = text->nested != NULL ? g_ptr_array_index (text->nested, i) : NULL;
+
+      if (nested != NULL)
+        {
+          JsonObject *arg = json_object_new ();
+
+          json_object_set_string_member (arg, "written", text->args[i]);
+          json_object_set_object_member (arg, "text", sh_text_to_json (nested));
+          json_array_add_object_element (args, arg);
+        }
+      else
+        json_array_add_string_element (args, text->args[i]);
+    }
   json_object_set_array_member (object, "args", args);
 
   return object;
@@ -353,9 +432,20 @@ get_string (JsonObject *object,
  * Returns: (transfer full) (nullable): the message, or %NULL when @object does not have
  *   its shape; whether it is a known one is for sh_text_render() to say
  */
+static ShText *text_from_json (JsonObject *object,
+                                gboolean    nested);
+
 ShText *
 sh_text_from_json (JsonObject *object)
 {
+  return text_from_json (object, FALSE);
+}
+
+static ShText *
+text_from_json (JsonObject *object,
+                gboolean    nested)
+{
+  g_autoptr(GPtrArray) nested_texts = NULL;
   g_autoptr(GStrvBuilder) builder = NULL;
   const char *msgid;
   const char *msgid_plural;
@@ -386,6 +476,25 @@ sh_text_from_json (JsonObject *object)
     {
       JsonNode *arg = json_array_get_element (args, i);
 
+      if (JSON_NODE_HOLDS_OBJECT (arg) && !nested)
+        {
+          JsonObject *arg_object = json_node_get_object (arg);
+          const char *written = get_string (arg_object, "written");
+          JsonNode *inner = json_object_get_member (arg_object, "text");
+          ShText *inner_text;
+
+          if (written == NULL || inner == NULL || !JSON_NODE_HOLDS_OBJECT (inner) ||
+              (inner_text = text_from_json (json_node_get_object (inner), TRUE)) == NULL)
+            return NULL;
+          if (nested_texts == NULL)
+            {
+              nested_texts = g_ptr_array_new_with_free_func ((GDestroyNotify) sh_text_free);
+              g_ptr_array_set_size (nested_texts, json_array_get_length (args));
+            }
+          g_ptr_array_index (nested_texts, i) = inner_text;
+          g_strv_builder_add (builder, written);
+          continue;
+        }
       if (!JSON_NODE_HOLDS_VALUE (arg) || json_node_get_value_type (arg) != G_TYPE_STRING)
         return NULL;
       g_strv_builder_add (builder, json_node_get_string (arg));
@@ -396,6 +505,7 @@ sh_text_from_json (JsonObject *object)
   text->msgid_plural = g_strdup (msgid_plural);
   text->n = (guint64) n;
   text->args = g_strv_builder_end (builder);
+  text->nested = g_steal_pointer (&nested_texts);
 
   return text;
 }

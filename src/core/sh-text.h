@@ -83,6 +83,15 @@ G_BEGIN_DECLS
          "generated. Retry the failed scenes, or see the job’s details for Stash’s errors.", \
          "%s of %s scenes still lack media after Stash’s Generate; nothing was marked as " \
          "generated. Retry the failed scenes, or see the job’s details for Stash’s errors.")
+#define SH_TEXT_STEP_FAILED N_("Step %s (%s) failed: %s")
+#define SH_TEXT_STEP_WAIT_QUEUE N_("Waiting for Stash’s queue to empty")
+#define SH_TEXT_STEP_SCAN N_("Scanning the library in Stash")
+#define SH_TEXT_STEP_SYNC N_("Syncing scenes")
+#define SH_TEXT_STEP_CHECK N_("Checking the scenes not known to be complete")
+#define SH_TEXT_STEP_GENERATE N_("Generating the missing media")
+#define SH_TEXT_STEP_SYNC_NEW N_("Syncing new scenes")
+#define SH_TEXT_STEP_GENERATE_NEW N_("Generating media for the new scenes")
+#define SH_TEXT_STEP_CHECK_NEW N_("Checking the new scenes")
 #define SH_TEXT_CANNOT_CONNECT \
   N_("Cannot connect to Stash at %s: %s. Check that the server is running and the address " \
      "is right.")
@@ -106,6 +115,9 @@ ShText     *sh_text_new_plural   (const char    *msgid,
                                   ...) G_GNUC_NULL_TERMINATED;
 ShText     *sh_text_copy         (const ShText  *text);
 void        sh_text_free         (ShText        *text);
+void        sh_text_set_nested   (ShText        *text,
+                                  guint          index,
+                                  ShText        *nested);
 char       *sh_text_render       (const ShText  *text);
 gboolean    sh_text_says         (const ShText  *text,
                                   const char    *string);

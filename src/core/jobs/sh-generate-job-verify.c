@@ -65,16 +65,11 @@ apply_verified_cb (GObject      *object,
     g_autofree char *tracked = g_strdup_printf ("%" G_GUINT64_FORMAT, data->tracked);
     g_autoptr(ShText) text = sh_text_new_plural (SH_TEXT_STILL_LACKING, data->failed, failed,
                                                  tracked, NULL);
-    g_autofree char *message = sh_text_render (text);
-    JsonObject *texts = json_object_new ();
 
     sh_job_context_log (data->context, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                         " scenes still lack media; nothing marked", data->failed, data->tracked);
     out = _sh_generate_base_result (data, "failed", 0);
-    json_object_set_string_member (out, "error", message);
-    /* Kept by the job manager for readers in other languages. */
-    json_object_set_object_member (texts, "error", sh_text_to_json (text));
-    json_object_set_object_member (out, SH_JOB_RESULT_TEXTS, texts);
+    sh_job_result_set_error (out, text);
     _sh_generate_complete (data, out, NULL);
   }
 }

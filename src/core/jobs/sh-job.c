@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "sh-job.h"
 
 struct _ShJob
@@ -520,6 +522,79 @@ dup_display (ShJob      *self,
     return rendered;
 
   return g_strdup (string);
+}
+
+/**
+ * sh_job_dup_error_text:
+ * @self: a #ShJob
+ *
+ * Returns: (transfer full) (nullable): the message that StashHog kept beside the job's
+ *   error, when it says (in the current language) what the job stores
+ */
+ShText *
+sh_job_dup_error_text (ShJob *self)
+{
+  g_autoptr(ShText) text = NULL;
+
+  g_return_val_if_fail (SH_IS_JOB (self), NULL);
+
+  text = dup_text (self, "error");
+  return sh_text_says (text, self->record->error) ? g_steal_pointer (&text) : NULL;
+}
+
+/**
+ * sh_job_result_set_error:
+ * @result: a handler's result
+ * @text: why the job failed
+ *
+ * Sets the result's `error` to @text in the current language, and keeps @text beside it
+ * (%SH_JOB_RESULT_TEXTS) for the job manager.
+ */
+void
+sh_job_result_set_error (JsonObject   *result,
+                         const ShText *text)
+{
+  g_autofree char *message = NULL;
+  JsonObject *texts = json_object_new ();
+
+  g_return_if_fail (result != NULL);
+  g_return_if_fail (text != NULL);
+
+  message = sh_text_render (text);
+  json_object_set_string_member (result, "error", message);
+  json_object_set_object_member (texts, "error", sh_text_to_json (text));
+  json_object_set_object_member (result, SH_JOB_RESULT_TEXTS, texts);
+}
+
+/**
+ * sh_job_text_step_failed:
+ * @child: the step's job, failed
+ * @index: the step's number
+ * @label_msgid: the step's label, untranslated (an `SH_TEXT_STEP_` message)
+ *
+ * Why a workflow failed: “Step 2 (Syncing scenes) failed: …”, with the step's label and
+ * @child's error nested, so that both read in the reader's language too.
+ *
+ * Returns: (transfer full): the message
+ */
+ShText *
+sh_job_text_step_failed (ShJob      *child,
+                         guint       index,
+                         const char *label_msgid)
+{
+  g_autofree char *number = NULL;
+  ShText *text;
+
+  g_return_val_if_fail (SH_IS_JOB (child), NULL);
+  g_return_val_if_fail (label_msgid != NULL, NULL);
+
+  number = g_strdup_printf ("%u", index);
+  text = sh_text_new (SH_TEXT_STEP_FAILED, number, g_dgettext (GETTEXT_PACKAGE, label_msgid),
+                      child->record->error != NULL ? child->record->error : "", NULL);
+  sh_text_set_nested (text, 1, sh_text_new (label_msgid, NULL));
+  sh_text_set_nested (text, 2, sh_job_dup_error_text (child));
+
+  return text;
 }
 
 /**

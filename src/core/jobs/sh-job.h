@@ -69,6 +69,12 @@ JsonObject  *sh_job_dup_parameters      (ShJob              *self);
 void         sh_job_parameters_upgrade  (JsonObject         *parameters);
 JsonObject  *sh_job_dup_result          (ShJob              *self);
 char        *sh_job_dup_error_display   (ShJob              *self);
+ShText      *sh_job_dup_error_text      (ShJob              *self);
+void         sh_job_result_set_error    (JsonObject         *result,
+                                         const ShText       *text);
+ShText      *sh_job_text_step_failed    (ShJob              *child,
+                                         guint               index,
+                                         const char         *label_msgid);
 char        *sh_job_dup_message_display (ShJob              *self);
 JsonNode    *sh_job_to_json             (ShJob              *self);
 

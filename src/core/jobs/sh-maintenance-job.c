@@ -71,6 +71,7 @@ typedef struct
   gint64        incomplete;   /* scenes the Generate found still lacking media */
   guint64       failing;      /* scenes left out as failing */
   gboolean      with_errors;  /* the Generate completed with errors */
+  ShText       *error_text;   /* (owned) (nullable) the failure, untranslated */
 } MaintenanceData;
 
 static void
@@ -87,6 +88,7 @@ maintenance_data_free (MaintenanceData *data)
   g_clear_object (&data->io);
   g_free (data->scan_job_id);
   g_clear_pointer (&data->steps, json_array_unref);
+  g_clear_pointer (&data->error_text, sh_text_free);
   g_free (data);
 }
 
@@ -139,25 +141,34 @@ maintenance_validate (JsonObject  *parameters,
   return TRUE;
 }
 
+/* The step's label, untranslated. */
 static const char *
-step_label (Step step)
+step_msgid (Step step)
 {
   switch (step)
     {
     case STEP_WAIT_QUEUE:
-      return _("Waiting for Stash’s queue to empty");
+      return SH_TEXT_STEP_WAIT_QUEUE;
     case STEP_SCAN:
-      return _("Scanning the library in Stash");
+      return SH_TEXT_STEP_SCAN;
     case STEP_SYNC:
-      return _("Syncing scenes");
+      return SH_TEXT_STEP_SYNC;
     case STEP_CHECK:
-      return _("Checking the scenes not known to be complete");
+      return SH_TEXT_STEP_CHECK;
     case STEP_GENERATE:
-      return _("Generating the missing media");
+      return SH_TEXT_STEP_GENERATE;
     case STEP_DONE:
     default:
-      return "";
+      return NULL;
     }
+}
+
+static const char *
+step_label (Step step)
+{
+  const char *msgid = step_msgid (step);
+
+  return msgid != NULL ? _(msgid) : "";
 }
 
 static void
@@ -283,6 +294,9 @@ return_result (GTask      *task,
     json_object_set_int_member (result, "errors", data->incomplete);
   if (error != NULL)
     json_object_set_string_member (result, "error", error);
+  /* Kept for readers in other languages when it is what the error says. */
+  if (error != NULL && sh_text_says (data->error_text, error))
+    sh_job_result_set_error (result, data->error_text);
   if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "completed_with_errors") == 0)
     {
       g_autofree char *summary = make_summary (data);
@@ -384,11 +398,12 @@ child_run_cb (GObject      *object,
 
     case SH_JOB_FAILED:
       {
-        g_autofree char *message =
-          g_strdup_printf (_("Step %u (%s) failed: %s"), data->step_index,
-                           step_label (data->step),
-                           sh_job_get_error (child) ? sh_job_get_error (child) : "");
+        g_autofree char *message = NULL;
 
+        g_clear_pointer (&data->error_text, sh_text_free);
+        data->error_text = sh_job_text_step_failed (child, data->step_index,
+                                                    step_msgid (data->step));
+        message = sh_text_render (data->error_text);
         return_result (task, "failed", message);
       }
       return;
