@@ -212,6 +212,12 @@ sh_text_new_plural (const char *msgid,
   return text;
 }
 
+/**
+ * sh_text_copy:
+ * @text: a message
+ *
+ * Returns: (transfer full): a copy of @text, nested messages too
+ */
 ShText *
 sh_text_copy (const ShText *text)
 {
@@ -238,6 +244,10 @@ sh_text_copy (const ShText *text)
   return copy;
 }
 
+/**
+ * sh_text_free:
+ * @text: (nullable): a message
+ */
 void
 sh_text_free (ShText *text)
 {
