@@ -18,7 +18,6 @@
 #include "sh-job-details-window.h"
 #include "sh-job-manager.h"
 #include "sh-job-row.h"
-#include "sh-job-store.h"
 #include "sh-stash-client.h"
 #include "sh-test-utils.h"
 #include "sh-types.h"
@@ -33,22 +32,6 @@
 #define ORPHANED_DE \
   "Der StashHog-Prozess, der diesen Auftrag ausgeführt hat, wurde beendet (er antwortet " \
   "nicht mehr). Für ihn wurde nichts gespeichert; führen Sie ihn erneut aus."
-
-static ShJobRecord *
-get_record (ShJobStore *store,
-            const char *id)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  ShJobRecord *record;
-
-  sh_job_store_get_async (store, id, NULL, sh_test_store_result, &result);
-  record = sh_job_store_get_finish (store, sh_test_await (&result), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (record);
-
-  return record;
-}
 
 /* A job left running by a process that died (in English), failed by the next one. */
 static char *
@@ -165,7 +148,7 @@ check_language (void)
   id = fail_orphaned_job (db, client, server_id);
   reader = sh_job_manager_new (db, client, server_id);
   info = sh_job_manager_lookup_type (reader, SH_JOB_TYPE_SYNC);
-  record = get_record (sh_job_manager_get_job_store (reader), id);
+  record = sh_test_get_job_record (sh_job_manager_get_job_store (reader), id);
   g_assert_cmpstr (record->status, ==, "failed");
   g_assert_cmpstr (record->error, ==, ORPHANED_EN);
   g_assert_cmpstr (record->message, ==, "Interrupted");

@@ -431,17 +431,13 @@ kept_msgid (Fixture    *fixture,
             ShJob      *job,
             const char *which)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJobRecord) record = NULL;
   g_autoptr(JsonNode) node = NULL;
-  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
   JsonObject *texts;
 
-  sh_job_store_get_async (store, sh_job_get_id (job), NULL, sh_test_store_result, &result);
-  record = sh_job_store_get_finish (store, sh_test_await (&result), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (record);
+  record = sh_test_get_job_record (sh_job_manager_get_job_store (fixture->manager),
+                                   sh_job_get_id (job));
   if (record->result == NULL)
     return NULL;
   node = json_from_string (record->result, &error);
@@ -1628,6 +1624,31 @@ test_generate_partial_failure (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, 0);
 }
 
+/* Scenes 3 and 12 fail to generate (Stash cannot make their preview and sprite). */
+static void
+break_two_scenes (Fixture  *fixture,
+                  gboolean  broken)
+{
+  sh_fake_stash_set_broken (fixture->fake, 3, broken ? SH_FAKE_ARTIFACT_PREVIEW : 0);
+  sh_fake_stash_set_broken (fixture->fake, 12, broken ? SH_FAKE_ARTIFACT_SPRITE : 0);
+}
+
+/* @retry, of a Generate that left scenes 3 and 12 failed, sent exactly them and marked
+ * every scene. */
+static void
+assert_retried_two (Fixture *fixture,
+                    ShJob   *retry)
+{
+  g_autoptr(JsonArray) sent = sent_scene_ids (fixture);
+
+  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
+  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
 /* With "also mark the scenes that succeeded": exactly the verified scenes are marked, the
  * job completes with errors; a retry of the failed scenes (once Stash can make them)
  * marks the rest. */
@@ -1637,12 +1658,10 @@ test_generate_mark_succeeded (Fixture       *fixture,
 {
   g_autoptr(ShJob) job = NULL;
   g_autoptr(ShJob) retry = NULL;
-  g_autoptr(JsonArray) sent = NULL;
   g_autofree char *parameters = NULL;
 
   sync_scenes (fixture);
-  sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
-  sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_SPRITE);
+  break_two_scenes (fixture, TRUE);
 
   job = create_and_run (fixture, "stash_generate", "{\"mark_succeeded\": true}");
   g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
@@ -1656,17 +1675,10 @@ test_generate_mark_succeeded (Fixture       *fixture,
   g_assert_null (kept_msgid (fixture, job, "error"));
 
   /* Stash can make them now: the retry targets exactly the two. */
-  sh_fake_stash_set_broken (fixture->fake, 3, 0);
-  sh_fake_stash_set_broken (fixture->fake, 12, 0);
+  break_two_scenes (fixture, FALSE);
   parameters = g_strdup_printf ("{\"retry_failed_of\": \"%s\"}", sh_job_get_id (job));
   retry = create_and_run (fixture, "stash_generate", parameters);
-  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
-  sent = sent_scene_ids (fixture);
-  g_assert_nonnull (sent);
-  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
-  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
-  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+  assert_retried_two (fixture, retry);
 }
 
 /* A pending Generate stored with @parameters_json as an earlier version wrote it. */
@@ -1675,11 +1687,9 @@ insert_old_generate (Fixture    *fixture,
                      const char *parameters_json)
 {
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GAsyncResult) get_result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJobRecord) record = sh_job_record_new ();
   ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
-  ShJob *job;
 
   record->id = g_uuid_string_random ();
   record->type = g_strdup ("stash_generate");
@@ -1692,12 +1702,7 @@ insert_old_generate (Fixture    *fixture,
   g_assert_true (sh_job_store_insert_finish (store, sh_test_await (&result), NULL, &error));
   g_assert_no_error (error);
 
-  sh_job_manager_get_job_async (fixture->manager, record->id, NULL, sh_test_store_result,
-                                &get_result);
-  job = sh_job_manager_get_job_finish (fixture->manager, sh_test_await (&get_result), &error);
-  g_assert_no_error (error);
-
-  return job;
+  return reload (fixture, record->id);
 }
 
 /* Jobs stored by versions that spelled StashHog's own parameters in camelCase
@@ -1709,12 +1714,10 @@ test_generate_old_parameter_names (Fixture       *fixture,
   g_autoptr(ShJob) job = NULL;
   g_autoptr(ShJob) retry = NULL;
   g_autoptr(JsonObject) parameters = NULL;
-  g_autoptr(JsonArray) sent = NULL;
   g_autofree char *old_retry = NULL;
 
   sync_scenes (fixture);
-  sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
-  sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_SPRITE);
+  break_two_scenes (fixture, TRUE);
 
   job = insert_old_generate (fixture, "{\"markSucceeded\": true, \"covers\": true}");
   parameters = sh_job_dup_parameters (job);
@@ -1726,19 +1729,12 @@ test_generate_old_parameter_names (Fixture       *fixture,
   g_assert_cmpint (result_int (job, "errors"), ==, 2);
   g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 38);
 
-  sh_fake_stash_set_broken (fixture->fake, 3, 0);
-  sh_fake_stash_set_broken (fixture->fake, 12, 0);
+  break_two_scenes (fixture, FALSE);
   old_retry = g_strdup_printf ("{\"retryFailedOf\": \"%s\", \"markSucceeded\": false}",
                                sh_job_get_id (job));
   retry = insert_old_generate (fixture, old_retry);
   run_job (fixture->manager, retry);
-  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
-  sent = sent_scene_ids (fixture);
-  g_assert_nonnull (sent);
-  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
-  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
-  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+  assert_retried_two (fixture, retry);
 }
 
 /* A scene that fails Generate after Generate becomes failing and leaves whole-library
