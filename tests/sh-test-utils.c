@@ -116,6 +116,29 @@ sh_test_open_database (gboolean    postgres,
   return g_steal_pointer (&db);
 }
 
+/**
+ * sh_test_get_job_record:
+ * @store: a job store
+ * @id: a job's id
+ *
+ * Returns: (transfer full): the job's row as stored (the test fails when there is none)
+ */
+ShJobRecord *
+sh_test_get_job_record (ShJobStore *store,
+                        const char *id)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShJobRecord *record;
+
+  sh_job_store_get_async (store, id, NULL, sh_test_store_result, &result);
+  record = sh_job_store_get_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+
+  return record;
+}
+
 /* GNU gettext's counter of loaded catalogues: bumping it drops the translations it cached,
  * so that a change of LANGUAGE applies to the next lookup. */
 extern int _nl_msg_cat_cntr;

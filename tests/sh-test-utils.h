@@ -7,6 +7,7 @@
 #pragma once
 
 #include "sh-database.h"
+#include "sh-job-store.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ const char   *sh_test_postgres_url  (void);
 void          sh_test_reset_postgres (void);
 ShDatabase   *sh_test_open_database (gboolean        postgres,
                                      const char     *sqlite_path);
+ShJobRecord  *sh_test_get_job_record (ShJobStore    *store,
+                                      const char    *id);
 
 void          sh_test_allow_language_switch (void);
 void          sh_test_set_language          (const char *language);

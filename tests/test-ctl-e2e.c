@@ -1441,6 +1441,28 @@ test_sync_after_kill (Fixture       *f,
   dead = ctl_job (f, 0, "job", id, "--json", NULL);
   g_assert_cmpstr (json_object_get_string_member (dead, "status"), ==, "failed");
   g_assert_nonnull (strstr (json_object_get_string_member (dead, "error"), "stopped"));
+
+  /* Read in German, with the catalogues of this build: the reason StashHog wrote (in
+   * English) is shown in German; the JSON keeps it as it was written. */
+  {
+    g_auto(CtlRun) shown = { 0 };
+    g_auto(CtlRun) shown_json = { 0 };
+    g_autofree char *localedir = g_build_filename (g_getenv ("STASHHOG_BUILD_ROOT"), "po", NULL);
+
+    f->env = g_environ_setenv (f->env, "LANGUAGE", "de", TRUE);
+    f->env = g_environ_setenv (f->env, "STASHHOG_LOCALEDIR", localedir, TRUE);
+    ctl (f, &shown, "job", id, NULL);
+    ctl (f, &shown_json, "job", id, "--json", NULL);
+    f->env = g_environ_unsetenv (f->env, "LANGUAGE");
+    f->env = g_environ_unsetenv (f->env, "STASHHOG_LOCALEDIR");
+    assert_status (&shown, 0);
+    g_assert_nonnull (strstr (shown.out, "Der StashHog-Prozess, der diesen Auftrag ausgeführt "
+                                         "hat, wurde beendet"));
+    g_assert_nonnull (strstr (shown.out, "Unterbrochen"));
+    g_assert_null (strstr (shown.out, "stopped"));
+    assert_status (&shown_json, 0);
+    g_assert_nonnull (strstr (shown_json.out, "The StashHog process that ran this job stopped"));
+  }
 }
 
 /* A second Ctrl-C while Stash never confirms the stop stops waiting: exit 3 at once, and

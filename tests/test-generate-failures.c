@@ -269,7 +269,7 @@ mark_succeeded (ShGenerateDialog *dialog)
 {
   g_autoptr(JsonObject) parameters = sh_generate_dialog_dup_parameters (dialog);
 
-  return json_object_get_boolean_member (parameters, "markSucceeded");
+  return json_object_get_boolean_member (parameters, "mark_succeeded");
 }
 
 static void
@@ -387,7 +387,7 @@ check_failures (ShApplication *app,
     g_autoptr(JsonObject) parameters = sh_job_dup_parameters (job);
     g_autoptr(JsonObject) result = sh_job_dup_result (job);
 
-    g_assert_cmpstr (json_object_get_string_member (parameters, "retryFailedOf"), ==,
+    g_assert_cmpstr (json_object_get_string_member (parameters, "retry_failed_of"), ==,
                      failed_id);
     g_assert_cmpint (json_object_get_int_member (result, "scenes_tracked"), ==, 2);
   }

@@ -569,7 +569,7 @@ check_failure_notification (ShApplication *app,
   again = wait_job (fixture, "stash_generate", SH_JOB_FAILED);
   fixture->other_than = NULL;
   parameters = sh_job_dup_parameters (again);
-  g_assert_cmpstr (json_object_get_string_member (parameters, "retryFailedOf"), ==, first_id);
+  g_assert_cmpstr (json_object_get_string_member (parameters, "retry_failed_of"), ==, first_id);
   g_assert_cmpint (sh_job_get_total_items (again), ==, 1);
 }
 

@@ -424,6 +424,46 @@ assert_nothing_written (Fixture *fixture,
   g_assert_cmpuint (count (fixture, SH_GENERATED_NO), ==, N_SCENES);
 }
 
+/* The message id that the job's stored row keeps beside its @which (`error` or
+ * `message`), for readers in other languages; NULL when there is none. */
+static char *
+kept_msgid (Fixture    *fixture,
+            ShJob      *job,
+            const char *which)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJobRecord) record = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *texts;
+
+  record = sh_test_get_job_record (sh_job_manager_get_job_store (fixture->manager),
+                                   sh_job_get_id (job));
+  if (record->result == NULL)
+    return NULL;
+  node = json_from_string (record->result, &error);
+  g_assert_no_error (error);
+  texts = json_object_get_object_member (json_node_get_object (node), SH_JOB_RESULT_TEXTS);
+  if (texts == NULL || !json_object_has_member (texts, which))
+    return NULL;
+
+  return g_strdup (json_object_get_string_member (json_object_get_object_member (texts, which),
+                                                  "msgid"));
+}
+
+/* @job's @which is kept as the message whose id begins with @prefix. */
+static void
+assert_kept (Fixture    *fixture,
+             ShJob      *job,
+             const char *which,
+             const char *prefix)
+{
+  g_autofree char *msgid = kept_msgid (fixture, job, which);
+
+  g_assert_nonnull (msgid);
+  if (!g_str_has_prefix (msgid, prefix))
+    g_error ("The job's %s is kept as “%s”, not “%s…”", which, msgid, prefix);
+}
+
 static void
 test_generate_stash_failed (Fixture       *fixture,
                             gconstpointer  user_data)
@@ -435,6 +475,8 @@ test_generate_stash_failed (Fixture       *fixture,
   job = create_and_run (fixture, "stash_generate", NULL);
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "failed"));
+  assert_kept (fixture, job, "error", "Stash reported that the Generate job failed");
+  assert_kept (fixture, job, "message", "Failed");
 }
 
 static void
@@ -455,6 +497,8 @@ test_generate_restarted (Fixture       *fixture,
   g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "restarted"));
+  /* Whichever of the ways to say it. */
+  assert_kept (fixture, job, "error", "");
 }
 
 static void
@@ -468,6 +512,7 @@ test_generate_unreachable_at_start (Fixture       *fixture,
   job = create_and_run (fixture, "stash_generate", NULL);
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "Cannot connect"));
+  assert_kept (fixture, job, "error", "Cannot connect to Stash at %s: %s.");
 }
 
 static void
@@ -488,6 +533,7 @@ test_generate_unreachable_past_grace (Fixture       *fixture,
   g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
   assert_nothing_written (fixture, job, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "unreachable"));
+  assert_kept (fixture, job, "error", "Stash was unreachable for more than %s second");
 }
 
 static void
@@ -537,6 +583,7 @@ test_generate_cancel (Fixture       *fixture,
 
   g_assert_true (sh_job_manager_run_finish (fixture->manager, sh_test_await (&result), &error));
   assert_nothing_written (fixture, job, SH_JOB_CANCELLED);
+  assert_kept (fixture, job, "message", "Cancelled");
   g_assert_cmpuint (sh_fake_stash_get_request_count (fixture->fake, "StopJob"), ==, 1);
   /* Never cancelled here while Stash still runs it. */
   status = sh_fake_stash_dup_job_status (fixture->fake, sh_job_get_stash_job_id (job));
@@ -802,6 +849,8 @@ test_generate_reattach (Fixture       *fixture,
   lost = reload (fixture, lost_id);
   g_assert_cmpint (sh_job_get_status (lost), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (lost), "no longer"));
+  assert_kept (fixture, lost, "error", "StashHog stopped while this job was running");
+  assert_kept (fixture, lost, "message", "Interrupted");
 }
 
 static void
@@ -1034,6 +1083,7 @@ test_generate_abandon (Fixture       *fixture,
   stored = reload (fixture, sh_job_get_id (job));
   g_assert_cmpint (sh_job_get_status (stored), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (stored), expected));
+  assert_kept (fixture, stored, "error", "StashHog stopped waiting for Stash to confirm the stop");
   g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
 
   /* The Generate stopped polling Stash too. */
@@ -1552,6 +1602,7 @@ test_generate_partial_failure (Fixture       *fixture,
   g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
   g_assert_nonnull (strstr (sh_job_get_error (job), "4 of 40 scenes still lack media"));
   g_assert_nonnull (strstr (sh_job_get_error (job), "nothing was marked"));
+  assert_kept (fixture, job, "error", "%s of %s scene still lacks media");
   g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 0);
   g_assert_cmpint (result_int (job, "scenes_failed"), ==, 4);
   g_assert_cmpint (result_int (job, "scenes_verified"), ==, 36);
@@ -1573,6 +1624,31 @@ test_generate_partial_failure (Fixture       *fixture,
   g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, 0);
 }
 
+/* Scenes 3 and 12 fail to generate (Stash cannot make their preview and sprite). */
+static void
+break_two_scenes (Fixture  *fixture,
+                  gboolean  broken)
+{
+  sh_fake_stash_set_broken (fixture->fake, 3, broken ? SH_FAKE_ARTIFACT_PREVIEW : 0);
+  sh_fake_stash_set_broken (fixture->fake, 12, broken ? SH_FAKE_ARTIFACT_SPRITE : 0);
+}
+
+/* @retry, of a Generate that left scenes 3 and 12 failed, sent exactly them and marked
+ * every scene. */
+static void
+assert_retried_two (Fixture *fixture,
+                    ShJob   *retry)
+{
+  g_autoptr(JsonArray) sent = sent_scene_ids (fixture);
+
+  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
+  g_assert_nonnull (sent);
+  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
+  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+}
+
 /* With "also mark the scenes that succeeded": exactly the verified scenes are marked, the
  * job completes with errors; a retry of the failed scenes (once Stash can make them)
  * marks the rest. */
@@ -1582,14 +1658,12 @@ test_generate_mark_succeeded (Fixture       *fixture,
 {
   g_autoptr(ShJob) job = NULL;
   g_autoptr(ShJob) retry = NULL;
-  g_autoptr(JsonArray) sent = NULL;
   g_autofree char *parameters = NULL;
 
   sync_scenes (fixture);
-  sh_fake_stash_set_broken (fixture->fake, 3, SH_FAKE_ARTIFACT_PREVIEW);
-  sh_fake_stash_set_broken (fixture->fake, 12, SH_FAKE_ARTIFACT_SPRITE);
+  break_two_scenes (fixture, TRUE);
 
-  job = create_and_run (fixture, "stash_generate", "{\"markSucceeded\": true}");
+  job = create_and_run (fixture, "stash_generate", "{\"mark_succeeded\": true}");
   g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
   g_assert_cmpint (result_int (job, "errors"), ==, 2);
   g_assert_cmpint (result_int (job, "scenes_updated_count"), ==, 38);
@@ -1597,19 +1671,70 @@ test_generate_mark_succeeded (Fixture       *fixture,
   g_assert_cmpuint (count_role (fixture, job, "updated"), ==, 38);
   g_assert_cmpuint (count_role (fixture, job, "failed"), ==, 2);
   g_assert_nonnull (strstr (sh_job_get_message (job), "2 errors"));
+  assert_kept (fixture, job, "message", "Completed with %s error");
+  g_assert_null (kept_msgid (fixture, job, "error"));
 
   /* Stash can make them now: the retry targets exactly the two. */
-  sh_fake_stash_set_broken (fixture->fake, 3, 0);
-  sh_fake_stash_set_broken (fixture->fake, 12, 0);
-  parameters = g_strdup_printf ("{\"retryFailedOf\": \"%s\"}", sh_job_get_id (job));
+  break_two_scenes (fixture, FALSE);
+  parameters = g_strdup_printf ("{\"retry_failed_of\": \"%s\"}", sh_job_get_id (job));
   retry = create_and_run (fixture, "stash_generate", parameters);
-  g_assert_cmpint (sh_job_get_status (retry), ==, SH_JOB_COMPLETED);
-  sent = sent_scene_ids (fixture);
-  g_assert_nonnull (sent);
-  g_assert_cmpuint (json_array_get_length (sent), ==, 2);
-  g_assert_cmpstr (json_array_get_string_element (sent, 0), ==, "3");
-  g_assert_cmpstr (json_array_get_string_element (sent, 1), ==, "12");
-  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, N_SCENES);
+  assert_retried_two (fixture, retry);
+}
+
+/* A pending Generate stored with @parameters_json as an earlier version wrote it. */
+static ShJob *
+insert_old_generate (Fixture    *fixture,
+                     const char *parameters_json)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ShJobRecord) record = sh_job_record_new ();
+  ShJobStore *store = sh_job_manager_get_job_store (fixture->manager);
+
+  record->id = g_uuid_string_random ();
+  record->type = g_strdup ("stash_generate");
+  record->status = g_strdup ("pending");
+  record->server_id = fixture->server_id;
+  record->processed_items = record->total_items = -1;
+  record->parameters = g_strdup (parameters_json);
+  record->created_at = record->updated_at = g_get_real_time ();
+  sh_job_store_insert_async (store, record, NULL, sh_test_store_result, &result);
+  g_assert_true (sh_job_store_insert_finish (store, sh_test_await (&result), NULL, &error));
+  g_assert_no_error (error);
+
+  return reload (fixture, record->id);
+}
+
+/* Jobs stored by versions that spelled StashHog's own parameters in camelCase
+ * (`markSucceeded`, `retryFailedOf`) run and retry as before, and read with the new names. */
+static void
+test_generate_old_parameter_names (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(ShJob) retry = NULL;
+  g_autoptr(JsonObject) parameters = NULL;
+  g_autofree char *old_retry = NULL;
+
+  sync_scenes (fixture);
+  break_two_scenes (fixture, TRUE);
+
+  job = insert_old_generate (fixture, "{\"markSucceeded\": true, \"covers\": true}");
+  parameters = sh_job_dup_parameters (job);
+  g_assert_true (json_object_get_boolean_member (parameters, "mark_succeeded"));
+  g_assert_false (json_object_has_member (parameters, "markSucceeded"));
+  run_job (fixture->manager, job);
+  /* Marked what succeeded, as the old name asked. */
+  g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_COMPLETED);
+  g_assert_cmpint (result_int (job, "errors"), ==, 2);
+  g_assert_cmpuint (count (fixture, SH_GENERATED_YES), ==, 38);
+
+  break_two_scenes (fixture, FALSE);
+  old_retry = g_strdup_printf ("{\"retryFailedOf\": \"%s\", \"markSucceeded\": false}",
+                               sh_job_get_id (job));
+  retry = insert_old_generate (fixture, old_retry);
+  run_job (fixture->manager, retry);
+  assert_retried_two (fixture, retry);
 }
 
 /* A scene that fails Generate after Generate becomes failing and leaves whole-library
@@ -1886,6 +2011,7 @@ main (int   argc,
   ADD ("generate/reattach", test_generate_reattach);
   ADD ("generate/partial-failure", test_generate_partial_failure);
   ADD ("generate/mark-succeeded", test_generate_mark_succeeded);
+  ADD ("generate/old-parameter-names", test_generate_old_parameter_names);
   ADD ("generate/failing-scene", test_generate_failing_scene);
   ADD ("generate/duplicate-ids", test_generate_duplicate_ids);
   ADD ("generate/deleted-scene", test_generate_deleted_scene);

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "sh-core.h"
 #include "sh-fake-stash.h"
 #include "sh-job-manager.h"
@@ -194,6 +196,25 @@ test_complete (Fixture       *fixture,
   g_assert_cmpstr (sh_job_get_message (job), ==, "Nothing needed generating");
 }
 
+/* The step of type @type that @job ran. */
+static ShJob *
+find_step (Fixture    *fixture,
+           ShJob      *job,
+           const char *type)
+{
+  GListModel *jobs = sh_job_manager_get_jobs (fixture->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (jobs); i++)
+    {
+      g_autoptr(ShJob) step = g_list_model_get_item (jobs, i);
+
+      if (g_strcmp0 (sh_job_get_parent_id (step), sh_job_get_id (job)) == 0 &&
+          g_strcmp0 (sh_job_get_job_type (step), type) == 0)
+        return g_steal_pointer (&step);
+    }
+  g_assert_not_reached ();
+}
+
 /* A broken scene fails runs until its third failure; then it is failing, left out, and
  * the run completes, naming it. */
 static void
@@ -210,6 +231,25 @@ test_broken_scene (Fixture       *fixture,
       g_assert_cmpint (sh_job_get_status (job), ==, SH_JOB_FAILED);
       g_assert_nonnull (strstr (sh_job_get_error (job), "Generating the missing media"));
       g_assert_cmpuint (count (fixture, SH_GENERATED_FAILING), ==, run < 3 ? 0 : 1);
+
+      /* Read in German (as a desktop reads a run of a systemd timer in the C locale): the
+       * step's label, and the Generate's own error, in the reader's language. */
+      if (run == 1)
+        {
+          g_autofree char *shown = NULL;
+          g_autofree char *generate_error = NULL;
+          g_autoptr(ShJob) generate = NULL;
+
+          generate = find_step (fixture, job, "stash_generate");
+          sh_test_set_language ("de");
+          shown = sh_job_dup_error_display (job);
+          generate_error = sh_job_dup_error_display (generate);
+          sh_test_set_language (NULL);
+          g_test_message ("%s", shown);
+          g_assert_nonnull (strstr (shown, "(Fehlende Medien werden erzeugt)"));
+          g_assert_nonnull (strstr (shown, generate_error));
+          g_assert_null (strstr (sh_job_get_error (job), "Fehlende"));
+        }
     }
 
   {
@@ -292,6 +332,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  sh_test_allow_language_switch ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \

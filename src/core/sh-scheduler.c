@@ -424,7 +424,7 @@ start_run (ShScheduler      *self,
 
   json_object_set_boolean_member (parameters, "scan", setting (self->settings,
                                                                "maintenance-scan"));
-  json_object_set_boolean_member (parameters, "markSucceeded",
+  json_object_set_boolean_member (parameters, "mark_succeeded",
                                   setting (self->settings, "maintenance-mark-succeeded"));
   next = sh_schedule_next_due (schedule, now, now);
   if (next != NULL)

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "sh-ctl.h"
@@ -136,13 +137,15 @@ static void
 print_job_summary (ShJob *job)
 {
   const char *status = sh_job_status_to_string (sh_job_get_status (job));
+  g_autofree char *message = sh_job_dup_message_display (job);
+  g_autofree char *error = sh_job_dup_error_display (job);
 
   g_print ("%s %s %s", sh_job_get_id (job), sh_job_get_job_type (job), status);
-  if (sh_job_get_message (job) != NULL)
-    g_print (": %s", sh_job_get_message (job));
+  if (message != NULL)
+    g_print (": %s", message);
   g_print ("\n");
-  if (sh_job_get_error (job) != NULL)
-    g_printerr ("stashhogctl: %s\n", sh_job_get_error (job));
+  if (error != NULL)
+    g_printerr ("stashhogctl: %s\n", error);
 
   /* What a Generate left incomplete, and where to see it. */
   {
@@ -288,8 +291,10 @@ follow_job (Session  *session,
    * cancelled it. The error says so; with --json it is in the JSON, so say it here too. */
   if (follow.abandoned)
     {
-      if (session->options.json && sh_job_get_error (job) != NULL)
-        g_printerr ("stashhogctl: %s\n", sh_job_get_error (job));
+      g_autofree char *why = sh_job_dup_error_display (job);
+
+      if (session->options.json && why != NULL)
+        g_printerr ("stashhogctl: %s\n", why);
       return SH_CTL_EXIT_CANCELLED;
     }
 
@@ -578,9 +583,9 @@ sh_ctl_cmd_generate (int    argc,
   if (scenes != NULL)
     json_object_set_array_member (parameters, "sceneIDs", strv_to_json (scenes));
   if (retry_failed != NULL)
-    json_object_set_string_member (parameters, "retryFailedOf", retry_failed);
+    json_object_set_string_member (parameters, "retry_failed_of", retry_failed);
   if (mark_succeeded)
-    json_object_set_boolean_member (parameters, "markSucceeded", TRUE);
+    json_object_set_boolean_member (parameters, "mark_succeeded", TRUE);
   if (segments != -1)
     json_object_set_int_member (preview, "previewSegments", segments);
   if (segment_duration != -1)
@@ -719,7 +724,7 @@ sh_ctl_cmd_maintain (int    argc,
   sh_schedule_load (&schedule, settings);
   json_object_set_boolean_member (parameters, "scan",
                                   scan || settings_flag (settings, "maintenance-scan"));
-  json_object_set_boolean_member (parameters, "markSucceeded",
+  json_object_set_boolean_member (parameters, "mark_succeeded",
                                   settings_flag (settings, "maintenance-mark-succeeded"));
   if (scheduled)
     {
@@ -833,15 +838,17 @@ sh_ctl_cmd_jobs (int    argc,
       for (guint i = 0; i < records->len; i++)
         {
           ShJobRecord *record = g_ptr_array_index (records, i);
+          g_autoptr(ShJob) job = sh_job_new_from_record (record);
           g_autoptr(GDateTime) created = g_date_time_new_from_unix_local (record->created_at / G_USEC_PER_SEC);
           g_autofree char *when = g_date_time_format (created, "%Y-%m-%d %H:%M:%S");
+          g_autofree char *message = sh_job_dup_message_display (job);
 
           /* Orphaned is what the user should see: no process runs it any more. */
           const char *shown = g_hash_table_contains (orphaned, record->id) ? "orphaned"
                                                                            : record->status;
 
           g_print ("%s  %-20s %-10s %s  %s\n", record->id, record->type, shown, when,
-                   record->message ? record->message : "");
+                   message ? message : "");
         }
     }
 
@@ -898,6 +905,38 @@ parse_id_command (const char  *command,
   return session_open (session, recovery, exit_code);
 }
 
+/* `job ID` for people: the fields of the job object, one a line, with the messages that
+ * StashHog wrote in the reader's language (the JSON keeps them as stored). */
+static void
+print_job_fields (ShJob      *job,
+                  JsonObject *object)
+{
+  g_autoptr(GList) names = json_object_get_members (object);
+  guint width = 0;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    width = MAX (width, strlen (l->data));
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonNode *value = json_object_get_member (object, name);
+      g_autofree char *text = NULL;
+
+      if (JSON_NODE_HOLDS_NULL (value))
+        continue;
+      if (g_str_equal (name, "message"))
+        text = sh_job_dup_message_display (job);
+      else if (g_str_equal (name, "error"))
+        text = sh_job_dup_error_display (job);
+      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        text = g_strdup (json_node_get_string (value));
+      else
+        text = json_to_string (value, FALSE);
+      g_print ("%-*s  %s\n", (int) width + 1, name, text);
+    }
+}
+
 int
 sh_ctl_cmd_job (int    argc,
                 char **argv)
@@ -925,7 +964,10 @@ sh_ctl_cmd_job (int    argc,
     if (orphaned == NULL)
       return sh_ctl_fail (error);
     node = sh_ctl_job_to_json (job, g_hash_table_contains (orphaned, sh_job_get_id (job)));
-    sh_ctl_print_json (node, TRUE);
+    if (session.options.json)
+      sh_ctl_print_json (node, TRUE);
+    else
+      print_job_fields (job, json_node_get_object (node));
   }
 
   return SH_CTL_EXIT_OK;

@@ -67,50 +67,14 @@ sh_ctl_json_add_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
-/* StashHog's own parameters, stored beside Stash's Generate input under the names the app
- * has always used; printed in StashHog's spelling. */
-static const struct
-{
-  const char *stored;
-  const char *printed;
-} own_parameters[] = {
-  { "markSucceeded", "mark_succeeded" },
-  { "retryFailedOf", "retry_failed_of" },
-};
-
-/* A copy of @parameters with StashHog's own names respelled. */
-static JsonNode *
-respell_parameters (JsonObject *parameters)
-{
-  g_autoptr(JsonObject) copy = json_object_new ();
-  g_autoptr(GList) names = json_object_get_members (parameters);
-
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-
-      for (guint i = 0; i < G_N_ELEMENTS (own_parameters); i++)
-        {
-          if (g_str_equal (name, own_parameters[i].stored))
-            {
-              name = own_parameters[i].printed;
-              break;
-            }
-        }
-      json_object_set_member (copy, name, json_object_dup_member (parameters, l->data));
-    }
-
-  return json_node_init_object (json_node_alloc (), copy);
-}
-
 /**
  * sh_ctl_job_to_json:
  * @job: a job
  * @orphaned: whether no live process owns @job
  *
  * The job object of `jobs`, `job`, `cancel` and the last line of a long command: the
- * job's row (see sh_job_to_json()), with its counts null while they are not known,
- * StashHog's own parameters in snake_case, and `orphaned`.
+ * job's row (see sh_job_to_json()), with its counts null while they are not known, and
+ * `orphaned`.
  *
  * Returns: (transfer full): an object node
  */
@@ -137,8 +101,6 @@ sh_ctl_job_to_json (ShJob    *job,
       if ((g_str_equal (name, "processed_items") || g_str_equal (name, "total_items")) &&
           JSON_NODE_HOLDS_VALUE (value) && json_node_get_int (value) < 0)
         json_object_set_null_member (out, name);
-      else if (g_str_equal (name, "parameters") && JSON_NODE_HOLDS_OBJECT (value))
-        json_object_set_member (out, name, respell_parameters (json_node_get_object (value)));
       else
         json_object_set_member (out, name, json_node_copy (value));
     }

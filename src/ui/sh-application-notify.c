@@ -88,8 +88,8 @@ sh_application_job_ended (ShApplication *self,
   g_autofree char *title = NULL;
   g_autofree char *id = NULL;
   g_autofree char *failed_of = NULL;
+  g_autofree char *body = NULL;
   const char *label = job_type_label (self, job);
-  const char *body = NULL;
   GtkWindow *window;
 
   if (!g_settings_get_boolean (self->settings, "notify-on-finish"))
@@ -104,19 +104,19 @@ sh_application_job_ended (ShApplication *self,
     case SH_JOB_COMPLETED:
       /* Translators: %s is a job type, such as “Generate Metadata” */
       title = g_strdup_printf (_("%s Finished"), label);
-      body = sh_job_get_message (job);
+      body = sh_job_dup_message_display (job);
       break;
 
     case SH_JOB_FAILED:
       /* Translators: %s is a job type, such as “Generate Metadata” */
       title = g_strdup_printf (_("%s Failed"), label);
-      body = sh_job_get_error (job);
+      body = sh_job_dup_error_display (job);
       break;
 
     case SH_JOB_CANCELLED:
       /* Translators: %s is a job type, such as “Generate Metadata” */
       title = g_strdup_printf (_("%s Cancelled"), label);
-      body = sh_job_get_message (job);
+      body = sh_job_dup_message_display (job);
       break;
 
     case SH_JOB_PENDING:

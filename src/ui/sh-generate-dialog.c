@@ -281,7 +281,7 @@ save_options (ShGenerateDialog *self,
 
   /* Not the scenes, nor “mark succeeded”, which has its own key. */
   for (GList *l = members; l != NULL; l = l->next)
-    if (!g_str_equal (l->data, "sceneIDs") && !g_str_equal (l->data, "markSucceeded"))
+    if (!g_str_equal (l->data, "sceneIDs") && !g_str_equal (l->data, "mark_succeeded"))
       json_object_set_member (options, l->data,
                               json_node_copy (json_object_get_member (parameters, l->data)));
 
@@ -615,7 +615,7 @@ sh_generate_dialog_dup_parameters (ShGenerateDialog *self)
                                  preset < g_strv_length ((char **)presets) ? presets[preset]
                                                                            : DEFAULT_PRESET);
   json_object_set_object_member (parameters, "previewOptions", preview);
-  json_object_set_boolean_member (parameters, "markSucceeded",
+  json_object_set_boolean_member (parameters, "mark_succeeded",
                                   gtk_switch_get_active (self->mark_succeeded_switch));
 
   if (self->target != TARGET_NOT_GENERATED)

@@ -144,8 +144,8 @@ static const struct
   { "scenes_failed", N_("Scenes Still Lacking Media") },
   { "scenes_removed", N_("Scenes Gone From Stash") },
   { "errors", N_("Errors") },
-  { "markSucceeded", N_("Also Mark Scenes That Succeeded") },
-  { "retryFailedOf", N_("Failed Scenes Of") },
+  { "mark_succeeded", N_("Also Mark Scenes That Succeeded") },
+  { "retry_failed_of", N_("Failed Scenes Of") },
   { "start_time", N_("Started in Stash") },
   { "end_time", N_("Ended in Stash") },
   { "new_scenes", N_("New Scenes") },
@@ -656,7 +656,8 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
   ShJobStatus status = sh_job_get_status (job);
   gboolean active = sh_job_is_active (job);
   const char *label = sh_job_type_label (self->info, job);
-  const char *error = sh_job_get_error (job);
+  g_autofree char *error = sh_job_dup_error_display (job);
+  g_autofree char *message = sh_job_dup_message_display (job);
   g_autoptr(GString) progress = g_string_new (NULL);
   g_autofree char *counts = sh_job_format_counts (job, self->info);
   g_autofree char *created = sh_format_time (record->created_at);
@@ -714,7 +715,7 @@ sh_job_details_window_update (ShJobDetailsWindow *self)
   gtk_widget_set_visible (self->impacted_button, impacted);
   gtk_widget_set_visible (self->action_box, active || retryable || impacted);
 
-  set_value (self->message_row, sh_job_get_message (job));
+  set_value (self->message_row, message);
   set_value (self->counts_row, counts);
   set_value (self->stash_row, sh_job_get_stash_job_id (job));
   gtk_widget_set_visible (GTK_WIDGET (self->stash_row), sh_job_get_stash_job_id (job) != NULL);

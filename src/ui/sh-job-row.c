@@ -191,6 +191,7 @@ sh_job_row_update_subtitle (ShJobRow *self)
       g_autofree char *took = NULL;
       g_autofree char *counts = sh_job_format_counts (job, self->info);
       g_autofree char *what = NULL;
+      g_autofree char *shown = NULL;
 
       join (subtitle, when);
       if (elapsed >= 0 && record->completed_at > 0)
@@ -203,9 +204,10 @@ sh_job_row_update_subtitle (ShJobRow *self)
       join (subtitle, took);
       join (subtitle, counts);
       if (sh_job_get_status (job) == SH_JOB_FAILED && sh_job_get_error (job) != NULL)
-        what = first_line (sh_job_get_error (job));
+        shown = sh_job_dup_error_display (job);
       else
-        what = first_line (sh_job_get_message (job));
+        shown = sh_job_dup_message_display (job);
+      what = first_line (shown);
       /* “Completed” under a Completed tag says nothing. */
       if (what != NULL &&
           (g_ascii_strcasecmp (what, sh_job_status_to_string (sh_job_get_status (job))) == 0 ||

@@ -502,7 +502,7 @@ sh_window_retry_failed_scenes (ShWindow   *self,
     return;
 
   parameters = json_object_new ();
-  json_object_set_string_member (parameters, "retryFailedOf", job_id);
+  json_object_set_string_member (parameters, "retry_failed_of", job_id);
   /* Not cancelled with the window: a job created in the database must also be run. */
   sh_application_start_job_async (app, SH_JOB_TYPE_GENERATE, parameters, NULL,
                                   retry_failed_cb, g_object_ref (self));

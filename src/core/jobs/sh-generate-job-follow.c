@@ -116,13 +116,11 @@ _sh_generate_handle_stash_job (GenerateData     *data,
 
     case SH_STASH_JOB_FAILED:
       if (stash_job->error != NULL && *stash_job->error != '\0')
-        _sh_generate_fail (data, SH_JOB_ERROR_STASH_FAILED,
-                           _("Stash reported that the Generate job failed: %s. No scene was "
-                             "marked as generated."), stash_job->error);
+        _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_FAILED,
+                                sh_text_new (SH_TEXT_STASH_JOB_FAILED, stash_job->error, NULL));
       else
-        _sh_generate_fail (data, SH_JOB_ERROR_STASH_FAILED,
-                           _("Stash reported that the Generate job failed without saying why; "
-                             "Stash’s log has the details. No scene was marked as generated."));
+        _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_FAILED,
+                                sh_text_new (SH_TEXT_STASH_JOB_FAILED_SILENTLY, NULL));
       return;
 
     case SH_STASH_JOB_READY:
@@ -137,9 +135,8 @@ _sh_generate_handle_stash_job (GenerateData     *data,
 static void
 fail_lost (GenerateData *data)
 {
-  _sh_generate_fail (data, SH_JOB_ERROR_STASH_LOST,
-                     _("Stash restarted; its Generate was lost. No scene was marked as generated; "
-                       "run the job again (Stash keeps what it had already generated)."));
+  _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_LOST,
+                          sh_text_new (SH_TEXT_STASH_RESTARTED, NULL));
 }
 
 /* Whether @stash_job is ours: the same id, description and addTime as when we first saw
@@ -175,11 +172,9 @@ _sh_generate_identify (GenerateData     *data,
           sh_job_context_log (data->context, "Stash job %s was added at %s, not when we "
                               "asked: not ours", data->stash_job_id,
                               stash_job->add_time ? stash_job->add_time : "(unknown)");
-          _sh_generate_fail (data, SH_JOB_ERROR_STASH_LOST,
-                             _("StashHog could not tell whether Stash’s job %s is the Generate it "
-                               "started (Stash may have restarted). No scene was marked as "
-                               "generated; run the job again (Stash keeps what it had already "
-                               "generated)."), data->stash_job_id);
+          _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_LOST,
+                                  sh_text_new (SH_TEXT_COULD_NOT_TELL, data->stash_job_id,
+                                               NULL));
           return FALSE;
         }
     }
@@ -240,12 +235,12 @@ check_stop_deadline (GenerateData *data)
   if (data->stop_requested && data->stop_deadline > 0 &&
       g_get_monotonic_time () > data->stop_deadline)
     {
-      _sh_generate_fail (data, SH_JOB_ERROR_STOP_TIMEOUT,
-                         _("Stash did not confirm the stop within %u seconds; its job %s may "
-                           "still be running. No scene was marked as generated."),
-                         sh_job_manager_get_stop_timeout (
-                             sh_job_context_get_manager (data->context)),
-                         data->stash_job_id);
+      guint timeout = sh_job_manager_get_stop_timeout (sh_job_context_get_manager (data->context));
+      g_autofree char *seconds = g_strdup_printf ("%u", timeout);
+
+      _sh_generate_fail_text (data, SH_JOB_ERROR_STOP_TIMEOUT,
+                              sh_text_new_plural (SH_TEXT_STOP_NOT_CONFIRMED, timeout, seconds,
+                                                  data->stash_job_id, NULL));
       return TRUE;
     }
 
@@ -298,17 +293,17 @@ find_job_cb (GObject      *object,
        * request that fails, and says so. */
       if (now - data->unreachable_since > (gint64) grace * G_USEC_PER_SEC)
         {
+          g_autofree char *seconds = g_strdup_printf ("%u", grace);
+
           if (sh_stash_error_is_unreachable (error))
-            _sh_generate_fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
-                               _("Stash was unreachable for more than %u seconds (%s). No scene "
-                                 "was marked as generated; when Stash is back, run the job "
-                                 "again."), grace, error->message);
+            _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_UNREACHABLE,
+                                    sh_text_new_plural (SH_TEXT_UNREACHABLE_TOO_LONG, grace,
+                                                        seconds, error->message, NULL));
           else
-            _sh_generate_fail (data, SH_JOB_ERROR_STASH_UNREACHABLE,
-                               _("Asking Stash about its job %s kept failing for more than %u "
-                                 "seconds (%s). No scene was marked as generated; when Stash "
-                                 "answers again, run the job again."), data->stash_job_id, grace,
-                               error->message);
+            _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_UNREACHABLE,
+                                    sh_text_new_plural (SH_TEXT_POLL_FAILED_TOO_LONG, grace,
+                                                        data->stash_job_id, seconds,
+                                                        error->message, NULL));
           return;
         }
       if (check_stop_deadline (data))
@@ -329,11 +324,8 @@ find_job_cb (GObject      *object,
 
   if (stash_job == NULL)
     {
-      _sh_generate_fail (data, SH_JOB_ERROR_STASH_LOST,
-                         _("Stash no longer knows its job %s: Stash restarted, or more than ten "
-                           "jobs ran after it. The job was lost; no scene was marked as "
-                           "generated. Run it again (Stash keeps what it had already generated)."),
-                         data->stash_job_id);
+      _sh_generate_fail_text (data, SH_JOB_ERROR_STASH_LOST,
+                              sh_text_new (SH_TEXT_STASH_FORGOT_JOB, data->stash_job_id, NULL));
       return;
     }
 

@@ -112,6 +112,9 @@ void _sh_generate_fail (GenerateData *data,
                         int           code,
                         const char   *format,
                         ...) G_GNUC_PRINTF (3, 4);
+void _sh_generate_fail_text (GenerateData *data,
+                             int           code,
+                             ShText       *text);
 JsonObject * _sh_generate_base_result (GenerateData *data,
                                        const char   *status,
                                        guint64       updated);

@@ -47,7 +47,7 @@ apply_verified_cb (GObject      *object,
     }
 
   if (updated > 0 || json_object_get_boolean_member_with_default (sh_job_context_get_parameters (data->context),
-                                                                  "markSucceeded", FALSE))
+                                                                  "mark_succeeded", FALSE))
     {
       g_autofree char *message = NULL;
 
@@ -61,23 +61,15 @@ apply_verified_cb (GObject      *object,
     }
 
   {
-    g_autofree char *message = NULL;
+    g_autofree char *failed = g_strdup_printf ("%" G_GUINT64_FORMAT, data->failed);
+    g_autofree char *tracked = g_strdup_printf ("%" G_GUINT64_FORMAT, data->tracked);
+    g_autoptr(ShText) text = sh_text_new_plural (SH_TEXT_STILL_LACKING, data->failed, failed,
+                                                 tracked, NULL);
 
-    message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%" PRIu64 " of %" PRIu64 " scene still lacks media "
-                                            "after Stash’s Generate; nothing was marked as "
-                                            "generated. Retry the failed scenes, or see the "
-                                            "job’s details for Stash’s errors.",
-                                            "%" PRIu64 " of %" PRIu64 " scenes still lack media "
-                                            "after Stash’s Generate; nothing was marked as "
-                                            "generated. Retry the failed scenes, or see the "
-                                            "job’s details for Stash’s errors.",
-                                            data->failed),
-                               data->failed, data->tracked);
     sh_job_context_log (data->context, "%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
                         " scenes still lack media; nothing marked", data->failed, data->tracked);
     out = _sh_generate_base_result (data, "failed", 0);
-    json_object_set_string_member (out, "error", message);
+    sh_job_result_set_error (out, text);
     _sh_generate_complete (data, out, NULL);
   }
 }
@@ -87,7 +79,7 @@ apply_outcome (GenerateData *data)
 {
   gboolean mark = data->failed == 0 ||
                   json_object_get_boolean_member_with_default (sh_job_context_get_parameters (data->context),
-                                                               "markSucceeded", FALSE);
+                                                               "mark_succeeded", FALSE);
 
   sh_job_set_progress (data->job, 100, _("Recording the generated scenes"));
   /* Not cancellable: Stash finished, and this is the one write that says so. */

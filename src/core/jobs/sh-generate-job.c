@@ -156,6 +156,15 @@ _sh_generate_fail (GenerateData *data,
   _sh_generate_complete (data, NULL, g_error_new_literal (SH_JOB_ERROR, code, message));
 }
 
+/* Fails the run with @text (whose ownership it takes), kept for the job's readers. */
+void
+_sh_generate_fail_text (GenerateData *data,
+                        int           code,
+                        ShText       *text)
+{
+  _sh_generate_complete (data, NULL, sh_job_error_new_text (code, text));
+}
+
 JsonObject *
 _sh_generate_base_result (GenerateData *data,
                           const char   *status,
@@ -503,16 +512,13 @@ test_connection_cb (GObject      *object,
 
   if (g_strcmp0 (info->status, "OK") != 0)
     {
-      _sh_generate_fail (data, SH_JOB_ERROR_NOT_READY,
-                         _("Stash is not ready (its status is %s); finish its setup or migration "
-                           "first."), info->status);
+      _sh_generate_fail_text (data, SH_JOB_ERROR_NOT_READY,
+                              sh_text_new (SH_TEXT_NOT_READY, info->status, NULL));
       return;
     }
   if (!info->has_ffmpeg)
     {
-      _sh_generate_fail (data, SH_JOB_ERROR_NOT_READY,
-                         _("Stash cannot generate: it has no ffmpeg or ffprobe. Install them on "
-                           "the Stash server, or set their paths in Stash’s settings."));
+      _sh_generate_fail_text (data, SH_JOB_ERROR_NOT_READY, sh_text_new (SH_TEXT_NO_FFMPEG, NULL));
       return;
     }
 
@@ -598,7 +604,7 @@ get_ids_cb (GObject      *object,
   g_autoptr(GenerateData) data = user_data;
   GArray *requested = data->targets;
   gboolean retry = json_object_has_member (sh_job_context_get_parameters (data->context),
-                                           "retryFailedOf");
+                                           "retry_failed_of");
   g_autoptr(GArray) present = NULL;
   g_autoptr(GHashTable) known = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GString) missing = g_string_new (NULL);
@@ -667,13 +673,13 @@ list_failed_cb (GObject      *object,
       _sh_generate_fail (data, SH_JOB_ERROR_INVALID_PARAMETERS,
                          _("The job %s has no failed scenes to retry."),
                          json_object_get_string_member (
-                             sh_job_context_get_parameters (data->context), "retryFailedOf"));
+                             sh_job_context_get_parameters (data->context), "retry_failed_of"));
       return;
     }
 
   sh_job_context_log (data->context, "Retrying %u failed scenes of job %s", data->targets->len,
                       json_object_get_string_member (sh_job_context_get_parameters (data->context),
-                                                     "retryFailedOf"));
+                                                     "retry_failed_of"));
   sh_scene_store_get_ids_async (sh_job_context_get_scene_store (data->context),
                                 sh_job_context_get_server_id (data->context),
                                 (const gint64 *) data->targets->data, data->targets->len,
@@ -753,12 +759,12 @@ generate_run_async (ShJobContext        *context,
       return;
     }
 
-  if (json_object_has_member (sh_job_context_get_parameters (context), "retryFailedOf"))
+  if (json_object_has_member (sh_job_context_get_parameters (context), "retry_failed_of"))
     {
       sh_job_set_progress (data->job, -1, _("Reading the failed scenes"));
       sh_job_store_list_job_scenes_async (sh_job_context_get_job_store (context),
                                           json_object_get_string_member (sh_job_context_get_parameters (context),
-                                                                         "retryFailedOf"),
+                                                                         "retry_failed_of"),
                                           "failed", 0, 0, data->io, list_failed_cb,
                                           _sh_generate_data_ref (data));
       return;

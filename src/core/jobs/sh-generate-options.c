@@ -270,17 +270,17 @@ sh_generate_options_validate (JsonObject  *parameters,
       json_object_set_array_member (parameters, "sceneIDs", json_array_ref (normalized));
     }
 
-  node = json_object_get_member (parameters, "markSucceeded");
+  node = json_object_get_member (parameters, "mark_succeeded");
   if (node == NULL)
-    json_object_set_boolean_member (parameters, "markSucceeded", FALSE);
+    json_object_set_boolean_member (parameters, "mark_succeeded", FALSE);
   else if (!is_boolean (node))
-    return invalid (error, _("The option “%s” must be true or false."), "markSucceeded");
+    return invalid (error, _("The option “%s” must be true or false."), "mark_succeeded");
 
-  node = json_object_get_member (parameters, "retryFailedOf");
+  node = json_object_get_member (parameters, "retry_failed_of");
   if (node != NULL && JSON_NODE_HOLDS_NULL (node))
-    json_object_remove_member (parameters, "retryFailedOf");
+    json_object_remove_member (parameters, "retry_failed_of");
   else if (node != NULL && (!is_string (node) || *json_node_get_string (node) == '\0'))
-    return invalid (error, _("“retryFailedOf” must be the id of a Generate job."));
+    return invalid (error, _("“retry_failed_of” must be the id of a Generate job."));
   else if (node != NULL && json_object_has_member (parameters, "sceneIDs"))
     return invalid (error, _("Retry the failed scenes of a job, or choose scenes, not both."));
 
@@ -300,7 +300,7 @@ sh_generate_options_validate (JsonObject  *parameters,
     {
       const char *name = l->data;
       gboolean known = g_str_equal (name, "sceneIDs") || g_str_equal (name, "previewOptions") ||
-                       g_str_equal (name, "markSucceeded") || g_str_equal (name, "retryFailedOf");
+                       g_str_equal (name, "mark_succeeded") || g_str_equal (name, "retry_failed_of");
 
       for (guint i = 0; !known && i < G_N_ELEMENTS (options); i++)
         known = g_str_equal (name, options[i].name);
@@ -326,7 +326,7 @@ sh_generate_options_validate (JsonObject  *parameters,
  *   %NULL to let Stash walk the whole library
  *
  * Returns: (transfer full): Stash's `GenerateMetadataInput`: the options, without
- *   StashHog's own (markSucceeded, retryFailedOf)
+ *   StashHog's own (mark_succeeded, retry_failed_of)
  */
 JsonNode *
 sh_generate_options_to_input (JsonObject *parameters,

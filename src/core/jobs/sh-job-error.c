@@ -8,4 +8,6 @@
 
 #include "sh-job-error.h"
 
-G_DEFINE_QUARK (sh-job-error-quark, sh_job_error)
+/* An error that StashHog wrote may carry its message untranslated, for a job to keep:
+ * sh_job_error_new_text(), sh_job_error_get_text(). */
+SH_DEFINE_TEXT_ERROR (ShJobError, sh_job_error)

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "sh-text.h"
+
 G_BEGIN_DECLS
 
 #define SH_JOB_ERROR (sh_job_error_quark ())
@@ -43,6 +45,9 @@ typedef enum
   SH_JOB_ERROR_NOT_OWNER,
 } ShJobError;
 
-GQuark sh_job_error_quark (void);
+GQuark        sh_job_error_quark    (void);
+GError       *sh_job_error_new_text (ShJobError    code,
+                                     ShText       *text);
+const ShText *sh_job_error_get_text (const GError *error);
 
 G_END_DECLS

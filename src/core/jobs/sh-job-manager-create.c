@@ -107,6 +107,7 @@ sh_job_manager_create_async (ShJobManager        *self,
 
     params = json_object_ref (json_node_get_object (copy));
   }
+  sh_job_parameters_upgrade (params);
   if (info->validate != NULL && !info->validate (params, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));

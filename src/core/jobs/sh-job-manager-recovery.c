@@ -66,7 +66,7 @@ typedef struct
   GTask         *task;   /* (owned) */
   ShJob         *job;    /* (owned) */
   RecoverAction  action;
-  char          *why;    /* (owned) (nullable) for RECOVER_FAIL */
+  ShText        *why;    /* (owned) (nullable) for RECOVER_FAIL */
 } RecoverData;
 
 static RecoverData *
@@ -88,7 +88,7 @@ recover_data_done (RecoverData *recover)
   load_step_done (recover->task);
   g_object_unref (recover->task);
   g_object_unref (recover->job);
-  g_free (recover->why);
+  g_clear_pointer (&recover->why, sh_text_free);
   g_free (recover);
 }
 
@@ -145,11 +145,16 @@ mark_interrupted (RecoverData *recover)
   ShJobManager *self = g_task_get_source_object (recover->task);
   ShJob *job = recover->job;
   g_autoptr(ShJobRecord) record = NULL;
+  g_autoptr(ShText) interrupted = sh_text_new (SH_TEXT_INTERRUPTED, NULL);
+  g_autofree char *why = sh_text_render (recover->why);
+  g_autofree char *message = sh_text_render (interrupted);
 
   g_debug ("Job %s (%s) orphaned: failing it", sh_job_get_id (job), sh_job_get_job_type (job));
+
   sh_job_set_status (job, SH_JOB_FAILED);
-  sh_job_set_error (job, recover->why);
-  sh_job_set_progress (job, sh_job_get_progress (job), _("Interrupted"));
+  sh_job_set_error (job, why);
+  sh_job_set_progress (job, sh_job_get_progress (job), message);
+  sh_job_set_texts (job, interrupted, recover->why);
   record = sh_job_record_copy (sh_job_get_record (job));
   record->completed_at = record->updated_at = g_get_real_time ();
 
@@ -195,16 +200,17 @@ recover_claim_cb (GObject      *object,
   recover_data_done (recover);
 }
 
-/* Takes the job from its dead owner, then fails or re-attaches it. */
+/* Takes the job from its dead owner, then fails (with @why, whose ownership it takes) or
+ * re-attaches it. */
 static void
 recover_claim (RecoverData   *recover,
                RecoverAction  action,
-               const char    *why)
+               ShText        *why)
 {
   ShJobManager *self = g_task_get_source_object (recover->task);
 
   recover->action = action;
-  recover->why = g_strdup (why);
+  recover->why = why;
   sh_job_store_claim_async (self->job_store, sh_job_get_id (recover->job), self->owner,
                             self->stale_after_s, NULL, recover_claim_cb, recover);
 }
@@ -230,10 +236,7 @@ find_stash_job_cb (GObject      *object,
   if (error == NULL &&
       (stash_job == NULL || g_strcmp0 (stash_job->add_time, record->stash_job_added_at) != 0))
     {
-      recover_claim (recover, RECOVER_FAIL,
-                     _("StashHog stopped while this job was running, and Stash no longer "
-                       "has its job (Stash restarted, or the job ended more than ten jobs "
-                       "ago). No scene was marked as generated; run it again."));
+      recover_claim (recover, RECOVER_FAIL, sh_text_new (SH_TEXT_ORPHANED_GENERATE_GONE, NULL));
     }
   else if (data->recovery == SH_JOB_RECOVERY_REATTACH)
     recover_claim (recover, RECOVER_REATTACH, NULL);
@@ -261,9 +264,7 @@ recover (GTask *task,
       return;
     }
 
-  recover_claim (recover_data, RECOVER_FAIL,
-                 _("The StashHog process that ran this job stopped (it no longer answers). "
-                   "Nothing was recorded for it; run it again."));
+  recover_claim (recover_data, RECOVER_FAIL, sh_text_new (SH_TEXT_ORPHANED, NULL));
 }
 
 static void

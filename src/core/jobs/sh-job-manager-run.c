@@ -16,6 +16,7 @@
 
 #include "sh-job-error.h"
 #include "sh-job-manager-private.h"
+#include "sh-stash-error.h"
 #include "sh-store-error.h"
 
 /* A running job's owner beats at least this often; one silent for the stale threshold
@@ -240,6 +241,42 @@ result_status (JsonObject *result)
   return json_object_get_string_member_with_default (result, "status", NULL);
 }
 
+/* The message StashHog wrote into @error, whichever of its domains it is from. */
+static const ShText *
+error_text (const GError *error)
+{
+  const ShText *text = sh_job_error_get_text (error);
+
+  return text != NULL ? text : sh_stash_error_get_text (error);
+}
+
+/* The message a handler left untranslated beside its result's `error`. */
+static ShText *
+result_error_text (JsonObject *result)
+{
+  JsonNode *texts = json_object_get_member (result, SH_JOB_RESULT_TEXTS);
+
+  if (texts == NULL || !JSON_NODE_HOLDS_OBJECT (texts) ||
+      !json_object_has_member (json_node_get_object (texts), "error"))
+    return NULL;
+
+  return sh_text_from_json (json_object_get_object_member (json_node_get_object (texts),
+                                                           "error"));
+}
+
+/* Sets the job's message to @text in the current language, and keeps @text. */
+static void
+set_progress_text (ShJob   *job,
+                   double   percent,
+                   ShText  *text,
+                   ShText **kept)
+{
+  g_autofree char *message = sh_text_render (text);
+
+  sh_job_set_progress (job, percent, message);
+  *kept = text;
+}
+
 static void
 finish_run (RunData    *run,
             JsonObject *result,
@@ -248,37 +285,54 @@ finish_run (RunData    *run,
   ShJob *job = run->job;
   const char *status = result_status (result);
   ShJobRecord *record = (ShJobRecord *) sh_job_get_record (job);
+  g_autoptr(ShText) message_text = NULL;
+  g_autoptr(ShText) failure_text = NULL;
 
   g_object_freeze_notify (G_OBJECT (job));
 
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       sh_job_set_status (job, SH_JOB_CANCELLED);
-      sh_job_set_progress (job, sh_job_get_progress (job), _("Cancelled"));
+      set_progress_text (job, sh_job_get_progress (job), sh_text_new (SH_TEXT_CANCELLED, NULL),
+                         &message_text);
     }
   else if (error != NULL)
     {
       sh_job_set_status (job, SH_JOB_FAILED);
       sh_job_set_error (job, error->message);
-      sh_job_set_progress (job, sh_job_get_progress (job), _("Failed"));
+      if (error_text (error) != NULL)
+        failure_text = sh_text_copy (error_text (error));
+      set_progress_text (job, sh_job_get_progress (job), sh_text_new (SH_TEXT_FAILED, NULL),
+                         &message_text);
     }
   else if (g_strcmp0 (status, "failed") == 0)
     {
       const char *message = json_object_get_string_member_with_default (result, "error", NULL);
 
       sh_job_set_status (job, SH_JOB_FAILED);
-      sh_job_set_error (job, message ? message : _("The job failed."));
-      sh_job_set_progress (job, sh_job_get_progress (job), _("Failed"));
+      if (message != NULL)
+        {
+          sh_job_set_error (job, message);
+          failure_text = result_error_text (result);
+        }
+      else
+        {
+          failure_text = sh_text_new (SH_TEXT_JOB_FAILED, NULL);
+          sh_job_set_error (job, _(SH_TEXT_JOB_FAILED));
+        }
+      set_progress_text (job, sh_job_get_progress (job), sh_text_new (SH_TEXT_FAILED, NULL),
+                         &message_text);
     }
   else if (g_strcmp0 (status, "cancelled") == 0)
     {
       sh_job_set_status (job, SH_JOB_CANCELLED);
-      sh_job_set_progress (job, sh_job_get_progress (job), _("Cancelled"));
+      set_progress_text (job, sh_job_get_progress (job), sh_text_new (SH_TEXT_CANCELLED, NULL),
+                         &message_text);
     }
   else if (g_strcmp0 (status, "completed_with_errors") == 0)
     {
       gint64 n_errors = 0;
-      g_autofree char *message = NULL;
+      g_autofree char *count = NULL;
 
       if (json_object_has_member (result, "errors"))
         {
@@ -288,11 +342,12 @@ finish_run (RunData    *run,
             ? json_array_get_length (json_node_get_array (errors))
             : json_node_get_int (errors);
         }
-      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Completed with %" PRId64 " error",
-                                              "Completed with %" PRId64 " errors",
-                                              n_errors), n_errors);
+      count = g_strdup_printf ("%" PRId64, n_errors);
       sh_job_set_status (job, SH_JOB_COMPLETED);
-      sh_job_set_progress (job, 100, message);
+      set_progress_text (job, 100,
+                         sh_text_new_plural (SH_TEXT_COMPLETED_WITH_ERRORS, MAX (n_errors, 0),
+                                             count, NULL),
+                         &message_text);
     }
   else
     {
@@ -304,11 +359,15 @@ finish_run (RunData    *run,
       sh_job_set_status (job, SH_JOB_COMPLETED);
       if (sh_job_get_total_items (job) >= 0)
         sh_job_set_counts (job, sh_job_get_total_items (job), sh_job_get_total_items (job));
-      sh_job_set_progress (job, 100, summary ? summary : _("Completed"));
+      if (summary != NULL)
+        sh_job_set_progress (job, 100, summary);
+      else
+        set_progress_text (job, 100, sh_text_new (SH_TEXT_COMPLETED, NULL), &message_text);
     }
 
   if (result != NULL)
     sh_job_set_result (job, result);
+  sh_job_set_texts (job, message_text, failure_text);
   sh_job_set_sub_task (job, NULL);
   sh_job_set_eta (job, -1);
   record->completed_at = g_get_real_time ();
@@ -667,13 +726,12 @@ sh_job_manager_abandon (ShJobManager *self,
 
   stash_job_id = sh_job_get_stash_job_id (job);
   if (stash_job_id != NULL)
-    error = g_error_new (SH_JOB_ERROR, SH_JOB_ERROR_STOP_TIMEOUT,
-                         _("StashHog stopped waiting for Stash to confirm the stop; Stash may "
-                           "still be stopping job %s. No scene was marked as generated."),
-                         stash_job_id);
+    error = sh_job_error_new_text (SH_JOB_ERROR_STOP_TIMEOUT,
+                                   sh_text_new (SH_TEXT_STOPPED_WAITING_STASH, stash_job_id,
+                                                NULL));
   else
-    error = g_error_new (SH_JOB_ERROR, SH_JOB_ERROR_STOP_TIMEOUT,
-                         _("StashHog stopped waiting for the job to stop."));
+    error = sh_job_error_new_text (SH_JOB_ERROR_STOP_TIMEOUT,
+                                   sh_text_new (SH_TEXT_STOPPED_WAITING, NULL));
   finish_run (run, NULL, error);
 
   return TRUE;

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "sh-job.h"
 
 struct _ShJob
@@ -403,11 +405,49 @@ parse_object (const char *text)
   return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
+/* StashHog's own parameters under the names that versions before 0.2 wrote. */
+static const struct
+{
+  const char *old_name;
+  const char *name;
+} renamed_parameters[] = {
+  { "markSucceeded", "mark_succeeded" },
+  { "retryFailedOf", "retry_failed_of" },
+};
+
+/**
+ * sh_job_parameters_upgrade:
+ * @parameters: a job's parameters
+ *
+ * Renames, in place, StashHog's own parameters that earlier versions stored in camelCase
+ * (`markSucceeded`, `retryFailedOf`) to their names (`mark_succeeded`, `retry_failed_of`),
+ * so that jobs stored by those versions run, retry and show as before. A parameter given
+ * under both names keeps the new one. Stash's own option names are left alone.
+ */
+void
+sh_job_parameters_upgrade (JsonObject *parameters)
+{
+  g_return_if_fail (parameters != NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (renamed_parameters); i++)
+    {
+      const char *old_name = renamed_parameters[i].old_name;
+
+      if (!json_object_has_member (parameters, old_name))
+        continue;
+      if (!json_object_has_member (parameters, renamed_parameters[i].name))
+        json_object_set_member (parameters, renamed_parameters[i].name,
+                                json_object_dup_member (parameters, old_name));
+      json_object_remove_member (parameters, old_name);
+    }
+}
+
 /**
  * sh_job_dup_parameters:
  * @self: a #ShJob
  *
- * Returns: (transfer full): the parameters (an empty object when there are none)
+ * Returns: (transfer full): the parameters (an empty object when there are none), with
+ *   the names of earlier versions upgraded (sh_job_parameters_upgrade())
  */
 JsonObject *
 sh_job_dup_parameters (ShJob *self)
@@ -417,7 +457,10 @@ sh_job_dup_parameters (ShJob *self)
   g_return_val_if_fail (SH_IS_JOB (self), NULL);
 
   object = parse_object (self->record->parameters);
-  return object != NULL ? object : json_object_new ();
+  if (object == NULL)
+    return json_object_new ();
+  sh_job_parameters_upgrade (object);
+  return object;
 }
 
 /**
@@ -429,9 +472,164 @@ sh_job_dup_parameters (ShJob *self)
 JsonObject *
 sh_job_dup_result (ShJob *self)
 {
+  JsonObject *object;
+
   g_return_val_if_fail (SH_IS_JOB (self), NULL);
 
-  return parse_object (self->record->result);
+  object = parse_object (self->record->result);
+  if (object != NULL && json_object_has_member (object, SH_JOB_RESULT_TEXTS))
+    {
+      json_object_remove_member (object, SH_JOB_RESULT_TEXTS);
+      /* A job that failed before it had a result keeps only its texts there. */
+      if (json_object_get_size (object) == 0)
+        g_clear_pointer (&object, json_object_unref);
+    }
+
+  return object;
+}
+
+static ShText *
+dup_text (ShJob      *self,
+          const char *name)
+{
+  g_autoptr(JsonObject) result = parse_object (self->record->result);
+  JsonNode *texts;
+  JsonNode *text;
+
+  if (result == NULL || (texts = json_object_get_member (result, SH_JOB_RESULT_TEXTS)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (texts) ||
+      (text = json_object_get_member (json_node_get_object (texts), name)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (text))
+    return NULL;
+
+  return sh_text_from_json (json_node_get_object (text));
+}
+
+/* The stored @string, or in the current language when StashHog wrote it. */
+static char *
+dup_display (ShJob      *self,
+             const char *name,
+             const char *string)
+{
+  g_autoptr(ShText) text = NULL;
+  char *rendered;
+
+  if (string == NULL)
+    return NULL;
+
+  text = dup_text (self, name);
+  if (text != NULL && (rendered = sh_text_render (text)) != NULL)
+    return rendered;
+
+  return g_strdup (string);
+}
+
+/**
+ * sh_job_dup_error_text:
+ * @self: a #ShJob
+ *
+ * Returns: (transfer full) (nullable): the message that StashHog kept beside the job's
+ *   error, when it says (in the current language) what the job stores
+ */
+ShText *
+sh_job_dup_error_text (ShJob *self)
+{
+  g_autoptr(ShText) text = NULL;
+
+  g_return_val_if_fail (SH_IS_JOB (self), NULL);
+
+  text = dup_text (self, "error");
+  return sh_text_says (text, self->record->error) ? g_steal_pointer (&text) : NULL;
+}
+
+/**
+ * sh_job_result_set_error:
+ * @result: a handler's result
+ * @text: why the job failed
+ *
+ * Sets the result's `error` to @text in the current language, and keeps @text beside it
+ * (%SH_JOB_RESULT_TEXTS) for the job manager.
+ */
+void
+sh_job_result_set_error (JsonObject   *result,
+                         const ShText *text)
+{
+  g_autofree char *message = NULL;
+  JsonObject *texts = json_object_new ();
+
+  g_return_if_fail (result != NULL);
+  g_return_if_fail (text != NULL);
+
+  message = sh_text_render (text);
+  json_object_set_string_member (result, "error", message);
+  json_object_set_object_member (texts, "error", sh_text_to_json (text));
+  json_object_set_object_member (result, SH_JOB_RESULT_TEXTS, texts);
+}
+
+/**
+ * sh_job_text_step_failed:
+ * @child: the step's job, failed
+ * @index: the step's number
+ * @label_msgid: the step's label, untranslated (an `SH_TEXT_STEP_` message)
+ *
+ * Why a workflow failed: “Step 2 (Syncing scenes) failed: …”, with the step's label and
+ * @child's error nested, so that both read in the reader's language too.
+ *
+ * Returns: (transfer full): the message
+ */
+ShText *
+sh_job_text_step_failed (ShJob      *child,
+                         guint       index,
+                         const char *label_msgid)
+{
+  g_autofree char *number = NULL;
+  ShText *text;
+
+  g_return_val_if_fail (SH_IS_JOB (child), NULL);
+  g_return_val_if_fail (label_msgid != NULL, NULL);
+
+  number = g_strdup_printf ("%u", index);
+  text = sh_text_new (SH_TEXT_STEP_FAILED, number, g_dgettext (GETTEXT_PACKAGE, label_msgid),
+                      child->record->error != NULL ? child->record->error : "", NULL);
+  sh_text_set_nested (text, 1, sh_text_new (label_msgid, NULL));
+  sh_text_set_nested (text, 2, sh_job_dup_error_text (child));
+
+  return text;
+}
+
+/**
+ * sh_job_dup_error_display:
+ * @self: a #ShJob
+ *
+ * Why the job failed, to show: in the current language when StashHog wrote the message
+ * (whichever process ran the job, in whichever language), else as stored (Stash's own
+ * words, the database's).
+ *
+ * Returns: (transfer full) (nullable): the error, or %NULL when there is none
+ */
+char *
+sh_job_dup_error_display (ShJob *self)
+{
+  g_return_val_if_fail (SH_IS_JOB (self), NULL);
+
+  return dup_display (self, "error", self->record->error);
+}
+
+/**
+ * sh_job_dup_message_display:
+ * @self: a #ShJob
+ *
+ * The job's last message, to show: as sh_job_dup_error_display() for the messages a job
+ * ends with (“Cancelled”, “Completed with 2 errors”, “Interrupted”…).
+ *
+ * Returns: (transfer full) (nullable): the message
+ */
+char *
+sh_job_dup_message_display (ShJob *self)
+{
+  g_return_val_if_fail (SH_IS_JOB (self), NULL);
+
+  return dup_display (self, "message", self->record->message);
 }
 
 static void
@@ -701,6 +899,51 @@ sh_job_set_result (ShJob      *self,
     }
 
   if (set_string (&self->record->result, text))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+/**
+ * sh_job_set_texts:
+ * @self: a #ShJob
+ * @message: (nullable): the job's message (sh_job_get_message()) untranslated
+ * @error: (nullable): its error (sh_job_get_error()) untranslated
+ *
+ * Keeps, in the stored result, StashHog's own messages beside the texts the job stores,
+ * so that sh_job_dup_error_display() shows them in the reader's language. Call it after
+ * sh_job_set_result() and once the texts are set. A message is kept only when it says, in
+ * the current language, what the job stores; the others are dropped (their text is
+ * shown as stored).
+ */
+void
+sh_job_set_texts (ShJob        *self,
+                  const ShText *message,
+                  const ShText *error)
+{
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) texts = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *string = NULL;
+
+  g_return_if_fail (SH_IS_JOB (self));
+
+  if (sh_text_says (message, self->record->message))
+    json_object_set_object_member (texts, "message", sh_text_to_json (message));
+  if (sh_text_says (error, self->record->error))
+    json_object_set_object_member (texts, "error", sh_text_to_json (error));
+
+  result = parse_object (self->record->result);
+  if (result == NULL && json_object_get_size (texts) == 0)
+    return;
+  if (result == NULL)
+    result = json_object_new ();
+  if (json_object_get_size (texts) > 0)
+    json_object_set_object_member (result, SH_JOB_RESULT_TEXTS, g_steal_pointer (&texts));
+  else
+    json_object_remove_member (result, SH_JOB_RESULT_TEXTS);
+
+  node = json_node_init_object (json_node_alloc (), result);
+  string = json_to_string (node, FALSE);
+  if (set_string (&self->record->result, string))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 

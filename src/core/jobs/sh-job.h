@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sh-job-record.h"
+#include "sh-text.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,12 @@ typedef enum
   SH_JOB_FAILED,
   SH_JOB_CANCELLED,
 } ShJobStatus;
+
+/* The member of a job's stored result under which sh_job_set_texts() keeps StashHog's
+ * own messages untranslated: `{"error": TEXT, "message": TEXT}` (sh_text_to_json()). A
+ * handler may put `{"error": TEXT}` there beside its result's `error`. Readers of
+ * sh_job_dup_result() do not see it. */
+#define SH_JOB_RESULT_TEXTS "texts"
 
 #define SH_TYPE_JOB (sh_job_get_type ())
 
@@ -59,7 +66,16 @@ gint64       sh_job_get_eta             (ShJob              *self);
 const char  *sh_job_get_stash_job_id    (ShJob              *self);
 const char  *sh_job_get_parent_id       (ShJob              *self);
 JsonObject  *sh_job_dup_parameters      (ShJob              *self);
+void         sh_job_parameters_upgrade  (JsonObject         *parameters);
 JsonObject  *sh_job_dup_result          (ShJob              *self);
+char        *sh_job_dup_error_display   (ShJob              *self);
+ShText      *sh_job_dup_error_text      (ShJob              *self);
+void         sh_job_result_set_error    (JsonObject         *result,
+                                         const ShText       *text);
+ShText      *sh_job_text_step_failed    (ShJob              *child,
+                                         guint               index,
+                                         const char         *label_msgid);
+char        *sh_job_dup_message_display (ShJob              *self);
 JsonNode    *sh_job_to_json             (ShJob              *self);
 
 /* Setters for the job manager and job handlers. */
@@ -82,6 +98,9 @@ void         sh_job_set_error           (ShJob              *self,
                                          const char         *error);
 void         sh_job_set_result          (ShJob              *self,
                                          JsonObject         *result);
+void         sh_job_set_texts           (ShJob              *self,
+                                         const ShText       *message,
+                                         const ShText       *error);
 void         sh_job_set_stash_job       (ShJob              *self,
                                          const char         *stash_job_id,
                                          const char         *added_at);

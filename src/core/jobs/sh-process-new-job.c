@@ -39,6 +39,7 @@ typedef struct
   JsonArray    *steps;        /* (owned) */
   gint64        generated;    /* scenes the Generate step marked; -1 before it ended */
   gint64        incomplete;   /* scenes it found still lacking media */
+  ShText       *error_text;   /* (owned) (nullable) the failure, untranslated */
 } ProcessData;
 
 static void
@@ -54,6 +55,7 @@ process_data_free (ProcessData *data)
   g_free (data->watermark);
   g_clear_pointer (&data->new_ids, g_array_unref);
   g_clear_pointer (&data->steps, json_array_unref);
+  g_clear_pointer (&data->error_text, sh_text_free);
   g_free (data);
 }
 
@@ -77,20 +79,29 @@ process_validate (JsonObject  *parameters,
   return sh_generate_options_validate (json_node_get_object (options), error);
 }
 
+/* The step's label, untranslated. */
 static const char *
-step_label (guint step)
+step_msgid (guint step)
 {
   switch (step)
     {
     case 1:
-      return _("Syncing new scenes");
+      return SH_TEXT_STEP_SYNC_NEW;
     case 2:
-      return _("Generating media for the new scenes");
+      return SH_TEXT_STEP_GENERATE_NEW;
     case 3:
-      return _("Checking the new scenes");
+      return SH_TEXT_STEP_CHECK_NEW;
     default:
-      return "";
+      return NULL;
     }
+}
+
+static const char *
+step_label (guint step)
+{
+  const char *msgid = step_msgid (step);
+
+  return msgid != NULL ? _(msgid) : "";
 }
 
 static void
@@ -143,6 +154,9 @@ return_result (GTask      *task,
     }
   if (error != NULL)
     json_object_set_string_member (result, "error", error);
+  /* Kept for readers in other languages when it is what the error says. */
+  if (error != NULL && sh_text_says (data->error_text, error))
+    sh_job_result_set_error (result, data->error_text);
 
   g_task_return_pointer (task, result, (GDestroyNotify) json_object_unref);
 }
@@ -192,10 +206,11 @@ child_run_cb (GObject      *object,
 
     case SH_JOB_FAILED:
       {
-        g_autofree char *message =
-          g_strdup_printf (_("Step %u (%s) failed: %s"), data->step, step_label (data->step),
-                           sh_job_get_error (child) ? sh_job_get_error (child) : "");
+        g_autofree char *message = NULL;
 
+        g_clear_pointer (&data->error_text, sh_text_free);
+        data->error_text = sh_job_text_step_failed (child, data->step, step_msgid (data->step));
+        message = sh_text_render (data->error_text);
         return_result (task, "failed", message);
       }
       return;

@@ -596,12 +596,13 @@ _sh_stash_client_classify_error (ShStashClient *self,
     }
 
   if (is_network_error (error))
-    return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
-                        _("Cannot connect to Stash at %s: %s. Check that the server is "
-                          "running and the address is right."), self->base_url, detail);
+    return sh_stash_error_new_text (SH_STASH_ERROR_CANNOT_CONNECT,
+                                    sh_text_new (SH_TEXT_CANNOT_CONNECT, self->base_url, detail,
+                                                 NULL));
 
-  return g_error_new (SH_STASH_ERROR, SH_STASH_ERROR_CANNOT_CONNECT,
-                      _("The connection to Stash at %s failed: %s."), self->base_url, detail);
+  return sh_stash_error_new_text (SH_STASH_ERROR_CANNOT_CONNECT,
+                                  sh_text_new (SH_TEXT_CONNECTION_FAILED, self->base_url, detail,
+                                               NULL));
 }
 
 /**

@@ -10,7 +10,9 @@
 
 #include "sh-stash-error.h"
 
-G_DEFINE_QUARK (sh-stash-error-quark, sh_stash_error)
+/* An error that StashHog wrote may carry its message untranslated, for a job to keep:
+ * sh_stash_error_new_text(), sh_stash_error_get_text(). */
+SH_DEFINE_TEXT_ERROR (ShStashError, sh_stash_error)
 
 /**
  * sh_stash_error_is_unreachable:

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "sh-text.h"
+
 G_BEGIN_DECLS
 
 #define SH_STASH_ERROR (sh_stash_error_quark ())
@@ -45,6 +47,9 @@ typedef enum
 } ShStashError;
 
 GQuark   sh_stash_error_quark            (void);
+GError  *sh_stash_error_new_text         (ShStashError   code,
+                                          ShText        *text);
+const ShText *sh_stash_error_get_text    (const GError  *error);
 gboolean sh_stash_error_is_unreachable   (const GError  *error);
 void     sh_stash_error_set_bad_response (GError       **error,
                                           const char    *what);
