@@ -397,6 +397,26 @@ sh_window_cancel_job (ShWindow *self,
                                    here ? cancel_cb : cancel_remote_cb, g_object_ref (self));
 }
 
+/* A retry started: the details follow the new job, which is the one the user now waits
+ * for, and a toast leads to it. */
+static void
+follow_retry (ShWindow   *self,
+              ShJob      *job,
+              const char *message)
+{
+  AdwToast *toast;
+
+  if (self->details != NULL && gtk_widget_get_visible (GTK_WIDGET (self->details)))
+    sh_job_details_window_set_job (SH_JOB_DETAILS_WINDOW (self->details), job,
+                                   lookup_type (self, sh_job_get_job_type (job)));
+
+  toast = adw_toast_new (message);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.show-job");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (sh_job_get_id (job)));
+  sh_window_add_toast (self, toast);
+}
+
 static void
 retry_cb (GObject      *object,
           GAsyncResult *result,
@@ -405,26 +425,12 @@ retry_cb (GObject      *object,
   g_autoptr(ShWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJob) job = NULL;
-  AdwToast *toast;
 
   job = sh_application_retry_job_finish (SH_APPLICATION (object), result, &error);
-  if (job == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        sh_window_show_error (self, _("Could Not Retry the Job"), error);
-      return;
-    }
-
-  /* The details follow the new job: that is the one the user now waits for. */
-  if (self->details != NULL && gtk_widget_get_visible (GTK_WIDGET (self->details)))
-    sh_job_details_window_set_job (SH_JOB_DETAILS_WINDOW (self->details), job,
-                                   lookup_type (self, sh_job_get_job_type (job)));
-
-  toast = adw_toast_new (_("Retrying as a new job"));
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_action_name (toast, "win.show-job");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (sh_job_get_id (job)));
-  sh_window_add_toast (self, toast);
+  if (job != NULL)
+    follow_retry (self, job, _("Retrying as a new job"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sh_window_show_error (self, _("Could Not Retry the Job"), error);
 }
 
 /**
@@ -458,26 +464,12 @@ retry_failed_cb (GObject      *object,
   g_autoptr(ShWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(ShJob) job = NULL;
-  AdwToast *toast;
 
   job = sh_application_start_job_finish (SH_APPLICATION (object), result, &error);
-  if (job == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        sh_window_add_toast (self, adw_toast_new (error->message));
-      return;
-    }
-
-  /* The details follow the new job: that is the one the user now waits for. */
-  if (self->details != NULL && gtk_widget_get_visible (GTK_WIDGET (self->details)))
-    sh_job_details_window_set_job (SH_JOB_DETAILS_WINDOW (self->details), job,
-                                   lookup_type (self, sh_job_get_job_type (job)));
-
-  toast = adw_toast_new (_("Retrying the failed scenes as a new job"));
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_action_name (toast, "win.show-job");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (sh_job_get_id (job)));
-  sh_window_add_toast (self, toast);
+  if (job != NULL)
+    follow_retry (self, job, _("Retrying the failed scenes as a new job"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    sh_window_add_toast (self, adw_toast_new (error->message));
 }
 
 /**
