@@ -125,7 +125,7 @@ reset_func (ShDatabase     *db,
 
   if (sh_database_is_postgres (db))
     {
-      if (!sh_database_execute_sql (db, "VACUUM (ANALYZE) scene_state, job_scene", error))
+      if (!sh_database_execute_sql (db, "VACUUM (ANALYZE) scene_state, job_scene_set", error))
         return NULL;
       /* Needs a superuser or pg_checkpoint; without it, runs may differ more. */
       if (!sh_database_execute_sql (db, "CHECKPOINT", &local_error))
