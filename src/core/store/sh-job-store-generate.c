@@ -263,38 +263,114 @@ next_tracked_boundary (ShDatabase  *db,
   return TRUE;
 }
 
-/* On PostgreSQL, inside the finish's transaction: hash joins for a snapshot of
- * POSTGRES_BULK_ROWS scenes or more, with the memory to hash a million scene ids in one
- * batch (55 MiB; 4 MiB, the default, spills them to disk in eight), for this transaction
- * only. A smaller snapshot keeps the planner's choice. */
+/* The number of scenes @job_key tracks. */
 static gboolean
-plan_bulk_finish (ShDatabase  *db,
-                  gint64       job_key,
-                  GError     **error)
+count_tracked (ShDatabase  *db,
+               gint64       job_key,
+               gint64      *count,
+               GError     **error)
 {
   static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
   g_autoptr(GdaDataModel) model = NULL;
   GdaStatement *stmt;
   GdaSet *params;
 
-  /* Reads POSTGRES_BULK_ROWS keys of the index at most, not the whole snapshot. */
   stmt = sh_database_prepare_full (db,
-                                   "SELECT scene_id FROM job_scene_set "
+                                   "SELECT COUNT(*) FROM job_scene_set "
                                    "WHERE job_key = ##job_key::gint64 "
-                                   "AND role = " SH_ROLE_TRACKED " "
-                                   "ORDER BY scene_id LIMIT 1 OFFSET ##offset::gint64",
+                                   "AND role = " SH_ROLE_TRACKED,
                                    &params, error);
   if (stmt == NULL)
     return FALSE;
   sh_database_set_int64 (params, "job_key", job_key);
-  sh_database_set_int64 (params, "offset", POSTGRES_BULK_ROWS - 1);
   if (!(model = sh_database_select (db, stmt, params, types, error)))
     return FALSE;
-  if (gda_data_model_get_n_rows (model) == 0)
-    return TRUE;
 
-  return sh_database_execute_sql (db, "SET LOCAL enable_nestloop = off", error)
-         && sh_database_execute_sql (db, "SET LOCAL work_mem = '64MB'", error);
+  *count = sh_database_model_get_int64 (model, 0, 0);
+
+  return TRUE;
+}
+
+/* Gives the tracked scenes of @job_key in (@after, @last] the flag; the number changed,
+ * or -1. */
+static gint64
+update_tracked (ShDatabase    *db,
+                ScenesData    *scenes,
+                gint64         job_key,
+                gint64         after,
+                gint64         last,
+                GError       **error)
+{
+  GdaStatement *stmt;
+  GdaSet *params;
+
+  stmt = sh_database_prepare_full (db,
+                                   "UPDATE scene_state SET generated = TRUE "
+                                   "WHERE server_id = ##server_id::gint64 "
+                                   "AND generated = FALSE "
+                                   "AND scene_id > ##after::gint64 "
+                                   "AND scene_id <= ##last::gint64 "
+                                   "AND scene_id IN (SELECT scene_id FROM job_scene_set "
+                                   "  WHERE job_key = ##job_key::gint64 "
+                                   "  AND role = " SH_ROLE_TRACKED " "
+                                   "  AND scene_id > ##after::gint64 "
+                                   "  AND scene_id <= ##last::gint64)",
+                                   &params, error);
+  if (stmt == NULL)
+    return -1;
+  sh_database_set_int64 (params, "job_key", job_key);
+  sh_database_set_int64 (params, "after", after);
+  sh_database_set_int64 (params, "last", last);
+  sh_database_set_int64 (params, "server_id", scenes->server_id);
+
+  return sh_database_execute (db, stmt, params, error);
+}
+
+/* On PostgreSQL, inside the finish's transaction: tries the finish as one UPDATE.
+ *
+ * Mostly every tracked scene is still not generated when a Generate finishes; then the
+ * UPDATE changes as many flags as there are tracked scenes, nothing has to leave the
+ * snapshot, and the statement that finds what has to (a join of the snapshot with every
+ * scene of the server, 0.9 s of 3.2 s for 1,000,000 scenes) is not needed. Otherwise the
+ * UPDATE is undone (a savepoint) and *@done is FALSE.
+ *
+ * A big snapshot gets hash joins, with the memory to hash a million scene ids in one
+ * batch (55 MiB; 4 MiB, the default, spills them to disk in eight), for this transaction
+ * only; a smaller one keeps the planner's choice. */
+static gboolean
+try_update_all_postgres (ShDatabase  *db,
+                         ScenesData  *scenes,
+                         gint64       job_key,
+                         gboolean    *done,
+                         guint64     *updated,
+                         GError     **error)
+{
+  gint64 tracked;
+  gint64 rows;
+
+  *done = FALSE;
+
+  if (!count_tracked (db, job_key, &tracked, error))
+    return FALSE;
+
+  if (tracked >= POSTGRES_BULK_ROWS
+      && (!sh_database_execute_sql (db, "SET LOCAL enable_nestloop = off", error)
+          || !sh_database_execute_sql (db, "SET LOCAL work_mem = '64MB'", error)))
+    return FALSE;
+
+  if (!sh_database_execute_sql (db, "SAVEPOINT sh_finish_at_once", error))
+    return FALSE;
+  if ((rows = update_tracked (db, scenes, job_key, G_MININT64, G_MAXINT64, error)) < 0)
+    return FALSE;
+
+  if (rows == tracked)
+    {
+      *done = TRUE;
+      *updated = (guint64) rows;
+      return sh_database_execute_sql (db, "RELEASE SAVEPOINT sh_finish_at_once", error);
+    }
+
+  return sh_database_execute_sql (db, "ROLLBACK TO SAVEPOINT sh_finish_at_once", error);
 }
 
 /* Inside a transaction: the tracked scenes of @scenes's job get the flag and the job is
@@ -308,12 +384,11 @@ apply_tracked (ShDatabase    *db,
 {
   g_autofree char *now = NULL;
   GdaStatement *drop_stmt;
-  GdaStatement *update_stmt;
   GdaStatement *stmt;
   GdaSet *drop_params;
-  GdaSet *update_params;
   GdaSet *params;
   guint64 updated = 0;
+  gboolean done = FALSE;
   gboolean more = TRUE;
   gint64 after = G_MININT64;
   gint64 job_key;
@@ -340,28 +415,14 @@ apply_tracked (ShDatabase    *db,
   if (drop_stmt == NULL)
     return FALSE;
 
-  update_stmt = sh_database_prepare_full (db,
-                                          "UPDATE scene_state SET generated = TRUE "
-                                          "WHERE server_id = ##server_id::gint64 "
-                                          "AND generated = FALSE "
-                                          "AND scene_id > ##after::gint64 "
-                                          "AND scene_id <= ##last::gint64 "
-                                          "AND scene_id IN (SELECT scene_id FROM job_scene_set "
-                                          "  WHERE job_key = ##job_key::gint64 "
-                                          "  AND role = " SH_ROLE_TRACKED " "
-                                          "  AND scene_id > ##after::gint64 "
-                                          "  AND scene_id <= ##last::gint64)",
-                                          &update_params, error);
-  if (update_stmt == NULL)
-    return FALSE;
-
-  if (sh_database_is_postgres (db) && !plan_bulk_finish (db, job_key, error))
+  if (sh_database_is_postgres (db)
+      && !try_update_all_postgres (db, scenes, job_key, &done, &updated, error))
     return FALSE;
 
   /* On SQLite, range by range of tracked scene ids, so that what SQLite keeps for the
    * IN list of an UPDATE holds at most GENERATED_CHUNK_ROWS scenes; all in the one
    * transaction. */
-  while (more)
+  while (!done && more)
     {
       gint64 last;
       gint64 rows;
@@ -386,11 +447,7 @@ apply_tracked (ShDatabase    *db,
       if (sh_database_execute (db, drop_stmt, drop_params, error) < 0)
         return FALSE;
 
-      sh_database_set_int64 (update_params, "job_key", job_key);
-      sh_database_set_int64 (update_params, "after", after);
-      sh_database_set_int64 (update_params, "last", last);
-      sh_database_set_int64 (update_params, "server_id", scenes->server_id);
-      if ((rows = sh_database_execute (db, update_stmt, update_params, error)) < 0)
+      if ((rows = update_tracked (db, scenes, job_key, after, last, error)) < 0)
         return FALSE;
 
       updated += rows;
