@@ -148,6 +148,49 @@ run_reset (ShDatabase *db,
   bench_check (error, "reset");
 }
 
+/* Wall and CPU time of one step, and the server process's CPU when it is known. */
+typedef struct
+{
+  gint64 start_wall;
+  double start_cpu;
+  double start_server;
+} Clock;
+
+static void
+clock_start (Clock  *clock,
+             gint64  backend_pid)
+{
+  clock->start_wall = g_get_monotonic_time ();
+  clock->start_cpu = bench_cpu_seconds ();
+  clock->start_server = process_cpu_seconds (backend_pid);
+}
+
+static void
+clock_stop (Clock       *clock,
+            gint64       backend_pid,
+            BenchSample *sample,
+            double      *server)
+{
+  sample->wall = (g_get_monotonic_time () - clock->start_wall) / 1e6;
+  sample->cpu = bench_cpu_seconds () - clock->start_cpu;
+  *server = clock->start_server < 0 ? -1
+            : process_cpu_seconds (backend_pid) - clock->start_server;
+}
+
+/* Ends the benchmark when a step did not handle every scene. */
+static void
+check_scenes (const char *what,
+              guint64     n,
+              gint64      expected)
+{
+  if ((gint64) n != expected)
+    {
+      g_printerr ("bench-generate-store: %" G_GUINT64_FORMAT " scenes %s, expected %"
+                  G_GINT64_FORMAT "\n", n, what, expected);
+      exit (EXIT_FAILURE);
+    }
+}
+
 /* The server's CPU seconds for the samples of @server (negative when unknown). */
 static void
 print_server_cpu (const char *what,
@@ -242,7 +285,7 @@ main (int   argc,
   for (guint i = 0; i < runs; i++)
     {
       g_autoptr(ShJobRecord) job = sh_job_record_new ();
-      double server_cpu;
+      Clock clock;
       guint64 n;
 
       job->type = g_strdup ("stash_generate");
@@ -252,41 +295,23 @@ main (int   argc,
       bench_check (error, "job");
       g_clear_object (&result);
 
-      g_timer_start (timer);
-      snapshots[i].cpu = bench_cpu_seconds ();
-      server_cpu = process_cpu_seconds (*backend_pid);
+      clock_start (&clock, *backend_pid);
       sh_job_store_snapshot_tracked_async (store, job->id, server_id, NULL, 0, NULL,
                                            bench_store_result, &result);
       n = sh_job_store_snapshot_tracked_finish (store, bench_await (&result), &error);
       bench_check (error, "snapshot");
       g_clear_object (&result);
-      snapshots[i].wall = g_timer_elapsed (timer, NULL);
-      snapshots[i].cpu = bench_cpu_seconds () - snapshots[i].cpu;
-      snapshot_server[i] = server_cpu < 0 ? -1 : process_cpu_seconds (*backend_pid) - server_cpu;
-      if ((gint64) n != n_scenes)
-        {
-          g_printerr ("bench-generate-store: %" G_GUINT64_FORMAT " scenes tracked, expected %"
-                      G_GINT64_FORMAT "\n", n, n_scenes);
-          return EXIT_FAILURE;
-        }
+      clock_stop (&clock, *backend_pid, &snapshots[i], &snapshot_server[i]);
+      check_scenes ("tracked", n, n_scenes);
 
-      g_timer_start (timer);
-      finishes[i].cpu = bench_cpu_seconds ();
-      server_cpu = process_cpu_seconds (*backend_pid);
+      clock_start (&clock, *backend_pid);
       sh_job_store_apply_generated_async (store, job->id, server_id, NULL, bench_store_result,
                                           &result);
       n = sh_job_store_apply_generated_finish (store, bench_await (&result), &error);
       bench_check (error, "apply");
       g_clear_object (&result);
-      finishes[i].wall = g_timer_elapsed (timer, NULL);
-      finishes[i].cpu = bench_cpu_seconds () - finishes[i].cpu;
-      finish_server[i] = server_cpu < 0 ? -1 : process_cpu_seconds (*backend_pid) - server_cpu;
-      if ((gint64) n != n_scenes)
-        {
-          g_printerr ("bench-generate-store: %" G_GUINT64_FORMAT " scenes updated, expected %"
-                      G_GINT64_FORMAT "\n", n, n_scenes);
-          return EXIT_FAILURE;
-        }
+      clock_stop (&clock, *backend_pid, &finishes[i], &finish_server[i]);
+      check_scenes ("updated", n, n_scenes);
 
       g_print ("run %u: snapshot %.2f s (CPU %.2f s), finish %.2f s (CPU %.2f s), "
                "peak RSS %.1f MiB\n", i + 1, snapshots[i].wall, snapshots[i].cpu,
