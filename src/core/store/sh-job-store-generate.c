@@ -326,51 +326,78 @@ update_tracked (ShDatabase    *db,
   return sh_database_execute (db, stmt, params, error);
 }
 
-/* On PostgreSQL, inside the finish's transaction: tries the finish as one UPDATE.
+/* Inside a transaction: gives the tracked scenes of @job_key that are still not
+ * generated the flag; with @trim, first the tracked scenes that are no longer not
+ * generated (marked meanwhile, or deleted) leave the snapshot. *@updated is how many
+ * flags changed.
  *
- * Mostly every tracked scene is still not generated when a Generate finishes; then the
- * UPDATE changes as many flags as there are tracked scenes, nothing has to leave the
- * snapshot, and the statement that finds what has to (a join of the snapshot with every
- * scene of the server, 0.9 s of 3.2 s for 1,000,000 scenes) is not needed. Otherwise the
- * UPDATE is undone (a savepoint) and *@done is FALSE.
- *
- * A big snapshot gets hash joins, with the memory to hash a million scene ids in one
- * batch (55 MiB; 4 MiB, the default, spills them to disk in eight), for this transaction
- * only; a smaller one keeps the planner's choice. */
+ * On SQLite, range by range of tracked scene ids, so that what SQLite keeps for the IN
+ * list of an UPDATE holds at most GENERATED_CHUNK_ROWS scenes. PostgreSQL keeps no
+ * per-row state in memory for these statements beyond what it may (its hash tables spill
+ * to disk), so it takes all the scenes in one range. */
 static gboolean
-try_update_all_postgres (ShDatabase  *db,
-                         ScenesData  *scenes,
-                         gint64       job_key,
-                         gboolean    *done,
-                         guint64     *updated,
-                         GError     **error)
+update_all_tracked (ShDatabase    *db,
+                    ScenesData    *scenes,
+                    gint64         job_key,
+                    gboolean       trim,
+                    GCancellable  *cancellable,
+                    guint64       *updated,
+                    GError       **error)
 {
-  gint64 tracked;
-  gint64 rows;
+  GdaStatement *trim_stmt;
+  GdaSet *trim_params;
+  gboolean more = TRUE;
+  gint64 after = G_MININT64;
 
-  *done = FALSE;
-
-  if (!count_tracked (db, job_key, &tracked, error))
+  trim_stmt = sh_database_prepare_full (db,
+                                        "DELETE FROM job_scene_set "
+                                        "WHERE job_key = ##job_key::gint64 "
+                                        "AND role = " SH_ROLE_TRACKED " "
+                                        "AND scene_id > ##after::gint64 "
+                                        "AND scene_id <= ##last::gint64 "
+                                        "AND NOT EXISTS (SELECT 1 FROM scene_state st "
+                                        "  WHERE st.server_id = ##server_id::gint64 "
+                                        "  AND st.scene_id = job_scene_set.scene_id "
+                                        "  AND st.generated = FALSE)",
+                                        &trim_params, error);
+  if (trim_stmt == NULL)
     return FALSE;
 
-  if (tracked >= POSTGRES_BULK_ROWS
-      && (!sh_database_execute_sql (db, "SET LOCAL enable_nestloop = off", error)
-          || !sh_database_execute_sql (db, "SET LOCAL work_mem = '64MB'", error)))
-    return FALSE;
-
-  if (!sh_database_execute_sql (db, "SAVEPOINT sh_finish_at_once", error))
-    return FALSE;
-  if ((rows = update_tracked (db, scenes, job_key, G_MININT64, G_MAXINT64, error)) < 0)
-    return FALSE;
-
-  if (rows == tracked)
+  *updated = 0;
+  while (more)
     {
-      *done = TRUE;
-      *updated = (guint64) rows;
-      return sh_database_execute_sql (db, "RELEASE SAVEPOINT sh_finish_at_once", error);
+      gint64 last;
+      gint64 rows;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      if (sh_database_is_postgres (db))
+        {
+          more = FALSE;
+          last = G_MAXINT64;
+        }
+      else if (!next_tracked_boundary (db, job_key, after, &more, &last, error))
+        return FALSE;
+
+      if (trim)
+        {
+          sh_database_set_int64 (trim_params, "job_key", job_key);
+          sh_database_set_int64 (trim_params, "after", after);
+          sh_database_set_int64 (trim_params, "last", last);
+          sh_database_set_int64 (trim_params, "server_id", scenes->server_id);
+          if (sh_database_execute (db, trim_stmt, trim_params, error) < 0)
+            return FALSE;
+        }
+
+      if ((rows = update_tracked (db, scenes, job_key, after, last, error)) < 0)
+        return FALSE;
+
+      *updated += rows;
+      after = last;
     }
 
-  return sh_database_execute_sql (db, "ROLLBACK TO SAVEPOINT sh_finish_at_once", error);
+  return TRUE;
 }
 
 /* Inside a transaction: the tracked scenes of @scenes's job get the flag and the job is
@@ -383,76 +410,52 @@ apply_tracked (ShDatabase    *db,
                GError       **error)
 {
   g_autofree char *now = NULL;
-  GdaStatement *drop_stmt;
   GdaStatement *stmt;
-  GdaSet *drop_params;
   GdaSet *params;
   guint64 updated = 0;
   gboolean done = FALSE;
-  gboolean more = TRUE;
-  gint64 after = G_MININT64;
+  gint64 tracked = 0;
   gint64 job_key;
 
   if (!_sh_database_ensure_job_key (db, scenes->job_id, &job_key, error))
     return FALSE;
 
   /* The tracked scenes become the updated ones: those that are no longer not generated
-   * (marked meanwhile, or deleted) leave the snapshot, the others get the flag, and the
-   * job_applied row says that the snapshot now lists what the job changed. No `updated`
-   * row is written: a million of them cost more than the whole rest (1.3 s of SQLite
-   * for 1,000,000 scenes). */
-  drop_stmt = sh_database_prepare_full (db,
-                                        "DELETE FROM job_scene_set "
-                                        "WHERE job_key = ##job_key::gint64 "
-                                        "AND role = " SH_ROLE_TRACKED " "
-                                        "AND scene_id > ##after::gint64 "
-                                        "AND scene_id <= ##last::gint64 "
-                                        "AND NOT EXISTS (SELECT 1 FROM scene_state st "
-                                        "  WHERE st.server_id = ##server_id::gint64 "
-                                        "  AND st.scene_id = job_scene_set.scene_id "
-                                        "  AND st.generated = FALSE)",
-                                        &drop_params, error);
-  if (drop_stmt == NULL)
-    return FALSE;
-
-  if (sh_database_is_postgres (db)
-      && !try_update_all_postgres (db, scenes, job_key, &done, &updated, error))
-    return FALSE;
-
-  /* On SQLite, range by range of tracked scene ids, so that what SQLite keeps for the
-   * IN list of an UPDATE holds at most GENERATED_CHUNK_ROWS scenes; all in the one
-   * transaction. */
-  while (!done && more)
+   * leave the snapshot, the others get the flag, and the job_applied row says that the
+   * snapshot now lists what the job changed. No `updated` row is written: a million of
+   * them cost more than the whole rest (1.3 s of SQLite for 1,000,000 scenes).
+   *
+   * On PostgreSQL, a big snapshot gets hash joins, with the memory to hash a million
+   * scene ids in one batch (55 MiB; 4 MiB, the default, spills them to disk in eight),
+   * for this transaction only; a smaller one keeps the planner's choice. And mostly
+   * every tracked scene is still not generated when a Generate finishes: then the UPDATE
+   * changes as many flags as there are tracked scenes and nothing has to leave the
+   * snapshot, so the statement that finds what has to (a join of the snapshot with the
+   * scenes: 0.9 s of 3.2 s for 1,000,000 scenes) is left out. Otherwise the UPDATE is
+   * undone and both run. Not on SQLite: there a savepoint keeps the old content of
+   * every page it changes in memory (temp_store is MEMORY), 20 MiB more for 1,000,000
+   * scenes, against 0.5 s of CPU saved. */
+  if (sh_database_is_postgres (db))
     {
-      gint64 last;
-      gint64 rows;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (!count_tracked (db, job_key, &tracked, error))
+        return FALSE;
+      if (tracked >= POSTGRES_BULK_ROWS
+          && (!sh_database_execute_sql (db, "SET LOCAL enable_nestloop = off", error)
+              || !sh_database_execute_sql (db, "SET LOCAL work_mem = '64MB'", error)))
         return FALSE;
 
-      /* PostgreSQL keeps no per-row state in memory for these statements beyond what it
-       * may (its hash tables spill to disk), so it takes all the scenes in one range. */
-      if (sh_database_is_postgres (db))
-        {
-          more = FALSE;
-          last = G_MAXINT64;
-        }
-      else if (!next_tracked_boundary (db, job_key, after, &more, &last, error))
+      if (!sh_database_execute_sql (db, "SAVEPOINT sh_finish_at_once", error)
+          || !update_all_tracked (db, scenes, job_key, FALSE, cancellable, &updated, error))
         return FALSE;
-
-      sh_database_set_int64 (drop_params, "job_key", job_key);
-      sh_database_set_int64 (drop_params, "after", after);
-      sh_database_set_int64 (drop_params, "last", last);
-      sh_database_set_int64 (drop_params, "server_id", scenes->server_id);
-      if (sh_database_execute (db, drop_stmt, drop_params, error) < 0)
+      done = (gint64) updated == tracked;
+      if (!sh_database_execute_sql (db,
+                                    done ? "RELEASE SAVEPOINT sh_finish_at_once"
+                                         : "ROLLBACK TO SAVEPOINT sh_finish_at_once",
+                                    error))
         return FALSE;
-
-      if ((rows = update_tracked (db, scenes, job_key, after, last, error)) < 0)
-        return FALSE;
-
-      updated += rows;
-      after = last;
     }
+  if (!done && !update_all_tracked (db, scenes, job_key, TRUE, cancellable, &updated, error))
+    return FALSE;
 
   now = _sh_job_store_time_to_text (g_get_real_time ());
   stmt = sh_database_prepare_full (db,
