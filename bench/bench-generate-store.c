@@ -96,30 +96,27 @@ reset_func (ShDatabase     *db,
             GCancellable   *cancellable,
             GError        **error)
 {
+  static const char * const statements[] = {
+    "DELETE FROM job WHERE server_id = ##server_id::gint64",
+    "UPDATE scene_state SET generated = FALSE "
+    "WHERE server_id = ##server_id::gint64 AND generated = TRUE",
+  };
   Reset *reset = data;
   g_autoptr(GError) local_error = NULL;
-  GdaStatement *stmt;
-  GdaSet *params;
 
   if (!sh_database_begin (db, error))
     return NULL;
-  stmt = sh_database_prepare_full (db,
-                                   "DELETE FROM job WHERE server_id = ##server_id::gint64",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", reset->server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
-  stmt = sh_database_prepare_full (db,
-                                   "UPDATE scene_state SET generated = FALSE "
-                                   "WHERE server_id = ##server_id::gint64 AND generated = TRUE",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", reset->server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
+    {
+      GdaSet *params;
+      GdaStatement *stmt = sh_database_prepare_full (db, statements[i], &params, error);
+
+      if (stmt == NULL)
+        return NULL;
+      sh_database_set_int64 (params, "server_id", reset->server_id);
+      if (sh_database_execute (db, stmt, params, error) < 0)
+        return NULL;
+    }
   if (!sh_database_commit (db, error))
     return NULL;
 
