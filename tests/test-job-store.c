@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "sh-database-private.h"
 #include "sh-job-store.h"
 #include "sh-scene-store-media.h"
 #include "sh-test-utils.h"
@@ -1121,6 +1122,90 @@ test_apply_generated_many (Fixture       *fixture,
 }
 
 static void
+count_snapshot_deletes (ShDatabase *db,
+                        const char *sql,
+                        gpointer    user_data)
+{
+  if (sql != NULL && g_str_has_prefix (sql, "DELETE FROM job_scene_set"))
+    g_atomic_int_inc ((int *) user_data);
+}
+
+/* A setting of the PostgreSQL session, as SHOW has it. */
+static char *
+show_setting (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("SHOW %s", name);
+
+  return query (fixture->db, sql, NULL);
+}
+
+/* When every tracked scene is still not generated, PostgreSQL finishes with the UPDATE
+ * alone: nothing leaves the snapshot, and the statement that would find what must is not
+ * run. When one was generated meanwhile, the UPDATE is undone and both run. The planner
+ * settings of a big finish end with its transaction. */
+static void
+test_apply_generated_at_once (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const gint64 n_scenes = 12000;
+  g_autoptr(ShJobRecord) big = make_job ("gen-big", "stash_generate", "completed",
+                                         fixture->server_id, T0);
+  g_autoptr(ShJobRecord) small = make_job ("gen-small", "stash_generate", "running",
+                                           fixture->server_id, T0 + 1);
+  g_autofree char *nestloop = NULL;
+  g_autofree char *work_mem = NULL;
+  g_autofree char *flags = NULL;
+  g_autofree char *updated = NULL;
+  int deletes = 0;
+
+  add_scenes (fixture, fixture->server_id, 1, n_scenes, FALSE);
+  add_scenes (fixture, fixture->other_server_id, 1, 100, FALSE);
+  insert_ok (fixture->store, big);
+  g_assert_cmpuint (snapshot (fixture->store, big->id, fixture->server_id, NULL, 0), ==,
+                    n_scenes);
+  if (POSTGRES)
+    {
+      nestloop = show_setting (fixture, "enable_nestloop");
+      work_mem = show_setting (fixture, "work_mem");
+    }
+
+  _sh_database_set_execute_hook (fixture->db, count_snapshot_deletes, &deletes);
+  g_assert_cmpuint (apply_generated (fixture->store, big->id, fixture->server_id), ==, n_scenes);
+  _sh_database_set_execute_hook (fixture->db, NULL, NULL);
+  if (POSTGRES)
+    g_assert_cmpint (g_atomic_int_get (&deletes), ==, 0);
+  g_assert_cmpint (count_generated (fixture, fixture->server_id, FALSE), ==, 0);
+  g_assert_cmpint (count_generated (fixture, fixture->other_server_id, TRUE), ==, 0);
+  g_assert_cmpuint (count_job_scenes (fixture->store, big->id, "updated"), ==, n_scenes);
+
+  if (POSTGRES)
+    {
+      g_autofree char *nestloop_after = show_setting (fixture, "enable_nestloop");
+      g_autofree char *work_mem_after = show_setting (fixture, "work_mem");
+
+      g_assert_cmpstr (nestloop_after, ==, nestloop);
+      g_assert_cmpstr (work_mem_after, ==, work_mem);
+    }
+
+  /* A small one, where a Check marked scene 12003 generated meanwhile. */
+  add_scenes (fixture, fixture->server_id, n_scenes + 1, n_scenes + 5, FALSE);
+  insert_ok (fixture->store, small);
+  g_assert_cmpuint (snapshot (fixture->store, small->id, fixture->server_id, NULL, 0), ==, 5);
+  set_scene_generated (fixture, fixture->server_id, n_scenes + 3, TRUE);
+  deletes = 0;
+  _sh_database_set_execute_hook (fixture->db, count_snapshot_deletes, &deletes);
+  g_assert_cmpuint (apply_generated (fixture->store, small->id, fixture->server_id), ==, 4);
+  _sh_database_set_execute_hook (fixture->db, NULL, NULL);
+  g_assert_cmpint (g_atomic_int_get (&deletes), >=, 1);
+  flags = scene_flags (fixture, fixture->server_id, n_scenes + 1, n_scenes + 5);
+  g_assert_cmpstr (flags, ==, "TTTTT");
+  updated = job_scenes (fixture->store, small->id, "updated", 0);
+  g_assert_cmpstr (updated, ==, "12001 12002 12004 12005");
+  g_assert_cmpuint (count_job_scenes (fixture->store, big->id, "updated"), ==, n_scenes);
+}
+
+static void
 test_apply_check (Fixture       *fixture,
                   gconstpointer  data)
 {
@@ -1393,6 +1478,7 @@ main (int   argc,
   ADD ("/snapshot", test_snapshot);
   ADD ("/apply-generated", test_apply_generated);
   ADD ("/apply-generated-many", test_apply_generated_many);
+  ADD ("/apply-generated-at-once", test_apply_generated_at_once);
   ADD ("/apply-check", test_apply_check);
   ADD ("/apply-check-million", test_apply_check_million);
   ADD ("/check-media", test_check_media);

@@ -384,7 +384,7 @@ print_failures (ShJobStore *store,
   return SH_CTL_EXIT_OK;
 }
 
-/* The scenes a job tracked or changed, from job_scene: ids only, paged by key. A
+/* The scenes a job tracked or changed, from job_scene_set: ids only, paged by key. A
  * finished Generate's tracked scenes are the ones it updated. */
 static int
 print_job_scenes (ShJobManager  *manager,

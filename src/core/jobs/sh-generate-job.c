@@ -9,7 +9,7 @@
  *  1. validate (scene ids deduplicated and in the mirror; or the failed scenes of an
  *     earlier Generate);
  *  2. snapshot the tracked scenes (not generated; for a whole-library run, not failing)
- *     into job_scene, in one transaction;
+ *     into job_scene_set, in one transaction;
  *  3. check the connection (and ffmpeg), then confirm the targets in Stash when they are
  *     few enough to send: ids Stash no longer has leave the mirror, never get marked, and
  *     an empty target starts no Stash job;

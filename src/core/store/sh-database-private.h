@@ -87,8 +87,17 @@ struct _ShDatabase
 #define RECONNECT_BACKOFF_MIN_MS  250
 #define RECONNECT_BACKOFF_MAX_MS  5000
 
-/* The newest schema version this build knows; migrations are numbered 1..this. */
-#define SH_DATABASE_SCHEMA_VERSION 6
+/* The newest schema version this build knows; migrations are numbered up to this. */
+#define SH_DATABASE_SCHEMA_VERSION 7
+
+/* The scenes of a job (`job_scene_set`, schema 7) name the job by its compact key and
+ * their role by a number, in SQL written as these literals. */
+#define SH_ROLE_TRACKED "1"
+#define SH_ROLE_UPDATED "2"
+
+/* The key of the job named by the parameter ##job_id::string, in SQL. A job without
+ * scenes has no key: the subquery is NULL and matches no row. */
+#define SH_JOB_KEY_OF_JOB_ID "(SELECT k.job_key FROM job_key k WHERE k.job_id = ##job_id::string)"
 
 /* Connection-private scratch tables, created on every connection after the migrations.
  * Bulk operations stage keys or rows in them with multi-row INSERTs, then apply them with
@@ -135,6 +144,11 @@ gboolean   _sh_database_read_applied         (ShDatabase    *self,
                                               GError       **error);
 const char *_sh_database_get_updated_role    (ShDatabase    *self,
                                               const char    *job_id,
+                                              GError       **error);
+gint64     _sh_database_role_code            (const char    *role);
+gboolean   _sh_database_ensure_job_key       (ShDatabase    *self,
+                                              const char    *job_id,
+                                              gint64        *key,
                                               GError       **error);
 GdaHolder *_sh_database_get_holder           (GdaSet        *params,
                                               const char    *name);

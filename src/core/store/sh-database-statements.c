@@ -456,7 +456,7 @@ _sh_database_read_applied (ShDatabase  *self,
  * _sh_database_get_updated_role:
  * @job_id: a job
  *
- * On the worker thread: the `job_scene` role that holds the scenes whose generated flag
+ * On the worker thread: the `job_scene_set` role that holds the scenes whose generated flag
  * @job_id changed. A Generate whose snapshot was applied keeps them as its `tracked`
  * scenes, every other job as `updated` rows.
  *
@@ -474,4 +474,75 @@ _sh_database_get_updated_role (ShDatabase  *self,
     return NULL;
 
   return applied ? "tracked" : "updated";
+}
+
+/*
+ * _sh_database_role_code:
+ * @role: `tracked` or `updated`
+ *
+ * Returns: the number that stands for @role in `job_scene_set`
+ */
+gint64
+_sh_database_role_code (const char *role)
+{
+  g_assert (g_str_equal (role, "tracked") || g_str_equal (role, "updated"));
+
+  return g_str_equal (role, "tracked") ? g_ascii_strtoll (SH_ROLE_TRACKED, NULL, 10)
+                                       : g_ascii_strtoll (SH_ROLE_UPDATED, NULL, 10);
+}
+
+/*
+ * _sh_database_ensure_job_key:
+ * @job_id: a job in the database
+ * @key: (out): its key in `job_scene_set`
+ *
+ * On the worker thread, inside a transaction: the compact key of @job_id, made when the
+ * job records scenes for the first time.
+ */
+gboolean
+_sh_database_ensure_job_key (ShDatabase  *self,
+                             const char  *job_id,
+                             gint64      *key,
+                             GError     **error)
+{
+  static const GType types[] = { G_TYPE_INT64, G_TYPE_NONE };
+  GdaStatement *select_stmt;
+  GdaStatement *insert_stmt;
+  GdaSet *select_params;
+  GdaSet *insert_params;
+
+  select_stmt = sh_database_prepare_full (self,
+                                          "SELECT job_key FROM job_key "
+                                          "WHERE job_id = ##job_id::string",
+                                          &select_params, error);
+  insert_stmt = sh_database_prepare_full (self,
+                                          "INSERT INTO job_key (job_id) "
+                                          "VALUES (##job_id::string) ON CONFLICT DO NOTHING",
+                                          &insert_params, error);
+  if (select_stmt == NULL || insert_stmt == NULL)
+    return FALSE;
+
+  /* Looked up first, so that PostgreSQL spends no number of its sequence on a job that
+   * has its key already. */
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      g_autoptr(GdaDataModel) model = NULL;
+
+      sh_database_set_string (select_params, "job_id", job_id);
+      if (!(model = sh_database_select (self, select_stmt, select_params, types, error)))
+        return FALSE;
+      if (gda_data_model_get_n_rows (model) > 0)
+        {
+          *key = sh_database_model_get_int64 (model, 0, 0);
+          return TRUE;
+        }
+
+      sh_database_set_string (insert_params, "job_id", job_id);
+      if (sh_database_execute (self, insert_stmt, insert_params, error) < 0)
+        return FALSE;
+    }
+
+  g_set_error (error, SH_STORE_ERROR, SH_STORE_ERROR_QUERY,
+               "%s", _("A database query failed"));
+  return FALSE;
 }

@@ -3,7 +3,7 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * ShJobStore's job_scene rules of a Check: the generated flags it found, set in one
+ * ShJobStore's job_scene_set rules of a Check: the generated flags it found, set in one
  * transaction, and the scenes whose flag changed recorded as `updated`.
  */
 
@@ -78,10 +78,15 @@ apply_flag (ShDatabase  *db,
 {
   GdaStatement *stmt;
   GdaSet *params;
+  gint64 job_key;
+
+  if (!_sh_database_ensure_job_key (db, scenes->job_id, &job_key, error))
+    return -1;
 
   stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO job_scene (job_id, scene_id, role) "
-                                   "SELECT CAST(##job_id::string AS TEXT), scene_id, 'updated' "
+                                   "INSERT INTO job_scene_set (job_key, role, scene_id) "
+                                   "SELECT CAST(##job_key::gint64 AS INTEGER), "
+                                   SH_ROLE_UPDATED ", scene_id "
                                    "FROM scene_state WHERE server_id = ##server_id::gint64 "
                                    "AND generated = ##previous::boolean "
                                    "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ") "
@@ -89,7 +94,7 @@ apply_flag (ShDatabase  *db,
                                    &params, error);
   if (stmt == NULL)
     return -1;
-  sh_database_set_string (params, "job_id", scenes->job_id);
+  sh_database_set_int64 (params, "job_key", job_key);
   sh_database_set_int64 (params, "server_id", scenes->server_id);
   sh_database_set_boolean (params, "previous", !generated);
   if (sh_database_execute (db, stmt, params, error) < 0)

@@ -6,7 +6,7 @@
  * What the files of ShJobStore share: the instance, the job columns, the text form of
  * times and the scenes of a Generate or Check. sh-job-store.c holds one job at a time,
  * -rows.c a job as a row, -lists.c the reads of many jobs, -generate.c and -check.c the
- * job_scene rules of a Generate and a Check, -failures.c a Generate's failed scenes,
+ * job_scene_set rules of a Generate and a Check, -failures.c a Generate's failed scenes,
  * -scenes.c the pages of a job's scenes, and -owners.c the owners and heartbeats of
  * running jobs.
  */

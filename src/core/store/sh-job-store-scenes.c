@@ -65,32 +65,33 @@ list_job_scenes_func (ShDatabase     *db,
                                      job_scenes->limit > 0
                                      ? "SELECT scene_id FROM job_scene_failure "
                                        "WHERE job_id = ##job_id::string "
-                                       "AND ##role::string = 'failed' "
                                        "AND scene_id > ##after_id::gint64 "
                                        "ORDER BY scene_id LIMIT ##limit::gint64"
                                      : "SELECT scene_id FROM job_scene_failure "
                                        "WHERE job_id = ##job_id::string "
-                                       "AND ##role::string = 'failed' "
                                        "AND scene_id > ##after_id::gint64 "
                                        "ORDER BY scene_id",
                                      &params, error);
-  /* The primary key (job_id, role, scene_id) serves the page straight from the index. */
+  /* The primary key (job_key, role, scene_id) serves the page straight from the index. */
   else
     stmt = sh_database_prepare_full (db,
                                    job_scenes->limit > 0
-                                   ? "SELECT scene_id FROM job_scene "
-                                     "WHERE job_id = ##job_id::string AND role = ##role::string "
+                                   ? "SELECT scene_id FROM job_scene_set "
+                                     "WHERE job_key = " SH_JOB_KEY_OF_JOB_ID " "
+                                     "AND role = ##role::gint64 "
                                      "AND scene_id > ##after_id::gint64 "
                                      "ORDER BY scene_id LIMIT ##limit::gint64"
-                                   : "SELECT scene_id FROM job_scene "
-                                     "WHERE job_id = ##job_id::string AND role = ##role::string "
+                                   : "SELECT scene_id FROM job_scene_set "
+                                     "WHERE job_key = " SH_JOB_KEY_OF_JOB_ID " "
+                                     "AND role = ##role::gint64 "
                                      "AND scene_id > ##after_id::gint64 "
                                      "ORDER BY scene_id",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
   sh_database_set_string (params, "job_id", job_scenes->job_id);
-  sh_database_set_string (params, "role", role);
+  if (!g_str_equal (role, "failed"))
+    sh_database_set_int64 (params, "role", _sh_database_role_code (role));
   sh_database_set_int64 (params, "after_id", job_scenes->after_id);
   if (job_scenes->limit > 0)
     sh_database_set_int64 (params, "limit", job_scenes->limit);
@@ -178,15 +179,16 @@ count_job_scenes_func (ShDatabase     *db,
   stmt = sh_database_prepare_full (db,
                                    g_str_equal (role, "failed")
                                    ? "SELECT COUNT(*) FROM job_scene_failure "
-                                     "WHERE job_id = ##job_id::string "
-                                     "AND ##role::string = 'failed'"
-                                   : "SELECT COUNT(*) FROM job_scene "
-                                     "WHERE job_id = ##job_id::string AND role = ##role::string",
+                                     "WHERE job_id = ##job_id::string"
+                                   : "SELECT COUNT(*) FROM job_scene_set "
+                                     "WHERE job_key = " SH_JOB_KEY_OF_JOB_ID " "
+                                     "AND role = ##role::gint64",
                                    &params, error);
   if (stmt == NULL)
     return NULL;
   sh_database_set_string (params, "job_id", job_scenes->job_id);
-  sh_database_set_string (params, "role", role);
+  if (!g_str_equal (role, "failed"))
+    sh_database_set_int64 (params, "role", _sh_database_role_code (role));
   if (!(model = sh_database_select (db, stmt, params, types, error)))
     return NULL;
 

@@ -18,7 +18,7 @@
 /**
  * ShJobStore:
  *
- * The jobs of an #ShDatabase: the `job` table, and the `job_scene` table that records
+ * The jobs of an #ShDatabase: the `job` table, and the `job_scene_set` table that records
  * which scenes a Generate tracked and which scenes a job changed. A Generate's changes
  * are its tracked scenes once `job_applied` says so: it never writes a row per updated
  * scene (see sh_job_store_apply_generated_async()).

@@ -465,9 +465,10 @@ list_ids_func (ShDatabase     *db,
   g_string_append (where, "st.server_id = ##server_id::gint64");
   g_string_append (where, generated_condition (list->filter));
   if (list->job_id != NULL)
-    g_string_append_printf (where, " AND st.scene_id IN (SELECT scene_id FROM job_scene "
-                                   "WHERE job_id = ##job_id::string AND role = '%s')",
-                            role);
+    g_string_append_printf (where, " AND st.scene_id IN (SELECT scene_id FROM job_scene_set "
+                                   "WHERE job_key = " SH_JOB_KEY_OF_JOB_ID " "
+                                   "AND role = %" G_GINT64_FORMAT ")",
+                            _sh_database_role_code (role));
 
   /* By id or by the flag, the narrow scene_state alone answers; a search or a sort by
    * another column needs the scenes themselves. lower() on both sides, as in

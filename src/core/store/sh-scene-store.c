@@ -782,7 +782,7 @@ delete_unseen_func (ShDatabase     *db,
   GdaSet *params;
   gint64 rows;
 
-  /* One statement is atomic; job_scene keeps its history of the deleted scenes. */
+  /* One statement is atomic; job_scene_set keeps its history of the deleted scenes. */
   stmt = sh_database_prepare_full (db,
                                    "DELETE FROM scene WHERE server_id = ##server_id::gint64 "
                                    "AND (last_synced IS NULL "
@@ -809,7 +809,7 @@ delete_unseen_func (ShDatabase     *db,
  * @user_data: data for @callback
  *
  * Ends a full sync: deletes the server's scenes that the sync did not see (their
- * `last_synced` is not @sync_stamp). Their `job_scene` history is kept.
+ * `last_synced` is not @sync_stamp). Their `job_scene_set` history is kept.
  */
 void
 sh_scene_store_delete_unseen_async (ShSceneStore        *self,
