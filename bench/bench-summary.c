@@ -17,7 +17,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
 
 #include "bench-util.h"
@@ -25,8 +24,21 @@
 
 #define RUNS 5
 
-/* What a Check of the library leaves when Stash has 90 % of the media, and some failing
- * scenes. */
+/* What a Check of the library leaves when Stash has 90 % of the media (it sets the flags
+ * from what it found and records every scene), and some failing scenes. */
+static const char * const check_statements[] = {
+  "UPDATE scene_state SET generated = (scene_id % 10 <> 0) "
+  "WHERE server_id = ##server_id::gint64",
+
+  "INSERT INTO scene_media (server_id, scene_id, checked_kinds, missing_kinds, checked_at) "
+  "SELECT server_id, scene_id, 127, CASE WHEN generated = TRUE THEN 0 ELSE 4 END, 1 "
+  "FROM scene_state WHERE server_id = ##server_id::gint64",
+
+  "INSERT INTO scene_failure (server_id, scene_id, failed_generates) "
+  "SELECT server_id, scene_id, 3 FROM scene_state "
+  "WHERE server_id = ##server_id::gint64 AND scene_id % 1000 = 7",
+};
+
 static gpointer
 record_check_func (ShDatabase     *db,
                    GdaConnection  *cnc,
@@ -35,46 +47,21 @@ record_check_func (ShDatabase     *db,
                    GError        **error)
 {
   gint64 server_id = *(gint64 *) data;
-  GdaStatement *stmt;
-  GdaSet *params;
 
   if (!sh_database_begin (db, error))
     return NULL;
 
-  /* The Check sets the flags from what it found: 90 % of the media exists. */
-  stmt = sh_database_prepare_full (db,
-                                   "UPDATE scene_state SET generated = (scene_id % 10 <> 0) "
-                                   "WHERE server_id = ##server_id::gint64",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (check_statements); i++)
+    {
+      GdaStatement *stmt;
+      GdaSet *params;
 
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO scene_media (server_id, scene_id, checked_kinds, "
-                                   "missing_kinds, checked_at) SELECT server_id, scene_id, 127, "
-                                   "CASE WHEN generated = TRUE THEN 0 ELSE 4 END, 1 "
-                                   "FROM scene_state WHERE server_id = ##server_id::gint64",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
-
-  stmt = sh_database_prepare_full (db,
-                                   "INSERT INTO scene_failure (server_id, scene_id, "
-                                   "failed_generates) SELECT server_id, scene_id, 3 "
-                                   "FROM scene_state WHERE server_id = ##server_id::gint64 "
-                                   "AND scene_id % 1000 = 7",
-                                   &params, error);
-  if (stmt == NULL)
-    return NULL;
-  sh_database_set_int64 (params, "server_id", server_id);
-  if (sh_database_execute (db, stmt, params, error) < 0)
-    return NULL;
+      if (!(stmt = sh_database_prepare_full (db, check_statements[i], &params, error)))
+        return NULL;
+      sh_database_set_int64 (params, "server_id", server_id);
+      if (sh_database_execute (db, stmt, params, error) < 0)
+        return NULL;
+    }
 
   if (!sh_database_commit (db, error))
     return NULL;
@@ -119,18 +106,13 @@ main (int   argc,
       char *argv[])
 {
   gint64 n_scenes = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 1000000;
-  const char *url = argc > 2 ? argv[2] : NULL;
-  g_autoptr(ShDatabase) db = NULL;
   g_autoptr(ShSceneStore) store = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree gint64 *filled = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *server_url = NULL;
   g_autofree char *load = NULL;
   BenchFill fill = { 0, n_scenes, 10 };
-  gint64 server_id;
+  ShDatabase *db;
+  char *tmp_path;
 
   if (n_scenes <= 0)
     {
@@ -138,69 +120,23 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  if (url == NULL)
-    {
-      dir = g_dir_make_tmp ("bench-summary-XXXXXX", &error);
-      bench_check (error, "temporary directory");
-      path = g_build_filename (dir, "bench.db", NULL);
-      url = path;
-    }
-
-  db = sh_database_new (url, NULL);
-  sh_database_open_async (db, NULL, bench_store_result, &result);
-  sh_database_open_finish (db, bench_await (&result), &error);
-  bench_check (error, "open");
-  g_clear_object (&result);
-
-  server_url = g_strdup_printf ("http://bench-%" G_GINT64_FORMAT ".invalid", g_get_real_time ());
-  sh_database_ensure_server_async (db, server_url, NULL, bench_store_result, &result);
-  server_id = sh_database_ensure_server_finish (db, bench_await (&result), &error);
-  bench_check (error, "server");
-  g_clear_object (&result);
-
-  fill.server_id = server_id;
-  sh_database_run_async (db, bench_fill_func, &fill, NULL, g_free, NULL, bench_store_result,
-                         &result);
-  filled = sh_database_run_finish (db, bench_await (&result), &error);
-  bench_check (error, "fill");
-  g_clear_object (&result);
-
+  db = bench_open_filled (argc > 2 ? argv[2] : NULL, &fill, &tmp_path);
   load = bench_load_average ();
   g_print ("%s, %" G_GINT64_FORMAT " scenes, load average %s\n",
-           sh_database_get_provider (db), *filled, load);
+           sh_database_get_provider (db), n_scenes, load);
 
   store = sh_scene_store_new (db);
-  time_summary (store, server_id, "after the first sync");
+  time_summary (store, fill.server_id, "after the first sync");
 
-  sh_database_run_async (db, record_check_func, &server_id, NULL, NULL, NULL,
+  sh_database_run_async (db, record_check_func, &fill.server_id, NULL, NULL, NULL,
                          bench_store_result, &result);
   sh_database_run_finish (db, bench_await (&result), &error);
   bench_check (error, "record a Check");
-  g_clear_object (&result);
 
-  time_summary (store, server_id, "after a Check");
-
-  sh_database_run_async (db, bench_delete_server_func, &server_id, NULL, NULL, NULL,
-                         bench_store_result, &result);
-  sh_database_run_finish (db, bench_await (&result), &error);
-  bench_check (error, "delete the server");
-  g_clear_object (&result);
+  time_summary (store, fill.server_id, "after a Check");
 
   g_clear_object (&store);
-  g_clear_object (&db);
-
-  if (dir != NULL)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-      for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-        {
-          g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-          g_remove (file);
-        }
-      g_rmdir (dir);
-    }
+  bench_remove_filled (db, &fill, tmp_path);
 
   return EXIT_SUCCESS;
 }
