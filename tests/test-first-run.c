@@ -259,8 +259,8 @@ check_next_step (ShApplication *app,
   /* Every scene not generated for the mirror, none checked: Check comes next. */
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (fixture->summary)));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (summary_child (fixture, "counts_label"))),
-                   ==, "40" NBSP "scenes · 0" NBSP "checked · 0" NBSP "complete · 40" NBSP
-                   "incomplete · 0" NBSP "failing");
+                   ==, "40" NBSP "scenes · 0" NBSP "checked · 0" NBSP "complete · 0" NBSP
+                   "incomplete · 40" NBSP "unknown · 0" NBSP "failing");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (summary_child (fixture, "advice_label"))),
                    ==, "StashHog does not know yet which of these scenes already have their "
                    "media in Stash. Check Media asks Stash, without generating anything.");
@@ -280,8 +280,16 @@ check_next_step (ShApplication *app,
   /* Nothing was checked on the user's behalf. */
   g_assert_null (sh_gui_find_job (fixture->manager, SH_JOB_TYPE_CHECK, NULL));
 
-  /* Check Media runs a real Check; Stash lacks the previews of the last scenes. */
+  /* Check Media runs a real Check (Stash slow to answer, so that it is seen running: not
+   * offered twice meanwhile). Stash lacks the previews of the last scenes. */
+  sh_fake_stash_set_latency (fixture->fake, 200);
   sh_gui_click (button);
+  sh_gui_wait_job (fixture->manager, SH_JOB_TYPE_CHECK, NULL, SH_JOB_RUNNING);
+  g_assert_false (gtk_widget_is_sensitive (button));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (summary_child (fixture,
+                                                                           "advice_label"))),
+                            "A Check is running; the counts follow when it ends."));
+  sh_fake_stash_set_latency (fixture->fake, 0);
   check = sh_gui_wait_job (fixture->manager, SH_JOB_TYPE_CHECK, NULL, SH_JOB_COMPLETED);
   g_assert_nonnull (check);
   wait_checked (fixture, N_SCENES);
@@ -295,6 +303,7 @@ check_next_step (ShApplication *app,
                    "incomplete · 0" NBSP "failing");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (summary_child (fixture, "advice_label"))),
                    ==, "4 scenes lack some of their generated media.");
+  g_assert_true (gtk_widget_is_sensitive (button));
 
   /* Now Generate comes next, for what is really missing. */
   g_assert_cmpint (sh_library_summary_get_step (fixture->summary), ==,
@@ -444,6 +453,12 @@ check_check_first (ShApplication *app,
   g_assert_cmpuint (summary->checked, ==, 3);
   g_assert_cmpuint (summary->complete, ==, 5);
   g_assert_cmpuint (summary->incomplete_unchecked, ==, N_SCENES - 5);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (summary_child (fixture, "counts_label"))),
+                   ==, "40" NBSP "scenes · 3" NBSP "checked · 5" NBSP "complete · 0" NBSP
+                   "incomplete · 35" NBSP "unknown · 0" NBSP "failing");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (summary_child (fixture, "advice_label"))),
+                   ==, "37 scenes were never checked: StashHog does not know yet whether Stash "
+                   "has their media. Check Media asks Stash, without generating anything.");
 
   /* Generate for every scene not generated warns about those 35; Check First checks the
    * whole library. */

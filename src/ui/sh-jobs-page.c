@@ -211,6 +211,26 @@ on_jobs_changed (GListModel *model,
   sh_jobs_page_update_visibility (self);
 }
 
+/* Which of the summary's next steps are under way. */
+static void
+sh_jobs_page_update_running (ShJobsPage *self)
+{
+  GListModel *active = G_LIST_MODEL (self->active_model);
+  gboolean checking = FALSE;
+  gboolean generating = FALSE;
+
+  for (guint i = 0; active != NULL && i < g_list_model_get_n_items (active); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (active, i);
+      const char *type = sh_job_get_job_type (job);
+
+      checking = checking || g_strcmp0 (type, SH_JOB_TYPE_CHECK) == 0;
+      generating = generating || g_strcmp0 (type, SH_JOB_TYPE_GENERATE) == 0;
+    }
+
+  sh_library_summary_set_running (self->summary, checking, generating);
+}
+
 static void
 on_filtered_changed (GListModel *model,
                      guint       position,
@@ -219,6 +239,8 @@ on_filtered_changed (GListModel *model,
                      ShJobsPage *self)
 {
   sh_jobs_page_update_visibility (self);
+  if (model == G_LIST_MODEL (self->active_model))
+    sh_jobs_page_update_running (self);
 }
 
 static void
@@ -312,6 +334,7 @@ sh_jobs_page_set_manager (ShJobsPage   *self,
       on_jobs_changed (self->jobs, 0, 0, 0, self);
     }
 
+  sh_jobs_page_update_running (self);
   sh_jobs_page_update_visibility (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
 }

@@ -33,6 +33,8 @@ struct _ShLibrarySummary
   GCancellable   *cancellable;  /* (owned) */
   gboolean        reading;
   gboolean        again;        /* refreshed while reading: read once more */
+  gboolean        checking;     /* a Check is active */
+  gboolean        generating;   /* a Generate is active */
 
   /* Template widgets */
   GtkWidget      *card;
@@ -69,6 +71,10 @@ append_count (GString    *line,
  * sh_library_summary_format_counts:
  * @summary: a library summary
  *
+ * The scenes that were never checked and are not marked generated are not called
+ * incomplete: the mirror takes them for not generated only because it has not asked
+ * Stash yet. They are counted apart, as unknown, while there are any.
+ *
  * Returns: (transfer full): “20,000 scenes · 0 checked · 18,000 complete · 2,000
  *   incomplete · 3 failing”, with the locale's thousands separators
  */
@@ -80,9 +86,14 @@ sh_library_summary_format_counts (const ShSceneSummary *summary)
   g_autofree char *checked = NULL;
   g_autofree char *complete = NULL;
   g_autofree char *incomplete = NULL;
+  g_autofree char *unknown = NULL;
   g_autofree char *failing = NULL;
+  guint64 known_incomplete;
 
   g_return_val_if_fail (summary != NULL, NULL);
+
+  known_incomplete = summary->incomplete - MIN (summary->incomplete_unchecked,
+                                                summary->incomplete);
 
   /* Translators: %'lu is a number of scenes, with thousands separators */
   scenes = g_strdup_printf (ngettext ("%'lu scene", "%'lu scenes", summary->scenes),
@@ -91,8 +102,11 @@ sh_library_summary_format_counts (const ShSceneSummary *summary)
   checked = g_strdup_printf (_("%'lu checked"), (gulong) summary->checked);
   /* Translators: of the library's scenes, %'lu have all their generated media */
   complete = g_strdup_printf (_("%'lu complete"), (gulong) summary->complete);
-  /* Translators: of the library's scenes, %'lu lack some generated media */
-  incomplete = g_strdup_printf (_("%'lu incomplete"), (gulong) summary->incomplete);
+  /* Translators: of the library's scenes, %'lu are known to lack some generated media */
+  incomplete = g_strdup_printf (_("%'lu incomplete"), (gulong) known_incomplete);
+  /* Translators: of the library's scenes, %'lu whose media StashHog does not know: no
+   * Check has asked Stash about them */
+  unknown = g_strdup_printf (_("%'lu unknown"), (gulong) summary->incomplete_unchecked);
   /* Translators: of the library's scenes, %'lu fail to generate again and again */
   failing = g_strdup_printf (_("%'lu failing"), (gulong) summary->failing);
 
@@ -100,6 +114,8 @@ sh_library_summary_format_counts (const ShSceneSummary *summary)
   append_count (line, checked);
   append_count (line, complete);
   append_count (line, incomplete);
+  if (summary->incomplete_unchecked > 0)
+    append_count (line, unknown);
   append_count (line, failing);
 
   return g_string_free (g_steal_pointer (&line), FALSE);
@@ -190,6 +206,22 @@ sh_library_summary_update (ShLibrarySummary *self)
   gtk_label_set_label (self->counts_label, counts);
   gtk_label_set_label (self->advice_label, advice);
 
+  /* The step under way already: said so, and not offered twice. */
+  if ((step == SH_LIBRARY_STEP_CHECK && self->checking) ||
+      (step == SH_LIBRARY_STEP_GENERATE && self->generating))
+    {
+      g_autofree char *running = NULL;
+
+      running = g_strdup_printf ("%s %s", advice,
+                                 self->checking ? _("A Check is running; the counts follow "
+                                                    "when it ends.")
+                                                : _("A Generate is running; the counts "
+                                                    "follow when it ends."));
+      gtk_label_set_label (self->advice_label, running);
+    }
+  gtk_widget_set_sensitive (button, !((step == SH_LIBRARY_STEP_CHECK && self->checking) ||
+                                      (step == SH_LIBRARY_STEP_GENERATE && self->generating)));
+
   gtk_widget_set_visible (button, step != SH_LIBRARY_STEP_COMPLETE);
   gtk_widget_remove_css_class (button, "suggested-action");
   if (step == SH_LIBRARY_STEP_CHECK)
@@ -267,6 +299,31 @@ sh_library_summary_refresh (ShLibrarySummary *self)
   self->reading = TRUE;
   sh_scene_store_summarize_async (store, sh_session_get_server_id (self->session), NULL, 0,
                                   self->cancellable, summarize_cb, g_object_ref (self));
+}
+
+/**
+ * sh_library_summary_set_running:
+ * @self: a #ShLibrarySummary
+ * @checking: whether a Check is active
+ * @generating: whether a Generate is active
+ *
+ * Tells the summary which jobs run, so that it does not offer to start one of them again.
+ */
+void
+sh_library_summary_set_running (ShLibrarySummary *self,
+                                gboolean          checking,
+                                gboolean          generating)
+{
+  g_return_if_fail (SH_IS_LIBRARY_SUMMARY (self));
+
+  checking = !!checking;
+  generating = !!generating;
+  if (self->checking == checking && self->generating == generating)
+    return;
+
+  self->checking = checking;
+  self->generating = generating;
+  sh_library_summary_update (self);
 }
 
 /**

@@ -39,6 +39,9 @@ ShSession            *sh_library_summary_get_session  (ShLibrarySummary *self);
 void                  sh_library_summary_set_session  (ShLibrarySummary *self,
                                                        ShSession        *session);
 void                  sh_library_summary_refresh      (ShLibrarySummary *self);
+void                  sh_library_summary_set_running  (ShLibrarySummary *self,
+                                                       gboolean          checking,
+                                                       gboolean          generating);
 const ShSceneSummary *sh_library_summary_get_summary  (ShLibrarySummary *self);
 ShLibraryStep         sh_library_summary_get_step     (ShLibrarySummary *self);
 char                 *sh_library_summary_format_counts (const ShSceneSummary *summary);
