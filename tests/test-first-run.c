@@ -198,6 +198,13 @@ dialog_child (GtkWindow  *dialog,
   return sh_gui_child (dialog, SH_TYPE_GENERATE_DIALOG, name);
 }
 
+static const char *
+target_title (GtkWindow *dialog)
+{
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dialog_child (dialog,
+                                                                           "target_row")));
+}
+
 static gboolean
 no_dialog (gpointer data)
 {
@@ -380,6 +387,7 @@ check_check_first (ShApplication *app,
   const gint64 marked[] = { 20, 21 };
   const ShSceneSummary *summary;
   GtkSelectionModel *selection;
+  AdwViewStack *stack;
   ShScenesPage *scenes;
   GtkDropDown *dropdown;
   GtkWindow *dialog;
@@ -391,10 +399,8 @@ check_check_first (ShApplication *app,
 
   /* Three scenes selected in the Scenes view, never checked. */
   show_view (fixture, "scenes");
-  scenes = SH_SCENES_PAGE (adw_view_stack_get_child_by_name (ADW_VIEW_STACK (sh_gui_child (window,
-                                                                                      SH_TYPE_WINDOW,
-                                                                                      "stack")),
-                                                             "scenes"));
+  stack = ADW_VIEW_STACK (sh_gui_child (window, SH_TYPE_WINDOW, "stack"));
+  scenes = SH_SCENES_PAGE (adw_view_stack_get_child_by_name (stack, "scenes"));
   sh_gui_wait (scenes_loaded, scenes, "the scenes");
   sh_gui_flush ();
   selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (sh_gui_child (scenes,
@@ -412,9 +418,7 @@ check_check_first (ShApplication *app,
 
   /* Generate for them warns; Check First checks exactly them and closes the dialog. */
   dialog = open_generate_dialog (fixture);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dialog_child (dialog,
-                                                                                     "target_row"))),
-                   ==, "3 Selected Scenes");
+  g_assert_cmpstr (target_title (dialog), ==, "3 Selected Scenes");
   assert_dialog_unchecked (dialog, 3, "3 of these scenes were never checked; Stash may already "
                            "have their media.");
 
@@ -463,9 +467,7 @@ check_check_first (ShApplication *app,
   /* Generate for every scene not generated warns about those 35; Check First checks the
    * whole library. */
   dialog = open_generate_dialog (fixture);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (dialog_child (dialog,
-                                                                                     "target_row"))),
-                   ==, "All Scenes Without Generated Media");
+  g_assert_cmpstr (target_title (dialog), ==, "All Scenes Without Generated Media");
   assert_dialog_unchecked (dialog, N_SCENES - 5, "35 of these scenes were never checked; Stash "
                            "may already have their media.");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "generate.check-first", NULL));
@@ -503,7 +505,9 @@ static void
 assert_narrow (Fixture    *fixture,
                const char *language)
 {
-  GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (fixture->window));
+  AdwApplicationWindow *window = ADW_APPLICATION_WINDOW (fixture->window);
+  GtkWidget *content = adw_application_window_get_content (window);
+  GtkRevealer *revealer;
   GtkWindow *dialog;
   int width;
 
@@ -518,8 +522,8 @@ assert_narrow (Fixture    *fixture,
   dialog = open_generate_dialog (fixture);
   sh_gui_wait (unchecked_known, dialog, "the target's unchecked scenes");
   sh_gui_flush ();
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (dialog_child (dialog,
-                                                                            "unchecked_revealer"))));
+  revealer = GTK_REVEALER (dialog_child (dialog, "unchecked_revealer"));
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
   width = minimum_width (adw_window_get_content (ADW_WINDOW (dialog)));
   g_test_message ("%s: minimum width of the Generate dialog with its warning: %d px", language,
                   width);
