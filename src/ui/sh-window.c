@@ -816,7 +816,9 @@ on_job_ended (ShWindow *self,
   ShSceneStore *store = self->session != NULL ? sh_session_get_scene_store (self->session)
                                               : NULL;
 
+  /* A workflow's sync is one step of it: the workflow goes on by itself. */
   if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_SYNC) == 0 &&
+      sh_job_get_parent_id (job) == NULL &&
       sh_job_get_status (job) == SH_JOB_COMPLETED && !sh_job_completed_with_errors (job) &&
       store != NULL)
     {
