@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -235,6 +236,99 @@ bench_delete_server_func (ShDatabase     *db,
     return NULL;
 
   return GINT_TO_POINTER (TRUE);
+}
+
+/* A database of its own */
+
+/**
+ * bench_open_filled:
+ * @url: (nullable): where to measure, for example a postgresql:// URL; %NULL for a fresh
+ *   SQLite file in a temporary directory
+ * @fill: the scenes to add; its server_id is set to a new server row's
+ * @tmp_path: (out): the SQLite file made for %NULL, for bench_remove_filled()
+ *
+ * Opens the database, adds a server of its own and fills it (not timed).
+ *
+ * Returns: (transfer full): the open database
+ */
+ShDatabase *
+bench_open_filled (const char  *url,
+                   BenchFill   *fill,
+                   char       **tmp_path)
+{
+  g_autoptr(ShDatabase) db = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *filled = NULL;
+  g_autofree char *server_url = NULL;
+
+  *tmp_path = NULL;
+  if (url == NULL)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("bench-XXXXXX", &error);
+
+      bench_check (error, "temporary directory");
+      *tmp_path = g_build_filename (dir, "bench.db", NULL);
+      url = *tmp_path;
+    }
+
+  db = sh_database_new (url, NULL);
+  sh_database_open_async (db, NULL, bench_store_result, &result);
+  sh_database_open_finish (db, bench_await (&result), &error);
+  bench_check (error, "open");
+  g_clear_object (&result);
+
+  server_url = g_strdup_printf ("http://bench-%" G_GINT64_FORMAT ".invalid", g_get_real_time ());
+  sh_database_ensure_server_async (db, server_url, NULL, bench_store_result, &result);
+  fill->server_id = sh_database_ensure_server_finish (db, bench_await (&result), &error);
+  bench_check (error, "server");
+  g_clear_object (&result);
+
+  sh_database_run_async (db, bench_fill_func, fill, NULL, g_free, NULL, bench_store_result,
+                         &result);
+  filled = sh_database_run_finish (db, bench_await (&result), &error);
+  bench_check (error, "fill");
+
+  return g_steal_pointer (&db);
+}
+
+/**
+ * bench_remove_filled:
+ * @db: (transfer full): what bench_open_filled() returned
+ * @fill: its scenes
+ * @tmp_path: (transfer full) (nullable): the SQLite file it made
+ *
+ * Deletes the server's rows, closes the database and removes the SQLite file it made.
+ */
+void
+bench_remove_filled (ShDatabase *db,
+                     BenchFill  *fill,
+                     char       *tmp_path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tmp_path;
+  g_autofree char *dir = NULL;
+
+  sh_database_run_async (db, bench_delete_server_func, &fill->server_id, NULL, NULL, NULL,
+                         bench_store_result, &result);
+  sh_database_run_finish (db, bench_await (&result), &error);
+  bench_check (error, "delete the server");
+  g_clear_object (&result);
+  g_object_unref (db);
+
+  if (path == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+  dir = g_path_get_dirname (path);
+  g_rmdir (dir);
 }
 
 /* The floor of a media check */

@@ -59,6 +59,13 @@ gpointer      bench_delete_server_func (ShDatabase    *db,
                                         GCancellable  *cancellable,
                                         GError       **error);
 
+ShDatabase   *bench_open_filled       (const char    *url,
+                                       BenchFill     *fill,
+                                       char         **tmp_path);
+void          bench_remove_filled     (ShDatabase    *db,
+                                       BenchFill     *fill,
+                                       char          *tmp_path);
+
 void          bench_floor_run         (const char    *base,
                                        guint64        requests,
                                        guint          scenes,

@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sh-application.h"
 #include "sh-window.h"
@@ -280,6 +281,64 @@ sh_gui_assert_buttons_labelled (GtkWidget *widget)
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     sh_gui_assert_buttons_labelled (child);
+}
+
+/* The texts of the toasts on show in @window (a toast's title and button label), one a
+ * line: the toasts are the overlay's children other than its main child. */
+static void
+sh_gui_collect_labels (GtkWidget *widget,
+                       GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      g_string_append (out, gtk_label_get_label (GTK_LABEL (widget)));
+      g_string_append_c (out, '\n');
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    sh_gui_collect_labels (child, out);
+}
+
+G_GNUC_UNUSED static char *
+sh_gui_dup_toasts_text (ShWindow *window)
+{
+  GString *out = g_string_new (NULL);
+  GtkWidget *overlay = GTK_WIDGET (sh_gui_child (window, SH_TYPE_WINDOW, "toast_overlay"));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (overlay);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
+      sh_gui_collect_labels (child, out);
+
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  ShWindow   *window;
+  const char *text;
+} ShGuiToastWait;
+
+static gboolean
+sh_gui_toast_shown (gpointer data)
+{
+  ShGuiToastWait *wait = data;
+  g_autofree char *text = sh_gui_dup_toasts_text (wait->window);
+
+  return strstr (text, wait->text) != NULL;
+}
+
+/* Waits until a toast of @window shows @text (in its title or its button). */
+G_GNUC_UNUSED static void
+sh_gui_wait_toast (ShWindow   *window,
+                   const char *text)
+{
+  ShGuiToastWait wait = { window, text };
+
+  sh_gui_wait (sh_gui_toast_shown, &wait, text);
 }
 
 /* A desktop notification server on the session bus (org.freedesktop.Notifications, the

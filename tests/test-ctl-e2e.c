@@ -841,9 +841,11 @@ test_sync (Fixture       *f,
            gconstpointer  data)
 {
   g_auto(CtlRun) list = { 0 };
+  g_auto(CtlRun) checks = { 0 };
   g_autoptr(JsonObject) again = NULL;
   g_autoptr(JsonObject) full = NULL;
   g_autoptr(JsonArray) scenes = NULL;
+  g_autoptr(JsonArray) check_jobs = NULL;
 
   fake_start (f, "--scenes", "25", NULL);
 
@@ -885,6 +887,14 @@ test_sync (Fixture       *f,
   g_assert_cmpint (result_int (full, "synced"), ==, 25);
   g_assert_cmpint (result_int (full, "removed"), ==, 0);
   g_assert_cmpint (count_scenes (f, NULL, NULL), ==, 25);
+
+  /* A pure sync: the app offers a Check after it, the command line runs none (Stash has
+   * every media here, so a Check would have marked the scenes generated). */
+  ctl (f, &checks, "jobs", "--type", "check_stash_generate", "--json", NULL);
+  assert_status (&checks, 0);
+  check_jobs = parse_json_array (checks.out);
+  g_assert_cmpuint (json_array_get_length (check_jobs), ==, 0);
+  g_assert_cmpint (count_scenes (f, "yes", NULL), ==, 0);
 }
 
 /* generate */

@@ -21,6 +21,7 @@
 #include "sh-job-store.h"
 #include "sh-scene-store.h"
 #include "sh-scene-store-private.h"
+#include "sh-scene-store-summary.h"
 #include "sh-store-private.h"
 #include "sh-test-utils.h"
 
@@ -1321,6 +1322,93 @@ test_scenes_counts (Fixture       *fixture,
   g_assert_cmpuint (count (fixture->store, fixture->server_id + 1000, SH_GENERATED_ANY), ==, 0);
 }
 
+static ShSceneSummary *
+summarize (ShSceneStore *store,
+           gint64        server_id,
+           const gint64 *ids,
+           guint         n_ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ShSceneSummary *summary;
+
+  sh_scene_store_summarize_async (store, server_id, ids, n_ids, NULL, sh_test_store_result,
+                                  &result);
+  summary = sh_scene_store_summarize_finish (store, sh_test_await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (summary);
+
+  return summary;
+}
+
+static void
+assert_summary (const ShSceneSummary *summary,
+                guint64               scenes,
+                guint64               checked,
+                guint64               complete,
+                guint64               incomplete,
+                guint64               incomplete_unchecked,
+                guint64               failing)
+{
+  g_assert_cmpuint (summary->scenes, ==, scenes);
+  g_assert_cmpuint (summary->checked, ==, checked);
+  g_assert_cmpuint (summary->complete, ==, complete);
+  g_assert_cmpuint (summary->incomplete, ==, incomplete);
+  g_assert_cmpuint (summary->incomplete_unchecked, ==, incomplete_unchecked);
+  g_assert_cmpuint (summary->failing, ==, failing);
+}
+
+static void
+test_scenes_summary (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = make_scenes (1, 10);
+  g_autoptr(ShSceneSummary) empty = NULL;
+  g_autoptr(ShSceneSummary) all = NULL;
+  g_autoptr(ShSceneSummary) some = NULL;
+  g_autoptr(ShSceneSummary) none = NULL;
+  g_autoptr(ShSceneSummary) other = NULL;
+  g_autoptr(ShSceneSummary) unchecked = NULL;
+  const gint64 generated[] = { 2, 4, 6 };
+  const gint64 targets[] = { 1, 2, 5, 5, 99 };
+  g_autofree char *media = NULL;
+  g_autofree char *failures = NULL;
+
+  empty = summarize (fixture->store, fixture->server_id, NULL, 0);
+  assert_summary (empty, 0, 0, 0, 0, 0, 0);
+
+  upsert (fixture->store, fixture->server_id, page, "sync");
+  unchecked = summarize (fixture->store, fixture->server_id, NULL, 0);
+  assert_summary (unchecked, 10, 0, 0, 10, 10, 0);
+
+  /* Checked: 1, 2, 3; complete: 2, 4, 6; failing: 5 (7 failed once, under the threshold). */
+  set_generated (fixture->store, fixture->server_id, generated, G_N_ELEMENTS (generated), TRUE);
+  media = g_strdup_printf ("INSERT INTO scene_media (server_id, scene_id, checked_kinds, "
+                           "missing_kinds, checked_at) SELECT server_id, id, 3, 0, 1 "
+                           "FROM scene WHERE server_id = %" G_GINT64_FORMAT
+                           " AND id IN (1, 2, 3)", fixture->server_id);
+  execute (fixture->db, media);
+  failures = g_strdup_printf ("INSERT INTO scene_failure (server_id, scene_id, "
+                              "failed_generates) VALUES (%" G_GINT64_FORMAT ", 5, 3), "
+                              "(%" G_GINT64_FORMAT ", 7, 1)",
+                              fixture->server_id, fixture->server_id);
+  execute (fixture->db, failures);
+
+  all = summarize (fixture->store, fixture->server_id, NULL, 0);
+  assert_summary (all, 10, 3, 3, 7, 5, 1);
+
+  /* Of the scenes asked about, those the mirror has, each once. */
+  some = summarize (fixture->store, fixture->server_id, targets, G_N_ELEMENTS (targets));
+  assert_summary (some, 3, 2, 1, 2, 1, 1);
+
+  /* An empty set is not the whole library. */
+  none = summarize (fixture->store, fixture->server_id, targets, 0);
+  assert_summary (none, 0, 0, 0, 0, 0, 0);
+
+  other = summarize (fixture->store, fixture->server_id + 1000, NULL, 0);
+  assert_summary (other, 0, 0, 0, 0, 0, 0);
+}
+
 static void
 test_scenes_last_updated (Fixture       *fixture,
                           gconstpointer  data)
@@ -2020,6 +2108,7 @@ main (int   argc,
   ADD ("/scenes/delete-unseen", test_scenes_delete_unseen);
   ADD ("/scenes/full-pass", test_scenes_full_pass);
   ADD ("/scenes/counts", test_scenes_counts);
+  ADD ("/scenes/summary", test_scenes_summary);
   ADD ("/scenes/last-updated", test_scenes_last_updated);
   ADD ("/scenes/list-paging", test_scenes_list_paging);
   ADD ("/scenes/search", test_scenes_search);

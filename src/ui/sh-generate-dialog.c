@@ -13,6 +13,8 @@
 #include "sh-generate-dialog.h"
 #include "sh-generate-options.h"
 #include "sh-job-error.h"
+#include "sh-scene-store-summary.h"
+#include "sh-ui-util.h"
 
 /**
  * ShGenerateDialog:
@@ -22,6 +24,11 @@
  * The dialog closes as soon as the job exists; the Jobs view follows it from there. When
  * Stash cannot take the job (a Generate is already active, say), the dialog stays open and
  * says why.
+ *
+ * A mirror takes a scene for not generated until a Check has asked Stash about it. When
+ * the target holds scenes no Check has seen, the dialog says so and offers Check First
+ * (a Check of the same scenes) as the default, so that Enter does not send a library that
+ * Stash has mostly made already to be generated again.
  */
 
 /* Options that most people leave alone: behind "Advanced". */
@@ -70,6 +77,8 @@ struct _ShGenerateDialog
   guint                n_targets;
   GHashTable          *switches;      /* (owned) option name → GtkSwitch */
   GCancellable        *cancellable;   /* (owned) */
+  GCancellable        *target_cancellable; /* (owned) (nullable) the target's summary read */
+  guint64              unchecked;     /* of the target, never checked; G_MAXUINT64 unknown */
   GSettings           *settings;      /* (owned) */
   gboolean             starting;
   gboolean             invalid;       /* an option typed is not valid */
@@ -82,6 +91,9 @@ struct _ShGenerateDialog
   GtkRevealer         *error_revealer;
   GtkLabel            *error_title;
   GtkLabel            *error_label;
+  GtkRevealer         *unchecked_revealer;
+  GtkLabel            *unchecked_label;
+  GtkButton           *check_first_button;
   AdwActionRow        *target_row;
   GtkDropDown         *target_dropdown;
   AdwPreferencesGroup *media_group;
@@ -411,10 +423,103 @@ failing_ids_cb (GObject      *object,
   update_sensitivity (self);
 }
 
+/* Which of Start and Check First Enter presses, and which looks like the next step. */
+static void
+set_default_button (ShGenerateDialog *self,
+                    GtkButton        *button)
+{
+  GtkButton *other = button == self->start_button ? self->check_first_button
+                                                  : self->start_button;
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+
+  gtk_widget_remove_css_class (GTK_WIDGET (other), "suggested-action");
+  gtk_widget_add_css_class (GTK_WIDGET (button), "suggested-action");
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (button));
+  if (focus == NULL || focus == GTK_WIDGET (other))
+    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (button));
+}
+
+static void
+show_unchecked (ShGenerateDialog *self,
+                guint64           unchecked)
+{
+  g_autofree char *count = NULL;
+  g_autofree char *text = NULL;
+
+  self->unchecked = unchecked;
+  if (unchecked == 0 || unchecked == G_MAXUINT64)
+    {
+      gtk_revealer_set_reveal_child (self->unchecked_revealer, FALSE);
+      set_default_button (self, self->start_button);
+      return;
+    }
+
+  count = sh_format_count ((gint64) unchecked);
+  /* Translators: %s is a number of scenes, with thousands separators */
+  text = g_strdup_printf (ngettext ("%s of these scenes was never checked; Stash may already "
+                                    "have its media.",
+                                    "%s of these scenes were never checked; Stash may already "
+                                    "have their media.", unchecked),
+                          count);
+  gtk_label_set_label (self->unchecked_label, text);
+  gtk_revealer_set_reveal_child (self->unchecked_revealer, TRUE);
+  set_default_button (self, self->check_first_button);
+}
+
+static void
+target_summarized_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  g_autoptr(ShSceneSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summary = sh_scene_store_summarize_finish (SH_SCENE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->closed)
+    return;
+
+  if (summary == NULL)
+    {
+      /* Not worth an error: the target's own count says the database is unwell. */
+      g_debug ("Could not summarize the target: %s", error->message);
+      return;
+    }
+
+  show_unchecked (self, self->target == TARGET_SELECTION
+                        ? summary->scenes - MIN (summary->checked, summary->scenes)
+                        : summary->incomplete_unchecked);
+}
+
+/* How many scenes of the target no Check has seen. The failing scenes are not asked about:
+ * their Generates were verified, so what they lack is known. */
+static void
+summarize_target (ShGenerateDialog *self)
+{
+  ShSceneStore *store = sh_session_get_scene_store (self->session);
+
+  g_cancellable_cancel (self->target_cancellable);
+  g_clear_object (&self->target_cancellable);
+  show_unchecked (self, G_MAXUINT64);
+
+  if (store == NULL || self->target == TARGET_FAILING)
+    return;
+
+  self->target_cancellable = g_cancellable_new ();
+  sh_scene_store_summarize_async (store, sh_session_get_server_id (self->session),
+                                  self->target == TARGET_SELECTION
+                                  ? (const gint64 *) self->scene_ids->data : NULL,
+                                  self->target == TARGET_SELECTION ? self->scene_ids->len : 0,
+                                  self->target_cancellable, target_summarized_cb,
+                                  g_object_ref (self));
+}
+
 static void
 update_target (ShGenerateDialog *self)
 {
   ShSceneStore *store = sh_session_get_scene_store (self->session);
+
+  summarize_target (self);
 
   if (self->target == TARGET_SELECTION)
     {
@@ -521,6 +626,7 @@ update_sensitivity (ShGenerateDialog *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.start",
                                  !self->starting && ready && !self->invalid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "generate.check-first", !self->starting);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->starting);
   gtk_spinner_set_spinning (self->spinner, self->starting);
   gtk_widget_set_sensitive (GTK_WIDGET (self->preferences_page), !self->starting);
@@ -566,6 +672,24 @@ started_cb (GObject      *object,
 
   g_signal_emit (self, signals[JOB_CREATED], 0, job);
   gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/* Scene ids as both Stash and the Check take them: strings. */
+static JsonArray *
+ids_to_json (GArray *scene_ids)
+{
+  guint n_ids = scene_ids != NULL ? scene_ids->len : 0;
+  JsonArray *ids = json_array_sized_new (n_ids);
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      char text[24];
+
+      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, g_array_index (scene_ids, gint64, i));
+      json_array_add_string_element (ids, text);
+    }
+
+  return ids;
 }
 
 /**
@@ -619,21 +743,9 @@ sh_generate_dialog_dup_parameters (ShGenerateDialog *self)
                                   gtk_switch_get_active (self->mark_succeeded_switch));
 
   if (self->target != TARGET_NOT_GENERATED)
-    {
-      GArray *targets = self->target == TARGET_SELECTION ? self->scene_ids : self->failing_ids;
-      guint n_targets = targets != NULL ? targets->len : 0;
-      JsonArray *ids = json_array_sized_new (n_targets);
-
-      for (guint i = 0; i < n_targets; i++)
-        {
-          char text[24];
-
-          g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT,
-                      g_array_index (targets, gint64, i));
-          json_array_add_string_element (ids, text);
-        }
-      json_object_set_array_member (parameters, "sceneIDs", ids);
-    }
+    json_object_set_array_member (parameters, "sceneIDs",
+                                  ids_to_json (self->target == TARGET_SELECTION
+                                               ? self->scene_ids : self->failing_ids));
 
   return g_steal_pointer (&parameters);
 }
@@ -684,7 +796,99 @@ sh_generate_dialog_start (ShGenerateDialog *self)
                               g_object_ref (self));
 }
 
+static void
+check_started_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ShGenerateDialog) self = user_data;
+  g_autoptr(ShJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+
+  job = sh_job_manager_start_finish (SH_JOB_MANAGER (object), result, &error);
+  self->starting = FALSE;
+
+  if (self->closed)
+    return;
+
+  if (job == NULL)
+    {
+      if (g_error_matches (error, SH_JOB_ERROR, SH_JOB_ERROR_CONFLICT))
+        show_error (self, _("A Check Is Already Active"), error->message);
+      else
+        show_error (self, _("Could Not Start the Check"), error->message);
+      update_sensitivity (self);
+      return;
+    }
+
+  g_signal_emit (self, signals[JOB_CREATED], 0, job);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/**
+ * sh_generate_dialog_check_first:
+ * @self: a #ShGenerateDialog
+ *
+ * What Check First does: starts a Check of the target instead of a Generate (of the
+ * selected scenes, or of the whole library for every scene not generated), then closes
+ * the dialog; or shows why not and stays open.
+ */
+void
+sh_generate_dialog_check_first (ShGenerateDialog *self)
+{
+  g_autoptr(JsonObject) parameters = json_object_new ();
+  ShJobManager *manager;
+
+  g_return_if_fail (SH_IS_GENERATE_DIALOG (self));
+
+  if (self->starting)
+    return;
+
+  hide_error (self);
+
+  manager = sh_session_get_job_manager (self->session);
+  if (manager == NULL)
+    {
+      show_error (self, _("Not Connected"),
+                  _("StashHog is not connected to a Stash server. Connect in Preferences, "
+                    "then try again."));
+      return;
+    }
+
+  if (self->target == TARGET_SELECTION)
+    json_object_set_array_member (parameters, "scene_ids", ids_to_json (self->scene_ids));
+
+  self->starting = TRUE;
+  update_sensitivity (self);
+
+  sh_job_manager_start_async (manager, SH_JOB_TYPE_CHECK, parameters, NULL, check_started_cb,
+                              g_object_ref (self));
+}
+
+/**
+ * sh_generate_dialog_get_unchecked:
+ * @self: a #ShGenerateDialog
+ *
+ * Returns: how many scenes of the target no Check has seen (0 for the failing scenes), or
+ *   %G_MAXUINT64 while they are being counted
+ */
+guint64
+sh_generate_dialog_get_unchecked (ShGenerateDialog *self)
+{
+  g_return_val_if_fail (SH_IS_GENERATE_DIALOG (self), G_MAXUINT64);
+
+  return self->target == TARGET_FAILING ? 0 : self->unchecked;
+}
+
 /* GObject ----------------------------------------------------------------------------- */
+
+static void
+check_first_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  sh_generate_dialog_check_first (SH_GENERATE_DIALOG (widget));
+}
 
 static void
 start_action (GtkWidget  *widget,
@@ -726,6 +930,7 @@ sh_generate_dialog_dispose (GObject *object)
 
   self->closed = TRUE;
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->target_cancellable);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SH_TYPE_GENERATE_DIALOG);
 
@@ -743,6 +948,7 @@ sh_generate_dialog_finalize (GObject *object)
   g_clear_pointer (&self->failing_ids, g_array_unref);
   g_clear_pointer (&self->switches, g_hash_table_unref);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->target_cancellable);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (sh_generate_dialog_parent_class)->finalize (object);
@@ -760,7 +966,8 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   /**
    * ShGenerateDialog::job-created:
    * @self: the dialog
-   * @job: the new `stash_generate` job, already started
+   * @job: the new job, already started: the `stash_generate` job, or the
+   *   `check_stash_generate` job of Check First
    *
    * Emitted just before the dialog closes.
    */
@@ -779,6 +986,9 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_title);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, unchecked_revealer);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, unchecked_label);
+  gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, check_first_button);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, target_row);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, target_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, media_group);
@@ -792,6 +1002,8 @@ sh_generate_dialog_class_init (ShGenerateDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ShGenerateDialog, mark_succeeded_switch);
 
   gtk_widget_class_install_action (widget_class, "generate.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "generate.check-first", NULL,
+                                   check_first_action);
   gtk_widget_class_install_action (widget_class, "generate.restore-defaults", NULL,
                                    restore_defaults_action);
   gtk_widget_class_install_action (widget_class, "generate.stash-defaults", NULL,
@@ -808,6 +1020,7 @@ sh_generate_dialog_init (ShGenerateDialog *self)
   self->switches = g_hash_table_new (g_str_hash, g_str_equal);
   self->scene_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->cancellable = g_cancellable_new ();
+  self->unchecked = G_MAXUINT64;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -826,7 +1039,8 @@ sh_generate_dialog_init (ShGenerateDialog *self)
   adw_combo_row_set_model (self->preset_row, G_LIST_MODEL (presets));
   adw_combo_row_set_selected (self->preset_row, default_preset_position ());
 
-  /* Enter starts; focus on Cancel would make it cancel instead. */
+  /* Enter starts (unless the target holds scenes never checked, see show_unchecked());
+   * focus on Cancel would make it cancel instead. */
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->start_button));
   gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->start_button));
 

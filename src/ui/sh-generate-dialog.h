@@ -22,5 +22,7 @@ ShGenerateDialog *sh_generate_dialog_new           (GtkWindow        *parent,
                                                     guint             n_ids);
 JsonObject       *sh_generate_dialog_dup_parameters (ShGenerateDialog *self);
 void              sh_generate_dialog_start         (ShGenerateDialog *self);
+void              sh_generate_dialog_check_first   (ShGenerateDialog *self);
+guint64           sh_generate_dialog_get_unchecked (ShGenerateDialog *self);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 
 #include "sh-job-row.h"
 #include "sh-jobs-page.h"
+#include "sh-library-summary.h"
 
 struct _ShJobsPage
 {
@@ -36,6 +37,7 @@ struct _ShJobsPage
   gulong              history_changed_id;
 
   /* Template widgets */
+  ShLibrarySummary   *summary;
   GtkStack           *stack;
   GtkWidget          *active_box;
   GtkListBox         *active_list;
@@ -161,6 +163,11 @@ on_status_changed (ShJob      *job,
   /* A job that ends moves from one list to the other. */
   gtk_filter_changed (GTK_FILTER (self->active_filter), GTK_FILTER_CHANGE_DIFFERENT);
   gtk_filter_changed (GTK_FILTER (self->history_filter), GTK_FILTER_CHANGE_DIFFERENT);
+
+  /* A sync, Check or Generate that ended, here or in another process, changed the
+   * library's counts. */
+  if (!sh_job_is_active (job))
+    sh_library_summary_refresh (self->summary);
 }
 
 static void
@@ -204,6 +211,26 @@ on_jobs_changed (GListModel *model,
   sh_jobs_page_update_visibility (self);
 }
 
+/* Which of the summary's next steps are under way. */
+static void
+sh_jobs_page_update_running (ShJobsPage *self)
+{
+  GListModel *active = G_LIST_MODEL (self->active_model);
+  gboolean checking = FALSE;
+  gboolean generating = FALSE;
+
+  for (guint i = 0; active != NULL && i < g_list_model_get_n_items (active); i++)
+    {
+      g_autoptr(ShJob) job = g_list_model_get_item (active, i);
+      const char *type = sh_job_get_job_type (job);
+
+      checking = checking || g_strcmp0 (type, SH_JOB_TYPE_CHECK) == 0;
+      generating = generating || g_strcmp0 (type, SH_JOB_TYPE_GENERATE) == 0;
+    }
+
+  sh_library_summary_set_running (self->summary, checking, generating);
+}
+
 static void
 on_filtered_changed (GListModel *model,
                      guint       position,
@@ -212,6 +239,8 @@ on_filtered_changed (GListModel *model,
                      ShJobsPage *self)
 {
   sh_jobs_page_update_visibility (self);
+  if (model == G_LIST_MODEL (self->active_model))
+    sh_jobs_page_update_running (self);
 }
 
 static void
@@ -305,8 +334,42 @@ sh_jobs_page_set_manager (ShJobsPage   *self,
       on_jobs_changed (self->jobs, 0, 0, 0, self);
     }
 
+  sh_jobs_page_update_running (self);
   sh_jobs_page_update_visibility (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANAGER]);
+}
+
+/**
+ * sh_jobs_page_set_session:
+ * @self: a #ShJobsPage
+ * @session: (nullable): the session whose jobs and library to show
+ *
+ * Shows the session's jobs (see sh_jobs_page_set_manager()) and, above them, a summary of
+ * its library with the next step.
+ */
+void
+sh_jobs_page_set_session (ShJobsPage *self,
+                          ShSession  *session)
+{
+  g_return_if_fail (SH_IS_JOBS_PAGE (self));
+  g_return_if_fail (session == NULL || SH_IS_SESSION (session));
+
+  sh_jobs_page_set_manager (self, session != NULL ? sh_session_get_job_manager (session) : NULL);
+  sh_library_summary_set_session (self->summary, session);
+}
+
+/**
+ * sh_jobs_page_get_summary:
+ * @self: a #ShJobsPage
+ *
+ * Returns: (transfer none): the library summary at the top of the page
+ */
+ShLibrarySummary *
+sh_jobs_page_get_summary (ShJobsPage *self)
+{
+  g_return_val_if_fail (SH_IS_JOBS_PAGE (self), NULL);
+
+  return self->summary;
 }
 
 /**
@@ -428,6 +491,18 @@ sh_jobs_page_set_scheduler (ShJobsPage  *self,
   on_next_run_changed (self);
 }
 
+/* Scenes marked by hand in the Scenes view meanwhile: the counts are read again whenever
+ * the page is shown. */
+static void
+sh_jobs_page_map (GtkWidget *widget)
+{
+  ShJobsPage *self = SH_JOBS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (sh_jobs_page_parent_class)->map (widget);
+
+  sh_library_summary_refresh (self->summary);
+}
+
 static void
 sh_jobs_page_dispose (GObject *object)
 {
@@ -503,6 +578,7 @@ sh_jobs_page_class_init (ShJobsPageClass *klass)
   object_class->finalize = sh_jobs_page_finalize;
   object_class->get_property = sh_jobs_page_get_property;
   object_class->set_property = sh_jobs_page_set_property;
+  widget_class->map = sh_jobs_page_map;
 
   properties[PROP_MANAGER] =
     g_param_spec_object ("manager", NULL, NULL,
@@ -512,6 +588,7 @@ sh_jobs_page_class_init (ShJobsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/sh-jobs-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, ShJobsPage, summary);
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, next_run_label);
   gtk_widget_class_bind_template_child (widget_class, ShJobsPage, active_box);
@@ -529,6 +606,7 @@ sh_jobs_page_init (ShJobsPage *self)
 {
   GtkWidget *placeholder;
 
+  g_type_ensure (SH_TYPE_LIBRARY_SUMMARY);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->status_handlers = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);

@@ -18,6 +18,7 @@
 #include "sh-job-details-window.h"
 #include "sh-job-error.h"
 #include "sh-jobs-page.h"
+#include "sh-scene-store-summary.h"
 #include "sh-scenes-page.h"
 #include "sh-stash-error.h"
 #include "sh-ui-util.h"
@@ -738,11 +739,90 @@ sh_window_announce_outcome (ShWindow *self,
   sh_window_add_toast (self, toast);
 }
 
+/* After a sync, while no scene was ever checked, the next step is a Check: the mirror
+ * takes every scene for not generated until then, and a Generate of a library that Stash
+ * has mostly made already would redo hours of work. */
+typedef struct
+{
+  ShWindow *self;  /* (owned) */
+  ShJob    *job;   /* (owned) the sync that ended */
+} SyncEnded;
+
+static void
+sync_ended_free (SyncEnded *ended)
+{
+  g_clear_object (&ended->self);
+  g_clear_object (&ended->job);
+  g_free (ended);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncEnded, sync_ended_free)
+
+static void
+sync_summarized_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SyncEnded) ended = user_data;
+  g_autoptr(ShSceneSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+  gint64 total;
+
+  summary = sh_scene_store_summarize_finish (SH_SCENE_STORE (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (summary == NULL || summary->scenes == 0 || summary->checked > 0)
+    {
+      sh_window_announce_outcome (ended->self, ended->job);
+      return;
+    }
+
+  total = sh_job_get_total_items (ended->job);
+  if (total > 0)
+    {
+      g_autofree char *count = sh_format_count (total);
+
+      /* Translators: %s is a number of scenes, with thousands separators */
+      title = g_strdup_printf (ngettext ("Synced %s scene — check which media Stash "
+                                         "already has",
+                                         "Synced %s scenes — check which media Stash "
+                                         "already has", total),
+                               count);
+    }
+  else
+    title = g_strdup (_("Scenes synced — check which media Stash already has"));
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Check Media"));
+  adw_toast_set_action_name (toast, "win.check-media");
+  sh_window_add_toast (ended->self, toast);
+}
+
 static void
 on_job_ended (ShWindow *self,
               ShJob    *job)
 {
-  sh_window_announce_outcome (self, job);
+  ShSceneStore *store = self->session != NULL ? sh_session_get_scene_store (self->session)
+                                              : NULL;
+
+  /* A workflow's sync is one step of it: the workflow goes on by itself. */
+  if (g_strcmp0 (sh_job_get_job_type (job), SH_JOB_TYPE_SYNC) == 0 &&
+      sh_job_get_parent_id (job) == NULL &&
+      sh_job_get_status (job) == SH_JOB_COMPLETED && !sh_job_completed_with_errors (job) &&
+      store != NULL)
+    {
+      SyncEnded *ended = g_new0 (SyncEnded, 1);
+
+      ended->self = g_object_ref (self);
+      ended->job = g_object_ref (job);
+      sh_scene_store_summarize_async (store, sh_session_get_server_id (self->session), NULL, 0,
+                                      self->cancellable, sync_summarized_cb, ended);
+    }
+  else
+    sh_window_announce_outcome (self, job);
 
   if ((sh_job_get_status (job) == SH_JOB_FAILED || sh_job_completed_with_errors (job)) &&
       !sh_window_shows_jobs (self))
@@ -858,8 +938,7 @@ sh_window_update_session (ShWindow *self)
 
   g_set_object (&self->session, session);
   sh_window_follow_database (self, session != NULL ? sh_session_get_database (session) : NULL);
-  sh_jobs_page_set_manager (self->jobs_page,
-                            session != NULL ? sh_session_get_job_manager (session) : NULL);
+  sh_jobs_page_set_session (self->jobs_page, session);
   sh_window_watch_active_jobs (self);
 
   scenes = adw_view_stack_get_child_by_name (self->stack, "scenes");

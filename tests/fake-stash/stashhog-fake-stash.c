@@ -6,7 +6,8 @@
  * The fake Stash as a program, for demos and benchmarks:
  *
  *   stashhog-fake-stash --scenes N [--port P] [--tls] [--job-speed MS] [--missing all|none]
- *                       [--fault nested|trickle|huge] [--broken ID]… [--broken-every N]
+ *                       [--missing-every N] [--fault nested|trickle|huge] [--broken ID]…
+ *                       [--broken-every N]
  *                       [--ignore-stop] [--latency MS]
  *
  * The API key comes only from STASHHOG_FAKE_API_KEY: a key on the command line would show
@@ -47,6 +48,7 @@ main (int   argc,
   int job_speed = 20;
   int latency = 0;
   int broken_every = 0;
+  int missing_every = 0;
   gboolean tls = FALSE;
   gboolean ignore_stop = FALSE;
   guint sigint_id;
@@ -58,6 +60,9 @@ main (int   argc,
     { "job-speed", 0, 0, G_OPTION_ARG_INT, &job_speed, "Milliseconds per generate task", "MS" },
     { "missing", 0, 0, G_OPTION_ARG_STRING, &missing, "Generated media missing at start",
       "all|none" },
+    { "missing-every", 0, 0, G_OPTION_ARG_INT, &missing_every,
+      "Every Nth scene lacks its preview and animated preview at start (a library Stash "
+      "has mostly made; 0: none)", "N" },
     { "broken-every", 0, 0, G_OPTION_ARG_INT, &broken_every,
       "Fault: every Nth scene's preview fails to generate (0: none)", "N" },
     { "fault", 0, 0, G_OPTION_ARG_STRING, &fault,
@@ -86,6 +91,7 @@ main (int   argc,
     }
 
   if (scenes < 0 || port < 0 || port > 65535 || job_speed < 0 || latency < 0 || broken_every < 0 ||
+      missing_every < 0 ||
       (missing != NULL && !g_str_equal (missing, "all") && !g_str_equal (missing, "none")) ||
       (fault != NULL && !g_str_equal (fault, "nested") && !g_str_equal (fault, "trickle") &&
        !g_str_equal (fault, "huge")))
@@ -101,6 +107,9 @@ main (int   argc,
   sh_fake_stash_set_latency (fake, (guint) latency);
   if (g_strcmp0 (missing, "all") == 0)
     sh_fake_stash_set_all_missing (fake, SH_FAKE_ARTIFACT_ALL, TRUE);
+  for (int id = missing_every; missing_every > 0 && id <= scenes; id += missing_every)
+    sh_fake_stash_set_missing (fake, (guint) id,
+                               SH_FAKE_ARTIFACT_PREVIEW | SH_FAKE_ARTIFACT_WEBP, TRUE);
   for (guint i = 0; broken != NULL && broken[i] != NULL; i++)
     {
       guint64 id;
