@@ -42,6 +42,7 @@ typedef struct
   GtkWindow    *window;     /* (unowned) */
   ShScenesPage *page;       /* (unowned) */
   char         *toast;      /* (owned) (nullable) the last toast */
+  gboolean      undoable;   /* whether it offered Undo */
 } Fixture;
 
 /* Waiting ----------------------------------------------------------------------------- */
@@ -284,10 +285,12 @@ record_impacted_job (Fixture *fixture)
 static void
 toast_cb (ShScenesPage *page,
           const char   *message,
+          gboolean      undoable,
           Fixture      *fixture)
 {
   g_free (fixture->toast);
   fixture->toast = g_strdup (message);
+  fixture->undoable = undoable;
 }
 
 static void
@@ -571,6 +574,34 @@ test_mark (Fixture       *fixture,
                                              NULL));
   wait_for (toast_received, fixture, "the toast");
   g_assert_cmpstr (fixture->toast, ==, "Marked 2 scenes as generated");
+  g_assert_true (fixture->undoable);
+  g_assert_cmpuint (count_generated (fixture), ==, before + 2);
+  wait_model (fixture);
+
+  /* Undo (the toast's button, Ctrl+Z) sets back exactly the two that changed: scene 3,
+   * generated before, stays generated. */
+  g_clear_pointer (&fixture->toast, g_free);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "scenes.undo-mark",
+                                             NULL));
+  wait_for (toast_received, fixture, "the toast");
+  g_assert_cmpstr (fixture->toast, ==, "Undone: 2 scenes are as they were");
+  g_assert_false (fixture->undoable);
+  g_assert_cmpuint (count_generated (fixture), ==, before);
+  wait_model (fixture);
+
+  /* Undone once: nothing left to undo. */
+  g_clear_pointer (&fixture->toast, g_free);
+  sh_scenes_page_undo_mark (fixture->page);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (fixture->toast);
+  g_assert_cmpuint (count_generated (fixture), ==, before);
+
+  g_clear_pointer (&fixture->toast, g_free);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "scenes.mark-generated",
+                                             NULL));
+  wait_for (toast_received, fixture, "the toast");
+  g_assert_cmpstr (fixture->toast, ==, "Marked 2 scenes as generated");
   g_assert_cmpuint (count_generated (fixture), ==, before + 2);
 
   /* Shown in place: same list, same selection, the flag updated. */
@@ -584,6 +615,7 @@ test_mark (Fixture       *fixture,
                                              "scenes.mark-not-generated", NULL));
   wait_for (toast_received, fixture, "the toast");
   g_assert_cmpstr (fixture->toast, ==, "Marked 3 scenes as not generated");
+  g_assert_true (fixture->undoable);
   g_assert_cmpuint (count_generated (fixture), ==, before - 1);
   wait_model (fixture);
 

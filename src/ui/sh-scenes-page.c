@@ -67,6 +67,8 @@ struct _ShScenesPage
   guint                busy_source;
   gboolean             busy;
   gboolean             marking;
+  GArray              *undo_ids;       /* (owned) (nullable) the scenes the last mark changed */
+  gboolean             undo_generated; /* what undoing sets them back to */
 
   /* GTK 4.8 cannot say which column a GtkColumnView sorts by: each column's sorter notes
    * its column when the view's sorter compares two probe objects, whose order gives the
@@ -528,6 +530,8 @@ update_actions (ShScenesPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.search", connected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.clear-job-filter",
                                  self->job_id != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scenes.undo-mark",
+                                 self->undo_ids != NULL && !self->marking);
 }
 
 static void
@@ -622,7 +626,7 @@ model_error_cb (ShScenesPage     *self,
 
   /* Shown in place of the list when there is none; otherwise as a toast. */
   if (error != NULL && g_list_model_get_n_items (G_LIST_MODEL (model)) > 0)
-    g_signal_emit (self, signals[TOAST], 0, error->message);
+    g_signal_emit (self, signals[TOAST], 0, error->message, FALSE);
 
   update_view (self);
 }
@@ -789,6 +793,7 @@ typedef struct
 {
   ShScenesPage *self;       /* (owned) */
   gboolean      generated;
+  gboolean      undoing;    /* setting back what the last mark changed */
   guint         n_ids;
 } MarkData;
 
@@ -809,19 +814,28 @@ set_generated_cb (GObject      *object,
   g_autoptr(MarkData) mark = user_data;
   ShScenesPage *self = mark->self;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) changed_ids = NULL;
   g_autofree char *message = NULL;
   guint64 changed;
 
-  changed = sh_scene_store_set_generated_finish (SH_SCENE_STORE (object), result, &error);
+  changed_ids = sh_scene_store_set_generated_finish_full (SH_SCENE_STORE (object), result, &error);
+  changed = changed_ids != NULL ? changed_ids->len : 0;
   self->marking = FALSE;
-  update_actions (self);
 
   if (error != NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          update_actions (self);
+          return;
+        }
       message = g_strdup_printf (_("Could not change the scenes: %s"), error->message);
     }
+  else if (mark->undoing)
+    /* Translators: %'lu is a number of scenes */
+    message = g_strdup_printf (ngettext ("Undone: %'lu scene is as it was",
+                                         "Undone: %'lu scenes are as they were", changed),
+                               (gulong) changed);
   else if (changed == 0)
     message = g_strdup (mark->generated
                         ? _("The selected scenes were already marked as generated")
@@ -837,7 +851,17 @@ set_generated_cb (GObject      *object,
                                          "Marked %'lu scenes as not generated", changed),
                                (gulong) changed);
 
-  g_signal_emit (self, signals[TOAST], 0, message);
+  /* Exactly the scenes that changed go back on Undo: those that already had the value
+   * keep it. */
+  g_clear_pointer (&self->undo_ids, g_array_unref);
+  if (!mark->undoing && changed > 0)
+    {
+      self->undo_ids = g_steal_pointer (&changed_ids);
+      self->undo_generated = !mark->generated;
+    }
+  update_actions (self);
+
+  g_signal_emit (self, signals[TOAST], 0, message, self->undo_ids != NULL);
 
   if (self->model != NULL && changed > 0)
     sh_scene_list_model_reload (self->model);
@@ -869,6 +893,48 @@ mark (ShScenesPage *self,
                                       sh_scene_list_model_get_server_id (self->model),
                                       (const gint64 *)ids->data, ids->len, generated,
                                       self->cancellable, set_generated_cb, data);
+}
+
+/**
+ * sh_scenes_page_undo_mark:
+ * @self: a #ShScenesPage
+ *
+ * Sets the scenes the last Mark As changed back to what they were (the toast's Undo,
+ * Ctrl+Z). Does nothing when there is nothing to undo.
+ */
+void
+sh_scenes_page_undo_mark (ShScenesPage *self)
+{
+  g_autoptr(GArray) ids = NULL;
+  MarkData *data;
+
+  g_return_if_fail (SH_IS_SCENES_PAGE (self));
+
+  if (self->model == NULL || self->marking || self->undo_ids == NULL)
+    return;
+
+  ids = g_steal_pointer (&self->undo_ids);
+  self->marking = TRUE;
+  update_actions (self);
+
+  data = g_new0 (MarkData, 1);
+  data->self = g_object_ref (self);
+  data->generated = self->undo_generated;
+  data->undoing = TRUE;
+  data->n_ids = ids->len;
+
+  sh_scene_store_set_generated_async (sh_scene_list_model_get_store (self->model),
+                                      sh_scene_list_model_get_server_id (self->model),
+                                      (const gint64 *)ids->data, ids->len, self->undo_generated,
+                                      self->cancellable, set_generated_cb, data);
+}
+
+static void
+undo_mark_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  sh_scenes_page_undo_mark (SH_SCENES_PAGE (widget));
 }
 
 static void
@@ -993,6 +1059,7 @@ sh_scenes_page_finalize (GObject *object)
   g_clear_object (&self->probe_second);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->job_id, g_free);
+  g_clear_pointer (&self->undo_ids, g_array_unref);
 
   G_OBJECT_CLASS (sh_scenes_page_parent_class)->finalize (object);
 }
@@ -1076,15 +1143,16 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
    * ShScenesPage::toast:
    * @self: the page
    * @message: what to tell the user
+   * @undoable: whether sh_scenes_page_undo_mark() undoes what @message tells
    *
-   * Asks the window to show @message briefly.
+   * Asks the window to show @message briefly, with an Undo button when @undoable.
    */
   signals[TOAST] =
     g_signal_new ("toast",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_BOOLEAN);
 
 
   g_type_ensure (SH_TYPE_SCENE_PANEL);
@@ -1135,6 +1203,18 @@ sh_scenes_page_class_init (ShScenesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "scenes.close-panel", NULL, close_panel);
   gtk_widget_class_install_action (widget_class, "scenes.clear-job-filter", NULL,
                                    clear_job_filter_action);
+  gtk_widget_class_install_action (widget_class, "scenes.undo-mark", NULL, undo_mark_action);
+
+  /* The action bar's buttons, from the keyboard (listed in the shortcuts window). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK,
+                                       "scenes.mark-generated", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m,
+                                       GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "scenes.mark-not-generated", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK,
+                                       "scenes.undo-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "scenes.close-panel",
+                                       NULL);
 }
 
 static void
@@ -1253,6 +1333,8 @@ sh_scenes_page_set_session (ShScenesPage *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->marking = FALSE;
+  /* Another server's scenes: nothing of this one to undo. */
+  g_clear_pointer (&self->undo_ids, g_array_unref);
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);

@@ -26,6 +26,7 @@ void              sh_scenes_page_show_job    (ShScenesPage *self,
                                               const char   *job_id);
 ShSceneListModel *sh_scenes_page_get_model   (ShScenesPage *self);
 void              sh_scenes_page_reload      (ShScenesPage *self);
+void              sh_scenes_page_undo_mark   (ShScenesPage *self);
 gboolean          sh_scenes_page_generate_selected (ShScenesPage *self);
 ShThumbnailLoader *sh_scenes_page_get_thumbnails (ShScenesPage *self);
 void              sh_scenes_page_set_thumbnail_cache (ShScenesPage     *self,

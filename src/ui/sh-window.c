@@ -1250,11 +1250,26 @@ sh_window_class_init (ShWindowClass *klass)
 }
 
 static void
+undo_clicked_cb (AdwToast     *toast,
+                 ShScenesPage *page)
+{
+  sh_scenes_page_undo_mark (page);
+}
+
+static void
 on_scenes_toast (ShScenesPage *page,
                  const char   *message,
+                 gboolean      undoable,
                  ShWindow     *self)
 {
-  sh_window_add_toast (self, adw_toast_new (message));
+  AdwToast *toast = adw_toast_new (message);
+
+  if (undoable)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), page, 0);
+    }
+  sh_window_add_toast (self, toast);
 }
 
 static void

@@ -138,6 +138,7 @@ set_generated_func (ShDatabase     *db,
                     GError        **error)
 {
   IdsData *ids = data;
+  g_autoptr(GArray) changed = NULL;
   GdaStatement *stmt;
   GdaSet *params;
   gint64 rows;
@@ -146,6 +147,21 @@ set_generated_func (ShDatabase     *db,
     return NULL;
 
   if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
+    return NULL;
+
+  /* The scenes that will change, so that the change can be undone exactly. */
+  stmt = sh_database_prepare_full (db,
+                                   "SELECT scene_id FROM scene_state "
+                                   "WHERE server_id = ##server_id::gint64 "
+                                   "AND generated = ##previous::boolean "
+                                   "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ") "
+                                   "ORDER BY scene_id",
+                                   &params, error);
+  if (stmt == NULL)
+    return NULL;
+  sh_database_set_boolean (params, "previous", !ids->generated);
+  sh_database_set_int64 (params, "server_id", ids->server_id);
+  if (!(changed = _sh_database_select_ids (db, stmt, params, error)))
     return NULL;
 
   /* Only rows that change are written and counted. */
@@ -166,7 +182,10 @@ set_generated_func (ShDatabase     *db,
   if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
     return NULL;
 
-  return g_memdup2 (&(guint64) { rows }, sizeof (guint64));
+  /* In one transaction nothing else changed the flags between the two statements. */
+  g_warn_if_fail ((guint64) rows == changed->len);
+
+  return g_steal_pointer (&changed);
 }
 
 static gpointer
@@ -281,8 +300,9 @@ sh_scene_store_set_generated_async (ShSceneStore        *self,
 
   if (n_ids == 0)
     {
-      _sh_store_return (SH_STORE (self), sh_scene_store_set_generated_async, g_new0 (guint64, 1),
-                        g_free, cancellable, callback, user_data);
+      _sh_store_return (SH_STORE (self), sh_scene_store_set_generated_async,
+                        g_array_new (FALSE, FALSE, sizeof (gint64)), (GDestroyNotify) g_array_unref,
+                        cancellable, callback, user_data);
       return;
     }
 
@@ -290,7 +310,8 @@ sh_scene_store_set_generated_async (ShSceneStore        *self,
   data->generated = !!generated;
 
   _sh_store_run (SH_STORE (self), sh_scene_store_set_generated_async, set_generated_func, data,
-                 _sh_scene_store_ids_data_free, g_free, cancellable, callback, user_data);
+                 _sh_scene_store_ids_data_free, (GDestroyNotify) g_array_unref, cancellable,
+                 callback, user_data);
 }
 
 /**
@@ -307,10 +328,34 @@ sh_scene_store_set_generated_finish (ShSceneStore  *self,
                                      GAsyncResult  *result,
                                      GError       **error)
 {
+  g_autoptr(GArray) changed = NULL;
+
   g_return_val_if_fail (SH_IS_SCENE_STORE (self), 0);
 
-  return _sh_store_propagate_uint64 (SH_STORE (self), result, sh_scene_store_set_generated_async,
-                                     error);
+  changed = sh_scene_store_set_generated_finish_full (self, result, error);
+
+  return changed != NULL ? changed->len : 0;
+}
+
+/**
+ * sh_scene_store_set_generated_finish_full:
+ * @self: a #ShSceneStore
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the scenes that changed, in
+ *   ascending order (setting them back undoes the change exactly); %NULL with @error set
+ *   on failure
+ */
+GArray *
+sh_scene_store_set_generated_finish_full (ShSceneStore  *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_return_val_if_fail (SH_IS_SCENE_STORE (self), NULL);
+
+  return _sh_store_propagate_pointer (SH_STORE (self), result, sh_scene_store_set_generated_async,
+                                      error);
 }
 
 /* New scenes ------------------------------------------------------------------------- */

@@ -189,6 +189,9 @@ void          sh_scene_store_set_generated_async      (ShSceneStore         *sel
 guint64       sh_scene_store_set_generated_finish     (ShSceneStore         *self,
                                                        GAsyncResult         *result,
                                                        GError              **error);
+GArray       *sh_scene_store_set_generated_finish_full (ShSceneStore       *self,
+                                                        GAsyncResult       *result,
+                                                        GError            **error);
 
 void          sh_scene_store_list_ids_created_after_async  (ShSceneStore         *self,
                                                             gint64                server_id,
