@@ -139,22 +139,47 @@ results_page (Fixture *fixture)
   return gtk_stack_get_visible_child_name (GTK_STACK (page_child (fixture, "results_stack")));
 }
 
-/* Whether a label showing @text is drawn somewhere under @widget. */
-static gboolean
-find_label (GtkWidget  *widget,
-            const char *text)
+/* A label showing @text drawn somewhere under @widget, or %NULL. */
+static GtkWidget *
+dig_label (GtkWidget  *widget,
+           const char *text)
 {
   if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
       g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
+    return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (find_label (child, text))
-      return TRUE;
+    {
+      GtkWidget *found = dig_label (child, text);
 
-  return FALSE;
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return dig_label (widget, text) != NULL;
+}
+
+/* A screen reader names a scene's row by its title (not "GtkListItemWidget"). */
+static void
+assert_row_named (Fixture    *fixture,
+                  const char *title)
+{
+  GtkWidget *label = dig_label (GTK_WIDGET (fixture->page), title);
+  GtkWidget *row;
+
+  g_assert_nonnull (label);
+  row = gtk_widget_get_parent (gtk_widget_get_parent (label));
+  g_assert_cmpstr (gtk_widget_get_css_name (row), ==, "row");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title);
 }
 
 typedef struct
@@ -417,6 +442,7 @@ test_filters (Fixture       *fixture,
   count = expected_count (7);
   g_assert_cmpstr (count_label (fixture), ==, count);
   wait_label (fixture, "Scene 0110");
+  assert_row_named (fixture, "Scene 0110");
   g_clear_pointer (&ids, g_array_unref);
   g_clear_pointer (&count, g_free);
 
@@ -1213,6 +1239,9 @@ main (int   argc,
       char *argv[])
 {
   sh_test_allow_language_switch ();
+  /* GTK's accessibility backend for tests: what a screen reader would be told, without
+   * an accessibility bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

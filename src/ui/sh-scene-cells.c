@@ -86,6 +86,21 @@ failure_query_tooltip_cb (GtkLabel   *label,
   return TRUE;
 }
 
+/* A screen reader names a row by its scene's title, not by GTK's internal row type.
+ * GTK 4.12 has GtkColumnViewRow:accessible-label for this; 4.8 has no row object, so the
+ * row widget (the parent of the title's cell) is labelled directly. */
+static void
+label_row (GtkLabel   *label,
+           const char *title)
+{
+  GtkWidget *cell = gtk_widget_get_parent (GTK_WIDGET (label));
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+
+  if (row != NULL && g_strcmp0 (gtk_widget_get_css_name (row), "row") == 0)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                    -1);
+}
+
 static void
 update_cell (GtkLabel    *label,
              ShSceneItem *item)
@@ -103,6 +118,7 @@ update_cell (GtkLabel    *label,
     case SH_SCENE_CELL_TITLE:
       /* Rows not read yet show their id only. */
       text = sh_scene_item_dup_display_title (item);
+      label_row (label, text);
       break;
 
     case SH_SCENE_CELL_PATH:
