@@ -329,8 +329,9 @@ check_failures (ShApplication *app,
   g_assert_nonnull (details);
   wait_failed_rows (fixture, details, 2);
   rows = failed_rows (details);
-  g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)),
-                                   "Scene 3"));
+  /* Untitled scenes go by their file's name. */
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==,
+                   "Scene 3 · scene-000003.mp4");
   g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (g_ptr_array_index (rows, 1)),
                                    "Scene 7"));
   if (ADW_IS_EXPANDER_ROW (g_ptr_array_index (rows, 0)))

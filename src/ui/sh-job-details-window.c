@@ -455,7 +455,13 @@ failure_row_new (const ShSceneFailure *failure,
   g_autofree char *subtitle = NULL;
   GtkWidget *row;
 
-  if (scene != NULL && scene->title != NULL && *scene->title != '\0')
+  /* Translators: a scene without a title, such as “Scene 12” */
+  g_autofree char *bare = g_strdup_printf (_("Scene %" PRId64), failure->scene_id);
+
+  /* A title that only repeats the id is said once. */
+  if (scene != NULL && g_strcmp0 (scene->title, bare) == 0)
+    title = g_steal_pointer (&bare);
+  else if (scene != NULL && scene->title != NULL && *scene->title != '\0')
     /* Translators: a scene, such as “Scene 12 · A Day at the Beach” */
     title = g_strdup_printf (_("Scene %" PRId64 " · %s"), failure->scene_id,
                              scene->title);
@@ -466,8 +472,7 @@ failure_row_new (const ShSceneFailure *failure,
       title = g_strdup_printf (_("Scene %" PRId64 " · %s"), failure->scene_id, base);
     }
   else
-    /* Translators: a scene without a title, such as “Scene 12” */
-    title = g_strdup_printf (_("Scene %" PRId64), failure->scene_id);
+    title = g_steal_pointer (&bare);
 
   /* Translators: %s lists media kinds, such as “preview video, cover” */
   subtitle = g_strdup_printf (_("Lacks %s"), *missing != '\0' ? missing : _("some media"));
