@@ -157,6 +157,26 @@ sh_gui_remove_dir (const char *path)
   g_assert_no_errno (g_rmdir (path));
 }
 
+/* Needs GTK_A11Y=test. Every switch under @widget has one name: the title of its row (libadwaita labels a
+ * row's activatable widget by the title), not a label of its own besides. */
+G_GNUC_UNUSED static void
+sh_gui_assert_switches_named_once (GtkWidget *widget)
+{
+  /* (An expander row's own switch, hidden, is libadwaita's.) */
+  if (GTK_IS_SWITCH (widget) && gtk_widget_get_visible (widget))
+    {
+      g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget),
+                                                       GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+      g_assert_false (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                                        GTK_ACCESSIBLE_PROPERTY_LABEL));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    sh_gui_assert_switches_named_once (child);
+}
+
 G_GNUC_UNUSED static GtkWindow *
 sh_gui_find_toplevel (GType type)
 {

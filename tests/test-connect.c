@@ -213,6 +213,8 @@ check_good_key (ShApplication *app,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (jobs_stack), ==, "jobs");
 
   prefs = open_preferences (app);
+  /* Each switch is named once, by its row's title. */
+  sh_gui_assert_switches_named_once (GTK_WIDGET (prefs));
 
   /* The address comes from the environment, and shows so. */
   url_row = GTK_WIDGET (prefs_child (prefs, "url_row"));
@@ -794,6 +796,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's accessibility backend for tests: what a screen reader would be told. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 

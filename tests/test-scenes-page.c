@@ -22,6 +22,7 @@
 #include "sh-generate-options.h"
 #include "sh-scene-selection.h"
 #include "sh-scenes-page.h"
+#include "sh-gui-test-utils.h"
 #include "sh-test-utils.h"
 #include "stashhog-ui-resources.h"
 
@@ -899,6 +900,8 @@ test_generate_all (Fixture       *fixture,
     g_assert_cmpint (min_width, <=, 360);
     gtk_window_destroy (GTK_WINDOW (german));
   }
+
+  sh_gui_assert_switches_named_once (GTK_WIDGET (dialog));
 
   /* No sceneIDs: every scene that needs it. */
   parameters = sh_generate_dialog_dup_parameters (dialog);

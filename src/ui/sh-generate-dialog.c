@@ -130,8 +130,9 @@ option_row_new (ShGenerateDialog       *self,
   gtk_switch_set_active (GTK_SWITCH (toggle), option->default_value);
   gtk_widget_set_tooltip_text (toggle, option->default_value ? _("On by default")
                                                              : _("Off by default"));
+  /* Its name is the row's title (the row makes it its activatable widget, which labels
+   * it by the title): a label of its own as well was read twice ("Covers Covers"). */
   gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(option->label),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(option->description),
                                   -1);
 
