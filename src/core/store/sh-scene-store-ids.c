@@ -149,14 +149,21 @@ set_generated_func (ShDatabase     *db,
   if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
     return NULL;
 
-  /* The scenes that will change, so that the change can be undone exactly. */
+  /* The scenes that will change, so that the change can be undone exactly. PostgreSQL
+   * reads each statement afresh: their rows stay locked until the UPDATE, so that another
+   * process cannot change one in between (SQLite's transaction is one snapshot). */
+#define CHANGING_SCENES \
+  "SELECT scene_id FROM scene_state " \
+  "WHERE server_id = ##server_id::gint64 " \
+  "AND generated = ##previous::boolean " \
+  "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ") " \
+  "ORDER BY scene_id"
   stmt = sh_database_prepare_full (db,
-                                   "SELECT scene_id FROM scene_state "
-                                   "WHERE server_id = ##server_id::gint64 "
-                                   "AND generated = ##previous::boolean "
-                                   "AND scene_id IN (SELECT id FROM " SH_TMP_ID_TABLE ") "
-                                   "ORDER BY scene_id",
+                                   sh_database_is_postgres (db)
+                                   ? CHANGING_SCENES " FOR UPDATE"
+                                   : CHANGING_SCENES,
                                    &params, error);
+#undef CHANGING_SCENES
   if (stmt == NULL)
     return NULL;
   sh_database_set_boolean (params, "previous", !ids->generated);
@@ -182,7 +189,7 @@ set_generated_func (ShDatabase     *db,
   if (!_sh_database_release_ids (db, error) || !sh_database_commit (db, error))
     return NULL;
 
-  /* In one transaction nothing else changed the flags between the two statements. */
+  /* The selected rows were locked (or one snapshot): the UPDATE changed exactly them. */
   g_warn_if_fail ((guint64) rows == changed->len);
 
   return g_steal_pointer (&changed);
