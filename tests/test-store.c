@@ -34,6 +34,7 @@
 typedef struct
 {
   char         *url;        /* (owned) (nullable) NULL: the default SQLite file */
+  gboolean      gda_binding; /* never bind through SQLite's own handle */
   ShDatabase   *db;         /* (owned) */
   ShSceneStore *store;      /* (owned) */
   gint64        server_id;
@@ -295,6 +296,8 @@ fixture_open (Fixture *fixture)
   g_autoptr(GError) error = NULL;
 
   fixture->db = sh_database_new (fixture->url, NULL);
+  if (fixture->gda_binding)
+    _sh_database_disable_direct_sqlite (fixture->db);
   open_database (fixture->db, &error);
   g_assert_no_error (error);
 
@@ -322,6 +325,18 @@ fixture_setup (Fixture       *fixture,
   reset_postgres ();
   fixture_open (fixture);
 }
+
+#ifndef SH_TEST_POSTGRES
+/* The sync's pages staged through libgda's bound values, as when SQLite's handle is not
+ * found under libgda's connection (sh-database-sqlite.c). */
+static void
+fixture_setup_gda_binding (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  fixture->gda_binding = TRUE;
+  fixture_setup (fixture, data);
+}
+#endif
 
 static void
 fixture_teardown (Fixture       *fixture,
@@ -1849,6 +1864,39 @@ test_scenes_cancelled (Fixture       *fixture,
   g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 0);
 }
 
+#ifndef SH_TEST_POSTGRES
+/* A page that fails half-way through its staging leaves the mirror as it was, says why,
+ * and the next page is written: the failed statement was reset and the transaction rolled
+ * back. */
+static void
+test_scenes_stage_failure (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = make_scenes (1, 2);
+  g_autoptr(GPtrArray) page = make_scenes (1, 40);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  upsert (fixture->store, fixture->server_id, before, "sync-1");
+  execute (fixture->db,
+           "CREATE TEMPORARY TRIGGER refuse_scene BEFORE INSERT ON " SH_TMP_SCENE_TABLE " "
+           "WHEN NEW.id = 33 BEGIN SELECT RAISE(ABORT, 'scene 33 refused'); END");
+
+  sh_scene_store_upsert_async (fixture->store, fixture->server_id, page, "sync-2", NULL,
+                               sh_test_store_result, &result);
+  g_assert_false (sh_scene_store_upsert_finish (fixture->store, sh_test_await (&result), NULL,
+                                                &error));
+  g_assert_error (error, SH_STORE_ERROR, SH_STORE_ERROR_QUERY);
+  g_assert_nonnull (strstr (error->message, "A change to the database failed: scene 33 "
+                                            "refused."));
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 2);
+
+  execute (fixture->db, "DROP TRIGGER refuse_scene");
+  upsert (fixture->store, fixture->server_id, page, "sync-3");
+  g_assert_cmpuint (count (fixture->store, fixture->server_id, SH_GENERATED_ANY), ==, 40);
+}
+#endif
+
 /* Tests: jobs ------------------------------------------------------------------------- */
 
 typedef struct
@@ -2067,6 +2115,118 @@ test_store_base (Fixture       *fixture,
                                       sh_scene_store_set_generated_async));
 }
 
+#ifndef SH_TEST_POSTGRES
+static gpointer
+has_direct_sqlite_func (ShDatabase     *db,
+                        GdaConnection  *cnc,
+                        gpointer        data,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  return GINT_TO_POINTER (_sh_database_get_sqlite (db) != NULL ? 1 : 2);
+}
+
+/* Every stored value with its SQLite storage class, one line per scene. */
+static gpointer
+dump_scenes_func (ShDatabase     *db,
+                  GdaConnection  *cnc,
+                  gpointer        data,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  static const GType types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  GdaStatement *stmt;
+
+  stmt = sh_database_prepare (db,
+                              "SELECT group_concat(line, char(10)) FROM ("
+                              "SELECT s.id || ' ' || quote(s.title) || ' ' || quote(s.path) "
+                              "|| ' ' || quote(s.oshash) || ' ' || quote(s.phash) || ' ' "
+                              "|| quote(s.duration) || typeof(s.duration) || ' ' "
+                              "|| quote(s.organized) || typeof(s.organized) || ' ' "
+                              "|| quote(s.interactive) || typeof(s.interactive) || ' ' "
+                              "|| quote(s.interactive_speed) || typeof(s.interactive_speed) "
+                              "|| ' ' || quote(s.markers_digest) || ' ' "
+                              "|| quote(s.stash_created_at) || ' ' || quote(s.stash_updated_at) "
+                              "|| ' ' || quote(s.last_synced) || ' ' || quote(st.generated) "
+                              "AS line FROM scene s JOIN scene_state st "
+                              "ON st.server_id = s.server_id AND st.scene_id = s.id "
+                              "ORDER BY s.id)",
+                              error);
+  if (stmt == NULL || !(model = sh_database_select (db, stmt, NULL, types, error)))
+    return NULL;
+
+  return sh_database_model_dup_string (model, 0, 0);
+}
+
+/* The page writes of a sync bind their values with SQLite's own API on libgda's
+ * connection; the rows are the same, value for value and type for type, as when libgda
+ * binds them. */
+static void
+test_scenes_direct_binding (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  /* In the test's own directories, which GLib removes. */
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "gda-binding.db", NULL);
+  Fixture other = { path, TRUE };
+  g_autofree char *direct = NULL;
+  g_autofree char *bound = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture *fixtures[2] = { fixture, &other };
+
+  fixture_open (&other);
+
+  g_assert_cmpint (GPOINTER_TO_INT (run_database (fixture->db, has_direct_sqlite_func, NULL,
+                                                  NULL, &error)), ==, 1);
+  g_assert_cmpint (GPOINTER_TO_INT (run_database (other.db, has_direct_sqlite_func, NULL,
+                                                  NULL, &error)), ==, 2);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autoptr(GPtrArray) first = make_hostile_scenes ();
+      g_autoptr(GPtrArray) second = make_hostile_scenes ();
+      ShSceneRecord *odd;
+
+      odd = make_scene (7, NULL, NULL, NULL, NULL);
+      odd->duration = INFINITY;
+      odd->interactive_speed = 0;
+      g_ptr_array_add (first, odd);
+      odd = make_scene (8, NULL, NULL, NULL, NULL);
+      odd->duration = NAN;
+      odd->interactive_speed = G_MAXINT;
+      g_ptr_array_add (first, odd);
+      g_ptr_array_add (first, make_scene (9, "gone", "/gone", "9", NULL));
+      upsert (fixtures[i]->store, fixtures[i]->server_id, first, "sync-1");
+
+      /* Marked generated, then changed: the changed file resets the flag. A full pass
+       * of one page removes what it does not hold. */
+      set_generated (fixtures[i]->store, fixtures[i]->server_id,
+                     (const gint64[]) { 1, 2, 3 }, 3, TRUE);
+      g_free (((ShSceneRecord *) second->pdata[1])->path);
+      ((ShSceneRecord *) second->pdata[1])->path = g_strdup ("/moved");
+      g_assert_cmpuint (full_page (fixtures[i], second, 0, TRUE, NULL), ==, 3);
+    }
+
+  direct = run_database (fixture->db, dump_scenes_func, NULL, g_free, &error);
+  g_assert_no_error (error);
+  bound = run_database (other.db, dump_scenes_func, NULL, g_free, &error);
+  g_assert_no_error (error);
+
+  g_assert_nonnull (direct);
+  g_assert_cmpstr (direct, ==, bound);
+  /* Scene 2's flag went back, 3 kept its own (there is no scene 1); 7, 8 and 9 are
+   * gone. */
+  g_assert_nonnull (strstr (direct, "'pass' 0\n3 "));
+  g_assert_nonnull (strstr (direct, "'pass' 1\n4 "));
+  g_assert_null (strstr (direct, "\n7 "));
+  g_assert_null (strstr (direct, "'gone'"));
+
+  fixture_close (&other);
+  other.url = NULL;
+}
+#endif
+
 int
 main (int   argc,
       char *argv[])
@@ -2117,6 +2277,23 @@ main (int   argc,
   g_test_add_func ("/store/" BACKEND "/scenes/page-json", test_scenes_page_json);
 #ifdef SH_TEST_POSTGRES
   ADD ("/scenes/one-statement-per-page", test_scenes_one_statement_per_page);
+#endif
+#ifndef SH_TEST_POSTGRES
+  ADD ("/scenes/direct-binding", test_scenes_direct_binding);
+  ADD ("/scenes/stage-failure", test_scenes_stage_failure);
+  /* The page writes again, staged through libgda (sh-database-sqlite.c). */
+# define ADD_GDA(path, func) \
+  g_test_add ("/store/" BACKEND "/gda-binding" path, Fixture, NULL, fixture_setup_gda_binding, \
+              func, fixture_teardown)
+  ADD_GDA ("/scenes/upsert", test_scenes_upsert);
+  ADD_GDA ("/scenes/duplicate-ids", test_scenes_duplicate_ids);
+  ADD_GDA ("/scenes/generated-reset", test_scenes_generated_reset);
+  ADD_GDA ("/scenes/delete-unseen", test_scenes_delete_unseen);
+  ADD_GDA ("/scenes/full-pass", test_scenes_full_pass);
+  ADD_GDA ("/scenes/strings", test_scenes_strings);
+  ADD_GDA ("/scenes/values", test_scenes_values);
+  ADD_GDA ("/scenes/stage-failure", test_scenes_stage_failure);
+# undef ADD_GDA
 #endif
   ADD ("/scenes/get-ids", test_scenes_get_ids);
   ADD ("/scenes/set-generated-100k", test_scenes_set_generated_100k);

@@ -168,6 +168,7 @@ _sh_database_worker_close (ShDatabase *self)
     sh_database_rollback (self);
   self->in_transaction = FALSE;
   self->pgconn = NULL;
+  _sh_database_forget_sqlite (self);
 
   /* Statements and their parameter sets go first; libgda 5's PostgreSQL data models and
    * prepared statements still talk to the connection when they are finalized. */
@@ -213,6 +214,12 @@ _sh_database_set_execute_hook (ShDatabase            *self,
 {
   self->execute_hook = hook;
   self->execute_hook_data = user_data;
+}
+
+void
+_sh_database_disable_direct_sqlite (ShDatabase *self)
+{
+  self->sqlite_direct_disabled = TRUE;
 }
 
 /* On the worker, before each call into the provider: %FALSE (with @error set) when the

@@ -73,6 +73,9 @@ struct _ShDatabase
   gboolean        committing;
   guint           sqlite_version;  /* major * 1000000 + minor * 1000 + patch */
   gpointer        pgconn;          /* (unowned) (nullable) libpq's connection under cnc */
+  gpointer        sqlite;          /* (unowned) (nullable) SQLite's connection under cnc */
+  GHashTable     *sqlite_statements; /* (owned) (nullable) SQL text → sqlite3_stmt */
+  gboolean        sqlite_direct_disabled; /* set before opening, by tests */
   gboolean        lost;            /* cnc is dead: never hand it to libgda again */
   char           *lost_reason;     /* (owned) (nullable) */
   gint64          next_attempt;    /* monotonic time of the next reconnection */
@@ -163,6 +166,21 @@ void       _sh_database_holder_set_double    (GdaHolder     *holder,
 void       _sh_database_holder_set_int       (GdaHolder     *holder,
                                               int            value);
 void       _sh_database_holder_set_null      (GdaHolder     *holder);
+
+/* sh-database-sqlite.c: SQLite's own handle under libgda, for binding many values. */
+gpointer   _sh_database_get_sqlite           (ShDatabase    *self);
+gpointer   _sh_database_sqlite_prepare       (ShDatabase    *self,
+                                              const char    *sql,
+                                              GError       **error);
+gboolean   _sh_database_sqlite_run           (ShDatabase    *self,
+                                              gpointer       stmt,
+                                              GError       **error);
+void       _sh_database_find_sqlite          (ShDatabase    *self);
+void       _sh_database_forget_sqlite        (ShDatabase    *self);
+
+/* For tests, before sh_database_open_async(): never use SQLite's handle directly, so that
+ * a test can compare both ways of writing. */
+void       _sh_database_disable_direct_sqlite (ShDatabase   *self);
 
 /* For tests: called on the worker before each statement runs (with its SQL text), so that
  * a test can make the server restart at a chosen point. */

@@ -550,6 +550,7 @@ sh_database_open_func (ShDatabase     *self,
     {
       if (!_sh_database_setup_sqlite (self, &local_error))
         goto failed;
+      _sh_database_find_sqlite (self);
     }
 
   if (!_sh_database_migrate (self, cancellable, &local_error))

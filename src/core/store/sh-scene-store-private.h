@@ -67,6 +67,9 @@ static const char * const scene_param_types[N_SCENE_COLUMNS] = {
 
 /* sh-scene-store-write.c */
 char     *_sh_scene_store_page_to_json (GPtrArray   *scenes);
+gboolean  _sh_scene_store_stage_sqlite (ShDatabase  *db,
+                                        GPtrArray   *scenes,
+                                        GError     **error);
 gboolean  _sh_scene_store_stage_json   (ShDatabase  *db,
                                         GPtrArray   *scenes,
                                         GError     **error);

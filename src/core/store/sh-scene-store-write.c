@@ -3,17 +3,21 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * ShSceneStore's staging of a page of scenes on PostgreSQL: the whole page is one
- * parameter, a JSON array that the server turns into rows with json_to_recordset(), so a
- * page of 500 scenes is one statement with one bound value instead of 17 statements with
- * 6,000 of them. Each bound value costs libgda a holder lookup and checks under the
- * holder's lock and a conversion to text for the server, and every statement a round trip;
- * our CPU for a sync of 100,000 scenes went from 2.08 s to 0.88 s (bench-sync).
+ * ShSceneStore's staging of a page of scenes, past libgda's binding of one GValue per
+ * value, which cost more than the database's work on the row.
  *
- * SQLite keeps its multi-row INSERTs (sh-scene-store.c): Debian 12's SQLite 3.40 has JSON
- * built in, but its json_each() with json_extract() staged a page at 6.4 µs a scene
- * against 4.5 µs for the bound rows (measured on the project's machine), as its JSON
- * functions parse the text again for each value read.
+ * On PostgreSQL the whole page is one parameter, a JSON array that the server turns into
+ * rows with json_to_recordset(), so a page of 500 scenes is one statement with one bound
+ * value instead of 17 statements with 6,000 of them. Each bound value costs libgda a
+ * holder lookup and checks under the holder's lock and a conversion to text for the
+ * server, and every statement a round trip; our CPU for a sync of 100,000 scenes went from
+ * 2.08 s to 0.88 s (bench-sync).
+ *
+ * On SQLite one prepared single-row INSERT runs once a scene, its values bound in place
+ * with SQLite's own API on libgda's connection (sh-database-sqlite.c). JSON is no help
+ * there: Debian 12's SQLite 3.40 staged a page with json_each() and json_extract() at
+ * 6.4 µs a scene against 4.5 µs for libgda's bound multi-row INSERTs, which stay
+ * (sh-scene-store.c) for when SQLite's handle is not found.
  */
 
 #include "config.h"
@@ -21,6 +25,7 @@
 #include "sh-types.h"
 
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "sh-scene-store-private.h"
@@ -187,4 +192,65 @@ _sh_scene_store_stage_json (ShDatabase  *db,
   sh_database_set_string (params, "page", page);
 
   return sh_database_execute (db, stmt, params, error) >= 0;
+}
+
+/*
+ * _sh_scene_store_stage_sqlite:
+ * @scenes: (element-type ShSceneRecord): the page, without repeated ids
+ *
+ * On the worker thread, in a transaction, on SQLite with its handle found
+ * (_sh_database_get_sqlite()): empties the scene scratch table and fills it with @scenes.
+ * The strings are bound where the records hold them.
+ */
+gboolean
+_sh_scene_store_stage_sqlite (ShDatabase  *db,
+                              GPtrArray   *scenes,
+                              GError     **error)
+{
+  sqlite3_stmt *clear;
+  sqlite3_stmt *insert;
+
+  if (!(clear = _sh_database_sqlite_prepare (db, "DELETE FROM " SH_TMP_SCENE_TABLE, error))
+      || !_sh_database_sqlite_run (db, clear, error))
+    return FALSE;
+
+  insert = _sh_database_sqlite_prepare (db,
+                                        "INSERT INTO " SH_TMP_SCENE_TABLE " (" SCENE_COLUMNS
+                                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                        error);
+  if (insert == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < scenes->len; i++)
+    {
+      const ShSceneRecord *scene = g_ptr_array_index (scenes, i);
+      const struct { int column; const char *text; } texts[] = {
+        { COL_TITLE, scene->title },
+        { COL_PATH, scene->path },
+        { COL_OSHASH, scene->oshash },
+        { COL_PHASH, scene->phash },
+        { COL_MARKERS_DIGEST, scene->markers_digest },
+        { COL_STASH_CREATED_AT, scene->stash_created_at },
+        { COL_STASH_UPDATED_AT, scene->stash_updated_at },
+      };
+
+      /* Parameters count from 1, columns from 0. A NaN duration is stored as NULL, as
+       * libgda's binding stores it; the upsert reads NULL as 0. */
+      sqlite3_bind_int64 (insert, COL_ID + 1, scene->id);
+      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+        {
+          if (texts[t].text != NULL)
+            sqlite3_bind_text (insert, texts[t].column + 1, texts[t].text, -1, SQLITE_STATIC);
+        }
+      sqlite3_bind_double (insert, COL_DURATION + 1, scene->duration);
+      sqlite3_bind_int (insert, COL_ORGANIZED + 1, !!scene->organized);
+      sqlite3_bind_int (insert, COL_INTERACTIVE + 1, !!scene->interactive);
+      if (scene->interactive_speed >= 0)
+        sqlite3_bind_int (insert, COL_INTERACTIVE_SPEED + 1, scene->interactive_speed);
+
+      if (!_sh_database_sqlite_run (db, insert, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }

@@ -315,6 +315,10 @@ stage_scenes (ShDatabase  *db,
   if (sh_database_is_postgres (db))
     return _sh_scene_store_stage_json (db, scenes, error);
 
+  /* Each value bound in place, with SQLite's own API (sh-scene-store-write.c). */
+  if (_sh_database_get_sqlite (db) != NULL)
+    return _sh_scene_store_stage_sqlite (db, scenes, error);
+
   if (!sh_database_execute_sql (db, "DELETE FROM " SH_TMP_SCENE_TABLE, error))
     return FALSE;
 
