@@ -18,6 +18,10 @@
  * row of its own, deleted after the run, so that every full sync starts from an empty
  * mirror and the database is left as it was found.
  *
+ * With BENCH_GDA_BINDING=1 in the environment, SQLite's pages are staged through libgda's
+ * bound values, as when SQLite's own handle is not found (sh-database-sqlite.c): the
+ * figures before and after that change, side by side.
+ *
  *   bench-sync FAKE_STASH_EXECUTABLE [SCENES] [RUNS] [PAGE_SIZE] [DATABASE]
  */
 
@@ -30,7 +34,7 @@
 
 #include "bench-util.h"
 #include "sh-core.h"
-#include "sh-database.h"
+#include "sh-database-private.h"
 #include "sh-scene-record.h"
 #include "sh-scene-store.h"
 #include "sh-scene-sync.h"
@@ -248,6 +252,7 @@ main (int   argc,
   guint64 floor_bytes = 0;
   const char *database_url = NULL;
   const char *base;
+  gboolean gda_binding = g_strcmp0 (g_getenv ("BENCH_GDA_BINDING"), "1") == 0;
 
   if (argc < 2)
     {
@@ -298,6 +303,8 @@ main (int   argc,
       if (database_url == NULL)
         remove_database (db_path);
       database = sh_database_new (database_url != NULL ? database_url : db_path, NULL);
+      if (gda_binding)
+        _sh_database_disable_direct_sqlite (database);
       sh_database_open_async (database, NULL, bench_store_result, &result);
       if (!sh_database_open_finish (database, bench_await (&result), &error))
         g_error ("%s", error->message);
@@ -340,9 +347,11 @@ main (int   argc,
     }
   load_after = bench_load_average ();
 
-  g_print ("scenes:     %u in %u pages of %u, %.1f MB of answers, %u runs, into %s\n",
+  g_print ("scenes:     %u in %u pages of %u, %.1f MB of answers, %u runs, into %s%s\n",
            scenes, full.pages, page_size, floor_bytes / 1e6, runs,
-           database_url != NULL ? "PostgreSQL" : "a fresh SQLite file");
+           database_url != NULL ? "PostgreSQL" : "a fresh SQLite file",
+           database_url == NULL && gda_binding ? " (pages staged through libgda's binding)"
+                                               : "");
   bench_print_stats ("full sync", syncs, runs, scenes);
   bench_print_stats ("fetch only", floors, runs, scenes);
   bench_print_stats ("fetch+parse", parses, runs, scenes);
