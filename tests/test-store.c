@@ -577,6 +577,17 @@ test_database_migrate (Fixture       *fixture,
   g_assert_cmpuint (versions->len, ==, n_versions);
   g_clear_pointer (&versions, g_array_unref);
   g_assert_cmpint (count_rows (fixture->db, "server"), ==, 1);
+
+  /* Schema 8: on PostgreSQL, scene_state has no foreign key (a statement-level trigger
+   * deletes a scene's row with it); SQLite keeps its key. */
+#ifdef SH_TEST_POSTGRES
+  g_assert_cmpint (count_rows (fixture->db, "pg_constraint WHERE conrelid = "
+                                            "'scene_state'::regclass AND contype = 'f'"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->db, "pg_trigger WHERE tgname = 'scene_delete_state'"),
+                   ==, 1);
+#else
+  g_assert_cmpint (count_rows (fixture->db, "pragma_foreign_key_list('scene_state')"), ==, 2);
+#endif
 }
 
 /* A database of schema 2 kept the generated flag in `scene`: the upgrade carries it over
@@ -1160,6 +1171,7 @@ test_scenes_delete_unseen (Fixture       *fixture,
   g_autoptr(GPtrArray) other = make_scenes (1, 4);
   g_autoptr(GPtrArray) scenes = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *delete_sql = NULL;
   gint64 other_server;
 
   other_server = ensure_server (fixture->db, "http://other.test", &error);
@@ -1179,6 +1191,13 @@ test_scenes_delete_unseen (Fixture       *fixture,
 
   /* The generated flags went with their scenes. */
   g_assert_cmpint (count_rows (fixture->db, "scene_state"), ==, 3 + 4);
+
+  /* A deleted server takes its scenes and their states along, the other keeps its own. */
+  delete_sql = g_strdup_printf ("DELETE FROM server WHERE id = %" G_GINT64_FORMAT,
+                                fixture->server_id);
+  execute (fixture->db, delete_sql);
+  g_assert_cmpint (count_rows (fixture->db, "scene"), ==, 4);
+  g_assert_cmpint (count_rows (fixture->db, "scene_state"), ==, 4);
 }
 
 /* A page of a full pass: its removals, the cursor and, at the end, the sync point. */

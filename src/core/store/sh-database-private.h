@@ -91,7 +91,7 @@ struct _ShDatabase
 #define RECONNECT_BACKOFF_MAX_MS  5000
 
 /* The newest schema version this build knows; migrations are numbered up to this. */
-#define SH_DATABASE_SCHEMA_VERSION 7
+#define SH_DATABASE_SCHEMA_VERSION 8
 
 /* The scenes of a job (`job_scene_set`, schema 7) name the job by its compact key and
  * their role by a number, in SQL written as these literals. */

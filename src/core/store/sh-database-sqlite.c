@@ -104,6 +104,7 @@ _sh_database_get_sqlite (ShDatabase *self)
   return self->lost ? NULL : self->sqlite;
 }
 
+static GQuark sh_sqlite_error_quark (void);
 G_DEFINE_QUARK (sh-sqlite-error, sh_sqlite_error)
 
 /* SQLite's message decides the code and the sentence, as libgda's does
