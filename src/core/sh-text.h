@@ -80,9 +80,11 @@ G_BEGIN_DECLS
      "or set their paths in Stash’s settings.")
 #define SH_TEXT_STILL_LACKING \
   SH_NP_("%s of %s scene still lacks media after Stash’s Generate; nothing was marked as " \
-         "generated. Retry the failed scenes, or see the job’s details for Stash’s errors.", \
+         "generated. Stash’s error is shown with each failed scene; retry them once it is " \
+         "fixed.", \
          "%s of %s scenes still lack media after Stash’s Generate; nothing was marked as " \
-         "generated. Retry the failed scenes, or see the job’s details for Stash’s errors.")
+         "generated. Stash’s error is shown with each failed scene; retry them once it is " \
+         "fixed.")
 #define SH_TEXT_STEP_FAILED N_("Step %s (%s) failed: %s")
 #define SH_TEXT_STEP_WAIT_QUEUE N_("Waiting for Stash’s queue to empty")
 #define SH_TEXT_STEP_SCAN N_("Scanning the library in Stash")
