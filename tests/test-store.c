@@ -2312,6 +2312,8 @@ main (int   argc,
   ADD_GDA ("/scenes/strings", test_scenes_strings);
   ADD_GDA ("/scenes/values", test_scenes_values);
   ADD_GDA ("/scenes/stage-failure", test_scenes_stage_failure);
+  ADD_GDA ("/scenes/get-ids", test_scenes_get_ids);
+  ADD_GDA ("/scenes/set-generated-100k", test_scenes_set_generated_100k);
 # undef ADD_GDA
 #endif
   ADD ("/scenes/get-ids", test_scenes_get_ids);

@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * ShDatabase's scratch ids: a list of scene ids staged into a connection-private table
- * by multi-row INSERTs, for set-based statements over any number of them.
+ * by multi-row INSERTs, for set-based statements over any number of them. On SQLite, with
+ * its handle found (sh-database-sqlite.c), one prepared single-row INSERT binds each id in
+ * place instead.
  */
 
 #include "config.h"
@@ -12,6 +14,7 @@
 #include "sh-types.h"
 
 #include <glib/gi18n-lib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "sh-database-private.h"
@@ -102,6 +105,36 @@ prepare_id_chunk (ShDatabase  *self,
   return stmt;
 }
 
+/* How many ids are staged between two looks at the cancellable, on SQLite. */
+#define ID_CANCEL_EVERY 4096
+
+static gboolean
+stage_ids_sqlite (ShDatabase    *self,
+                  const gint64  *ids,
+                  guint          n_ids,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  sqlite3_stmt *insert;
+
+  insert = _sh_database_sqlite_prepare (self, "INSERT INTO " SH_TMP_ID_TABLE " (id) VALUES (?)",
+                                        error);
+  if (insert == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_ids; i++)
+    {
+      if (i % ID_CANCEL_EVERY == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      sqlite3_bind_int64 (insert, 1, ids[i]);
+      if (!_sh_database_sqlite_run (self, insert, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /*
  * _sh_database_stage_ids:
  * @ids: (array length=n_ids): the ids; duplicates allowed
@@ -126,6 +159,9 @@ _sh_database_stage_ids (ShDatabase    *self,
 
   if (n_ids == 0)
     return TRUE;
+
+  if (_sh_database_get_sqlite (self) != NULL)
+    return stage_ids_sqlite (self, ids, n_ids, cancellable, error);
 
   if (!(stmt = prepare_id_chunk (self, &params, &holders, error)))
     return FALSE;
