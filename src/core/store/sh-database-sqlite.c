@@ -3,11 +3,12 @@
  * SPDX-FileCopyrightText: 2026 The StashHog authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * ShDatabase's SQLite handle under libgda, for the one write that binds hundreds of
- * thousands of values: staging the pages of a sync. libgda 5 binds a value through a
- * GdaHolder — a lookup by name, a GValue, reads under the holder's lock — which cost more
- * CPU than SQLite's own work on the row (half of the database thread's time in a sync of
- * 100,000 scenes). SQLite's prepared statements bind a value in place.
+ * ShDatabase's SQLite handle under libgda, for the writes that bind hundreds of thousands
+ * of values: staging the pages of a sync, and lists of scene ids (sh-database-ids.c).
+ * libgda 5 binds a value through a GdaHolder — a lookup by name, a GValue, reads under the
+ * holder's lock — which cost more CPU than SQLite's own work on the row (half of the
+ * database thread's time in a sync of 100,000 scenes). SQLite's prepared statements bind a
+ * value in place.
  *
  * The handle is libgda's own, so its statements run in libgda's transaction and see the
  * connection's temporary tables. libgda 5 does not hand it out: its SQLite provider keeps
@@ -51,8 +52,8 @@ _sh_database_find_sqlite (ShDatabase *self)
   /* The same library, or the handle is not ours to use. */
   if ((guint) sqlite3_libversion_number () != self->sqlite_version)
     {
-      g_debug ("libgda uses SQLite %u, StashHog was linked with %s: sync pages are staged "
-               "through libgda", self->sqlite_version, sqlite3_libversion ());
+      g_debug ("libgda uses SQLite %u, StashHog was linked with %s: bulk writes bind their "
+               "values through libgda", self->sqlite_version, sqlite3_libversion ());
       return;
     }
 
@@ -68,8 +69,8 @@ _sh_database_find_sqlite (ShDatabase *self)
 
   if (handle == NULL || !same_file (sqlite3_db_filename (handle, "main"), self->sqlite_path))
     {
-      g_debug ("SQLite's connection was not found under libgda's: sync pages are staged "
-               "through libgda");
+      g_debug ("SQLite’s connection was not found under libgda’s: bulk writes bind their "
+               "values through libgda");
       return;
     }
 
