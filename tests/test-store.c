@@ -2204,7 +2204,6 @@ test_scenes_direct_binding (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
     {
       g_autoptr(GPtrArray) first = make_hostile_scenes ();
-      g_autoptr(GPtrArray) second = make_hostile_scenes ();
       ShSceneRecord *odd;
 
       odd = make_scene (7, NULL, NULL, NULL, NULL);
@@ -2217,11 +2216,28 @@ test_scenes_direct_binding (Fixture       *fixture,
       g_ptr_array_add (first, odd);
       g_ptr_array_add (first, make_scene (9, "gone", "/gone", "9", NULL));
       upsert (fixtures[i]->store, fixtures[i]->server_id, first, "sync-1");
-
-      /* Marked generated, then changed: the changed file resets the flag. A full pass
-       * of one page removes what it does not hold. */
       set_generated (fixtures[i]->store, fixtures[i]->server_id,
                      (const gint64[]) { 1, 2, 3 }, 3, TRUE);
+    }
+
+  direct = run_database (fixture->db, dump_scenes_func, NULL, g_free, &error);
+  g_assert_no_error (error);
+  bound = run_database (other.db, dump_scenes_func, NULL, g_free, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (direct);
+  g_assert_cmpstr (direct, ==, bound);
+  /* The odd values were stored, and the same way. */
+  g_assert_nonnull (strstr (direct, "\n7 NULL NULL NULL NULL Infreal "));
+  g_assert_nonnull (strstr (direct, " 2147483647integer "));
+  g_clear_pointer (&direct, g_free);
+  g_clear_pointer (&bound, g_free);
+
+  /* A changed file resets its scene's flag; a full pass of one page removes what it does
+   * not hold. */
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autoptr(GPtrArray) second = make_hostile_scenes ();
+
       g_free (((ShSceneRecord *) second->pdata[1])->path);
       ((ShSceneRecord *) second->pdata[1])->path = g_strdup ("/moved");
       g_assert_cmpuint (full_page (fixtures[i], second, 0, TRUE, NULL), ==, 3);

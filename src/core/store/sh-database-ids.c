@@ -127,8 +127,8 @@ stage_ids_sqlite (ShDatabase    *self,
       if (i % ID_CANCEL_EVERY == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      sqlite3_bind_int64 (insert, 1, ids[i]);
-      if (!_sh_database_sqlite_run (self, insert, error))
+      if (!_sh_database_sqlite_run (self, insert, sqlite3_bind_int64 (insert, 1, ids[i]),
+                                    error))
         return FALSE;
     }
 

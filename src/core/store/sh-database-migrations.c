@@ -132,7 +132,8 @@ static const char * const migration_2[] = {
  * SQLite for 1,000,000 scenes), in `scene_state` it rewrites a few thousand pages. The
  * table is the list of the server's scenes in id order, so the Generated filter, its
  * counts and the snapshot of a Generate read it alone. Every scene has its row: the store
- * adds it with the scene, the foreign key removes it with the scene.
+ * adds it with the scene, the foreign key removes it with the scene (on PostgreSQL a trigger
+ * since schema 8).
  *
  * `scene.generated` stays (a column cannot be dropped idempotently on SQLite, and
  * migration 1 indexes it) but is neither read nor written any more.
@@ -351,6 +352,10 @@ static const char * const migration_7[] = {
  *
  * The key's name is PostgreSQL's choice, so it is looked up. */
 static const char * const migration_8[] = {
+  /* In a sync's order (scene, then scene_state), so that a sync of another process waits
+   * instead of deadlocking with the dropping of the key. */
+  "postgresql:LOCK TABLE scene, scene_state IN ACCESS EXCLUSIVE MODE",
+
   "postgresql:DO $$DECLARE name TEXT; BEGIN "
   "FOR name IN SELECT conname FROM pg_constraint "
   "WHERE conrelid = 'scene_state'::regclass AND contype = 'f' LOOP "
@@ -364,7 +369,9 @@ static const char * const migration_8[] = {
    * server of 100,000 scenes had not finished after 15 minutes). A statement that deleted
    * nothing (a sync's page, usually) costs an empty loop. */
   "postgresql:CREATE OR REPLACE FUNCTION scene_delete_state () RETURNS trigger "
-  "LANGUAGE plpgsql AS $$DECLARE gone RECORD; BEGIN "
+  /* The key named its table; the function names it by the search path of the migration,
+   * not of whichever session deletes scenes. */
+  "LANGUAGE plpgsql SET search_path FROM CURRENT AS $$DECLARE gone RECORD; BEGIN "
   "FOR gone IN SELECT server_id, id FROM deleted_scene LOOP "
   "DELETE FROM scene_state WHERE server_id = gone.server_id AND scene_id = gone.id; "
   "END LOOP; "

@@ -174,6 +174,7 @@ gpointer   _sh_database_sqlite_prepare       (ShDatabase    *self,
                                               GError       **error);
 gboolean   _sh_database_sqlite_run           (ShDatabase    *self,
                                               gpointer       stmt,
+                                              int            bind_rc,
                                               GError       **error);
 void       _sh_database_find_sqlite          (ShDatabase    *self);
 void       _sh_database_forget_sqlite        (ShDatabase    *self);

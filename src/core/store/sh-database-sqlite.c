@@ -42,6 +42,10 @@ same_file (const char *a,
 void
 _sh_database_find_sqlite (ShDatabase *self)
 {
+  static const GType source_types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  g_autoptr(GdaDataModel) model = NULL;
+  g_autofree char *source_id = NULL;
+  GdaStatement *stmt;
   gpointer *cdata;
   sqlite3 *handle = NULL;
 
@@ -49,11 +53,17 @@ _sh_database_find_sqlite (ShDatabase *self)
   if (self->is_postgres || self->sqlite_direct_disabled || self->cnc == NULL)
     return;
 
-  /* The same library, or the handle is not ours to use. */
-  if ((guint) sqlite3_libversion_number () != self->sqlite_version)
+  /* The same library, or the handle is not ours to use: the same version, built from the
+   * same sources. */
+  if ((guint) sqlite3_libversion_number () != self->sqlite_version
+      || !(stmt = sh_database_prepare (self, "SELECT sqlite_source_id()", NULL))
+      || !(model = sh_database_select (self, stmt, NULL, source_types, NULL))
+      || g_strcmp0 (source_id = sh_database_model_dup_string (model, 0, 0),
+                    sqlite3_sourceid ()) != 0)
     {
-      g_debug ("libgda uses SQLite %u, StashHog was linked with %s: bulk writes bind their "
-               "values through libgda", self->sqlite_version, sqlite3_libversion ());
+      g_debug ("libgda uses SQLite %u (%s), StashHog was linked with %s (%s): bulk writes "
+               "bind their values through libgda", self->sqlite_version,
+               source_id != NULL ? source_id : "?", sqlite3_libversion (), sqlite3_sourceid ());
       return;
     }
 
@@ -160,19 +170,22 @@ _sh_database_sqlite_prepare (ShDatabase  *self,
  * _sh_database_sqlite_run:
  * @self: a #ShDatabase
  * @stmt: a statement from _sh_database_sqlite_prepare(), its parameters bound
+ * @bind_rc: the first failure of binding @stmt's values, or SQLITE_OK
  * @error: return location for a #GError
  *
- * Runs @stmt, which returns no rows, then resets it and clears its bindings (the values
- * bound may be the caller's, SQLITE_STATIC). Worker thread only.
+ * Runs @stmt, which returns no rows, unless a value could not be bound, then resets it
+ * and clears its bindings (the values bound may be the caller's, SQLITE_STATIC). Worker
+ * thread only.
  *
  * Returns: %TRUE on success
  */
 gboolean
 _sh_database_sqlite_run (ShDatabase  *self,
                          gpointer     stmt,
+                         int          bind_rc,
                          GError     **error)
 {
-  int rc = sqlite3_step (stmt);
+  int rc = bind_rc != SQLITE_OK ? bind_rc : sqlite3_step (stmt);
 
   if (!self->in_transaction)
     self->op_unsafe = TRUE;

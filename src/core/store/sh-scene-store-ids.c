@@ -213,7 +213,8 @@ delete_func (ShDatabase     *db,
   if (!_sh_database_stage_ids (db, ids->ids, ids->n_ids, cancellable, error))
     return NULL;
 
-  /* scene_state and scene_failure rows go with the scenes (ON DELETE CASCADE). */
+  /* scene_state and scene_failure rows go with the scenes (ON DELETE CASCADE; for
+   * scene_state on PostgreSQL, a trigger: schema 8). */
   stmt = sh_database_prepare_full (db,
                                    "DELETE FROM scene WHERE server_id = ##server_id::gint64 "
                                    "AND id IN (SELECT id FROM " SH_TMP_ID_TABLE ")",

@@ -211,7 +211,7 @@ _sh_scene_store_stage_sqlite (ShDatabase  *db,
   sqlite3_stmt *insert;
 
   if (!(clear = _sh_database_sqlite_prepare (db, "DELETE FROM " SH_TMP_SCENE_TABLE, error))
-      || !_sh_database_sqlite_run (db, clear, error))
+      || !_sh_database_sqlite_run (db, clear, SQLITE_OK, error))
     return FALSE;
 
   insert = _sh_database_sqlite_prepare (db,
@@ -234,21 +234,28 @@ _sh_scene_store_stage_sqlite (ShDatabase  *db,
         { COL_STASH_UPDATED_AT, scene->stash_updated_at },
       };
 
-      /* Parameters count from 1, columns from 0. A NaN duration is stored as NULL, as
-       * libgda's binding stores it; the upsert reads NULL as 0. */
-      sqlite3_bind_int64 (insert, COL_ID + 1, scene->id);
-      for (guint t = 0; t < G_N_ELEMENTS (texts); t++)
+      int rc;
+
+      /* Parameters count from 1, columns from 0; the first failure stops the binding. A
+       * NaN duration is stored as NULL, as libgda's binding stores it; the upsert reads
+       * NULL as 0. */
+      rc = sqlite3_bind_int64 (insert, COL_ID + 1, scene->id);
+      for (guint t = 0; t < G_N_ELEMENTS (texts) && rc == SQLITE_OK; t++)
         {
           if (texts[t].text != NULL)
-            sqlite3_bind_text (insert, texts[t].column + 1, texts[t].text, -1, SQLITE_STATIC);
+            rc = sqlite3_bind_text (insert, texts[t].column + 1, texts[t].text, -1,
+                                    SQLITE_STATIC);
         }
-      sqlite3_bind_double (insert, COL_DURATION + 1, scene->duration);
-      sqlite3_bind_int (insert, COL_ORGANIZED + 1, !!scene->organized);
-      sqlite3_bind_int (insert, COL_INTERACTIVE + 1, !!scene->interactive);
-      if (scene->interactive_speed >= 0)
-        sqlite3_bind_int (insert, COL_INTERACTIVE_SPEED + 1, scene->interactive_speed);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double (insert, COL_DURATION + 1, scene->duration);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int (insert, COL_ORGANIZED + 1, !!scene->organized);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int (insert, COL_INTERACTIVE + 1, !!scene->interactive);
+      if (rc == SQLITE_OK && scene->interactive_speed >= 0)
+        rc = sqlite3_bind_int (insert, COL_INTERACTIVE_SPEED + 1, scene->interactive_speed);
 
-      if (!_sh_database_sqlite_run (db, insert, error))
+      if (!_sh_database_sqlite_run (db, insert, rc, error))
         return FALSE;
     }
 
