@@ -2178,6 +2178,33 @@ dump_scenes_func (ShDatabase     *db,
   return sh_database_model_dup_string (model, 0, 0);
 }
 
+/* A database that an earlier version made at PATH.db for PATH is used with SQLite's own
+ * binding too. */
+static void
+test_database_direct_binding_legacy_path (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "legacy", NULL);
+  g_autofree char *made = g_strconcat (path, ".db", NULL);
+  g_autoptr(GError) error = NULL;
+  ShDatabase *db;
+
+  db = sh_database_new (made, NULL);
+  open_database (db, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (db);
+
+  db = sh_database_new (path, NULL);
+  open_database (db, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (GPOINTER_TO_INT (run_database (db, has_direct_sqlite_func, NULL, NULL,
+                                                  &error)), ==, 1);
+  g_assert_no_error (error);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (db);
+}
+
 /* The page writes of a sync bind their values with SQLite's own API on libgda's
  * connection; the rows are the same, value for value and type for type, as when libgda
  * binds them. */
@@ -2315,6 +2342,8 @@ main (int   argc,
 #endif
 #ifndef SH_TEST_POSTGRES
   ADD ("/scenes/direct-binding", test_scenes_direct_binding);
+  g_test_add_func ("/store/" BACKEND "/database/direct-binding-legacy-path",
+                   test_database_direct_binding_legacy_path);
   ADD ("/scenes/stage-failure", test_scenes_stage_failure);
   /* The page writes again, staged through libgda (sh-database-sqlite.c). */
 # define ADD_GDA(path, func) \

@@ -45,6 +45,7 @@ _sh_database_find_sqlite (ShDatabase *self)
   static const GType source_types[] = { G_TYPE_STRING, G_TYPE_NONE };
   g_autoptr(GdaDataModel) model = NULL;
   g_autofree char *source_id = NULL;
+  g_autofree char *legacy_path = NULL;
   GdaStatement *stmt;
   gpointer *cdata;
   sqlite3 *handle = NULL;
@@ -77,7 +78,11 @@ _sh_database_find_sqlite (ShDatabase *self)
         }
     }
 
-  if (handle == NULL || !same_file (sqlite3_db_filename (handle, "main"), self->sqlite_path))
+  /* The file given, or PATH.db that earlier versions made for PATH (sh-database-url.c). */
+  legacy_path = g_strconcat (self->sqlite_path, ".db", NULL);
+  if (handle == NULL
+      || !(same_file (sqlite3_db_filename (handle, "main"), self->sqlite_path)
+           || same_file (sqlite3_db_filename (handle, "main"), legacy_path)))
     {
       g_debug ("SQLite’s connection was not found under libgda’s: bulk writes bind their "
                "values through libgda");
