@@ -54,7 +54,7 @@ _sh_database_setup_sqlite (ShDatabase  *self,
     "PRAGMA temp_store = MEMORY",
     "PRAGMA foreign_keys = ON",
   };
-  static const GType version_types[] = { G_TYPE_STRING, G_TYPE_NONE };
+  static const GType version_types[] = { G_TYPE_STRING, G_TYPE_STRING, G_TYPE_NONE };
   g_autoptr(GdaDataModel) model = NULL;
   g_autofree char *version = NULL;
   GdaStatement *stmt;
@@ -66,8 +66,10 @@ _sh_database_setup_sqlite (ShDatabase  *self,
         return FALSE;
     }
 
-  /* ON CONFLICT … DO UPDATE needs SQLite 3.24. */
-  if (!(stmt = sh_database_prepare (self, "SELECT sqlite_version()", error)))
+  /* ON CONFLICT … DO UPDATE needs SQLite 3.24. The source id tells which build of SQLite
+   * libgda loaded (sh-database-sqlite.c). */
+  if (!(stmt = sh_database_prepare (self, "SELECT sqlite_version(), sqlite_source_id()",
+                                    error)))
     return FALSE;
   if (!(model = sh_database_select (self, stmt, NULL, version_types, error)))
     return FALSE;
@@ -82,6 +84,8 @@ _sh_database_setup_sqlite (ShDatabase  *self,
       return FALSE;
     }
   self->sqlite_version = major * 1000000 + minor * 1000 + patch;
+  g_free (self->sqlite_source_id);
+  self->sqlite_source_id = sh_database_model_dup_string (model, 0, 1);
   g_debug ("SQLite %s", version);
 
   return TRUE;

@@ -72,6 +72,7 @@ struct _ShDatabase
   gboolean        in_transaction;
   gboolean        committing;
   guint           sqlite_version;  /* major * 1000000 + minor * 1000 + patch */
+  char           *sqlite_source_id; /* (owned) (nullable) the build of SQLite libgda loaded */
   gpointer        pgconn;          /* (unowned) (nullable) libpq's connection under cnc */
   gpointer        sqlite;          /* (unowned) (nullable) SQLite's connection under cnc */
   GHashTable     *sqlite_statements; /* (owned) (nullable) SQL text → sqlite3_stmt */

@@ -14,8 +14,9 @@
  * connection's temporary tables. libgda 5 does not hand it out: its SQLite provider keeps
  * it in its connection data right after a pointer to the GdaConnection, as its PostgreSQL
  * provider keeps libpq's (see find_pgconn()). It is taken only when found there, when the
- * SQLite library linked here is the one libgda loaded (same version), and when the handle
- * names the database file that was opened; otherwise the callers stay with libgda.
+ * SQLite library linked here is the one libgda loaded (the same build: sqlite_source_id()),
+ * and when the handle names the database file that was opened; otherwise the callers stay
+ * with libgda.
  */
 
 #include "config.h"
@@ -42,11 +43,7 @@ same_file (const char *a,
 void
 _sh_database_find_sqlite (ShDatabase *self)
 {
-  static const GType source_types[] = { G_TYPE_STRING, G_TYPE_NONE };
-  g_autoptr(GdaDataModel) model = NULL;
-  g_autofree char *source_id = NULL;
   g_autofree char *legacy_path = NULL;
-  GdaStatement *stmt;
   gpointer *cdata;
   sqlite3 *handle = NULL;
 
@@ -54,17 +51,13 @@ _sh_database_find_sqlite (ShDatabase *self)
   if (self->is_postgres || self->sqlite_direct_disabled || self->cnc == NULL)
     return;
 
-  /* The same library, or the handle is not ours to use: the same version, built from the
-   * same sources. */
-  if ((guint) sqlite3_libversion_number () != self->sqlite_version
-      || !(stmt = sh_database_prepare (self, "SELECT sqlite_source_id()", NULL))
-      || !(model = sh_database_select (self, stmt, NULL, source_types, NULL))
-      || g_strcmp0 (source_id = sh_database_model_dup_string (model, 0, 0),
-                    sqlite3_sourceid ()) != 0)
+  /* The same library, or the handle is not ours to use: the same build of SQLite. */
+  if (g_strcmp0 (self->sqlite_source_id, sqlite3_sourceid ()) != 0)
     {
       g_debug ("libgda uses SQLite %u (%s), StashHog was linked with %s (%s): bulk writes "
                "bind their values through libgda", self->sqlite_version,
-               source_id != NULL ? source_id : "?", sqlite3_libversion (), sqlite3_sourceid ());
+               self->sqlite_source_id != NULL ? self->sqlite_source_id : "?",
+               sqlite3_libversion (), sqlite3_sourceid ());
       return;
     }
 

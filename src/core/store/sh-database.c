@@ -304,6 +304,7 @@ sh_database_finalize (GObject *object)
   g_clear_error (&self->url_error);
   g_clear_pointer (&self->location, g_free);
   g_clear_pointer (&self->sqlite_path, g_free);
+  g_clear_pointer (&self->sqlite_source_id, g_free);
   g_clear_object (&self->worker);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->lost_reason, g_free);
