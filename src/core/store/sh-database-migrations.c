@@ -382,11 +382,6 @@ static const char * const migration_8[] = {
   "REFERENCING OLD TABLE AS deleted_scene "
   "FOR EACH STATEMENT EXECUTE FUNCTION scene_delete_state ()",
 
-  /* Rows whose scene went while the key was being dropped (none: the migration holds
-   * its lock, and nothing else deletes scenes without a sync). */
-  "postgresql:DELETE FROM scene_state st WHERE NOT EXISTS ("
-  "SELECT 1 FROM scene s WHERE s.server_id = st.server_id AND s.id = st.scene_id)",
-
   NULL
 };
 
